@@ -1,0 +1,50 @@
+/**
+ * DynamoDB clients from configuration. In AWS the SDK's default chain supplies region and
+ * credentials; locally DYNAMODB_ENDPOINT points at DynamoDB Local, which accepts any credentials.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { EVIDENCE_TABLE } from '../../../core/data-model/table.js';
+
+export interface DynamoConfig {
+  endpoint?: string;
+  region: string;
+}
+
+export function dynamoConfig(env: NodeJS.ProcessEnv = process.env): DynamoConfig {
+  return {
+    endpoint: env.DYNAMODB_ENDPOINT || undefined,
+    region: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1',
+  };
+}
+
+const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+export function createDynamoClient(config: DynamoConfig = dynamoConfig()): DynamoDBClient {
+  return new DynamoDBClient({
+    region: config.region,
+    ...(config.endpoint ? { endpoint: config.endpoint, credentials: localCredentials } : {}),
+    maxAttempts: 5,
+  });
+}
+
+export function createStreamsClient(config: DynamoConfig = dynamoConfig()): DynamoDBStreamsClient {
+  return new DynamoDBStreamsClient({
+    region: config.region,
+    ...(config.endpoint ? { endpoint: config.endpoint, credentials: localCredentials } : {}),
+    maxAttempts: 5,
+  });
+}
+
+export function createDocumentClient(config: DynamoConfig = dynamoConfig()): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(createDynamoClient(config), {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
+    unmarshallOptions: { wrapNumbers: false },
+  });
+}
+
+/** The physical table name: TABLE_NAME in Lambda and tests, the definition's default locally. */
+export function tableName(env: NodeJS.ProcessEnv = process.env): string {
+  return env.TABLE_NAME || EVIDENCE_TABLE.defaultName;
+}
