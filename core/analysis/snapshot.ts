@@ -1,0 +1,313 @@
+/**
+ * From a review and its candidates to the published results snapshot: the one thing the dashboard
+ * reads. Pure: the reanalysis handler loads candidates, calls `buildSnapshot`, and stores the result.
+ *
+ * Per outcome:
+ *  1. every accepted, non-retracted study contributes its rows for that outcome at the preferred
+ *     time point; each row becomes an SMD (Hedges' g, arm 1 − arm 2, metafor's escalc) or is taken
+ *     as given (yi, vi), then aligned to the outcome's direction (core/reviews/direction);
+ *  2. a study with several rows (several instruments or comparisons) contributes one effect: the
+ *     mean of its yi and the mean of its vi ("study-averaged", the approach of the Metapsy reference
+ *     values in shared/data PROVENANCE);
+ *  3. the review's analysis settings (REML + HKSJ by default) run the full core/meta suite, plus
+ *     one subgroup analysis per categorical moderator listed in `review.subgroups` and the
+ *     meta-regression on `review.metaRegression`.
+ */
+import { analyze, escalcSMD } from '../meta/index.js';
+import type { AnalysisResult } from '../meta/index.js';
+import { isAnalysable, type Candidate, type Extraction } from '../evidence/candidate.js';
+import { alignToOutcomeDetailed, type Review } from '../reviews/index.js';
+
+export const SNAPSHOT_SCHEMA_VERSION = 1;
+
+export interface SnapshotStudy {
+  id: string;
+  label: string;
+  year?: number;
+  sources: string[];
+  identifiers: { type: string; value: string }[];
+  rob?: string;
+  attribution?: string;
+  retracted?: boolean;
+}
+
+export interface OutcomeStudyRow {
+  id: string;
+  label: string;
+  year?: number;
+  yi: number;
+  vi: number;
+  ciLower: number;
+  ciUpper: number;
+  weight: number | null;
+  n: number | null;
+  rows: number;
+  instruments: string[];
+  flipped: boolean;
+  moderators: Record<string, string | number>;
+}
+
+export interface SubgroupView {
+  moderator: string;
+  label: string;
+  result: AnalysisResult['subgroups'];
+}
+
+export interface OutcomeSnapshot {
+  id: string;
+  label: string;
+  primary: boolean;
+  direction: 'lower-is-better' | 'higher-is-better';
+  /** Human sentence: which sign favours the intervention. */
+  benefit: string;
+  timepoint: string;
+  k: number;
+  participants: number | null;
+  result: AnalysisResult | null;
+  studies: OutcomeStudyRow[];
+  subgroups: SubgroupView[];
+  baseline: Review['baseline'];
+  mid?: number;
+}
+
+export interface ChangeEntry {
+  at: string;
+  text: string;
+}
+
+export interface ReviewSnapshot {
+  schemaVersion: number;
+  reviewId: string;
+  title: string;
+  shortTitle: string;
+  kind: Review['kind'];
+  question: Review['question'];
+  revision: number;
+  generatedAt: string;
+  settings: { measure: 'SMD'; method: string; ci: string; level: number };
+  counts: Record<string, number>;
+  outcomes: OutcomeSnapshot[];
+  studies: SnapshotStudy[];
+  excluded: { id: string; label: string; reason: string }[];
+  map: Record<string, Record<string, number>>;
+  attributions: string[];
+  changes: ChangeEntry[];
+}
+
+function label(c: Candidate): string {
+  if (c.firstAuthor && c.year) return `${c.firstAuthor} ${c.year}`;
+  if (c.firstAuthor) return c.firstAuthor;
+  return c.title.length > 60 ? `${c.title.slice(0, 57)}…` : c.title;
+}
+
+function studyYear(c: Candidate): number | undefined {
+  return c.extraction?.year ?? c.year;
+}
+
+interface RowEffect {
+  yi: number;
+  vi: number;
+  n: number | null;
+  instrument: string;
+  flipped: boolean;
+}
+
+function rowEffects(review: Review, outcomeId: string, timepoint: string, ex: Extraction): RowEffect[] {
+  const out: RowEffect[] = [];
+  for (const o of ex.outcomes) {
+    if (o.outcome !== outcomeId || o.timepoint.toLowerCase() !== timepoint) continue;
+    let yi: number;
+    let vi: number;
+    let n: number | null = null;
+    if (o.n1 !== undefined && o.m1 !== undefined && o.sd1 !== undefined && o.n2 !== undefined && o.m2 !== undefined && o.sd2 !== undefined) {
+      const e = escalcSMD({ n1: o.n1, m1: o.m1, sd1: o.sd1, n2: o.n2, m2: o.m2, sd2: o.sd2 });
+      yi = e.yi;
+      vi = e.vi;
+      n = o.n1 + o.n2;
+    } else if (o.yi !== undefined && o.vi !== undefined) {
+      yi = o.yi;
+      vi = o.vi;
+    } else continue;
+    if (!Number.isFinite(yi) || !Number.isFinite(vi) || vi <= 0) continue;
+    const a = alignToOutcomeDetailed(review, outcomeId, o.instrument, yi);
+    out.push({ yi: a.yi, vi, n, instrument: o.instrument, flipped: a.flipped });
+  }
+  return out;
+}
+
+const Z975 = 1.959963984540054;
+
+/** Builds the snapshot. `previous` (the last published one) feeds the changelog and the revision. */
+export function buildSnapshot(review: Review, candidates: Candidate[], now: Date, previous?: ReviewSnapshot | null): ReviewSnapshot {
+  const at = now.toISOString();
+  const counts: Record<string, number> = {};
+  for (const c of candidates) counts[c.status] = (counts[c.status] ?? 0) + 1;
+  counts.total = candidates.length;
+
+  const accepted = candidates.filter((c) => c.status === 'accepted');
+  const included = accepted.filter(isAnalysable);
+  const excluded = accepted
+    .filter((c) => !isAnalysable(c))
+    .map((c) => ({ id: c.studyId, label: label(c), reason: c.retracted ? `retracted${c.retractionNotice ? `: ${c.retractionNotice}` : ''}` : 'no analysable outcome data' }));
+
+  const settings = {
+    measure: 'SMD' as const,
+    method: review.analysis.method,
+    ci: review.analysis.ci,
+    level: 0.95,
+  };
+
+  const outcomes: OutcomeSnapshot[] = review.outcomes.map((outcome) => {
+    const timepoint = outcome.timepoint.preferred;
+    const rows: OutcomeStudyRow[] = [];
+    for (const c of included) {
+      const effects = rowEffects(review, outcome.id, timepoint, c.extraction!);
+      if (effects.length === 0) continue;
+      const yi = effects.reduce((s, e) => s + e.yi, 0) / effects.length;
+      const vi = effects.reduce((s, e) => s + e.vi, 0) / effects.length;
+      const ns = effects.map((e) => e.n).filter((n): n is number => n !== null);
+      const se = Math.sqrt(vi);
+      rows.push({
+        id: c.studyId,
+        label: label(c),
+        year: studyYear(c),
+        yi,
+        vi,
+        ciLower: yi - Z975 * se,
+        ciUpper: yi + Z975 * se,
+        weight: null,
+        n: ns.length ? Math.max(...ns) : null,
+        rows: effects.length,
+        instruments: [...new Set(effects.map((e) => e.instrument))],
+        flipped: effects.some((e) => e.flipped),
+        moderators: c.extraction!.moderators ?? {},
+      });
+    }
+    // Cumulative order: by year, ties in a stable order (study id) so re-runs agree.
+    rows.sort((a, b) => (a.year ?? 9999) - (b.year ?? 9999) || a.id.localeCompare(b.id));
+
+    let result: AnalysisResult | null = null;
+    const subgroups: SubgroupView[] = [];
+    if (rows.length > 0) {
+      const numericMods = (review.metaRegression ?? []).filter((m) =>
+        rows.filter((r) => typeof r.moderators[m] === 'number').length === rows.length,
+      );
+      const studies = rows.map((r) => ({ id: r.id, year: r.year ?? 9999, yi: r.yi, vi: r.vi, moderators: r.moderators }));
+      const base = { measure: 'GEN' as const, method: settings.method, ci: settings.ci, level: settings.level, studies };
+      result = analyze({
+        ...base,
+        ...(numericMods.length && rows.length > numericMods.length + 2 ? { metaRegression: numericMods } : {}),
+      });
+      const weights = new Map(result.studies.map((s) => [s.id, s.weight]));
+      for (const r of rows) r.weight = weights.get(r.id) ?? null;
+      for (const modId of review.subgroups ?? []) {
+        const mod = review.moderators.find((m) => m.id === modId);
+        if (!mod || mod.type !== 'categorical') continue;
+        const withLevel = rows.filter((r) => typeof r.moderators[modId] === 'string');
+        const levels = new Set(withLevel.map((r) => r.moderators[modId]));
+        if (withLevel.length < 2 || levels.size < 2) continue;
+        const sub = analyze({
+          ...base,
+          studies: studies.filter((s) => typeof s.moderators[modId] === 'string'),
+          subgroup: modId,
+        });
+        subgroups.push({ moderator: modId, label: mod.label, result: sub.subgroups });
+      }
+    }
+    const participants = rows.every((r) => r.n !== null) && rows.length ? rows.reduce((s, r) => s + (r.n ?? 0), 0) : null;
+    return {
+      id: outcome.id,
+      label: outcome.label,
+      primary: outcome.primary,
+      direction: outcome.direction,
+      benefit:
+        outcome.direction === 'lower-is-better'
+          ? 'Negative values favour the intervention (fewer symptoms).'
+          : 'Positive values favour the intervention.',
+      timepoint,
+      k: rows.length,
+      participants,
+      result,
+      studies: rows,
+      subgroups,
+      baseline: (review.baseline ?? []).filter((b) => b.outcome === outcome.id),
+      ...(outcome.mid !== undefined ? { mid: outcome.mid } : {}),
+    };
+  });
+
+  const studies: SnapshotStudy[] = accepted.map((c) => ({
+    id: c.studyId,
+    label: label(c),
+    year: studyYear(c),
+    sources: c.sources,
+    identifiers: c.identifiers,
+    ...(c.extraction?.rob ? { rob: c.extraction.rob.overall } : {}),
+    ...(c.attribution ? { attribution: c.attribution } : {}),
+    ...(c.retracted ? { retracted: true } : {}),
+  }));
+
+  const map: Record<string, Record<string, number>> = { year: {} };
+  for (const c of accepted) {
+    const y = studyYear(c);
+    const key = y ? String(y) : 'unknown';
+    map.year[key] = (map.year[key] ?? 0) + 1;
+    for (const [m, v] of Object.entries(c.extraction?.moderators ?? {})) {
+      if (typeof v !== 'string') continue;
+      map[m] ??= {};
+      map[m][v] = (map[m][v] ?? 0) + 1;
+    }
+  }
+
+  const attributions = [...new Set(accepted.map((c) => c.attribution).filter((a): a is string => !!a))];
+  const snapshot: ReviewSnapshot = {
+    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+    reviewId: review.id,
+    title: review.title,
+    shortTitle: review.shortTitle,
+    kind: review.kind,
+    question: review.question,
+    revision: (previous?.revision ?? 0) + 1,
+    generatedAt: at,
+    settings,
+    counts,
+    outcomes,
+    studies,
+    excluded,
+    map,
+    attributions,
+    changes: [],
+  };
+  snapshot.changes = [...describeChanges(previous ?? null, snapshot), ...(previous?.changes ?? [])].slice(0, 200);
+  return snapshot;
+}
+
+const fmt = (x: number | null | undefined) => (x === null || x === undefined ? '–' : x.toFixed(2));
+
+/** What moved between two snapshots, in words (the dashboard's changelog and the Atom feed). */
+export function describeChanges(prev: ReviewSnapshot | null, next: ReviewSnapshot): ChangeEntry[] {
+  const at = next.generatedAt;
+  const out: ChangeEntry[] = [];
+  const prevStudies = new Map((prev?.studies ?? []).map((s) => [s.id, s]));
+  const nextStudies = new Map(next.studies.map((s) => [s.id, s]));
+  const added = next.studies.filter((s) => !prevStudies.has(s.id));
+  const removed = (prev?.studies ?? []).filter((s) => !nextStudies.has(s.id));
+  if (added.length) {
+    const names = added.slice(0, 5).map((s) => s.label).join('; ');
+    out.push({ at, text: `${added.length} stud${added.length === 1 ? 'y' : 'ies'} accepted: ${names}${added.length > 5 ? '; …' : ''}` });
+  }
+  if (removed.length) out.push({ at, text: `${removed.length} stud${removed.length === 1 ? 'y' : 'ies'} withdrawn: ${removed.slice(0, 5).map((s) => s.label).join('; ')}` });
+  const newlyRetracted = next.excluded.filter((e) => e.reason.startsWith('retracted') && !(prev?.excluded ?? []).some((p) => p.id === e.id));
+  for (const e of newlyRetracted) out.push({ at, text: `${e.label} was retracted and left the analysis` });
+  for (const o of next.outcomes) {
+    const p = prev?.outcomes.find((x) => x.id === o.id);
+    const before = p?.result?.estimate ?? null;
+    const after = o.result?.estimate ?? null;
+    if ((p?.k ?? 0) !== o.k || (before !== null && after !== null && Math.abs(before - after) > 1e-9)) {
+      out.push({
+        at,
+        text: `${o.label}: k ${p?.k ?? 0} → ${o.k}; pooled SMD ${fmt(before)} → ${fmt(after)}${o.result ? ` [${fmt(o.result.ciLower)}, ${fmt(o.result.ciUpper)}]` : ''}`,
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,65 @@
+/**
+ * Lambda entry: DynamoDB stream batch → the reviews whose analysis changed → new snapshots.
+ * Thin: decoding here, the decision in core/analysis/triggers, the pooling in core/analysis/snapshot.
+ * Errors propagate so the event source mapping retries and bisects the batch.
+ */
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { reviewsToReanalyse, type ChangeImage } from '../../core/analysis/triggers.js';
+import { ALL_REVIEWS } from '../../reviews/index.js';
+import { createDocumentClient, tableName } from '../adapters/dynamo/client.js';
+import { s3SnapshotStore, type SnapshotStore } from '../adapters/snapshot-store.js';
+import { reanalyseReview } from './reanalyse.js';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+type Image = Record<string, AttributeValue> | undefined;
+
+export function decodeStreamRecords(event: DynamoDBStreamEvent): ChangeImage[] {
+  return event.Records.map((r) => ({
+    oldImage: r.dynamodb?.OldImage ? unmarshall(r.dynamodb.OldImage as Image as Record<string, AttributeValue>) : null,
+    newImage: r.dynamodb?.NewImage ? unmarshall(r.dynamodb.NewImage as Image as Record<string, AttributeValue>) : null,
+  }));
+}
+
+export interface HandlerDeps {
+  doc: DynamoDBDocumentClient;
+  table: string;
+  store: SnapshotStore;
+  onPublished?: (reviewIds: string[]) => Promise<void>;
+  log?: (msg: string) => void;
+}
+
+export async function handleChanges(deps: HandlerDeps, changes: ChangeImage[]): Promise<string[]> {
+  const ids = reviewsToReanalyse(changes);
+  const done: string[] = [];
+  for (const id of ids) {
+    const review = ALL_REVIEWS.find((r) => r.id === id);
+    if (!review) {
+      deps.log?.(`reanalyse: no review file for "${id}", skipped`);
+      continue;
+    }
+    const snap = await reanalyseReview(deps, review);
+    const primary = snap.outcomes.find((o) => o.primary) ?? snap.outcomes[0];
+    deps.log?.(
+      `reanalysed ${id} (revision ${snap.revision}): ${primary ? `${primary.label} k=${primary.k}${primary.result ? `, SMD ${primary.result.estimate.toFixed(3)}` : ''}` : 'no outcomes'}`,
+    );
+    done.push(id);
+  }
+  if (done.length && deps.onPublished) await deps.onPublished(done);
+  return done;
+}
+
+let cached: HandlerDeps | undefined;
+function depsFromEnv(): HandlerDeps {
+  if (cached) return cached;
+  const bucket = process.env.SNAPSHOT_BUCKET;
+  if (!bucket) throw new Error('SNAPSHOT_BUCKET is not set');
+  cached = { doc: createDocumentClient(), table: tableName(), store: s3SnapshotStore(bucket), log: (m) => console.log(m) };
+  return cached;
+}
+
+export const handler = async (event: DynamoDBStreamEvent): Promise<{ reviews: string[] }> => {
+  const reviews = await handleChanges(depsFromEnv(), decodeStreamRecords(event));
+  return { reviews };
+};

@@ -1,0 +1,184 @@
+/**
+ * The local stand-in for the DynamoDB Streams → Lambda event source mapping: reads the table's
+ * stream in DynamoDB Local shard by shard and hands each batch to the same code the reanalyse
+ * Lambda runs. The position in each shard is checkpointed to a file after the batch succeeded, so a
+ * runner killed with -9 resumes where it stopped (at-least-once, like Lambda; reanalysis is idempotent).
+ */
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  ExpiredIteratorException,
+  TrimmedDataAccessException,
+  type Shard,
+  type _Record,
+} from '@aws-sdk/client-dynamodb-streams';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { ChangeImage } from '../../core/analysis/triggers.js';
+import { createDynamoClient, createStreamsClient } from '../../functions/adapters/dynamo/client.js';
+
+interface Checkpoint {
+  streamArn: string;
+  /** shardId → last processed sequence number ('' = shard finished). */
+  shards: Record<string, string>;
+}
+
+export interface StreamConsumerOptions {
+  table: string;
+  checkpointFile: string;
+  onBatch: (changes: ChangeImage[]) => Promise<void>;
+  log: (msg: string) => void;
+  pollMs?: number;
+}
+
+export interface StreamConsumer {
+  stop(): Promise<void>;
+  /** Resolves when every record currently in the stream has been handed over (tests, shutdown). */
+  drain(): Promise<void>;
+}
+
+function loadCheckpoint(file: string): Checkpoint | null {
+  if (!existsSync(file)) return null;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Checkpoint;
+  } catch {
+    return null;
+  }
+}
+
+function saveCheckpoint(file: string, cp: Checkpoint): void {
+  const tmp = `${file}.tmp`;
+  writeFileSync(tmp, JSON.stringify(cp));
+  renameSync(tmp, file);
+}
+
+export function toChanges(records: _Record[]): ChangeImage[] {
+  return records.map((r) => ({
+    oldImage: r.dynamodb?.OldImage ? unmarshall(r.dynamodb.OldImage as Record<string, AttributeValue>) : null,
+    newImage: r.dynamodb?.NewImage ? unmarshall(r.dynamodb.NewImage as Record<string, AttributeValue>) : null,
+  }));
+}
+
+export async function startStreamConsumer(opts: StreamConsumerOptions): Promise<StreamConsumer> {
+  const ddb = createDynamoClient();
+  const streams = createStreamsClient();
+  const d = await ddb.send(new DescribeTableCommand({ TableName: opts.table }));
+  const streamArn = d.Table?.LatestStreamArn;
+  if (!streamArn) throw new Error(`table ${opts.table} has no stream`);
+  let cp = loadCheckpoint(opts.checkpointFile);
+  if (!cp || cp.streamArn !== streamArn) cp = { streamArn, shards: {} };
+  const checkpoint = cp;
+  const iterators = new Map<string, string | null>();
+  let stopped = false;
+  let idle = false;
+  let waiters: (() => void)[] = [];
+  const pollMs = opts.pollMs ?? 500;
+
+  async function listShards(): Promise<Shard[]> {
+    const shards: Shard[] = [];
+    let last: string | undefined;
+    do {
+      const r = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: last }));
+      shards.push(...(r.StreamDescription?.Shards ?? []));
+      last = r.StreamDescription?.LastEvaluatedShardId;
+    } while (last);
+    return shards;
+  }
+
+  async function iteratorFor(shard: Shard): Promise<string | null> {
+    const id = shard.ShardId!;
+    if (iterators.has(id)) return iterators.get(id)!;
+    const seq = checkpoint.shards[id];
+    if (seq === '') return null; // finished earlier
+    const r = await streams.send(
+      new GetShardIteratorCommand({
+        StreamArn: streamArn,
+        ShardId: id,
+        ...(seq ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: seq } : { ShardIteratorType: 'TRIM_HORIZON' }),
+      }),
+    );
+    const it = r.ShardIterator ?? null;
+    iterators.set(id, it);
+    return it;
+  }
+
+  /** One pass over all shards; returns the number of records handled. */
+  async function pass(): Promise<number> {
+    let handled = 0;
+    const shards = await listShards();
+    // Parents before children: a child's records come after its parent's.
+    const done = new Set(Object.entries(checkpoint.shards).filter(([, v]) => v === '').map(([k]) => k));
+    for (const shard of shards) {
+      const id = shard.ShardId!;
+      if (done.has(id)) continue;
+      if (shard.ParentShardId && shards.some((s) => s.ShardId === shard.ParentShardId) && !done.has(shard.ParentShardId)) continue;
+      let it = await iteratorFor(shard);
+      while (it && !stopped) {
+        let r;
+        try {
+          r = await streams.send(new GetRecordsCommand({ ShardIterator: it, Limit: 100 }));
+        } catch (err) {
+          if (err instanceof ExpiredIteratorException || err instanceof TrimmedDataAccessException) {
+            iterators.delete(id);
+            it = await iteratorFor(shard);
+            continue;
+          }
+          throw err;
+        }
+        const records = r.Records ?? [];
+        if (records.length) {
+          await opts.onBatch(toChanges(records));
+          handled += records.length;
+          checkpoint.shards[id] = records[records.length - 1].dynamodb!.SequenceNumber!;
+          saveCheckpoint(opts.checkpointFile, checkpoint);
+        }
+        it = r.NextShardIterator ?? null;
+        iterators.set(id, it);
+        if (!it) {
+          checkpoint.shards[id] = '';
+          saveCheckpoint(opts.checkpointFile, checkpoint);
+          done.add(id);
+        }
+        if (!records.length) break; // caught up on this shard
+      }
+    }
+    return handled;
+  }
+
+  const loop = (async () => {
+    while (!stopped) {
+      let n = 0;
+      try {
+        n = await pass();
+      } catch (err) {
+        opts.log(`stream: ${(err as Error).message} (will retry)`);
+      }
+      if (n === 0) {
+        idle = true;
+        const w = waiters;
+        waiters = [];
+        for (const f of w) f();
+        await new Promise((r) => setTimeout(r, pollMs));
+      } else idle = false;
+    }
+  })();
+
+  return {
+    async drain() {
+      idle = false;
+      await new Promise<void>((res) => waiters.push(res));
+    },
+    async stop() {
+      stopped = true;
+      const w = waiters;
+      waiters = [];
+      for (const f of w) f();
+      await loop;
+      ddb.destroy();
+      streams.destroy();
+    },
+  };
+}

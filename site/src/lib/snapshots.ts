@@ -1,0 +1,80 @@
+/**
+ * Build-time access to the published snapshots. The site reads nothing else: not the database,
+ * not the review files. Each snapshot is checked for the fields the pages use, so a broken file
+ * fails the build with its path instead of rendering wrong numbers.
+ */
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import type { ReviewSnapshot } from '../../../core/analysis/snapshot';
+
+export type { ReviewSnapshot };
+export type OutcomeSnapshot = ReviewSnapshot['outcomes'][number];
+
+const SnapshotShape = z.looseObject({
+  schemaVersion: z.literal(1),
+  reviewId: z.string().min(1),
+  title: z.string(),
+  shortTitle: z.string(),
+  kind: z.enum(['meta-analysis', 'evidence-map']),
+  revision: z.number().int(),
+  generatedAt: z.string(),
+  outcomes: z.array(z.looseObject({ id: z.string(), label: z.string(), k: z.number().int(), studies: z.array(z.any()) })),
+  studies: z.array(z.any()),
+  changes: z.array(z.object({ at: z.string(), text: z.string() })),
+});
+
+export function snapshotDir(): string {
+  return resolve(process.env.SNAPSHOT_DIR || join(process.cwd(), '..', '.data', 'snapshots'));
+}
+
+let cache: ReviewSnapshot[] | undefined;
+
+export function loadSnapshots(): ReviewSnapshot[] {
+  if (cache) return cache;
+  const dir = snapshotDir();
+  const out: ReviewSnapshot[] = [];
+  if (existsSync(dir)) {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      const file = join(dir, entry.name, 'latest.json');
+      if (!existsSync(file)) continue;
+      const raw = JSON.parse(readFileSync(file, 'utf8'));
+      const parsed = SnapshotShape.safeParse(raw);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new Error(`${file}: ${issue.path.join('.')}: ${issue.message}`);
+      }
+      out.push(raw as ReviewSnapshot);
+    }
+  }
+  out.sort((a, b) => (a.kind === b.kind ? a.title.localeCompare(b.title) : a.kind === 'meta-analysis' ? -1 : 1));
+  cache = out;
+  return out;
+}
+
+export const fmt = (x: number | null | undefined, d = 2): string =>
+  x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(d).replace('-', '−');
+
+export const fmtP = (p: number | null | undefined): string =>
+  p === null || p === undefined || !Number.isFinite(p) ? '–' : p < 0.001 ? '< 0.001' : p.toFixed(3);
+
+export function primaryOutcome(s: ReviewSnapshot): OutcomeSnapshot | undefined {
+  return s.outcomes.find((o) => o.primary && o.k > 0) ?? s.outcomes.find((o) => o.k > 0) ?? s.outcomes.find((o) => o.primary) ?? s.outcomes[0];
+}
+
+/** Plain-language reading of a pooled estimate, in the outcome's direction. */
+export function verdict(o: OutcomeSnapshot): string {
+  const r = o.result;
+  if (!r) return 'No trials accepted yet.';
+  const sign = o.direction === 'lower-is-better' ? -1 : 1;
+  const benefit = sign * r.estimate > 0;
+  const excludesZero = r.ciLower > 0 || r.ciUpper < 0;
+  if (!excludesZero) return 'The confidence interval includes no effect.';
+  return benefit ? 'Favours the intervention.' : 'Favours the control.';
+}
+
+export function csvEscape(v: unknown): string {
+  const s = v === null || v === undefined ? '' : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
