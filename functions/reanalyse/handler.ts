@@ -42,7 +42,7 @@ export async function handleChanges(deps: HandlerDeps, changes: ChangeImage[]): 
     const snap = await reanalyseReview(deps, review);
     const primary = snap.outcomes.find((o) => o.primary) ?? snap.outcomes[0];
     deps.log?.(
-      `reanalysed ${id} (revision ${snap.revision}): ${primary ? `${primary.label} k=${primary.k}${primary.result ? `, SMD ${primary.result.estimate.toFixed(3)}` : ''}` : 'no outcomes'}`,
+      `reanalysed ${id} (revision ${snap.revision}): ${primary ? `${primary.label} k=${primary.k}${primary.result?.estimate != null ? `, SMD ${primary.result.estimate.toFixed(3)}` : ''}` : 'no outcomes'}`,
     );
     done.push(id);
   }

@@ -8,10 +8,11 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 
 export function forestSvg(o: OutcomeSnapshot): string {
   const r = o.result;
-  if (!r || o.studies.length === 0) return '';
+  if (!r || o.studies.length === 0 || r.estimate === null || r.ciLower === null || r.ciUpper === null) return '';
+  const est = r.estimate, cl = r.ciLower, cu = r.ciUpper;
   const rows = o.studies;
-  const lo = Math.min(...rows.map((s) => s.ciLower), r.piLower ?? r.ciLower, r.ciLower, 0);
-  const hi = Math.max(...rows.map((s) => s.ciUpper), r.piUpper ?? r.ciUpper, r.ciUpper, 0);
+  const lo = Math.min(...rows.map((s) => s.ciLower), r.piLower ?? cl, cl, 0);
+  const hi = Math.max(...rows.map((s) => s.ciUpper), r.piUpper ?? cu, cu, 0);
   const pad = (hi - lo) * 0.05 || 0.1;
   const xmin = lo - pad;
   const xmax = hi + pad;
@@ -41,10 +42,10 @@ export function forestSvg(o: OutcomeSnapshot): string {
     parts.push(`<line x1="${x(r.piLower)}" x2="${x(r.piUpper)}" y1="${yd}" y2="${yd}" class="pi"/>`);
   }
   parts.push(
-    `<polygon points="${x(r.ciLower)},${yd} ${x(r.estimate)},${yd - 6} ${x(r.ciUpper)},${yd} ${x(r.estimate)},${yd + 6}" class="diamond"/>`,
+    `<polygon points="${x(cl)},${yd} ${x(est)},${yd - 6} ${x(cu)},${yd} ${x(est)},${yd + 6}" class="diamond"/>`,
   );
   parts.push(`<text x="${labelW - 8}" y="${yd + 4}" text-anchor="end" class="hdr">Pooled (${o.k} studies)</text>`);
-  parts.push(`<text x="${labelW + plotW + 8}" y="${yd + 4}" class="hdr">${r.estimate.toFixed(2)} [${r.ciLower.toFixed(2)}, ${r.ciUpper.toFixed(2)}]</text>`);
+  parts.push(`<text x="${labelW + plotW + 8}" y="${yd + 4}" class="hdr">${est.toFixed(2)} [${cl.toFixed(2)}, ${cu.toFixed(2)}]</text>`);
   const axisY = yd + rowH;
   parts.push(`<line x1="${x(0)}" x2="${x(0)}" y1="${top - 4}" y2="${axisY}" class="zero"/>`);
   parts.push(`<line x1="${labelW}" x2="${labelW + plotW}" y1="${axisY}" y2="${axisY}" class="axis"/>`);

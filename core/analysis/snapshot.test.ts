@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { buildSnapshot } from './snapshot.js';
+import { reviewsToReanalyse } from './triggers.js';
+import { importMetapsyCsv } from '../import/metapsy.js';
+import { toImportedCandidate } from '../import/candidate.js';
+import { getReview } from '../../reviews/index.js';
+import type { Candidate, OutcomeData } from '../evidence/candidate.js';
+import type { Review } from '../reviews/index.js';
+
+const ROOT = resolve(__dirname, '..', '..');
+const fixture = JSON.parse(readFileSync(resolve(ROOT, 'test/fixtures/snapshot/metapsy-depression.json'), 'utf8'));
+const NOW = new Date('2026-11-22T00:00:00Z');
+
+function metapsyCandidates(review: Review): Candidate[] {
+  const csv = readFileSync(resolve(ROOT, '../shared/data/metapsy-depression-selfguided-psyctr/data.csv'), 'utf8');
+  const { studies } = importMetapsyCsv(csv, review);
+  return studies.map((s) => toImportedCandidate(review.id, s, '2026-01-01T00:00:00.000Z'));
+}
+
+describe('snapshot of the self-guided depression review agrees with metafor on the Metapsy CSV', () => {
+  const base = getReview('selfguided-depression');
+  const candidates = metapsyCandidates(base);
+  for (const ref of fixture.fits as any[]) {
+    it(`${ref.method} + ${ref.test}`, () => {
+      const review: Review = { ...base, analysis: { ...base.analysis, method: ref.method, ci: ref.test } };
+      const snap = buildSnapshot(review, candidates, NOW);
+      const o = snap.outcomes.find((x) => x.id === 'depression')!;
+      expect(o.k).toBe(ref.k);
+      const r = o.result!;
+      const iterative = ref.method === 'REML' ? 1e-5 : 1e-6;
+      for (const f of ['estimate', 'ciLower', 'ciUpper', 'tau2', 'i2', 'q', 'piLower', 'piUpper'] as const) {
+        expect(Math.abs((r[f] as number) - ref[f]), f).toBeLessThan(f === 'i2' ? 100 * iterative : iterative);
+      }
+      expect(Math.abs(r.tau2CiLower! - ref.tau2CiLower)).toBeLessThan(1e-4);
+      expect(Math.abs(r.tau2CiUpper! - ref.tau2CiUpper)).toBeLessThan(1e-4);
+      // Weights per study (Metapsy `study` label is the metapsy identifier).
+      const byLabel = new Map(candidates.map((c) => [c.studyId, c.identifiers.find((i) => i.type === 'metapsy')!.value]));
+      for (const s of o.studies) expect(Math.abs(s.weight! - ref.weights[byLabel.get(s.id)!])).toBeLessThan(1e-5);
+      // Negative = fewer depressive symptoms with the intervention.
+      expect(o.direction).toBe('lower-is-better');
+      expect(r.estimate!).toBeLessThan(0);
+      expect(snap.attributions.join(' ')).toMatch(/10\.5281\/zenodo\.12705748/);
+    });
+  }
+});
+
+const review = getReview('hcp-emental-health');
+const stress = review.outcomes.find((o) => o.id === 'stress')!;
+
+function cand(id: string, rows: Partial<OutcomeData>[], extra: Partial<Candidate> = {}): Candidate {
+  return {
+    entity: 'Candidate',
+    reviewId: review.id,
+    studyId: id,
+    status: 'accepted',
+    version: 1,
+    title: `Trial ${id}`,
+    firstAuthor: `Author${id}`,
+    year: 2020 + Number(id.replace(/\D/g, '') || 0),
+    sources: ['pubmed'],
+    identifiers: [],
+    triage: { score: 50, reasons: [] },
+    extraction: {
+      arms: [],
+      moderators: {},
+      outcomes: rows.map((r) => ({ outcome: 'stress', timepoint: 'post', instrument: stress.instruments[0].name, ...r }) as OutcomeData),
+    },
+    createdAt: '2026-01-01T00:00:00Z',
+    updatedAt: '2026-01-01T00:00:00Z',
+    ...extra,
+  };
+}
+
+describe('snapshot rules', () => {
+  it('a review without accepted trials has no pooled numbers, only its baseline', () => {
+    const snap = buildSnapshot(review, [cand('s1', [{ yi: -0.3, vi: 0.05 }], { status: 'screening' })], NOW);
+    const o = snap.outcomes.find((x) => x.id === 'stress')!;
+    expect(o.k).toBe(0);
+    expect(o.result).toBeNull();
+    expect(o.baseline.length).toBeGreaterThan(0);
+    expect(snap.counts.screening).toBe(1);
+  });
+
+  it('retracted and non-accepted studies leave the analysis; retraction is listed', () => {
+    const cs = [
+      cand('s1', [{ yi: -0.5, vi: 0.04 }]),
+      cand('s2', [{ yi: -0.2, vi: 0.05 }]),
+      cand('s3', [{ yi: 3, vi: 0.05 }], { retracted: true, retractionNotice: 'Retraction in J Foo 2026' }),
+      cand('s4', [{ yi: 3, vi: 0.05 }], { status: 'withdrawn' }),
+    ];
+    const snap = buildSnapshot(review, cs, NOW);
+    const o = snap.outcomes.find((x) => x.id === 'stress')!;
+    expect(o.studies.map((s) => s.id).sort()).toEqual(['s1', 's2']);
+    expect(snap.excluded).toEqual([expect.objectContaining({ id: 's3', reason: expect.stringMatching(/^retracted/) })]);
+  });
+
+  it('an instrument running opposite to its outcome is flipped; several rows of one study are averaged', () => {
+    const o = review.outcomes.find((x) => x.instruments.some((i) => i.direction !== x.direction));
+    expect(o, 'the hcp review has an outcome with an opposite instrument (e.g. MBI personal accomplishment)').toBeTruthy();
+    const same = o!.instruments.find((i) => i.direction === o!.direction)!;
+    const opposite = o!.instruments.find((i) => i.direction !== o!.direction)!;
+    const c = cand('s1', []);
+    c.extraction!.outcomes = [
+      { outcome: o!.id, timepoint: 'post', instrument: same.name, yi: -0.4, vi: 0.04 },
+      { outcome: o!.id, timepoint: 'post', instrument: opposite.name, yi: 0.2, vi: 0.06 },
+      { outcome: o!.id, timepoint: 'fu1', instrument: same.name, yi: 5, vi: 0.06 },
+    ];
+    const snap = buildSnapshot(review, [c], NOW);
+    const row = snap.outcomes.find((x) => x.id === o!.id)!.studies[0];
+    expect(row.yi).toBeCloseTo((-0.4 + -0.2) / 2, 12);
+    expect(row.vi).toBeCloseTo(0.05, 12);
+    expect(row.flipped).toBe(true);
+    expect(row.rows).toBe(2);
+  });
+
+  it('k = 1 gives an estimate without heterogeneity', () => {
+    const snap = buildSnapshot(review, [cand('s1', [{ n1: 30, m1: 10, sd1: 4, n2: 30, m2: 12, sd2: 4 }])], NOW);
+    const r = snap.outcomes.find((x) => x.id === 'stress')!.result!;
+    expect(r.k).toBe(1);
+    expect(r.tau2).toBeNull();
+    expect(r.i2).toBeNull();
+    expect(r.estimate).toBeLessThan(0);
+  });
+
+  it('the changelog says what moved and the revision counts up', () => {
+    const first = buildSnapshot(review, [cand('s1', [{ yi: -0.5, vi: 0.04 }])], NOW);
+    const second = buildSnapshot(review, [cand('s1', [{ yi: -0.5, vi: 0.04 }]), cand('s2', [{ yi: -0.1, vi: 0.04 }])], new Date('2026-11-23T00:00:00Z'), first);
+    expect(second.revision).toBe(first.revision + 1);
+    expect(second.changes[0].text).toMatch(/1 study accepted: Authors2 2022/);
+    expect(second.changes.some((c) => /k 1 → 2; pooled SMD -0\.50 → -0\.30/.test(c.text))).toBe(true);
+  });
+});
+
+describe('which changes trigger reanalysis', () => {
+  const accepted = cand('s1', [{ yi: -0.5, vi: 0.04 }]);
+  it('acceptance, withdrawal, retraction and data edits do; unrelated items do not', () => {
+    expect(reviewsToReanalyse([{ oldImage: { ...accepted, status: 'extraction' }, newImage: accepted }])).toEqual([review.id]);
+    expect(reviewsToReanalyse([{ oldImage: accepted, newImage: { ...accepted, status: 'withdrawn' } }])).toEqual([review.id]);
+    expect(reviewsToReanalyse([{ oldImage: accepted, newImage: { ...accepted, retracted: true } }])).toEqual([review.id]);
+    expect(reviewsToReanalyse([{ oldImage: { entity: 'Event', reviewId: 'x' }, newImage: null }])).toEqual([]);
+    expect(reviewsToReanalyse([{ oldImage: accepted, newImage: { ...accepted, updatedAt: 'later', version: 2 } }])).toEqual([]);
+  });
+});

@@ -1,0 +1,93 @@
+/**
+ * ClinicalTrials.gov API v2 client: `GET studies` with pageToken paging (every later page repeats
+ * the first page's parameters), one shared limiter (about 1 request/s by default), retries on
+ * 429/5xx/timeouts/malformed JSON. 400/404 (text/plain) are not retried.
+ */
+import { DEFAULT_RETRY, requestWithRetry, sharedLimiter, UpstreamError, type HttpDeps, type RetryPolicy } from '../../poll-common/http.js';
+
+export const DEFAULT_CTGOV_URL = 'https://clinicaltrials.gov/api/v2/';
+
+export interface CtgovConfig {
+  baseUrl: string;
+  rate: number;
+  pageSize: number;
+  retry: RetryPolicy;
+}
+
+export function ctgovConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<CtgovConfig> = {}): CtgovConfig {
+  let baseUrl = env.CTGOV_API_URL?.trim() || DEFAULT_CTGOV_URL;
+  if (!baseUrl.endsWith('/')) baseUrl += '/';
+  const rate = Number(env.CTGOV_RATE_PER_SEC);
+  const pageSize = Number(env.CTGOV_PAGE_SIZE);
+  return {
+    baseUrl,
+    rate: Number.isFinite(rate) && rate > 0 ? Math.min(rate, 10) : 1,
+    pageSize: Number.isInteger(pageSize) && pageSize > 0 ? Math.min(pageSize, 1000) : 1000,
+    retry: DEFAULT_RETRY,
+    ...overrides,
+  };
+}
+
+export interface StudiesQuery {
+  cond?: string;
+  intr?: string;
+  term?: string;
+  advanced: string;
+}
+
+export interface StudiesPage {
+  /** Raw study objects (mapped by the caller, so one bad study can be quarantined alone). */
+  studies: unknown[];
+  nextPageToken?: string;
+  totalCount?: number;
+}
+
+export class CtgovClient {
+  private readonly deps: HttpDeps;
+  constructor(
+    readonly config: CtgovConfig,
+    log?: (msg: string) => void,
+  ) {
+    this.deps = { limiter: sharedLimiter(`ctgov:${config.baseUrl}`, config.rate), retry: config.retry, log };
+  }
+
+  /** The parameters of the first page; later pages repeat them and add pageToken. */
+  params(q: StudiesQuery): URLSearchParams {
+    const p = new URLSearchParams();
+    p.set('format', 'json');
+    if (q.cond) p.set('query.cond', q.cond);
+    if (q.intr) p.set('query.intr', q.intr);
+    if (q.term) p.set('query.term', q.term);
+    p.set('filter.advanced', q.advanced);
+    p.set('sort', 'LastUpdatePostDate:asc');
+    p.set('countTotal', 'true');
+    p.set('pageSize', String(this.config.pageSize));
+    return p;
+  }
+
+  async page(q: StudiesQuery, pageToken?: string): Promise<StudiesPage> {
+    const p = this.params(q);
+    if (pageToken) p.set('pageToken', pageToken);
+    return requestWithRetry(
+      { url: `${this.config.baseUrl}studies?${p.toString()}`, what: `ctgov studies${pageToken ? ` page ${pageToken.slice(0, 12)}` : ''}`, headers: { accept: 'application/json' } },
+      this.deps,
+      (body) => {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(body);
+        } catch {
+          throw new UpstreamError(`ctgov returned invalid JSON (${body.length} bytes, starts "${body.slice(0, 60).replace(/\s+/g, ' ')}")`, true);
+        }
+        const o = parsed as Record<string, unknown>;
+        if (!o || typeof o !== 'object' || Array.isArray(o)) throw new UpstreamError('ctgov response is not a JSON object', true);
+        if (typeof o.error === 'string' || (o.error && typeof o.error === 'object')) {
+          throw new UpstreamError(`ctgov error body: ${JSON.stringify(o.error).slice(0, 200)}`, true);
+        }
+        if (o.studies !== undefined && !Array.isArray(o.studies)) throw new UpstreamError('ctgov "studies" is not a list', true);
+        const studies = (o.studies as unknown[] | undefined) ?? [];
+        const next = typeof o.nextPageToken === 'string' && o.nextPageToken ? o.nextPageToken : undefined;
+        return { studies, ...(next ? { nextPageToken: next } : {}), ...(typeof o.totalCount === 'number' ? { totalCount: o.totalCount } : {}) };
+      },
+    );
+  }
+}

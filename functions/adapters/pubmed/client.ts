@@ -1,0 +1,157 @@
+/**
+ * NCBI E-utilities client: esearch (JSON, usehistory) and efetch (XML, POST), identity on every
+ * call, one shared rate limiter (3 req/s, 10 with an API key), retries on 429/5xx/timeouts and on
+ * error bodies inside a 200.
+ */
+import { EfetchResponseError, parseEfetch, type EfetchParse } from '../../../core/evidence/pubmed.js';
+import { DEFAULT_RETRY, requestWithRetry, sharedLimiter, UpstreamError, type HttpDeps, type RetryPolicy } from '../../poll-common/http.js';
+
+export const DEFAULT_EUTILS_URL = 'https://eutils.ncbi.nlm.nih.gov/entrez/eutils/';
+
+export interface PubmedConfig {
+  baseUrl: string;
+  tool: string;
+  email?: string;
+  apiKey?: string;
+  /** Requests per second: 3 without a key, 10 with one (a lower value may be configured). */
+  rate: number;
+  retry: RetryPolicy;
+}
+
+export function pubmedConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<PubmedConfig> = {}): PubmedConfig {
+  const apiKey = env.NCBI_API_KEY?.trim() || undefined;
+  const max = apiKey ? 10 : 3;
+  const configured = Number(env.PUBMED_RATE_PER_SEC);
+  let baseUrl = env.PUBMED_EUTILS_URL?.trim() || DEFAULT_EUTILS_URL;
+  if (!baseUrl.endsWith('/')) baseUrl += '/';
+  return {
+    baseUrl,
+    tool: (env.NCBI_TOOL?.trim() || 'living-evidence').replace(/\s+/g, '_'),
+    email: env.NCBI_EMAIL?.trim().replace(/\s+/g, '') || undefined,
+    apiKey,
+    rate: Number.isFinite(configured) && configured > 0 ? Math.min(configured, max) : max,
+    retry: DEFAULT_RETRY,
+    ...overrides,
+  };
+}
+
+export interface EsearchResult {
+  count: number;
+  ids: string[];
+  webenv?: string;
+  querykey?: string;
+}
+
+export interface EsearchParams {
+  term: string;
+  datetype: 'edat' | 'mdat' | 'pdat';
+  mindate: string; // YYYY/MM/DD
+  maxdate: string;
+  retmax: number;
+  retstart?: number;
+}
+
+/** An error JSON (`{"error": "API rate limit exceeded", …}`) may arrive with status 200. */
+function checkErrorJson(parsed: unknown): void {
+  const o = parsed as Record<string, unknown> | null;
+  if (o && typeof o === 'object' && typeof o.error === 'string') {
+    throw new UpstreamError(`error body: ${o.error}`, true);
+  }
+}
+
+export class PubmedClient {
+  private readonly deps: HttpDeps;
+  constructor(
+    readonly config: PubmedConfig,
+    log?: (msg: string) => void,
+  ) {
+    this.deps = {
+      limiter: sharedLimiter(`pubmed:${config.baseUrl}:${config.apiKey ?? ''}`, config.rate),
+      retry: config.retry,
+      log,
+    };
+  }
+
+  private identity(): Record<string, string> {
+    return {
+      tool: this.config.tool,
+      ...(this.config.email ? { email: this.config.email } : {}),
+      ...(this.config.apiKey ? { api_key: this.config.apiKey } : {}),
+    };
+  }
+
+  async esearch(p: EsearchParams): Promise<EsearchResult> {
+    const form = {
+      db: 'pubmed',
+      term: p.term,
+      retmode: 'json',
+      usehistory: 'y',
+      datetype: p.datetype,
+      mindate: p.mindate,
+      maxdate: p.maxdate,
+      retmax: String(p.retmax),
+      retstart: String(p.retstart ?? 0),
+      ...this.identity(),
+    };
+    return requestWithRetry(
+      { url: `${this.config.baseUrl}esearch.fcgi`, method: 'POST', form, what: `esearch ${p.datetype} ${p.mindate}..${p.maxdate}` },
+      this.deps,
+      (body) => {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(body);
+        } catch {
+          throw new UpstreamError(`esearch returned invalid JSON (${body.length} bytes, starts "${body.slice(0, 60).replace(/\s+/g, ' ')}")`, true);
+        }
+        checkErrorJson(parsed);
+        const r = (parsed as { esearchresult?: Record<string, unknown> }).esearchresult;
+        if (!r || typeof r !== 'object') throw new UpstreamError('esearch response has no esearchresult', true);
+        if (typeof r.ERROR === 'string') {
+          // Query-syntax errors are not transient; back-end hiccups are.
+          const transient = !/syntax|invalid|unknown field|cannot parse/i.test(r.ERROR);
+          throw new UpstreamError(`esearch error: ${r.ERROR}`, transient);
+        }
+        const count = Number(r.count);
+        if (!Number.isInteger(count) || count < 0) throw new UpstreamError(`esearch count is not a number (${JSON.stringify(r.count)})`, true);
+        const ids = Array.isArray(r.idlist) ? r.idlist.map(String) : [];
+        if (ids.some((id) => !/^\d+$/.test(id))) throw new UpstreamError('esearch idlist holds a non-numeric id', true);
+        const expected = Math.min(Math.max(0, count - (p.retstart ?? 0)), p.retmax);
+        if (ids.length < expected) throw new UpstreamError(`esearch returned ${ids.length} ids of the ${expected} expected`, true);
+        return {
+          count,
+          ids,
+          ...(typeof r.webenv === 'string' ? { webenv: r.webenv } : {}),
+          ...(typeof r.querykey === 'string' ? { querykey: r.querykey } : {}),
+        };
+      },
+    );
+  }
+
+  /** Fetches full records by id (POST: lists of hundreds of ids do not fit a URL). */
+  async efetch(ids: string[]): Promise<EfetchParse> {
+    const form = { db: 'pubmed', retmode: 'xml', id: ids.join(','), ...this.identity() };
+    return requestWithRetry(
+      { url: `${this.config.baseUrl}efetch.fcgi`, method: 'POST', form, what: `efetch ${ids.length} ids (${ids[0]}…)` },
+      this.deps,
+      (body) => {
+        const head = body.trimStart();
+        if (head.startsWith('{')) {
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(head);
+          } catch {
+            throw new UpstreamError('efetch returned JSON that does not parse', true);
+          }
+          checkErrorJson(parsed);
+          throw new UpstreamError('efetch returned JSON instead of XML', true);
+        }
+        try {
+          return parseEfetch(body);
+        } catch (err) {
+          if (err instanceof EfetchResponseError) throw new UpstreamError(err.message, true);
+          throw err;
+        }
+      },
+    );
+  }
+}

@@ -1,0 +1,85 @@
+/** Request and response schemas of the curation API (zod, registered in the OpenAPI document). */
+import { z } from '@hono/zod-openapi';
+import { CANDIDATE_STATUSES, SOURCES } from '../../core/evidence/candidate.js';
+
+export const ReviewIdParam = z.object({
+  reviewId: z
+    .string()
+    .min(1)
+    .max(80)
+    .regex(/^[a-z0-9]+(?:[-_][a-z0-9]+)*$/, { message: 'must be a review id (lower-case slug)' })
+    .openapi({ param: { name: 'reviewId', in: 'path' }, example: 'depression-apps' }),
+});
+
+export const CandidateParams = ReviewIdParam.extend({
+  studyId: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[A-Za-z0-9._:#-]+$/, { message: 'must be a study id (letters, digits, . _ : # -)' })
+    .openapi({ param: { name: 'studyId', in: 'path' } }),
+});
+
+const isoDate = z
+  .string()
+  .max(40)
+  .regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/, { message: 'must be an ISO date (YYYY-MM-DD or full timestamp)' });
+const score = z.coerce
+  .number()
+  .refine(Number.isFinite, { message: 'must be a finite number' })
+  .refine((v) => v >= 0 && v <= 100, { message: 'must be between 0 and 100' });
+
+export const QueueQuerySchema = z.object({
+  status: z.enum(CANDIDATE_STATUSES).default('screening'),
+  source: z.enum(SOURCES).optional(),
+  minScore: score.optional(),
+  maxScore: score.optional(),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  limit: z.coerce.number().int({ message: 'must be a whole number' }).min(1).max(200).default(25),
+  cursor: z.string().min(1).max(2048).optional(),
+});
+
+const version = z.number().int().min(1).openapi({ description: 'The version of the candidate you are changing (optimistic concurrency).' });
+const shortText = (max: number) => z.string().max(max);
+
+export const ScreenBody = z.strictObject({
+  version,
+  decision: z.enum(['include', 'exclude']),
+  reason: z.string().min(1).max(80).optional(),
+  note: shortText(2000).optional(),
+});
+
+export const ReasonBody = z.strictObject({
+  version,
+  reason: z.string().trim().min(1, { message: 'required' }).max(2000),
+});
+
+/** The extraction form is validated by core/curation (field errors with paths). */
+export const FormBody = z.strictObject({
+  version,
+  form: z.unknown().openapi({ description: 'Extraction form (see core/curation/extraction.ts ExtractionFormSchema)' }),
+});
+
+export const PreviewBody = z.strictObject({ form: z.unknown() });
+
+export const ImportBody = z.strictObject({
+  ris: z
+    .string()
+    .min(1)
+    .max(3_000_000)
+    .openapi({ description: 'An RIS file (hand-searched records)' }),
+});
+
+export const ExportQuery = z.object({ status: z.enum(CANDIDATE_STATUSES).optional() });
+
+export const ErrorSchema = z
+  .object({
+    status: z.number().int(),
+    error: z.string(),
+    fields: z.array(z.object({ path: z.string(), message: z.string(), in: z.string().optional() })).optional(),
+    currentVersion: z.number().int().optional(),
+  })
+  .openapi('Error');
+
+export const AnyObject = z.looseObject({}).openapi('Object');

@@ -1,0 +1,608 @@
+/**
+ * The curator UI under /curate: server-rendered with hono/jsx (which escapes every text and
+ * attribute value), keyboard-first, no build step. Actions go through the JSON API.
+ */
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { deleteCookie, setCookie } from 'hono/cookie';
+import type { Child, FC } from 'hono/jsx';
+import { CANDIDATE_STATUSES, SOURCES, type CandidateStatus } from '../../core/evidence/candidate.js';
+import type { EventItem } from '../../core/data-model/items.js';
+import type { Review } from '../../core/reviews/schema.js';
+import type { Actor, CuratedCandidate } from '../../core/curation/workflow.js';
+import { compareDrafts, OUTCOME_FORMATS, ROB2_DOMAINS, type ExtractionForm, type FormOutcome } from '../../core/curation/extraction.js';
+import { ROB_JUDGEMENTS } from '../../core/evidence/candidate.js';
+import type { AppContext, Env } from './app.js';
+import { initialForm } from './app.js';
+import { AuthError, SESSION_COOKIE } from './auth.js';
+import { CSS, JS } from './ui-assets.js';
+
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+const Layout: FC<{ title: string; actor?: Actor; children?: Child }> = ({ title, actor, children }) => (
+  <html lang="en">
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <title>{title} — Living evidence curation</title>
+      <link rel="stylesheet" href="/curate/assets/app.css" />
+    </head>
+    <body>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
+      <header class="top">
+        <nav aria-label="Main">
+          <a href="/curate">Reviews</a>
+          <a href="/">Dashboard</a>
+        </nav>
+        {actor ? (
+          <span class="muted">
+            Signed in as {actor.name ?? actor.id} ({actor.role}) · <a href="/curate/signout">Sign out</a>
+          </span>
+        ) : null}
+      </header>
+      <main id="main">
+        <p id="status" class="status" role="status" aria-live="polite"></p>
+        {children}
+      </main>
+      <script src="/curate/assets/app.js" defer></script>
+    </body>
+  </html>
+);
+
+function identifierLink(type: string, value: string): string | undefined {
+  if (type === 'doi') return `https://doi.org/${encodeURI(value)}`;
+  if (type === 'pmid' && /^\d+$/.test(value)) return `https://pubmed.ncbi.nlm.nih.gov/${value}/`;
+  if (type === 'nct' && /^NCT\d{8}$/i.test(value)) return `https://clinicaltrials.gov/study/${value.toUpperCase()}`;
+  if (type === 'pmcid' && /^PMC\d+$/i.test(value)) return `https://www.ncbi.nlm.nih.gov/pmc/articles/${value.toUpperCase()}/`;
+  return undefined;
+}
+
+const Identifiers: FC<{ c: CuratedCandidate }> = ({ c }) => (
+  <p>
+    {c.sources.map((s) => (
+      <span class="badge">{s}</span>
+    ))}
+    {c.identifiers.map((id) => {
+      const href = identifierLink(id.type, id.value);
+      return (
+        <span class="badge">
+          {id.type.toUpperCase()}:{' '}
+          {href ? (
+            <a href={href} rel="noopener noreferrer">
+              {id.value}
+            </a>
+          ) : (
+            id.value
+          )}
+        </span>
+      );
+    })}
+    {c.retracted ? <span class="badge">RETRACTED</span> : null}
+  </p>
+);
+
+const ReasonSelect: FC<{ review: Review; id: string; name?: string }> = ({ review, id, name }) => (
+  <>
+    <label for={id}>Exclusion reason</label>
+    <select id={id} data-reason name={name}>
+      <option value="">— choose —</option>
+      {review.exclusionReasons.map((r, i) => (
+        <option value={r.id}>
+          {i < 9 ? `${i + 1}. ` : ''}
+          {r.label}
+        </option>
+      ))}
+    </select>
+  </>
+);
+
+const apiPath = (reviewId: string, studyId: string) => `/api/reviews/${encodeURIComponent(reviewId)}/candidates/${encodeURIComponent(studyId)}`;
+const pagePath = (reviewId: string, studyId: string) => `/curate/reviews/${encodeURIComponent(reviewId)}/candidates/${encodeURIComponent(studyId)}`;
+
+function numberField(path: string, label: string, value: unknown, idPrefix: string) {
+  const id = `${idPrefix}-${path.replace(/[^A-Za-z0-9]+/g, '-')}`;
+  return (
+    <label for={id}>
+      {label}
+      <input id={id} type="text" inputmode="decimal" data-path={path} data-kind="number" value={value === undefined || value === null ? '' : String(value)} />
+      <span class="err" data-for={path}></span>
+    </label>
+  );
+}
+function textField(path: string, label: string, value: unknown, idPrefix: string, extra: Record<string, string> = {}) {
+  const id = `${idPrefix}-${path.replace(/[^A-Za-z0-9]+/g, '-')}`;
+  return (
+    <label for={id}>
+      {label}
+      <input id={id} type="text" data-path={path} value={typeof value === 'string' ? value : ''} {...extra} />
+      <span class="err" data-for={path}></span>
+    </label>
+  );
+}
+function selectField(path: string, label: string, value: unknown, options: { value: string; label: string }[], idPrefix: string, empty = true) {
+  const id = `${idPrefix}-${path.replace(/[^A-Za-z0-9]+/g, '-')}`;
+  return (
+    <label for={id}>
+      {label}
+      <select id={id} data-path={path}>
+        {empty ? <option value="">—</option> : null}
+        {options.map((o) => (
+          <option value={o.value} selected={o.value === value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      <span class="err" data-for={path}></span>
+    </label>
+  );
+}
+
+function ArmRow(i: number | '__i__', arm: Partial<ExtractionForm['arms'][number]> = {}) {
+  const p = `arms[${i}]`;
+  return (
+    <fieldset data-row>
+      <legend>Arm {typeof i === 'number' ? i + 1 : 'new'}</legend>
+      <div class="grid">
+        {textField(`${p}.id`, 'Arm id', arm.id, 'f')}
+        {textField(`${p}.label`, 'Label', arm.label, 'f')}
+        {selectField(`${p}.role`, 'Role', arm.role, [
+          { value: 'intervention', label: 'Intervention' },
+          { value: 'control', label: 'Control' },
+        ], 'f')}
+        {numberField(`${p}.nRandomised`, 'n randomised', arm.nRandomised, 'f')}
+        {numberField(`${p}.nAnalysed`, 'n analysed', arm.nAnalysed, 'f')}
+        {numberField(`${p}.dropouts`, 'Dropouts (attrition)', arm.dropouts, 'f')}
+      </div>
+    </fieldset>
+  );
+}
+
+const STAT_FIELDS: { key: string; label: string }[] = [
+  { key: 'n', label: 'n' },
+  { key: 'mean', label: 'Mean' },
+  { key: 'sd', label: 'SD' },
+  { key: 'se', label: 'SE' },
+  { key: 'ciLower', label: 'CI lower' },
+  { key: 'ciUpper', label: 'CI upper' },
+  { key: 'median', label: 'Median' },
+  { key: 'q1', label: 'Q1' },
+  { key: 'q3', label: 'Q3' },
+];
+const FORMAT_LABELS: Record<string, string> = {
+  'mean-sd': 'Mean and SD',
+  'mean-se': 'Mean and SE',
+  'mean-ci': 'Mean and 95% CI',
+  'median-iqr': 'Median and IQR',
+  'change-sd': 'Change score mean and SD',
+  effect: 'Effect size (SMD, variance or SE)',
+};
+
+function OutcomeRow(review: Review, i: number | '__i__', o: Partial<FormOutcome> = {}) {
+  const p = `outcomes[${i}]`;
+  const instruments = review.outcomes.flatMap((x) => x.instruments.map((ins) => ins.name));
+  const listId = `instruments-${review.id}`;
+  return (
+    <fieldset data-row data-outcome-row>
+      <legend>Outcome row {typeof i === 'number' ? i + 1 : 'new'}</legend>
+      <div class="grid">
+        {selectField(`${p}.outcome`, 'Outcome', o.outcome, review.outcomes.map((x) => ({ value: x.id, label: x.label })), 'f')}
+        {textField(`${p}.timepoint`, 'Time point', o.timepoint ?? '', 'f')}
+        {textField(`${p}.instrument`, 'Instrument', o.instrument, 'f', { list: listId })}
+        {textField(`${p}.interventionArm`, 'Intervention arm id', o.interventionArm, 'f')}
+        {textField(`${p}.controlArm`, 'Control arm id', o.controlArm, 'f')}
+        {selectField(`${p}.format`, 'Reported as', o.format ?? 'mean-sd', OUTCOME_FORMATS.map((f) => ({ value: f, label: FORMAT_LABELS[f] })), 'f', false)}
+      </div>
+      {(['intervention', 'control'] as const).map((arm) => (
+        <div class="grid" role="group" aria-label={`${arm} arm statistics`}>
+          <span>{arm === 'intervention' ? 'Intervention' : 'Control'}</span>
+          {STAT_FIELDS.map((f) => numberField(`${p}.${arm}.${f.key}`, `${f.label} (${arm})`, (o[arm] as Record<string, unknown> | undefined)?.[f.key], 'f'))}
+        </div>
+      ))}
+      <div class="grid">
+        {numberField(`${p}.yi`, 'SMD (effect format)', o.yi, 'f')}
+        {numberField(`${p}.vi`, 'Variance', o.vi, 'f')}
+        {numberField(`${p}.se`, 'SE of SMD', o.se, 'f')}
+        {textField(`${p}.source`, 'Source location (table/page)', o.source, 'f')}
+      </div>
+      <p>
+        Computed effect size: <output class="effect" data-effect aria-live="polite">—</output>
+      </p>
+      <datalist id={listId}>
+        {instruments.map((n) => (
+          <option value={n}></option>
+        ))}
+      </datalist>
+    </fieldset>
+  );
+}
+
+const ExtractionFormView: FC<{ review: Review; c: CuratedCandidate; form: ExtractionForm; editable: boolean }> = ({ review, c, form, editable }) => {
+  const arms = form.arms?.length ? form.arms : [{ role: 'intervention' }, { role: 'control' }];
+  const outcomes = form.outcomes?.length ? form.outcomes : [{}];
+  return (
+    <form data-extraction data-api={apiPath(c.reviewId, c.studyId)} data-version={String(c.version)} aria-describedby="validity" novalidate>
+      <h2>Extraction</h2>
+      <p id="validity" aria-live="polite"></p>
+      <ul id="errors" class="err"></ul>
+      <h3>Arms</h3>
+      <div id="arms">{arms.map((a, i) => ArmRow(i, a as Partial<ExtractionForm['arms'][number]>))}</div>
+      <template id="tpl-arm">{ArmRow('__i__')}</template>
+      <button type="button" data-add="tpl-arm" data-target="arms">
+        Add arm
+      </button>
+      <h3>Outcomes (outcome × time point × instrument × arms)</h3>
+      <div id="outcomes">{outcomes.map((o, i) => OutcomeRow(review, i, o as Partial<FormOutcome>))}</div>
+      <template id="tpl-outcome">{OutcomeRow(review, '__i__')}</template>
+      <button type="button" data-add="tpl-outcome" data-target="outcomes">
+        Add outcome row
+      </button>
+      <h3>Moderators</h3>
+      <div class="grid">
+        {review.moderators.map((m) =>
+          m.type === 'categorical'
+            ? selectField(`moderators.${m.id}`, m.label, form.moderators?.[m.id], m.levels.map((l) => ({ value: l.id, label: l.label })), 'f')
+            : m.type === 'numeric'
+              ? numberField(`moderators.${m.id}`, `${m.label} (${m.unit})`, form.moderators?.[m.id], 'f')
+              : null,
+        )}
+      </div>
+      <h3>Risk of bias (RoB 2)</h3>
+      <div class="grid">
+        {ROB2_DOMAINS.map((d) =>
+          selectField(`rob.domains.${d.id}`, `${d.id} ${d.label}`, form.rob?.domains?.[d.id], ROB_JUDGEMENTS.map((j) => ({ value: j, label: j })), 'f'),
+        )}
+        {selectField('rob.overall', 'Overall', form.rob?.overall, ROB_JUDGEMENTS.map((j) => ({ value: j, label: j })), 'f')}
+      </div>
+      <h3>Notes</h3>
+      <div class="grid">
+        {numberField('year', 'Publication year', form.year ?? c.year, 'f')}
+        {textField('sourceLocation', 'Source location', form.sourceLocation, 'f')}
+      </div>
+      <p>
+        <label for="f-notes">Notes</label>
+        <br />
+        <textarea id="f-notes" data-path="notes" rows={4} cols={80}>
+          {form.notes ?? ''}
+        </textarea>
+      </p>
+      {editable ? (
+        <p class="actions">
+          <button type="submit" name="action" value="draft">
+            Save draft
+          </button>
+          <button type="submit" name="action" value="accept" class="primary">
+            Accept
+          </button>
+        </p>
+      ) : null}
+    </form>
+  );
+};
+
+const History: FC<{ events: EventItem[] }> = ({ events }) => (
+  <section aria-labelledby="history">
+    <h2 id="history">History</h2>
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">When</th>
+          <th scope="col">What</th>
+          <th scope="col">Who</th>
+          <th scope="col">Change</th>
+          <th scope="col">Reason</th>
+        </tr>
+      </thead>
+      <tbody>
+        {events.map((e) => {
+          const b = (e.before ?? {}) as Record<string, unknown>;
+          const a = (e.after ?? {}) as Record<string, unknown>;
+          return (
+            <tr>
+              <td>{e.at}</td>
+              <td>{e.type}</td>
+              <td>
+                {e.actor}
+                {e.role ? ` (${e.role})` : ''}
+              </td>
+              <td>
+                {String(b.status ?? '')} → {String(a.status ?? '')}
+                {a.decision ? ` · ${String(a.decision)}` : ''}
+                {a.reason ? ` (${String(a.reason)})` : ''}
+              </td>
+              <td>{e.reason ?? ''}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  </section>
+);
+
+export function mountUi(app: OpenAPIHono<Env>, ctx: AppContext): void {
+  app.use('/curate/*', async (c, next) => {
+    await next();
+    c.header('Content-Security-Policy', CSP);
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'no-referrer');
+    c.header('X-Frame-Options', 'DENY');
+  });
+  app.get('/curate/assets/app.css', (c) => c.body(CSS, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=300' }));
+  app.get('/curate/assets/app.js', (c) => c.body(JS, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=300' }));
+
+  app.get('/curate/signin', async (c) => {
+    const token = c.req.query('token');
+    if (token) {
+      try {
+        const actor = await ctx.verify(token);
+        setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Strict', path: '/', secure: new URL(c.req.url).protocol === 'https:', maxAge: 12 * 3600 });
+        void actor;
+        return c.redirect('/curate', 302);
+      } catch (err) {
+        if (!(err instanceof AuthError)) throw err;
+        c.status(err.status);
+        return c.html(
+          <Layout title="Sign in">
+            <h1>Sign in</h1>
+            <p role="alert">That sign-in link is not valid: {err.message}.</p>
+          </Layout>,
+        );
+      }
+    }
+    return c.html(
+      <Layout title="Sign in">
+        <h1>Sign in</h1>
+        <p>Open the sign-in link printed by <code>npm start</code>, or paste a token:</p>
+        <form method="get" action="/curate/signin">
+          <label for="token">Token</label> <input id="token" name="token" type="password" autocomplete="off" /> <button type="submit">Sign in</button>
+        </form>
+      </Layout>,
+    );
+  });
+  app.get('/curate/signout', (c) => {
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    return c.redirect('/curate/signin', 302);
+  });
+
+  const page = async (c: Context<Env>) => {
+    const actor = await ctx.authenticate(c);
+    return actor;
+  };
+
+  app.get('/curate', async (c) => {
+    const actor = await page(c);
+    const counts = await Promise.all([...ctx.reviews.values()].map(async (r) => [r, await ctx.store.countByStatus(r.id, CANDIDATE_STATUSES)] as const));
+    return c.html(
+      <Layout title="Reviews" actor={actor}>
+        <h1>Living reviews</h1>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Review</th>
+              {CANDIDATE_STATUSES.map((s) => (
+                <th scope="col">{s}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {counts.map(([r, n]) => (
+              <tr>
+                <th scope="row">
+                  <a href={`/curate/reviews/${encodeURIComponent(r.id)}`}>{r.shortTitle}</a>
+                </th>
+                {CANDIDATE_STATUSES.map((s) => (
+                  <td>
+                    <a href={`/curate/reviews/${encodeURIComponent(r.id)}?status=${s}`} aria-label={`${n[s]} ${s} in ${r.shortTitle}`}>
+                      {n[s]}
+                    </a>
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Layout>,
+    );
+  });
+
+  app.get('/curate/reviews/:reviewId', async (c) => {
+    const actor = await page(c);
+    const review = ctx.review(c.req.param('reviewId'));
+    const status = (CANDIDATE_STATUSES as readonly string[]).includes(c.req.query('status') ?? '') ? (c.req.query('status') as CandidateStatus) : 'screening';
+    const source = (SOURCES as readonly string[]).includes(c.req.query('source') ?? '') ? c.req.query('source') : undefined;
+    const cursor = c.req.query('cursor') || undefined;
+    const pageData = await ctx.store.listQueue({ reviewId: review.id, status, limit: 25, ...(cursor ? { cursor } : {}), ...(source ? { source } : {}) });
+    const screenable = status === 'screening' || status === 'fulltext' || (status === 'conflict' && actor.role === 'lead');
+    return c.html(
+      <Layout title={`${review.shortTitle}: ${status}`} actor={actor}>
+        <h1>
+          {review.shortTitle}: {status}
+        </h1>
+        <nav aria-label="Statuses">
+          {CANDIDATE_STATUSES.map((s) => (
+            <>
+              <a href={`?status=${s}`} aria-current={s === status ? 'page' : undefined}>
+                {s}
+              </a>{' '}
+            </>
+          ))}
+        </nav>
+        {screenable ? (
+          <p class="muted">
+            Keys: <kbd>j</kbd>/<kbd>k</kbd> next/previous, <kbd>i</kbd> include, <kbd>1</kbd>–<kbd>9</kbd> exclude with that reason, <kbd>x</kbd> choose a reason, <kbd>o</kbd> open.
+          </p>
+        ) : null}
+        <section data-queue aria-label="Queue">
+          {pageData.items.length === 0 ? <p>Nothing in this queue.</p> : null}
+          {pageData.items.map((cand, i) => (
+            <article
+              class="cand"
+              tabindex={0}
+              aria-labelledby={`t-${i}`}
+              data-api={apiPath(review.id, cand.studyId)}
+              data-version={String(cand.version)}
+              data-status={cand.status}
+              data-title={cand.title.slice(0, 120)}
+            >
+              <h2 id={`t-${i}`}>
+                <a href={pagePath(review.id, cand.studyId)} data-open>
+                  {cand.title}
+                </a>
+              </h2>
+              <p class="muted">
+                {[cand.firstAuthor, cand.journal, cand.year].filter((x) => x !== undefined && x !== '').join(' · ')} · status <span data-cand-status>{cand.status}</span>
+              </p>
+              <Identifiers c={cand} />
+              <p>
+                Triage score <span class="score">{cand.triage?.score ?? 0}</span>
+                {cand.triage?.reasons?.length ? `: ${cand.triage.reasons.join('; ')}` : ''}
+              </p>
+              {cand.abstract ? <p class="abstract">{cand.abstract}</p> : null}
+              {screenable ? (
+                <div class="actions">
+                  <button type="button" data-decide="include">
+                    Include (i)
+                  </button>
+                  <ReasonSelect review={review} id={`reason-${i}`} />
+                  <button type="button" data-decide="exclude">
+                    Exclude
+                  </button>
+                </div>
+              ) : null}
+            </article>
+          ))}
+        </section>
+        {pageData.cursor ? (
+          <p>
+            <a href={`?status=${status}${source ? `&source=${source}` : ''}&cursor=${encodeURIComponent(pageData.cursor)}`}>Next page</a>
+          </p>
+        ) : null}
+      </Layout>,
+    );
+  });
+
+  app.get('/curate/reviews/:reviewId/candidates/:studyId', async (c) => {
+    const actor = await page(c);
+    const review = ctx.review(c.req.param('reviewId'));
+    const cand = await ctx.candidate(review.id, c.req.param('studyId'));
+    const events = await ctx.store.listEvents(review.id, cand.studyId);
+    const form = initialForm(cand, actor) as ExtractionForm;
+    const api = apiPath(review.id, cand.studyId);
+    const lead = actor.role === 'lead';
+    const drafts = Object.values(cand.drafts ?? {});
+    return c.html(
+      <Layout title={cand.title.slice(0, 80)} actor={actor}>
+        <p>
+          <a href={`/curate/reviews/${encodeURIComponent(review.id)}?status=${cand.status}`}>← {review.shortTitle}</a>
+        </p>
+        <h1>{cand.title}</h1>
+        <p class="muted">
+          {[cand.firstAuthor, cand.journal, cand.year].filter((x) => x !== undefined && x !== '').join(' · ')} · status <strong>{cand.status}</strong> · version {cand.version}
+        </p>
+        <Identifiers c={cand} />
+        {cand.abstract ? <p class="abstract">{cand.abstract}</p> : null}
+        {cand.attribution ? <p class="muted">{cand.attribution}</p> : null}
+        {cand.exclusion ? (
+          <p>
+            Excluded at {cand.exclusion.stage}: {review.exclusionReasons.find((r) => r.id === cand.exclusion!.reason)?.label ?? cand.exclusion.reason}
+          </p>
+        ) : null}
+        {cand.withdrawal ? <p>Withdrawn by {cand.withdrawal.by}: {cand.withdrawal.reason}</p> : null}
+
+        {cand.status === 'screening' || cand.status === 'fulltext' || (cand.status === 'conflict' && lead) ? (
+          <section data-queue aria-label="Screening">
+            <h2>{cand.status === 'conflict' ? 'Resolve conflict' : 'Screening'}</h2>
+            {cand.status === 'conflict'
+              ? (cand.screening?.[cand.conflictStage ?? 'title-abstract']?.decisions ?? []).map((d) => (
+                  <p>
+                    {d.name ?? d.screener}: {d.decision}
+                    {d.reason ? ` (${d.reason})` : ''}
+                  </p>
+                ))
+              : null}
+            <article class="cand" tabindex={0} aria-label="Decision" data-api={api} data-version={String(cand.version)} data-status={cand.status} data-title={cand.title.slice(0, 120)}>
+              <div class="actions">
+                <button type="button" data-decide="include">
+                  Include (i)
+                </button>
+                <ReasonSelect review={review} id="reason-detail" />
+                <button type="button" data-decide="exclude">
+                  Exclude
+                </button>
+              </div>
+            </article>
+          </section>
+        ) : null}
+
+        {cand.status === 'extraction' || cand.status === 'accepted' || cand.status === 'withdrawn' ? (
+          <ExtractionFormView review={review} c={cand} form={form} editable={cand.status === 'extraction'} />
+        ) : null}
+        {drafts.length >= 2 ? (
+          <p>
+            <a href={`${pagePath(review.id, cand.studyId)}/compare`}>Compare the {drafts.length} extractors' drafts</a>
+          </p>
+        ) : null}
+
+        {lead && cand.status === 'accepted' ? (
+          <form data-command={`${api}/withdraw`} data-version={String(cand.version)}>
+            <h2>Withdraw</h2>
+            <label for="withdraw-reason">Reason</label> <input id="withdraw-reason" name="reason" required /> <button type="submit">Withdraw</button>
+          </form>
+        ) : null}
+        {lead && cand.status === 'excluded' ? (
+          <form data-command={`${api}/reopen`} data-version={String(cand.version)}>
+            <h2>Reopen</h2>
+            <label for="reopen-reason">Reason</label> <input id="reopen-reason" name="reason" required /> <button type="submit">Reopen</button>
+          </form>
+        ) : null}
+        {lead && cand.status === 'withdrawn' ? (
+          <form data-command={`${api}/reinstate`} data-version={String(cand.version)}>
+            <h2>Reinstate</h2>
+            <label for="reinstate-reason">Reason</label> <input id="reinstate-reason" name="reason" required /> <button type="submit">Reinstate</button>
+          </form>
+        ) : null}
+        <History events={events} />
+      </Layout>,
+    );
+  });
+
+  app.get('/curate/reviews/:reviewId/candidates/:studyId/compare', async (c) => {
+    const actor = await page(c);
+    const review = ctx.review(c.req.param('reviewId'));
+    const cand = await ctx.candidate(review.id, c.req.param('studyId'));
+    const forms = Object.fromEntries(Object.entries(cand.drafts ?? {}).map(([k, d]) => [k, d.form]));
+    const people = Object.keys(forms);
+    const diffs = compareDrafts(forms);
+    return c.html(
+      <Layout title="Compare extractions" actor={actor}>
+        <p>
+          <a href={pagePath(review.id, cand.studyId)}>← {cand.title.slice(0, 80)}</a>
+        </p>
+        <h1>Extractions compared</h1>
+        {diffs.length === 0 ? <p>The drafts agree on every field.</p> : null}
+        <table>
+          <caption>{diffs.length} field(s) differ</caption>
+          <thead>
+            <tr>
+              <th scope="col">Field</th>
+              {people.map((p) => (
+                <th scope="col">{cand.drafts?.[p]?.name ?? p}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {diffs.map((d) => (
+              <tr>
+                <th scope="row">{d.path}</th>
+                {people.map((p) => (
+                  <td>{d.values[p] === undefined ? '—' : String(d.values[p])}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Layout>,
+    );
+  });
+}

@@ -1,0 +1,28 @@
+/**
+ * Shared Lambda entry logic: event `{ reviewId?: string }` → one cycle of one source for that
+ * review (all living reviews when absent). Returns the summary; throws only when every
+ * (review, source) cycle failed, so the scheduler records a failed invocation and retries.
+ */
+import { createDocumentClient, tableName } from '../adapters/dynamo/client.js';
+import { runPollCycle, type PollCycleResult, type PollSource } from './cycle.js';
+
+export interface PollEvent {
+  reviewId?: string;
+}
+
+export async function pollHandler(source: PollSource, event: PollEvent | undefined): Promise<PollCycleResult> {
+  const reviewId = typeof event?.reviewId === 'string' && event.reviewId.trim() ? event.reviewId.trim() : undefined;
+  const result = await runPollCycle({
+    sources: [source],
+    ...(reviewId ? { reviewIds: [reviewId] } : {}),
+    doc: createDocumentClient(),
+    table: tableName(),
+    env: process.env,
+    log: (m) => console.log(m),
+  });
+  console.log(JSON.stringify({ source, reviewId: reviewId ?? 'all', ...result }));
+  if (result.attempted > 0 && result.failures.length >= result.attempted) {
+    throw new Error(`every ${source} poll failed: ${result.failures.join(' | ')}`);
+  }
+  return result;
+}

@@ -1,0 +1,142 @@
+/**
+ * HTTP for the pollers: a request-rate limiter shared by all concurrent work against one upstream,
+ * and retries with exponential backoff + full jitter on 429, 5xx, network errors, timeouts, and
+ * on bodies the caller recognises as errors (an error JSON inside a 200, a truncated document).
+ */
+
+export class UpstreamError extends Error {
+  override name = 'UpstreamError';
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Spaces request starts at least `1000 / rate × 1.05 + 2` ms apart, measured from the moment each
+ * request is actually released (a late timer never lets the next one catch up), so any one-second
+ * window at the server holds at most `rate` requests while throughput stays ≥ 93% of the rate.
+ */
+export class RateLimiter {
+  readonly intervalMs: number;
+  private last = -Infinity;
+  private chain: Promise<void> = Promise.resolve();
+  constructor(readonly ratePerSecond: number) {
+    if (!(ratePerSecond > 0)) throw new Error(`rate must be positive (got ${ratePerSecond})`);
+    this.intervalMs = (1000 / ratePerSecond) * 1.05 + 2;
+  }
+  acquire(): Promise<void> {
+    const p = this.chain.then(async () => {
+      const wait = this.last + this.intervalMs - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      // setTimeout may fire a little early by the monotonic clock: top up.
+      let rest = this.last + this.intervalMs - performance.now();
+      while (rest > 0) {
+        await new Promise((r) => setTimeout(r, Math.ceil(rest)));
+        rest = this.last + this.intervalMs - performance.now();
+      }
+      this.last = performance.now();
+    });
+    this.chain = p.catch(() => undefined);
+    return p;
+  }
+}
+
+const limiters = new Map<string, RateLimiter>();
+/** One limiter per upstream identity (base URL + key) for the whole process. */
+export function sharedLimiter(key: string, rate: number): RateLimiter {
+  const k = `${key}@${rate}`;
+  let l = limiters.get(k);
+  if (!l) {
+    l = new RateLimiter(rate);
+    limiters.set(k, l);
+  }
+  return l;
+}
+
+export interface RetryPolicy {
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  timeoutMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 500, maxDelayMs: 30_000, timeoutMs: 60_000 };
+
+export interface RequestSpec {
+  url: string;
+  method?: 'GET' | 'POST';
+  /** Form fields for a POST (application/x-www-form-urlencoded). */
+  form?: Record<string, string>;
+  headers?: Record<string, string>;
+  /** Short description for log lines, e.g. "esearch edat 2024-01-01..2024-01-31". */
+  what: string;
+}
+
+export interface HttpDeps {
+  limiter: RateLimiter;
+  retry: RetryPolicy;
+  log?: (msg: string) => void;
+  fetchImpl?: typeof fetch;
+}
+
+function backoff(attempt: number, policy: RetryPolicy, retryAfter?: string | null): number {
+  const ra = retryAfter ? Number(retryAfter) : NaN;
+  const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+  const jittered = Math.random() * exp;
+  return Number.isFinite(ra) && ra >= 0 ? Math.min(policy.maxDelayMs, Math.max(ra * 1000, jittered)) : jittered;
+}
+
+/**
+ * Sends a request and hands the body to `parse`. `parse` throws UpstreamError(retryable) for an
+ * error body; any other exception from `parse` is treated as a malformed (retryable) body too.
+ * Throws UpstreamError once attempts are exhausted or for a non-retryable status (4xx but 429).
+ */
+export async function requestWithRetry<T>(spec: RequestSpec, deps: HttpDeps, parse: (body: string, res: Response) => T): Promise<T> {
+  const f = deps.fetchImpl ?? fetch;
+  let lastError: UpstreamError | undefined;
+  for (let attempt = 0; attempt < deps.retry.attempts; attempt++) {
+    if (attempt > 0) {
+      const delay = backoff(attempt - 1, deps.retry, lastError && 'retryAfter' in lastError ? String((lastError as { retryAfter?: string }).retryAfter) : undefined);
+      deps.log?.(`${spec.what}: ${lastError?.message ?? 'error'}; retry ${attempt}/${deps.retry.attempts - 1} in ${Math.round(delay)} ms`);
+      await new Promise((r) => setTimeout(r, delay));
+    }
+    await deps.limiter.acquire();
+    let res: Response;
+    let body: string;
+    try {
+      const init: RequestInit = {
+        method: spec.method ?? 'GET',
+        headers: { 'user-agent': 'living-evidence-poller/0.1', ...(spec.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...spec.headers },
+        signal: AbortSignal.timeout(deps.retry.timeoutMs),
+        ...(spec.form ? { body: new URLSearchParams(spec.form).toString() } : {}),
+      };
+      res = await f(spec.url, init);
+      body = await res.text();
+    } catch (err) {
+      const e = err as Error;
+      const reason = e.name === 'TimeoutError' || e.name === 'AbortError' ? `timed out after ${deps.retry.timeoutMs} ms` : `network error: ${(e.cause as Error)?.message ?? e.message}`;
+      lastError = new UpstreamError(`${spec.what}: ${reason}`, true);
+      continue;
+    }
+    if (res.status === 429 || res.status >= 500) {
+      lastError = Object.assign(new UpstreamError(`HTTP ${res.status}${res.status === 429 ? ' (rate limited)' : ''}: ${body.replace(/\s+/g, ' ').slice(0, 120)}`, true, res.status), {
+        retryAfter: res.headers.get('retry-after'),
+      });
+      continue;
+    }
+    if (res.status >= 400) {
+      throw new UpstreamError(`${spec.what}: HTTP ${res.status}: ${body.replace(/\s+/g, ' ').slice(0, 300)}`, false, res.status);
+    }
+    try {
+      return parse(body, res);
+    } catch (err) {
+      if (err instanceof UpstreamError && !err.retryable) throw err;
+      lastError = err instanceof UpstreamError ? err : new UpstreamError(`malformed response: ${(err as Error).message}`, true, res.status);
+    }
+  }
+  throw new UpstreamError(`${spec.what}: gave up after ${deps.retry.attempts} attempts (${lastError?.message ?? 'unknown error'})`, false, lastError?.status);
+}

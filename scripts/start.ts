@@ -1,0 +1,176 @@
+/**
+ * `npm start`: the whole stack on one machine (the embedded default).
+ *
+ *   DynamoDB Local (DATA_DIR/dynamodb) ── stream ──▶ reanalyse (same code as the Lambda)
+ *        ▲                                               │ snapshots (DATA_DIR/snapshots)
+ *        │ pollers on an interval                        ▼
+ *   curation API + UI (Hono, /api, /curate)        Astro build (DATA_DIR/site) served at /
+ *
+ * Ctrl-C stops everything (the Java child included). A second start finds the data it left and
+ * resumes the stream from its checkpoint; it also re-pools every review once at start-up, so no
+ * accepted decision is lost even after a kill -9.
+ */
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { createServer } from 'node:net';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { ALL_REVIEWS } from '../reviews/index.js';
+import { createDocumentClient, createDynamoClient, tableName } from '../functions/adapters/dynamo/client.js';
+import { ensureTable } from '../functions/adapters/dynamo/tables.js';
+import { diskSnapshotStore } from '../functions/adapters/snapshot-store.js';
+import { handleChanges } from '../functions/reanalyse/handler.js';
+import { reanalyseReview } from '../functions/reanalyse/reanalyse.js';
+import { createCurationApp } from '../functions/curation-api/app.js';
+import { issueLocalToken } from '../functions/curation-api/auth.js';
+import { runPollCycle } from '../functions/poll-common/cycle.js';
+import { dataDir, startDynamoLocal } from './lib/dynamo-local.js';
+import { StartupError, runMain } from './lib/errors.js';
+import { createSiteBuilder } from './lib/site-builder.js';
+import { staticSite } from './lib/static.js';
+import { startStreamConsumer } from './lib/stream-consumer.js';
+
+const log = (msg: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+
+export interface RunnerConfig {
+  port: number;
+  dataDir: string;
+  pollIntervalMinutes: number;
+  pollOnStart: boolean;
+}
+
+export function parseConfig(env: NodeJS.ProcessEnv): RunnerConfig {
+  const port = Number(env.PORT ?? 8787);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new StartupError(`PORT must be an integer between 1 and 65535 (got "${env.PORT}").`);
+  const interval = Number(env.POLL_INTERVAL_MINUTES ?? 60);
+  if (!Number.isFinite(interval) || interval <= 0) throw new StartupError(`POLL_INTERVAL_MINUTES must be a positive number (got "${env.POLL_INTERVAL_MINUTES}").`);
+  return { port, dataDir: dataDir(env), pollIntervalMinutes: interval, pollOnStart: env.POLL_ON_START !== '0' };
+}
+
+async function checkPortFree(port: number): Promise<void> {
+  await new Promise<void>((res, rej) => {
+    const srv = createServer();
+    srv.once('error', (err: NodeJS.ErrnoException) =>
+      rej(new StartupError(err.code === 'EADDRINUSE' ? `Port ${port} is already in use. Stop the other process or start with PORT=<another port>.` : `Cannot listen on port ${port}: ${err.code ?? err.message}.`)),
+    );
+    srv.listen(port, () => srv.close(() => res()));
+  });
+}
+
+function localSecret(dir: string): string {
+  const file = join(dir, 'local-jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const s = randomBytes(32).toString('hex');
+  writeFileSync(file, s, { mode: 0o600 });
+  return s;
+}
+
+async function main(): Promise<void> {
+  const cfg = parseConfig(process.env);
+  await checkPortFree(cfg.port);
+  try {
+    mkdirSync(cfg.dataDir, { recursive: true });
+  } catch (err) {
+    throw new StartupError(`The data folder ${cfg.dataDir} cannot be created (${(err as NodeJS.ErrnoException).code}). Set DATA_DIR to a writable folder.`);
+  }
+  const baseUrl = `http://localhost:${cfg.port}`;
+  log(`data folder: ${cfg.dataDir}`);
+  log('starting DynamoDB Local …');
+  const db = await startDynamoLocal({ dir: join(cfg.dataDir, 'dynamodb'), publish: true });
+  process.env.DYNAMODB_ENDPOINT = db.endpoint;
+  const table = tableName();
+  const created = await ensureTable(createDynamoClient(), table);
+  log(`DynamoDB Local at ${db.endpoint}, table "${table}" ${created ? 'created' : 'found (data kept from the last run)'}`);
+
+  const doc = createDocumentClient();
+  const snapshotDir = join(cfg.dataDir, 'snapshots');
+  const siteDir = join(cfg.dataDir, 'site');
+  const store = diskSnapshotStore(snapshotDir);
+  const builder = createSiteBuilder({ snapshotDir, outDir: siteDir, siteUrl: baseUrl, log });
+
+  // Catch up: every review re-pooled from the table as it is now (covers anything a crash left).
+  for (const review of ALL_REVIEWS) {
+    const snap = await reanalyseReview({ doc, table, store }, review);
+    const o = snap.outcomes.find((x) => x.primary) ?? snap.outcomes[0];
+    log(`pooled ${review.id}: ${snap.studies.length} accepted${o?.result?.estimate != null ? `, ${o.label} SMD ${o.result.estimate.toFixed(2)} (k=${o.k})` : ''}`);
+  }
+  builder.schedule('start-up');
+
+  const consumer = await startStreamConsumer({
+    table,
+    checkpointFile: join(cfg.dataDir, 'stream-checkpoint.json'),
+    log,
+    onBatch: async (changes) => {
+      const done = await handleChanges({ doc, table, store, log }, changes);
+      if (done.length) builder.schedule(`reanalysed ${done.join(', ')}`);
+    },
+  });
+  log('stream consumer running (reanalysis on every accepted or withdrawn study)');
+
+  const secret = process.env.LOCAL_JWT_SECRET || localSecret(cfg.dataDir);
+  const app = new Hono();
+  app.route('/', createCurationApp({ doc, table, reviews: [...ALL_REVIEWS], auth: { localSecret: secret } }));
+  let firstBuildDone = false;
+  void builder.idle().then(() => {
+    firstBuildDone = true;
+  });
+  app.get('*', staticSite(siteDir, () => !firstBuildDone));
+  const server = serve({ fetch: app.fetch, port: cfg.port });
+  await new Promise<void>((res, rej) => {
+    server.once('listening', () => res());
+    server.once('error', (err: NodeJS.ErrnoException) => rej(new StartupError(`Cannot listen on port ${cfg.port}: ${err.code ?? err.message}.`)));
+  });
+
+  let polling = false;
+  const poll = async () => {
+    if (polling) return;
+    polling = true;
+    try {
+      const summary = await runPollCycle({ doc, table, env: process.env, log });
+      log(`poll: ${JSON.stringify(summary)}`);
+    } catch (err) {
+      log(`poll: cycle failed: ${(err as Error).message}`);
+    } finally {
+      polling = false;
+    }
+  };
+  const pollTimer = setInterval(() => void poll(), cfg.pollIntervalMinutes * 60_000);
+  if (cfg.pollOnStart) setTimeout(() => void poll(), 2_000);
+
+  const leadToken = await issueLocalToken({ sub: 'local-lead', name: 'Local lead', role: 'lead' }, secret);
+  const curatorToken = await issueLocalToken({ sub: 'local-curator', name: 'Local curator', role: 'curator' }, secret);
+  process.stdout.write(
+    [
+      '',
+      'Living evidence is running:',
+      `  dashboard        ${baseUrl}/`,
+      `  API              ${baseUrl}/api  (OpenAPI: ${baseUrl}/api/openapi.json)`,
+      `  curator UI       ${baseUrl}/curate`,
+      `  sign in (lead)   ${baseUrl}/curate/signin?token=${leadToken}`,
+      `  sign in (curator) ${baseUrl}/curate/signin?token=${curatorToken}`,
+      `  DynamoDB Local   ${db.endpoint}`,
+      `  pollers          every ${cfg.pollIntervalMinutes} min (PubMed: ${process.env.PUBMED_EUTILS_URL ?? 'NCBI'}, ClinicalTrials.gov: ${process.env.CTGOV_API_URL ?? 'public API'})`,
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping …`);
+    clearInterval(pollTimer);
+    await new Promise<void>((res) => server.close(() => res()));
+    await consumer.stop();
+    await builder.idle();
+    await db.stop();
+    log('stopped cleanly; data kept in ' + cfg.dataDir);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+runMain(main);
