@@ -1,0 +1,335 @@
+/** The full analysis of one outcome (CONTRACTS.md "Analysis request and result"). Pure. */
+import { escalcMD, escalcSMD } from './effects.js';
+import { confintTau2, predictInterval, rma, type RmaFit } from './rma.js';
+import { cumul, eggerTest, leave1out, stableOrder, trimfill, type ModelOpts } from './sensitivity.js';
+import { qnorm } from './special.js';
+import type { AnalysisRequest, StudyInput } from './validate.js';
+
+type Num = number | null;
+
+export interface StudyResult {
+  id: string;
+  yi: number;
+  vi: number;
+  sei: number;
+  /** weight in percent in the pooled model */
+  weight: Num;
+  ciLower: number;
+  ciUpper: number;
+  year?: number;
+}
+export interface SubgroupLevel {
+  level: string;
+  k: number;
+  estimate: Num;
+  se: Num;
+  ciLower: Num;
+  ciUpper: Num;
+  pValue: Num;
+  tau2: Num;
+  i2: Num;
+  q: Num;
+  qDf: Num;
+  studies: string[];
+}
+export interface AnalysisResult {
+  measure: string;
+  method: string;
+  ci: string;
+  level: number;
+  k: number;
+  estimate: Num;
+  se: Num;
+  ciLower: Num;
+  ciUpper: Num;
+  pValue: Num;
+  /** z or t statistic of the pooled estimate, and its df (t only) */
+  statistic: Num;
+  df: Num;
+  piLower: Num;
+  piUpper: Num;
+  tau2: Num;
+  tau: Num;
+  tau2CiLower: Num;
+  tau2CiUpper: Num;
+  i2: Num;
+  i2CiLower: Num;
+  i2CiUpper: Num;
+  h2: Num;
+  h2CiLower: Num;
+  h2CiUpper: Num;
+  q: Num;
+  qDf: Num;
+  qPValue: Num;
+  studies: StudyResult[];
+  leaveOneOut: { id: string; estimate: Num; se: Num; ciLower: Num; ciUpper: Num; pValue: Num; tau2: Num; i2: Num; q: Num }[] | null;
+  cumulative: { id: string; year: Num; k: number; estimate: Num; se: Num; ciLower: Num; ciUpper: Num; pValue: Num; tau2: Num; i2: Num }[] | null;
+  egger: { statistic: number; df: number; pValue: number; limitEstimate: number; limitCiLower: number; limitCiUpper: number } | null;
+  trimFill: { k0: number; side: 'left' | 'right'; estimate: Num; se: Num; ciLower: Num; ciUpper: Num; pValue: Num; tau2: Num; filled: { yi: number; vi: number }[] } | null;
+  subgroups: {
+    moderator: string;
+    groups: SubgroupLevel[];
+    qBetween: Num;
+    df: Num;
+    pValue: Num;
+    /** studies without a value for the moderator (left out of the subgroup analysis) */
+    excluded: string[];
+  } | null;
+  metaRegression: {
+    moderators: string[];
+    k: number;
+    coefficients: { name: string; estimate: Num; se: Num; statistic: Num; pValue: Num; ciLower: Num; ciUpper: Num }[];
+    qm: Num;
+    qmDf: Num;
+    qmDf2: Num;
+    qmPValue: Num;
+    tau2: Num;
+    i2: Num;
+    qe: Num;
+    qeDf: Num;
+    qePValue: Num;
+    r2: Num;
+    excluded: string[];
+    error?: string;
+  } | null;
+  /** why a part could not be computed (e.g. "k = 1") */
+  notes: string[];
+}
+
+const num = (x: number | null | undefined): Num => (x === null || x === undefined || !Number.isFinite(x) ? null : x);
+
+export function effectOf(s: StudyInput, req: Pick<AnalysisRequest, 'measure' | 'smdVariant'>): { yi: number; vi: number } {
+  if (req.measure !== 'GEN' && s.n1 !== undefined && s.m1 !== undefined && s.sd1 !== undefined && s.n2 !== undefined && s.m2 !== undefined && s.sd2 !== undefined) {
+    const arm = { n1: s.n1, m1: s.m1, sd1: s.sd1, n2: s.n2, m2: s.m2, sd2: s.sd2 };
+    return req.measure === 'MD' ? escalcMD(arm) : escalcSMD(arm, req.smdVariant ?? 'metafor');
+  }
+  return { yi: s.yi as number, vi: s.vi as number };
+}
+
+function tryRma(yi: number[], vi: number[], o: ModelOpts, extra: Parameters<typeof rma>[2] = {}): { fit: RmaFit | null; error?: string } {
+  try {
+    return { fit: rma(yi, vi, { method: o.method, test: o.test, level: o.level, ...extra }) };
+  } catch (e) {
+    return { fit: null, error: (e as Error).message };
+  }
+}
+
+function sortLevels(levels: string[], allNumeric: boolean): string[] {
+  return levels.sort((a, b) => (allNumeric ? Number(a) - Number(b) : a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Runs the whole analysis. Never throws for a validated request with k ≥ 1. */
+export function analyze(request: AnalysisRequest): AnalysisResult {
+  const o: ModelOpts = { method: request.method, test: request.ci, level: request.level ?? 0.95 };
+  const notes: string[] = [];
+  const eff = request.studies.map((s) => effectOf(s, request));
+  const yi = eff.map((e) => e.yi);
+  const vi = eff.map((e) => e.vi);
+  const ids = request.studies.map((s) => s.id);
+  const k = yi.length;
+  const { fit, error } = tryRma(yi, vi, o);
+  if (!fit) notes.push(`pooled model could not be fitted: ${error}`);
+  const het = fit !== null && k >= 2;
+  if (k === 1) notes.push('k = 1: heterogeneity, prediction interval and sensitivity analyses are not computable');
+  const pi = fit && het ? predictInterval(fit) : null;
+  const qp = fit && het ? confintTau2(fit) : null;
+  const critStudy = qnorm(1 - (1 - o.level) / 2);
+  const studies: StudyResult[] = request.studies.map((s, i) => ({
+    id: s.id,
+    yi: yi[i],
+    vi: vi[i],
+    sei: Math.sqrt(vi[i]),
+    weight: fit ? num(fit.weights[i]) : null,
+    ciLower: yi[i] - critStudy * Math.sqrt(vi[i]),
+    ciUpper: yi[i] + critStudy * Math.sqrt(vi[i]),
+    ...(s.year !== undefined ? { year: s.year } : {}),
+  }));
+
+  const result: AnalysisResult = {
+    measure: request.measure,
+    method: request.method,
+    ci: request.ci,
+    level: o.level,
+    k,
+    estimate: fit ? num(fit.beta[0]) : null,
+    se: fit ? num(fit.se[0]) : null,
+    ciLower: fit ? num(fit.ciLb[0]) : null,
+    ciUpper: fit ? num(fit.ciUb[0]) : null,
+    pValue: fit ? num(fit.pval[0]) : null,
+    statistic: fit ? num(fit.zval[0]) : null,
+    df: fit && fit.ddf !== null && fit.ddf > 0 ? fit.ddf : null,
+    piLower: pi ? num(pi.piLb) : null,
+    piUpper: pi ? num(pi.piUb) : null,
+    tau2: het ? fit.tau2 : null,
+    tau: het ? Math.sqrt(fit.tau2) : null,
+    tau2CiLower: qp ? num(qp.tau2Lb) : null,
+    tau2CiUpper: qp ? num(qp.tau2Ub) : null,
+    i2: het ? num(fit.I2) : null,
+    i2CiLower: qp ? num(qp.I2Lb) : null,
+    i2CiUpper: qp ? num(qp.I2Ub) : null,
+    h2: het ? num(fit.H2) : null,
+    h2CiLower: qp ? num(qp.H2Lb) : null,
+    h2CiUpper: qp ? num(qp.H2Ub) : null,
+    q: het ? num(fit.QE) : null,
+    qDf: het ? fit.QEdf : null,
+    qPValue: het ? num(fit.QEp) : null,
+    studies,
+    leaveOneOut: null,
+    cumulative: null,
+    egger: null,
+    trimFill: null,
+    subgroups: null,
+    metaRegression: null,
+    notes,
+  };
+
+  if (k >= 3) {
+    result.leaveOneOut = leave1out(yi, vi, o).map((f, i) => ({
+      id: ids[i],
+      estimate: f ? num(f.estimate) : null,
+      se: f ? num(f.se) : null,
+      ciLower: f ? f.ciLb : null,
+      ciUpper: f ? f.ciUb : null,
+      pValue: f ? f.pval : null,
+      tau2: f ? num(f.tau2) : null,
+      i2: f ? num(f.I2) : null,
+      q: f ? num(f.QE) : null,
+    }));
+    const order = stableOrder(request.studies.map((s) => s.year));
+    result.cumulative = cumul(yi, vi, order, o).map(({ index, fit: f }, j) => ({
+      id: ids[index],
+      year: num(request.studies[index].year),
+      k: j + 1,
+      estimate: f ? num(f.estimate) : null,
+      se: f ? num(f.se) : null,
+      ciLower: f ? f.ciLb : null,
+      ciUpper: f ? f.ciUb : null,
+      pValue: f ? f.pval : null,
+      tau2: f && j > 0 ? num(f.tau2) : null,
+      i2: f && j > 0 ? num(f.I2) : null,
+    }));
+    result.egger = eggerTest(yi, vi);
+    if (!result.egger) notes.push("Egger's test not computable (standard errors do not vary)");
+    const tf = fit ? trimfill(fit) : null;
+    result.trimFill = tf
+      ? { k0: tf.k0, side: tf.side, estimate: num(tf.estimate), se: num(tf.se), ciLower: num(tf.ciLower), ciUpper: num(tf.ciUpper), pValue: num(tf.pValue), tau2: num(tf.tau2), filled: tf.filled }
+      : null;
+  }
+
+  if (request.subgroup) result.subgroups = subgroupAnalysis(request, yi, vi, o);
+  if (request.metaRegression && request.metaRegression.length > 0) result.metaRegression = metaRegression(request, yi, vi, o);
+  return result;
+}
+
+function subgroupAnalysis(request: AnalysisRequest, yi: number[], vi: number[], o: ModelOpts): NonNullable<AnalysisResult['subgroups']> {
+  const name = request.subgroup!;
+  const byLevel = new Map<string, number[]>();
+  const excluded: string[] = [];
+  let allNumeric = true;
+  request.studies.forEach((s, i) => {
+    const v = s.moderators?.[name];
+    if (v === undefined || v === null || v === '') {
+      excluded.push(s.id);
+      return;
+    }
+    if (typeof v !== 'number') allNumeric = false;
+    const key = String(v);
+    if (!byLevel.has(key)) byLevel.set(key, []);
+    byLevel.get(key)!.push(i);
+  });
+  const groups: SubgroupLevel[] = sortLevels([...byLevel.keys()], allNumeric).map((level) => {
+    const idx = byLevel.get(level)!;
+    const { fit } = tryRma(idx.map((i) => yi[i]), idx.map((i) => vi[i]), o);
+    const kk = idx.length;
+    return {
+      level,
+      k: kk,
+      estimate: fit ? num(fit.beta[0]) : null,
+      se: fit ? num(fit.se[0]) : null,
+      ciLower: fit ? num(fit.ciLb[0]) : null,
+      ciUpper: fit ? num(fit.ciUb[0]) : null,
+      pValue: fit ? num(fit.pval[0]) : null,
+      tau2: fit && kk >= 2 ? fit.tau2 : null,
+      i2: fit && kk >= 2 ? num(fit.I2) : null,
+      q: fit && kk >= 2 ? num(fit.QE) : null,
+      qDf: fit && kk >= 2 ? fit.QEdf : null,
+      studies: idx.map((i) => request.studies[i].id),
+    };
+  });
+  // test for subgroup differences: fixed-effect Q across level estimates with their standard errors
+  const usable = groups.filter((g) => g.estimate !== null && g.se !== null && g.se > 0);
+  let qBetween: Num = null;
+  let df: Num = null;
+  let pValue: Num = null;
+  if (usable.length >= 2) {
+    const f = tryRma(usable.map((g) => g.estimate!), usable.map((g) => g.se! ** 2), { method: 'FE', test: 'z', level: o.level }).fit;
+    if (f) {
+      qBetween = f.QE;
+      df = usable.length - 1;
+      pValue = num(f.QEp);
+    }
+  }
+  return { moderator: name, groups, qBetween, df, pValue, excluded };
+}
+
+function metaRegression(request: AnalysisRequest, yi: number[], vi: number[], o: ModelOpts): NonNullable<AnalysisResult['metaRegression']> {
+  const names = request.metaRegression!;
+  const rows: number[] = [];
+  const excluded: string[] = [];
+  request.studies.forEach((s, i) => {
+    const ok = names.every((n) => {
+      const v = s.moderators?.[n];
+      return v !== undefined && v !== null && v !== '';
+    });
+    if (ok) rows.push(i);
+    else excluded.push(s.id);
+  });
+  const cols: number[][] = [];
+  const colNames: string[] = [];
+  for (const n of names) {
+    const vals = rows.map((i) => request.studies[i].moderators![n]!);
+    const numeric = vals.map((v) => (typeof v === 'number' ? v : Number.isFinite(Number(v)) && String(v).trim() !== '' ? Number(v) : NaN));
+    if (numeric.every((x) => Number.isFinite(x))) {
+      cols.push(numeric);
+      colNames.push(n);
+    } else {
+      // categorical: treatment (dummy) coding against the first level in sorted order, named as R does
+      const levels = sortLevels([...new Set(vals.map(String))], false);
+      for (const lv of levels.slice(1)) {
+        cols.push(vals.map((v) => (String(v) === lv ? 1 : 0)));
+        colNames.push(`${n}${lv}`);
+      }
+    }
+  }
+  const base = {
+    moderators: names,
+    k: rows.length,
+    coefficients: [] as NonNullable<AnalysisResult['metaRegression']>['coefficients'],
+    qm: null, qmDf: null, qmDf2: null, qmPValue: null, tau2: null, i2: null, qe: null, qeDf: null, qePValue: null, r2: null,
+    excluded,
+  };
+  const { fit, error } = tryRma(rows.map((i) => yi[i]), rows.map((i) => vi[i]), o, { mods: cols, modNames: colNames });
+  if (!fit) return { ...base, error: error ?? 'model could not be fitted' };
+  return {
+    ...base,
+    coefficients: fit.coefNames.map((name, j) => ({
+      name,
+      estimate: num(fit.beta[j]),
+      se: num(fit.se[j]),
+      statistic: num(fit.zval[j]),
+      pValue: num(fit.pval[j]),
+      ciLower: num(fit.ciLb[j]),
+      ciUpper: num(fit.ciUb[j]),
+    })),
+    qm: num(fit.QM),
+    qmDf: fit.QMdf ? fit.QMdf[0] : null,
+    qmDf2: fit.QMdf ? fit.QMdf[1] : null,
+    qmPValue: num(fit.QMp),
+    tau2: fit.tau2,
+    i2: num(fit.I2),
+    qe: num(fit.QE),
+    qeDf: fit.QEdf,
+    qePValue: num(fit.QEp),
+    r2: num(fit.R2),
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * Ingest: one poller Lambda per source (PubMed, ClinicalTrials.gov), invoked per review by
+ * EventBridge Scheduler at the review's cadence. Reserved concurrency 1 per source (politeness
+ * towards NCBI / CT.gov and no concurrent writers of the same checkpoint), a dead-letter queue
+ * per source for both failed asynchronous invocations and failed schedule deliveries.
+ *
+ * Schedule input (the event the handler receives): `{ "reviewId": "<id>", "source": "pubmed" | "ctgov" }`.
+ */
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { AppFunction } from '../constructs/lambda.js';
+import { deadLetterQueue } from '../queues.js';
+import type { ReviewSchedule } from '../reviews.js';
+
+export type PollSource = 'pubmed' | 'ctgov';
+
+export interface Poller {
+  source: PollSource;
+  fn: AppFunction;
+  dlq: Queue;
+  /** Shortest cadence among the reviews this poller serves (drives the staleness alarm). */
+  minCadenceHours: number;
+}
+
+export interface IngestStackProps extends StackProps {
+  table: ITable;
+  ncbiSecret: ISecret;
+  reviews: ReviewSchedule[];
+  /** Contact e-mail sent to NCBI with every request (E-utilities etiquette). */
+  ncbiEmail?: string;
+}
+
+const SOURCES: { source: PollSource; id: string; entry: string; description: string }[] = [
+  { source: 'pubmed', id: 'PollPubmed', entry: 'functions/poll-pubmed/handler.ts', description: 'Polls PubMed E-utilities for new RCTs of a review' },
+  { source: 'ctgov', id: 'PollCtgov', entry: 'functions/poll-ctgov/handler.ts', description: 'Polls ClinicalTrials.gov API v2 for new RCTs of a review' },
+];
+
+/**
+ * Scheduler target that may invoke exactly the function's unqualified ARN (the stock target also
+ * grants `<arn>:*`, every version and alias).
+ */
+class InvokeFunction extends LambdaInvoke {
+  constructor(private readonly target: IFunction, props: ConstructorParameters<typeof LambdaInvoke>[1]) {
+    super(target, props);
+  }
+  protected override addTargetActionToRole(role: IRole): void {
+    role.addToPrincipalPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.target.functionArn] }));
+  }
+}
+
+export class IngestStack extends Stack {
+  readonly pollers: Poller[] = [];
+
+  constructor(scope: Construct, id: string, props: IngestStackProps) {
+    super(scope, id, props);
+    const minCadenceHours = props.reviews.length > 0 ? Math.min(...props.reviews.map((r) => r.cadence.hours)) : 24;
+
+    for (const src of SOURCES) {
+      const dlq = deadLetterQueue(this, `${src.id}Dlq`, `the ${src.source} poller (failed async invocations and schedule deliveries)`);
+      const fn = new AppFunction(this, src.id, {
+        entry: src.entry,
+        description: src.description,
+        timeout: Duration.minutes(10),
+        memorySize: 512,
+        reservedConcurrentExecutions: 1,
+        deadLetterQueue: dlq,
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(6),
+        environment: {
+          POLL_SOURCE: src.source,
+          NCBI_TOOL: 'living-evidence',
+          ...(props.ncbiEmail ? { NCBI_EMAIL: props.ncbiEmail } : {}),
+          ...(src.source === 'pubmed' ? { NCBI_SECRET_ARN: props.ncbiSecret.secretArn } : {}),
+        },
+      });
+      fn.bindTable(props.table, 'readWrite');
+      if (src.source === 'pubmed') props.ncbiSecret.grantRead(fn.role);
+
+      for (const review of props.reviews) {
+        new Schedule(this, `${src.id}-${review.reviewId}`, {
+          description: `Poll ${src.source} for review ${review.reviewId} (${review.cadence.expression})`,
+          schedule: ScheduleExpression.expression(review.cadence.expression),
+          // Spread the invocations a little; the cadence is hours or more.
+          timeWindow: TimeWindow.flexible(Duration.minutes(15)),
+          target: new InvokeFunction(fn.fn, {
+            input: ScheduleTargetInput.fromObject({ reviewId: review.reviewId, source: src.source }),
+            deadLetterQueue: dlq,
+            retryAttempts: 3,
+            maxEventAge: Duration.hours(2),
+          }),
+        });
+      }
+      this.pollers.push({ source: src.source, fn, dlq, minCadenceHours });
+    }
+  }
+}

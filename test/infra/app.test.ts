@@ -1,0 +1,447 @@
+/**
+ * The whole CDK app, synthesised once without an AWS account and without bundling
+ * (context aws:cdk:bundling-stacks = []), with cdk.json's feature flags and cdk-nag AwsSolutions.
+ * Checks properties of the resources, not resource counts.
+ */
+import type { Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EVIDENCE_TABLE } from '../../core/data-model/table.js';
+import { createApp, type LivingEvidenceApp } from '../../infra/create-app.js';
+import { asArray, policyStatements, reviewsDir, synthWithReport, templateOf, tempDir, type SynthResult } from './helpers.js';
+
+const REVIEWS = {
+  alpha: { title: 'hourly review', cadence: 'hourly' },
+  beta: { title: 'default cadence' },
+  gamma: { title: 'weekly review', cadence: 'weekly' },
+  delta: { title: 'every six hours', cadence: 6 },
+};
+const EXPECTED_RATE: Record<string, string> = {
+  alpha: 'rate(1 hour)',
+  beta: 'rate(1 day)',
+  gamma: 'rate(7 days)',
+  delta: 'rate(6 hours)',
+};
+
+let built: LivingEvidenceApp;
+let result: SynthResult;
+let assembly: CloudAssembly;
+const t: Record<string, Template> = {};
+
+beforeAll(() => {
+  built = createApp({
+    bundle: false,
+    loadCdkJson: true,
+    reviewsDir: reviewsDir(REVIEWS),
+    outdir: tempDir('infra-app-'),
+    context: { alarmEmail: 'ops@example.org' },
+  });
+  result = synthWithReport(built.app);
+  if (!result.assembly) throw new Error(`synth failed: ${result.error}`);
+  assembly = result.assembly;
+  for (const s of ['Data', 'Curation', 'Site', 'Analysis', 'Ingest', 'Operations']) {
+    t[s] = templateOf(assembly, `LivingEvidence-${s}`);
+  }
+}, 300_000);
+
+type Res = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
+const resources = (tpl: Template, type: string) => Object.entries(tpl.findResources(type)) as [string, Res][];
+
+describe('cdk-nag', () => {
+  it('AwsSolutions reports zero errors (and zero unacknowledged warnings)', () => {
+    expect(result.error).toBeUndefined();
+    expect(result.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(result.findings).toEqual([]);
+  });
+});
+
+describe('Data stack', () => {
+  it('is termination-protected', () => {
+    expect(built.data.terminationProtection).toBe(true);
+    expect(assembly.getStackByName('LivingEvidence-Data').terminationProtection).toBe(true);
+  });
+
+  it('builds the table from core/data-model/table.ts with PITR, stream, TTL, deletion protection and encryption', () => {
+    const [[, table]] = resources(t.Data, 'AWS::DynamoDB::Table');
+    const p = table.Properties;
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(p.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(p.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(p.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
+    expect(p.TimeToLiveSpecification).toEqual({ AttributeName: EVIDENCE_TABLE.timeToLiveAttribute, Enabled: true });
+    expect(p.DeletionProtectionEnabled).toBe(true);
+    expect(p.SSESpecification).toMatchObject({ SSEEnabled: true });
+    expect(p.KeySchema).toEqual([
+      { AttributeName: EVIDENCE_TABLE.partitionKey.name, KeyType: 'HASH' },
+      { AttributeName: EVIDENCE_TABLE.sortKey.name, KeyType: 'RANGE' },
+    ]);
+    const gsis = p.GlobalSecondaryIndexes as { IndexName: string; KeySchema: unknown; Projection: unknown }[];
+    for (const def of EVIDENCE_TABLE.globalSecondaryIndexes) {
+      const gsi = gsis.find((g) => g.IndexName === def.indexName);
+      expect(gsi, def.indexName).toBeDefined();
+      expect(gsi!.KeySchema).toEqual([
+        { AttributeName: def.partitionKey.name, KeyType: 'HASH' },
+        { AttributeName: def.sortKey.name, KeyType: 'RANGE' },
+      ]);
+      expect(gsi!.Projection).toEqual({ ProjectionType: def.projection });
+    }
+  });
+
+  it('keeps snapshots in a versioned, encrypted, private, logged bucket that expires old versions', () => {
+    const snap = resources(t.Data, 'AWS::S3::Bucket').find(([id]) => id.startsWith('Snapshots'));
+    expect(snap).toBeDefined();
+    const p = snap![1].Properties;
+    expect(snap![1].DeletionPolicy).toBe('Retain');
+    expect(p.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(p.LoggingConfiguration.DestinationBucketName).toEqual({ Ref: expect.stringMatching(/^AccessLogs/) });
+    const rules = p.LifecycleConfiguration.Rules as Record<string, unknown>[];
+    expect(rules.some((r) => r.Status === 'Enabled' && r.NoncurrentVersionExpiration)).toBe(true);
+  });
+});
+
+describe('every bucket', () => {
+  it('is encrypted, blocks all public access and its policy denies non-TLS requests', () => {
+    for (const [stack, tpl] of Object.entries(t)) {
+      for (const [id, bucket] of resources(tpl, 'AWS::S3::Bucket')) {
+        expect(bucket.Properties.PublicAccessBlockConfiguration, `${stack}/${id}`).toEqual({
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        });
+        expect(bucket.Properties.BucketEncryption, `${stack}/${id}`).toBeDefined();
+        const policy = resources(tpl, 'AWS::S3::BucketPolicy').find(([, p]) => p.Properties.Bucket?.Ref === id);
+        expect(policy, `${stack}/${id} has a bucket policy`).toBeDefined();
+        const statements = policy![1].Properties.PolicyDocument.Statement as Record<string, any>[];
+        expect(
+          statements.some((s) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false'),
+          `${stack}/${id} denies plain HTTP`,
+        ).toBe(true);
+        for (const s of statements.filter((x) => x.Effect === 'Allow')) {
+          expect(s.Principal, `${stack}/${id}: no anonymous Allow`).not.toBe('*');
+          expect(s.Principal?.AWS, `${stack}/${id}: no anonymous Allow`).not.toBe('*');
+        }
+      }
+    }
+  });
+});
+
+describe('Ingest stack', () => {
+  const fnId = (tpl: Template, prefix: string) => {
+    const found = resources(tpl, 'AWS::Lambda::Function').find(([id]) => id.startsWith(`${prefix}Function`));
+    if (!found) throw new Error(`no function ${prefix}`);
+    return found;
+  };
+
+  it('runs one poller per source with reserved concurrency 1 and a dead-letter queue', () => {
+    for (const prefix of ['PollPubmed', 'PollCtgov']) {
+      const [, fn] = fnId(t.Ingest, prefix);
+      expect(fn.Properties.ReservedConcurrentExecutions).toBe(1);
+      expect(fn.Properties.DeadLetterConfig.TargetArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(new RegExp(`^${prefix}Dlq`)), 'Arn'] });
+      expect(fn.Properties.Runtime).toBe('nodejs24.x');
+    }
+  });
+
+  it('schedules every review for every source at the review cadence, targeting the right function', () => {
+    const schedules = resources(t.Ingest, 'AWS::Scheduler::Schedule');
+    for (const [prefix, source] of [['PollPubmed', 'pubmed'], ['PollCtgov', 'ctgov']] as const) {
+      const [fnLogicalId] = fnId(t.Ingest, prefix);
+      for (const reviewId of Object.keys(REVIEWS)) {
+        const match = schedules.filter(([, s]) => {
+          const input = JSON.parse(s.Properties.Target.Input as string);
+          return input.reviewId === reviewId && input.source === source;
+        });
+        expect(match, `${source}/${reviewId}`).toHaveLength(1);
+        const p = match[0][1].Properties;
+        expect(p.ScheduleExpression).toBe(EXPECTED_RATE[reviewId]);
+        expect(p.State ?? 'ENABLED').toBe('ENABLED');
+        expect(p.Target.Arn).toEqual({ 'Fn::GetAtt': [fnLogicalId, 'Arn'] });
+        expect(p.Target.DeadLetterConfig.Arn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(new RegExp(`^${prefix}Dlq`)), 'Arn'] });
+        expect(p.Target.RetryPolicy).toMatchObject({ MaximumRetryAttempts: 3 });
+      }
+    }
+  });
+
+  it('lets the scheduler invoke exactly the poller functions, nothing else', () => {
+    const roles = resources(t.Ingest, 'AWS::IAM::Role').filter(([, r]) =>
+      JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('scheduler.amazonaws.com'),
+    );
+    expect(roles.length).toBeGreaterThan(0);
+    const roleIds = new Set(roles.map(([id]) => id));
+    const statements = resources(t.Ingest, 'AWS::IAM::Policy')
+      .filter(([, p]) => (p.Properties.Roles as { Ref: string }[]).some((r) => roleIds.has(r.Ref)))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Record<string, any>[]);
+    for (const s of statements) {
+      const actions = asArray(s.Action as string[]);
+      if (actions.includes('lambda:InvokeFunction')) {
+        expect(actions).toEqual(['lambda:InvokeFunction']);
+        expect(s.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Poll(Pubmed|Ctgov)Function/), 'Arn'] });
+      } else {
+        expect(actions).toEqual(['sqs:SendMessage']);
+      }
+    }
+  });
+
+  it('passes the NCBI secret ARN (not its value) to the PubMed poller and lets only it read the secret', () => {
+    const [, pubmed] = fnId(t.Ingest, 'PollPubmed');
+    const env = pubmed.Properties.Environment.Variables;
+    expect(env.NCBI_SECRET_ARN).toEqual({ 'Fn::ImportValue': expect.stringMatching(/NcbiApiKey/) });
+    expect(env.NCBI_API_KEY).toBeUndefined();
+    const secretReads = policyStatements(t.Ingest).filter((p) =>
+      asArray(p.statement.Action as string[]).includes('secretsmanager:GetSecretValue'),
+    );
+    expect(secretReads).toHaveLength(1);
+    expect(secretReads[0].policy).toMatch(/^PollPubmed/);
+    expect(secretReads[0].statement.Resource).toEqual(env.NCBI_SECRET_ARN);
+  });
+});
+
+describe('Curation stack', () => {
+  const PUBLIC = ['GET /api/health', 'GET /api/openapi.json', 'GET /api/reviews', 'GET /api/reviews/{proxy+}'];
+
+  it('puts the JWT authorizer on every route except the public ones', () => {
+    const [[authorizerId, authorizer]] = resources(t.Curation, 'AWS::ApiGatewayV2::Authorizer');
+    expect(authorizer.Properties.AuthorizerType).toBe('JWT');
+    expect(JSON.stringify(authorizer.Properties.JwtConfiguration.Issuer)).toContain('cognito-idp');
+    expect(authorizer.Properties.JwtConfiguration.Audience).toEqual([{ Ref: expect.stringMatching(/CurationUi/) }]);
+    const routes = resources(t.Curation, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
+    const publicRoutes = routes.filter((r) => r.AuthorizationType === 'NONE').map((r) => r.RouteKey as string);
+    expect(publicRoutes.sort()).toEqual([...PUBLIC].sort());
+    const protectedRoutes = routes.filter((r) => !PUBLIC.includes(r.RouteKey));
+    expect(protectedRoutes.map((r) => r.RouteKey)).toContain('ANY /api/{proxy+}');
+    for (const r of protectedRoutes) {
+      expect(r.AuthorizationType, r.RouteKey).toBe('JWT');
+      expect(r.AuthorizerId, r.RouteKey).toEqual({ Ref: authorizerId });
+    }
+  });
+
+  it('has the curators and leads groups, admin-only sign-up, MFA and a strong password policy', () => {
+    const groups = resources(t.Curation, 'AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties.GroupName);
+    expect(groups.sort()).toEqual(['curators', 'leads']);
+    t.Curation.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      MfaConfiguration: 'ON',
+      Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 12, RequireSymbols: true }) },
+      DeletionProtection: 'ACTIVE',
+    });
+  });
+
+  it('throttles the stage and writes JSON access logs', () => {
+    const [[, stage]] = resources(t.Curation, 'AWS::ApiGatewayV2::Stage');
+    expect(stage.Properties.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
+    expect(stage.Properties.AccessLogSettings.DestinationArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ApiAccessLogs/), 'Arn'] });
+    const format = JSON.parse(stage.Properties.AccessLogSettings.Format as string);
+    expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
+  });
+});
+
+describe('Analysis stack', () => {
+  it('consumes the table stream with batching, bisect on error, a retry limit and an SQS on-failure destination', () => {
+    const esm = resources(t.Analysis, 'AWS::Lambda::EventSourceMapping').find(([, e]) =>
+      JSON.stringify(e.Properties.EventSourceArn).includes('StreamArn'),
+    );
+    expect(esm).toBeDefined();
+    const p = esm![1].Properties;
+    expect(p.FunctionName).toEqual({ Ref: expect.stringMatching(/^ReanalyseFunction/) });
+    expect(p.BisectBatchOnFunctionError).toBe(true);
+    expect(p.MaximumRetryAttempts).toBe(3);
+    expect(p.BatchSize).toBe(100);
+    expect(p.StartingPosition).toBe('LATEST');
+    expect(p.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+    expect(p.DestinationConfig.OnFailure.Destination).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^StreamFailures/), 'Arn'] });
+  });
+
+  it('debounces publishing through a delayed queue feeding the publish function', () => {
+    const [[queueId, queue]] = resources(t.Analysis, 'AWS::SQS::Queue').filter(([id]) => id.startsWith('PublishQueue'));
+    expect(queue.Properties.DelaySeconds).toBeGreaterThanOrEqual(60);
+    expect(queue.Properties.RedrivePolicy.deadLetterTargetArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^PublishDlq/), 'Arn'] });
+    const esm = resources(t.Analysis, 'AWS::Lambda::EventSourceMapping').find(
+      ([, e]) => JSON.stringify(e.Properties.EventSourceArn) === JSON.stringify({ 'Fn::GetAtt': [queueId, 'Arn'] }),
+    );
+    expect(esm![1].Properties.FunctionName).toEqual({ Ref: expect.stringMatching(/^PublishFunction/) });
+    expect(esm![1].Properties.MaximumBatchingWindowInSeconds).toBe(300);
+    const [, reanalyse] = resources(t.Analysis, 'AWS::Lambda::Function').find(([id]) => id.startsWith('ReanalyseFunction'))!;
+    expect(reanalyse.Properties.Environment.Variables.PUBLISH_QUEUE_URL).toEqual({ Ref: queueId });
+  });
+
+  it('lets publish invalidate only the site distribution', () => {
+    const inval = policyStatements(t.Analysis).filter((p) =>
+      asArray(p.statement.Action as string[]).includes('cloudfront:CreateInvalidation'),
+    );
+    expect(inval).toHaveLength(1);
+    expect(inval[0].policy).toMatch(/^Publish/);
+    expect(JSON.stringify(inval[0].statement.Resource)).toMatch(/:distribution\/.*Distribution/);
+  });
+});
+
+describe('Site stack', () => {
+  const distribution = () => resources(t.Site, 'AWS::CloudFront::Distribution')[0][1].Properties.DistributionConfig;
+
+  it('reads the bucket through origin access control (no OAI, no public bucket)', () => {
+    const [[oacId, oac]] = resources(t.Site, 'AWS::CloudFront::OriginAccessControl');
+    expect(oac.Properties.OriginAccessControlConfig).toMatchObject({
+      OriginAccessControlOriginType: 's3',
+      SigningBehavior: 'always',
+      SigningProtocol: 'sigv4',
+    });
+    expect(resources(t.Site, 'AWS::CloudFront::CloudFrontOriginAccessIdentity')).toEqual([]);
+    const s3Origins = (distribution().Origins as Record<string, any>[]).filter((o) => o.S3OriginConfig);
+    expect(s3Origins.length).toBeGreaterThan(0);
+    for (const o of s3Origins) {
+      expect(o.OriginAccessControlId).toEqual({ 'Fn::GetAtt': [oacId, 'Id'] });
+      expect(o.S3OriginConfig.OriginAccessIdentity ?? '').toBe('');
+    }
+    const sitePolicy = resources(t.Site, 'AWS::S3::BucketPolicy').find(([, p]) => String(p.Properties.Bucket.Ref).startsWith('SiteBucket'))!;
+    for (const s of (sitePolicy[1].Properties.PolicyDocument.Statement as Record<string, any>[]).filter((x) => x.Effect === 'Allow')) {
+      expect(s.Principal).toEqual({ Service: 'cloudfront.amazonaws.com' });
+      expect(s.Condition.StringEquals['AWS:SourceArn']).toBeDefined();
+    }
+  });
+
+  it('sends CSP, HSTS, frame and content-type options on every behaviour, compressed, HTTPS only', () => {
+    const [[policyId, policy]] = resources(t.Site, 'AWS::CloudFront::ResponseHeadersPolicy');
+    const sec = policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+    const csp = JSON.stringify(sec.ContentSecurityPolicy.ContentSecurityPolicy);
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("object-src 'none'");
+    expect(sec.StrictTransportSecurity.AccessControlMaxAgeSec).toBeGreaterThanOrEqual(31_536_000);
+    expect(sec.StrictTransportSecurity.IncludeSubdomains).toBe(true);
+    expect(sec.FrameOptions.FrameOption).toBe('DENY');
+    expect(sec.ContentTypeOptions.Override).toBe(true);
+    const d = distribution();
+    for (const b of [d.DefaultCacheBehavior, ...d.CacheBehaviors]) {
+      expect(b.ResponseHeadersPolicyId, b.PathPattern ?? 'default').toEqual({ Ref: policyId });
+      expect(b.Compress, b.PathPattern ?? 'default').toBe(true);
+      expect(['redirect-to-https', 'https-only']).toContain(b.ViewerProtocolPolicy);
+    }
+    expect(d.Logging.Bucket).toBeDefined();
+  });
+
+  it('serves the feed and the downloads through the content-type function, /api/* uncached', () => {
+    const d = distribution();
+    const byPath = Object.fromEntries((d.CacheBehaviors as Record<string, any>[]).map((b) => [b.PathPattern, b]));
+    for (const path of ['/feed.xml', '/data/*', '*.csv']) {
+      expect(byPath[path], path).toBeDefined();
+      expect(byPath[path].FunctionAssociations).toEqual([
+        { EventType: 'viewer-response', FunctionARN: { 'Fn::GetAtt': [expect.stringMatching(/^DownloadContentTypes/), 'FunctionARN'] } },
+      ]);
+    }
+    expect(byPath['/api/*'].CachePolicyId).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad'); // Managed-CachingDisabled
+    expect(byPath['/api/*'].AllowedMethods).toContain('POST');
+  });
+
+  describe('the deployed CloudFront Function code', () => {
+    const code = (prefix: string) => {
+      const [, fn] = resources(t.Site, 'AWS::CloudFront::Function').find(([id]) => id.startsWith(prefix))!;
+      expect(fn.Properties.FunctionConfig.Runtime).toBe('cloudfront-js-2.0');
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval
+      return new Function(`${fn.Properties.FunctionCode as string}\nreturn handler;`)() as (e: unknown) => any;
+    };
+
+    it('sets the content type of the feed, JSON and CSV downloads', () => {
+      const handler = code('DownloadContentTypes');
+      const run = (uri: string, statusCode = 200) =>
+        handler({ request: { uri }, response: { statusCode, headers: { 'content-type': { value: 'binary/octet-stream' } } } });
+      expect(run('/feed.xml').headers['content-type'].value).toBe('application/atom+xml; charset=utf-8');
+      expect(run('/data/selfguided-depression.json').headers['content-type'].value).toBe('application/json; charset=utf-8');
+      const csv = run('/data/studies.CSV');
+      expect(csv.headers['content-type'].value).toBe('text/csv; charset=utf-8');
+      expect(csv.headers['content-disposition'].value).toBe('attachment; filename="studies.CSV"');
+      expect(run('/data/missing.json', 404).headers['content-type'].value).toBe('binary/octet-stream');
+    });
+
+    it('rewrites directory URLs to index.html', () => {
+      const handler = code('IndexRewrite');
+      const uri = (u: string) => handler({ request: { uri: u } }).uri;
+      expect(uri('/')).toBe('/index.html');
+      expect(uri('/reviews/x/')).toBe('/reviews/x/index.html');
+      expect(uri('/reviews/x')).toBe('/reviews/x/index.html');
+      expect(uri('/assets/app.3f2a.js')).toBe('/assets/app.3f2a.js');
+      expect(uri('/v1.2/page')).toBe('/v1.2/page/index.html');
+    });
+  });
+});
+
+describe('Operations stack', () => {
+  const alarms = () => resources(t.Operations, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+
+  it('sends every alarm to the SNS topic', () => {
+    const [[topicId]] = resources(t.Operations, 'AWS::SNS::Topic');
+    expect(alarms().length).toBeGreaterThan(0);
+    for (const a of alarms()) {
+      expect(a.AlarmActions, a.AlarmDescription).toEqual([{ Ref: topicId }]);
+    }
+    t.Operations.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.org' });
+  });
+
+  it('alarms on the errors of every function', () => {
+    const errorTargets = alarms()
+      .filter((a) => a.MetricName === 'Errors' && a.Namespace === 'AWS/Lambda')
+      .map((a) => JSON.stringify(a.Dimensions));
+    for (const fn of ['PollPubmedFunction', 'PollCtgovFunction', 'CurationApiFunction', 'ReanalyseFunction', 'PublishFunction']) {
+      expect(errorTargets.some((d) => d.includes(fn)), fn).toBe(true);
+    }
+  });
+
+  it('alarms on the depth of every dead-letter queue', () => {
+    const depth = alarms()
+      .filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible')
+      .map((a) => JSON.stringify(a.Dimensions));
+    for (const q of ['PollPubmedDlq', 'PollCtgovDlq', 'StreamFailures', 'PublishDlq']) {
+      expect(depth.some((d) => d.includes(q)), q).toBe(true);
+    }
+  });
+
+  it('alarms when a poller has had no successful run in 2 × the shortest cadence (hourly here → 2 h)', () => {
+    const stale = alarms().filter((a) => JSON.stringify(a.Metrics ?? []).includes('FILL(invocations, 0) - FILL(errors, 0)'));
+    const sources = stale.map((a) => JSON.stringify(a.Metrics));
+    expect(sources.some((m) => m.includes('PollPubmedFunction'))).toBe(true);
+    expect(sources.some((m) => m.includes('PollCtgovFunction'))).toBe(true);
+    for (const a of stale) {
+      expect(a.ComparisonOperator).toBe('LessThanThreshold');
+      expect(a.Threshold).toBe(1);
+      expect(a.TreatMissingData).toBe('breaching');
+      const periods = (a.Metrics as Record<string, any>[]).filter((m) => m.MetricStat).map((m) => m.MetricStat.Period);
+      expect(periods).toEqual([7200, 7200]);
+    }
+  });
+
+  it('alarms on API 5xx and has one dashboard', () => {
+    expect(alarms().some((a) => a.Namespace === 'AWS/ApiGateway' && a.MetricName === '5xx')).toBe(true);
+    expect(resources(t.Operations, 'AWS::CloudWatch::Dashboard').length).toBe(1);
+  });
+});
+
+describe('IAM across the app', () => {
+  it('never grants service:* actions, and Resource "*" only where no resource-level permission exists', () => {
+    const allowedStar = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'dynamodb:ListStreams']);
+    for (const [stack, tpl] of Object.entries(t)) {
+      for (const { policy, statement } of policyStatements(tpl)) {
+        const actions = asArray(statement.Action as string[]);
+        for (const a of actions) expect(a, `${stack}/${policy}`).not.toMatch(/(^\*$|:\*$)/);
+        if (asArray(statement.Resource as unknown[]).includes('*')) {
+          for (const a of actions) expect(allowedStar.has(a), `${stack}/${policy}: ${a} on *`).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('scopes every DynamoDB statement to the evidence table, its indexes or its stream', () => {
+    const indexSuffixes = EVIDENCE_TABLE.globalSecondaryIndexes.map((i) => `/index/${i.indexName}`);
+    for (const [stack, tpl] of Object.entries(t)) {
+      for (const { policy, statement } of policyStatements(tpl)) {
+        const actions = asArray(statement.Action as string[]);
+        if (!actions.some((a) => a.startsWith('dynamodb:')) || actions.includes('dynamodb:ListStreams')) continue;
+        for (const r of asArray(statement.Resource as unknown[])) {
+          const text = JSON.stringify(r);
+          expect(text, `${stack}/${policy}`).toMatch(/EvidenceTable/);
+          const suffix = text.match(/\/index\/[A-Za-z0-9_.-]+/)?.[0];
+          if (suffix) expect(indexSuffixes, `${stack}/${policy}`).toContain(suffix);
+          expect(text, `${stack}/${policy}`).not.toContain('*');
+        }
+      }
+    }
+  });
+});
