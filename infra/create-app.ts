@@ -120,6 +120,7 @@ export function createApp(opts: CreateAppOptions = {}): LivingEvidenceApp {
       { name: 'PublishDlq', queue: analysis.publishDlq },
     ],
     pollers: ingest.pollers,
+    buildProjects: [{ name: 'SiteBuild', project: analysis.siteBuild.project }],
     api: curation.api,
     table: data.table,
     alarmEmail: ctx('alarmEmail'),

@@ -77,7 +77,28 @@ async function main(): Promise<void> {
   const baseUrl = `http://localhost:${cfg.port}`;
   log(`data folder: ${cfg.dataDir}`);
   log('starting DynamoDB Local …');
+  // Signals are handled from here on: until everything runs, a Ctrl-C stops what has started.
+  const cleanups: (() => Promise<void>)[] = [];
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping …`);
+    for (const fn of cleanups.reverse()) {
+      try {
+        await fn();
+      } catch (err) {
+        log(`while stopping: ${(err as Error).message}`);
+      }
+    }
+    log(`stopped cleanly; data kept in ${cfg.dataDir}`);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
   const db = await startDynamoLocal({ dir: join(cfg.dataDir, 'dynamodb'), publish: true });
+  cleanups.push(() => db.stop());
   process.env.DYNAMODB_ENDPOINT = db.endpoint;
   const table = tableName();
   const created = await ensureTable(createDynamoClient(), table);
@@ -106,6 +127,10 @@ async function main(): Promise<void> {
       if (done.length) builder.schedule(`reanalysed ${done.join(', ')}`);
     },
   });
+  cleanups.push(async () => {
+    await consumer.stop();
+    await builder.idle();
+  });
   log('stream consumer running (reanalysis on every accepted or withdrawn study)');
 
   const secret = process.env.LOCAL_JWT_SECRET || localSecret(cfg.dataDir);
@@ -122,6 +147,8 @@ async function main(): Promise<void> {
     server.once('error', (err: NodeJS.ErrnoException) => rej(new StartupError(`Cannot listen on port ${cfg.port}: ${err.code ?? err.message}.`)));
   });
 
+  cleanups.push(() => new Promise<void>((res) => server.close(() => res())));
+
   let polling = false;
   const poll = async () => {
     if (polling) return;
@@ -136,6 +163,7 @@ async function main(): Promise<void> {
     }
   };
   const pollTimer = setInterval(() => void poll(), cfg.pollIntervalMinutes * 60_000);
+  cleanups.push(async () => clearInterval(pollTimer));
   if (cfg.pollOnStart) setTimeout(() => void poll(), 2_000);
 
   const leadToken = await issueLocalToken({ sub: 'local-lead', name: 'Local lead', role: 'lead' }, secret);
@@ -156,21 +184,6 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log(`${signal}: stopping …`);
-    clearInterval(pollTimer);
-    await new Promise<void>((res) => server.close(() => res()));
-    await consumer.stop();
-    await builder.idle();
-    await db.stop();
-    log('stopped cleanly; data kept in ' + cfg.dataDir);
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
 runMain(main);

@@ -40,7 +40,11 @@ export interface QueueQuery {
   /** createdAt bounds (ISO strings, inclusive). */
   from?: string;
   to?: string;
+  /** Return the listing fields only (title, abstract, sources, identifiers, triage, …). */
+  summary?: boolean;
 }
+
+const QUEUE_FIELDS = ['entity', 'reviewId', 'studyId', 'status', 'version', 'title', 'abstract', 'year', 'firstAuthor', 'journal', 'sources', 'identifiers', 'triage', 'retracted', 'createdAt', 'updatedAt', 'acceptedAt', 'conflictStage', 'exclusion', 'pk', 'sk', 'gsi1pk', 'gsi1sk'] as const;
 
 export interface QueuePage {
   items: CuratedCandidate[];
@@ -131,6 +135,11 @@ export class CurationStore {
         ExclusiveStartKey: startKey,
       };
       if (filters.length) input.FilterExpression = filters.join(' AND ');
+      if (q.summary) {
+        // Listing fields only: drafts, extractions and screening details stay in the table.
+        input.ProjectionExpression = QUEUE_FIELDS.map((f) => `#f_${f}`).join(', ');
+        for (const f of QUEUE_FIELDS) names[`#f_${f}`] = f;
+      }
       const r = await this.doc.send(new QueryCommand(input));
       for (const it of r.Items ?? []) items.push(stripKeys(it) as CuratedCandidate);
       startKey = r.LastEvaluatedKey;
@@ -289,7 +298,7 @@ export class CurationStore {
             ...claimIdentifiers.map((id) => ({
               Put: {
                 TableName: this.table,
-                Item: { ...identifierKey(id.type, id.value), entity: ENTITY.identifier, type: id.type, value: id.value, studyId: c.studyId, createdAt: c.createdAt },
+                Item: { ...identifierKey(id.type, id.value), entity: ENTITY.identifier, idType: id.type, idValue: id.value, studyId: c.studyId, claimedBy: `ris#${c.reviewId}`, at: c.createdAt },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             })),

@@ -13,7 +13,7 @@ import { candidateItem } from '../../core/data-model/items.js';
 import { candidateKey, candidatePrefix, checkpointKey, ENTITY, eventKey, identifierKey, quarantineKey, recordHistoryKey, recordKey } from '../../core/data-model/keys.js';
 import type { Candidate } from '../../core/evidence/candidate.js';
 import { proposeExtraction, type OutcomeSpec } from '../../core/evidence/extraction.js';
-import { linkKeys, resolveStudy, type LinkKey } from '../../core/evidence/identity.js';
+import { foundingStudyId, linkKeys, resolveStudy, type LinkKey } from '../../core/evidence/identity.js';
 import { markRetracted, mergeRecord, type CandidateEvent, type MergeResult } from '../../core/evidence/merge.js';
 import type { MalformedRecord, SourceRecord } from '../../core/evidence/record.js';
 import { contentHash } from '../../core/evidence/text.js';
@@ -62,6 +62,20 @@ interface RecordItem {
   record: SourceRecord;
   firstSeenAt: string;
   updatedAt: string;
+}
+
+interface Snapshot {
+  owners: Map<string, string>;
+  items: Map<string, Record<string, unknown>>;
+  lookedUp?: Set<string>;
+}
+
+function ownersOf(items: Map<string, Record<string, unknown>>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const item of items.values()) {
+    if (item.entity === ENTITY.identifier) out.set(`${item.idType}:${String(item.idValue).toLowerCase()}`, item.studyId as string);
+  }
+  return out;
 }
 
 type TxItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
@@ -121,20 +135,74 @@ export class IngestStore {
     }
   }
 
-  private async owners(keys: LinkKey[]): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
-    if (keys.length === 0) return out;
-    let pending = keys.map((k) => identifierKey(k.type, k.value));
-    for (let round = 0; pending.length > 0 && round < 10; round++) {
+  /** Consistent BatchGet of any number of keys (chunks of 100, unprocessed keys retried). */
+  private async batchGet(keys: { pk: string; sk: string }[]): Promise<Map<string, Record<string, unknown>>> {
+    const out = new Map<string, Record<string, unknown>>();
+    const seen = new Set<string>();
+    let pending = keys.filter((k) => {
+      const id = `${k.pk}|${k.sk}`;
+      if (seen.has(id)) return false;
+      seen.add(id);
+      return true;
+    });
+    for (let round = 0; pending.length > 0; round++) {
+      if (round > 20) throw new Error('BatchGet: keys still unprocessed after 20 rounds');
       this.stats.readCalls++;
       const r = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending.slice(0, 100), ConsistentRead: true } } }));
-      for (const item of r.Responses?.[this.table] ?? []) {
-        out.set(`${item.idType}:${String(item.idValue).toLowerCase()}`, item.studyId as string);
-      }
+      for (const item of r.Responses?.[this.table] ?? []) out.set(`${item.pk}|${item.sk}`, item);
       const unprocessed = (r.UnprocessedKeys?.[this.table]?.Keys ?? []) as { pk: string; sk: string }[];
       pending = [...unprocessed, ...pending.slice(100)];
-      if (unprocessed.length) await new Promise((res) => setTimeout(res, 50 * (round + 1)));
+      if (unprocessed.length) await new Promise((res) => setTimeout(res, 50 * Math.min(round + 1, 10)));
     }
+    return out;
+  }
+
+  private async owners(keys: LinkKey[]): Promise<Map<string, string>> {
+    const items = await this.batchGet(keys.map((k) => identifierKey(k.type, k.value)));
+    return ownersOf(items);
+  }
+
+  /**
+   * Stores a batch of records for one review: the current state of all of them is read with a
+   * few BatchGets, unchanged records are answered from it without a write, and each other record
+   * is written by one transaction built on that snapshot (its conditions make a stale snapshot
+   * fail safely, and that record is then redone from fresh reads).
+   */
+  async ingestBatch(records: SourceRecord[], ctx: ReviewContext, concurrency = 8): Promise<IngestOutcome[]> {
+    const hashes = records.map((r) => contentHash(r));
+    const recItems = await this.batchGet(records.map((r) => recordKey(r.source, r.sourceId)));
+    const existingOf = (r: SourceRecord) => recItems.get(`${recordKey(r.source, r.sourceId).pk}|RECORD`) as RecordItem | undefined;
+    const out: IngestOutcome[] = new Array(records.length);
+    const todo: number[] = [];
+    records.forEach((r, i) => {
+      const ex = existingOf(r);
+      if (ex && ex.hash === hashes[i] && ex.seen?.[ctx.reviewId] === hashes[i]) out[i] = 'unchanged';
+      else todo.push(i);
+    });
+    if (todo.length === 0) return out;
+    const keys: { pk: string; sk: string }[] = [];
+    for (const i of todo) {
+      const r = records[i];
+      for (const k of linkKeys(r)) keys.push(identifierKey(k.type, k.value));
+      for (const p of r.retracts ?? []) keys.push(identifierKey('pmid', p));
+      keys.push(candidateKey(ctx.reviewId, existingOf(r)?.studyId ?? foundingStudyId(r)));
+    }
+    const items = await this.batchGet(keys);
+    const snap: Snapshot = { owners: ownersOf(items), items, lookedUp: new Set(keys.map((k) => `${k.pk}|${k.sk}`)) };
+    let next = 0;
+    let failed: unknown;
+    const worker = async () => {
+      while (next < todo.length && failed === undefined) {
+        const i = todo[next++];
+        try {
+          out[i] = await this.ingest(records[i], ctx, { ...snap, existing: existingOf(records[i]) ?? null, hash: hashes[i] });
+        } catch (err) {
+          failed ??= err;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, worker));
+    if (failed !== undefined) throw failed;
     return out;
   }
 
@@ -185,19 +253,20 @@ export class IngestStore {
    * Stores one record for one review. Returns 'unchanged' without writing when the record's content
    * hash is the stored one and the review already holds it.
    */
-  async ingest(record: SourceRecord, ctx: ReviewContext): Promise<IngestOutcome> {
-    const hash = contentHash(record);
+  async ingest(record: SourceRecord, ctx: ReviewContext, first?: Snapshot & { existing: RecordItem | null; hash: string }): Promise<IngestOutcome> {
+    const hash = first?.hash ?? contentHash(record);
     const rKey = recordKey(record.source, record.sourceId);
     let lastErr: unknown;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const existing = await this.get<RecordItem>(rKey);
+      const snap = attempt === 0 && first ? first : undefined;
+      const existing = snap ? (snap.existing ?? undefined) : await this.get<RecordItem>(rKey);
       const seenHash = existing?.seen?.[ctx.reviewId];
       if (existing && existing.hash === hash && seenHash === hash) return 'unchanged';
       try {
         if (record.retracts?.length && record.publicationTypes.some((t) => t.toLowerCase() === 'retraction of publication')) {
           await this.ingestRetractionNotice(record, hash, existing, ctx);
         } else {
-          await this.ingestStudyRecord(record, hash, existing, ctx);
+          await this.ingestStudyRecord(record, hash, existing, ctx, snap);
         }
         return seenHash === undefined ? 'new' : 'updated';
       } catch (err) {
@@ -259,13 +328,15 @@ export class IngestStore {
     return out;
   }
 
-  private async ingestStudyRecord(record: SourceRecord, hash: string, existing: RecordItem | undefined, ctx: ReviewContext): Promise<void> {
+  private async ingestStudyRecord(record: SourceRecord, hash: string, existing: RecordItem | undefined, ctx: ReviewContext, snap?: Snapshot): Promise<void> {
     const at = this.now().toISOString();
     const keys = linkKeys(record);
-    const owners = await this.owners(keys);
+    const owners = snap ? snap.owners : await this.owners(keys);
     const res = resolveStudy(record, owners, existing?.studyId);
     const cKey = candidateKey(ctx.reviewId, res.studyId);
-    const candidate = await this.get<Candidate>(cKey);
+    const cId = `${cKey.pk}|${cKey.sk}`;
+    // A snapshot holds the candidate keys it looked up; a key looked up and absent is absent.
+    const candidate = snap && snap.items.has(cId) ? (snap.items.get(cId) as Candidate) : snap && snap.lookedUp?.has(cId) ? undefined : await this.get<Candidate>(cKey);
     const proposed = record.postedResults ? proposeExtraction(record.sourceId, record.postedResults, ctx.outcomes) : undefined;
     const merged = mergeRecord({
       existing: candidate,

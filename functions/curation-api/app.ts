@@ -21,7 +21,7 @@ import { formatRis, parseRis } from '../../core/curation/ris.js';
 import { toCsv } from '../../core/curation/csv.js';
 import { planImport, validateRisRecords } from '../../core/curation/import-plan.js';
 import { titleYearKey } from '../../core/curation/dedup.js';
-import { CurationStore, InvalidCursorError, VersionConflictError } from '../adapters/curation-store.js';
+import { CurationStore, InvalidCursorError, VersionConflictError, type QueuePage, type QueueQuery } from '../adapters/curation-store.js';
 import { AuthError, createVerifier, SESSION_COOKIE, type AuthConfig } from './auth.js';
 import {
   AnyObject,
@@ -46,6 +46,13 @@ export interface CurationDeps {
   reviews: readonly Review[];
   auth: AuthConfig;
   now?: () => Date;
+  /**
+   * Queue pages are shared by concurrent identical requests and kept for this many ms in this
+   * instance (default 1000; 0 disables). Writes through this instance invalidate the review's
+   * pages at once; elsewhere a page is at most this old, and the version-conditioned writes keep
+   * stale pages harmless (a decision on a moved candidate gets 409).
+   */
+  queueCacheMs?: number;
 }
 
 export type Env = { Variables: { actor: Actor } };
@@ -58,10 +65,37 @@ class RequestValidationError extends Error {
 
 export class NotFoundError extends Error {}
 
+/** Single-flight + short-lived cache of queue pages, per review (see CurationDeps.queueCacheMs). */
+export class QueueCache {
+  private pages = new Map<string, Map<string, { at: number; page: Promise<QueuePage> }>>();
+  constructor(
+    private readonly store: CurationStore,
+    private readonly ttlMs: number,
+  ) {}
+  get(reviewId: string, q: QueueQuery): Promise<QueuePage> {
+    if (this.ttlMs <= 0) return this.store.listQueue(q);
+    let forReview = this.pages.get(reviewId);
+    if (!forReview) this.pages.set(reviewId, (forReview = new Map()));
+    const key = JSON.stringify(q);
+    const hit = forReview.get(key);
+    const t = Date.now();
+    if (hit && t - hit.at < this.ttlMs) return hit.page;
+    const page = this.store.listQueue(q);
+    forReview.set(key, { at: t, page });
+    page.catch(() => forReview!.delete(key));
+    if (forReview.size > 500) forReview.delete(forReview.keys().next().value!);
+    return page;
+  }
+  invalidate(reviewId: string): void {
+    this.pages.delete(reviewId);
+  }
+}
+
 const MAX_DRAFT_CHARS = 100_000;
 
 export interface AppContext {
   store: CurationStore;
+  queueCache: QueueCache;
   reviews: Map<string, Review>;
   now: () => Date;
   verify: (token: string) => Promise<Actor>;
@@ -94,8 +128,11 @@ export function createCurationApp(deps: CurationDeps): OpenAPIHono<Env> {
   const reviews = new Map(deps.reviews.map((r) => [r.id, r]));
   const now = deps.now ?? (() => new Date());
   const verify = createVerifier(deps.auth);
+  const queueCache = new QueueCache(store, deps.queueCacheMs ?? 1000);
+  const serialisedPages = new WeakMap<QueuePage, string>();
   const ctx: AppContext = {
     store,
+    queueCache,
     reviews,
     now,
     verify,
@@ -185,8 +222,15 @@ export function createCurationApp(deps: CurationDeps): OpenAPIHono<Env> {
       ctx.review(reviewId);
       if (q.minScore !== undefined && q.maxScore !== undefined && q.minScore > q.maxScore)
         throw new RequestValidationError([{ path: 'minScore', message: 'must not exceed maxScore', in: 'query' }]);
-      const page = await store.listQueue({ reviewId, ...q });
-      return c.json({ items: page.items.map(publicCandidate), cursor: page.cursor ?? null }, 200);
+      const page = await queueCache.get(reviewId, { reviewId, ...q, summary: true });
+      // Serialise a shared page once (concurrent identical requests share the page object).
+      let body = serialisedPages.get(page);
+      if (body === undefined) {
+        body = JSON.stringify({ items: page.items.map(publicCandidate), cursor: page.cursor ?? null });
+        serialisedPages.set(page, body);
+      }
+      // The body is the documented JSON, pre-serialised (hence the cast for the typed handler).
+      return c.body(body, 200, { 'Content-Type': 'application/json' }) as never;
     },
   );
 
@@ -239,7 +283,11 @@ export function createCurationApp(deps: CurationDeps): OpenAPIHono<Env> {
     const cand = await ctx.candidate(reviewId, studyId);
     if (cand.version !== version) throw new VersionConflictError(cand.version);
     const t = applyCommand(cand, cmd, c.get('actor'), review, now());
-    await store.commit(t.candidate, version, t.event);
+    try {
+      await store.commit(t.candidate, version, t.event);
+    } finally {
+      queueCache.invalidate(reviewId);
+    }
     return { candidate: publicCandidate(t.candidate), event: t.event };
   };
   const command = async (c: Context<Env>, reviewId: string, studyId: string, version: number, cmd: Command) =>
@@ -433,6 +481,7 @@ export function createCurationApp(deps: CurationDeps): OpenAPIHono<Env> {
           { type: 'imported', actor: actor.id, role: actor.role, at, before: {}, after: { status: 'screening', version: 1, source: 'ris', line: r.line } },
           a.claim,
         );
+        queueCache.invalidate(reviewId);
         if (ok) created.push(a.studyId);
         else duplicates.push({ line: r.line, title: r.title, studyId: a.studyId, matchedBy: 'concurrent-import' });
       }
@@ -470,6 +519,8 @@ export function createCurationApp(deps: CurationDeps): OpenAPIHono<Env> {
     if (err instanceof NotFoundError) return body(404, err.message);
     if (err instanceof InvalidCursorError) return body(400, 'invalid request', { fields: [{ path: 'cursor', message: err.message, in: 'query' }] });
     if (err instanceof HTTPException) {
+      // The rest of an oversized body is never read: tell the client not to reuse the connection.
+      if (err.status === 413) c.header('Connection', 'close');
       const msg = err.status === 400 && /json/i.test(err.message) ? 'malformed JSON in request body' : err.message || 'bad request';
       return body(err.status, msg, err.status === 400 && /json/i.test(err.message) ? { fields: [{ path: '(body)', message: 'not valid JSON', in: 'body' }] } : {});
     }

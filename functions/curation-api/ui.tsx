@@ -25,6 +25,7 @@ const Layout: FC<{ title: string; actor?: Actor; children?: Child }> = ({ title,
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <title>{title} — Living evidence curation</title>
+      <link rel="icon" href="data:," />
       <link rel="stylesheet" href="/curate/assets/app.css" />
     </head>
     <body>
@@ -412,7 +413,7 @@ export function mountUi(app: OpenAPIHono<Env>, ctx: AppContext): void {
     const status = (CANDIDATE_STATUSES as readonly string[]).includes(c.req.query('status') ?? '') ? (c.req.query('status') as CandidateStatus) : 'screening';
     const source = (SOURCES as readonly string[]).includes(c.req.query('source') ?? '') ? c.req.query('source') : undefined;
     const cursor = c.req.query('cursor') || undefined;
-    const pageData = await ctx.store.listQueue({ reviewId: review.id, status, limit: 25, ...(cursor ? { cursor } : {}), ...(source ? { source } : {}) });
+    const pageData = await ctx.queueCache.get(review.id, { reviewId: review.id, status, limit: 25, summary: true, ...(cursor ? { cursor } : {}), ...(source ? { source } : {}) });
     const screenable = status === 'screening' || status === 'fulltext' || (status === 'conflict' && actor.role === 'lead');
     return c.html(
       <Layout title={`${review.shortTitle}: ${status}`} actor={actor}>

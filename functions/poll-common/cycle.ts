@@ -9,10 +9,11 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mapCtgovStudy } from '../../core/evidence/ctgov.js';
 import type { MalformedRecord, SourceRecord } from '../../core/evidence/record.js';
 import { reviewTerms } from '../../core/evidence/triage.js';
-import { addDays, ctgovAdvanced, ESEARCH_CAP, eutilsDate, isoDay, nextWindow, splitWindow, type DayWindow } from '../../core/evidence/windows.js';
+import { addDays, ctgovAdvanced, eutilsDate, isoDay, nextWindow, splitWindow, type DayWindow } from '../../core/evidence/windows.js';
 import type { Review } from '../../core/reviews/index.js';
 import { ALL_REVIEWS, getReview } from '../../reviews/index.js';
 import { CtgovClient, ctgovConfig, type CtgovConfig } from '../adapters/ctgov/client.js';
+import { UpstreamError } from './http.js';
 import { IngestStore, type IngestOutcome, type ReviewContext } from '../adapters/ingest-store.js';
 import { PubmedClient, pubmedConfig, type PubmedConfig } from '../adapters/pubmed/client.js';
 
@@ -55,6 +56,8 @@ export interface PollCycleOptions {
   concurrency?: number;
   /** efetch batch size (default 200, the minimum; at most 10,000). */
   batchSize?: number;
+  /** efetch batches fetched ahead of the store (default 4): bounds memory, keeps the request rate up. */
+  prefetchBatches?: number;
   /** Store to use (tests and the benchmark read its write counters). */
   store?: IngestStore;
 }
@@ -74,23 +77,6 @@ export function reviewContext(review: Review): ReviewContext {
     terms: reviewTerms(review),
     outcomes: review.outcomes.map((o) => ({ id: o.id, instruments: o.instruments.map((i) => ({ name: i.name, ...(i.aliases ? { aliases: i.aliases } : {}) })) })),
   };
-}
-
-async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<void>): Promise<void> {
-  let i = 0;
-  let failed: unknown;
-  const worker = async () => {
-    while (i < items.length && failed === undefined) {
-      const item = items[i++];
-      try {
-        await fn(item);
-      } catch (err) {
-        failed ??= err;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
-  if (failed !== undefined) throw failed;
 }
 
 interface Counts {
@@ -114,10 +100,8 @@ class Ingestor {
       await this.store.quarantine(m, this.ctx.reviewId);
       this.counts.quarantined++;
     }
-    await pool(records, this.concurrency, async (r) => {
-      const o: IngestOutcome = await this.store.ingest(r, this.ctx);
-      this.counts[o]++;
-    });
+    const outcomes: IngestOutcome[] = await this.store.ingestBatch(records, this.ctx, this.concurrency);
+    for (const o of outcomes) this.counts[o]++;
   }
 }
 
@@ -129,6 +113,7 @@ interface SourceDeps {
   backfillFrom: string;
   concurrency: number;
   batchSize: number;
+  prefetchBatches: number;
 }
 
 async function pollPubmedReview(review: Review, client: PubmedClient, d: SourceDeps, ing: Ingestor): Promise<Counts> {
@@ -137,26 +122,63 @@ async function pollPubmedReview(review: Review, client: PubmedClient, d: SourceD
   const term = review.searches.pubmed.query;
   const opts = { overlapDays: d.overlapDays, backfillFrom: d.backfillFrom };
 
-  const fetchAndStore = async (ids: string[], label: string) => {
-    const batches: string[][] = [];
-    for (let i = 0; i < ids.length; i += d.batchSize) batches.push(ids.slice(i, i + d.batchSize));
-    // Keep up to two efetch requests in flight while the previous batch is being stored.
-    const inflight = batches.map(() => undefined as Promise<Awaited<ReturnType<PubmedClient['efetch']>>> | undefined);
-    const start = (i: number) => {
-      if (i < batches.length && !inflight[i]) {
-        const p = client.efetch(batches[i]);
+  /** Leaf windows (each under the esearch cap) in date order, with their ids. */
+  const plan = async (datetype: 'edat' | 'mdat', window: DayWindow) => {
+    const leaves: { w: DayWindow; ids: string[] }[] = [];
+    const queue: DayWindow[] = [window];
+    while (queue.length) {
+      const w = queue.shift()!;
+      const es = await client.esearch({ term, datetype, mindate: eutilsDate(w.from), maxdate: eutilsDate(w.to), retmax: client.config.esearchCap });
+      if (es.count >= client.config.esearchCap) {
+        const halves = splitWindow(w);
+        if (halves) {
+          d.log(`pubmed ${review.id} ${datetype} ${w.from}..${w.to}: ${es.count} records ≥ ${client.config.esearchCap}, splitting the window`);
+          queue.unshift(...halves);
+          continue;
+        }
+        d.log(`pubmed ${review.id} ${datetype} ${w.from}: one day holds ${es.count} records; only the first ${es.ids.length} can be listed`);
+      }
+      d.log(`pubmed ${review.id} ${datetype} ${w.from}..${w.to}: ${es.count} records`);
+      leaves.push({ w, ids: es.ids });
+    }
+    return leaves;
+  };
+
+  /**
+   * Fetches every batch of every leaf window in order, up to `prefetchBatches` ahead of the store
+   * (the limiter spaces the requests), and advances the checkpoint after each window is stored.
+   */
+  const pass = async (datetype: 'edat' | 'mdat', window: DayWindow, advance: (through: string) => Promise<void>) => {
+    const leaves = await plan(datetype, window);
+    const tasks: { leaf: number; ids: string[]; last: boolean }[] = [];
+    leaves.forEach((l, li) => {
+      for (let i = 0; i < l.ids.length; i += d.batchSize) tasks.push({ leaf: li, ids: l.ids.slice(i, i + d.batchSize), last: i + d.batchSize >= l.ids.length });
+    });
+    const inflight: (Promise<Awaited<ReturnType<PubmedClient['efetch']>>> | undefined)[] = [];
+    let started = 0;
+    const pump = (consumed: number) => {
+      while (started < tasks.length && started - consumed < d.prefetchBatches) {
+        const p = client.efetch(tasks[started].ids);
         p.catch(() => undefined);
-        inflight[i] = p;
+        inflight[started++] = p;
       }
     };
-    start(0);
-    start(1);
-    for (let i = 0; i < batches.length; i++) {
+    let nextLeaf = 0;
+    const advanceThrough = async (leafDone: number) => {
+      // Windows without ids, and every window up to the one just stored, are complete.
+      while (nextLeaf <= leafDone || (nextLeaf < leaves.length && leaves[nextLeaf].ids.length === 0)) {
+        await advance(leaves[nextLeaf].w.to);
+        nextLeaf++;
+      }
+    };
+    await advanceThrough(-1);
+    for (let i = 0; i < tasks.length; i++) {
+      pump(i);
       const parsed = await inflight[i]!;
       inflight[i] = undefined;
-      start(i + 2);
+      const t = tasks[i];
       const got = new Set([...parsed.records.map((r) => r.sourceId), ...parsed.malformed.map((m) => m.id)]);
-      const missing = batches[i].filter((id) => !got.has(id));
+      const missing = t.ids.filter((id) => !got.has(id));
       if (missing.length) {
         const again = await client.efetch(missing);
         parsed.records.push(...again.records.filter((r) => missing.includes(r.sourceId)));
@@ -165,28 +187,10 @@ async function pollPubmedReview(review: Review, client: PubmedClient, d: SourceD
         if (still.length) d.log(`pubmed ${review.id}: ${still.length} id(s) not returned by efetch (${still.slice(0, 5).join(', ')}${still.length > 5 ? '…' : ''})`);
       }
       await ing.take(parsed.records, parsed.malformed);
-      d.log(`pubmed ${review.id} ${label}: batch ${i + 1}/${batches.length}, ${ing.counts.fetched} fetched (${ing.counts.new} new, ${ing.counts.updated} updated, ${ing.counts.unchanged} unchanged, ${ing.counts.quarantined} quarantined)`);
+      d.log(`pubmed ${review.id} ${datetype}: batch ${i + 1}/${tasks.length}, ${ing.counts.fetched} fetched (${ing.counts.new} new, ${ing.counts.updated} updated, ${ing.counts.unchanged} unchanged, ${ing.counts.quarantined} quarantined)`);
+      if (t.last) await advanceThrough(t.leaf);
     }
-  };
-
-  const pass = async (datetype: 'edat' | 'mdat', window: DayWindow, advance: (through: string) => Promise<void>) => {
-    const queue: DayWindow[] = [window];
-    while (queue.length) {
-      const w = queue.shift()!;
-      const es = await client.esearch({ term, datetype, mindate: eutilsDate(w.from), maxdate: eutilsDate(w.to), retmax: ESEARCH_CAP });
-      if (es.count >= ESEARCH_CAP) {
-        const halves = splitWindow(w);
-        if (halves) {
-          d.log(`pubmed ${review.id} ${datetype} ${w.from}..${w.to}: ${es.count} records ≥ ${ESEARCH_CAP}, splitting the window`);
-          queue.unshift(...halves);
-          continue;
-        }
-        d.log(`pubmed ${review.id} ${datetype} ${w.from}: one day holds ${es.count} records; only the first ${es.ids.length} can be listed`);
-      }
-      d.log(`pubmed ${review.id} ${datetype} ${w.from}..${w.to}: ${es.count} records`);
-      await fetchAndStore(es.ids, `${datetype} ${w.from}..${w.to}`);
-      await advance(w.to);
-    }
+    await advanceThrough(leaves.length - 1);
   };
 
   const edat = nextWindow(cp.edatThrough, d.today, opts);
@@ -267,14 +271,22 @@ export async function runPollCycle(opts: PollCycleOptions): Promise<PollCycleRes
     backfillFrom: opts.backfillFrom ?? backfillEnv ?? addDays(today, -730),
     concurrency: opts.concurrency ?? 8,
     batchSize: Math.min(10_000, Math.max(200, opts.batchSize ?? 200)),
+    prefetchBatches: Math.max(1, opts.prefetchBatches ?? 4),
   };
   const pubmed = sources.includes('pubmed') ? new PubmedClient(pubmedConfig(env, opts.pubmed), log) : undefined;
   const ctgov = sources.includes('ctgov') ? new CtgovClient(ctgovConfig(env, opts.ctgov), log) : undefined;
 
   const result: PollCycleResult = { ...emptySummary(), attempted: 0, failures: [] };
+  const unreachable = new Set<PollSource>();
   for (const review of reviews) {
     for (const source of sources) {
       result.attempted++;
+      if (unreachable.has(source)) {
+        const line = `${source} ${review.id}: skipped (upstream unreachable in this cycle)`;
+        result.failures.push(line);
+        log(line);
+        continue;
+      }
       const ing = new Ingestor(store, reviewContext(review), deps.concurrency);
       try {
         if (source === 'pubmed') await pollPubmedReview(review, pubmed!, deps, ing);
@@ -283,6 +295,7 @@ export async function runPollCycle(opts: PollCycleOptions): Promise<PollCycleRes
         const line = `${source} ${review.id}: cycle failed: ${(err as Error)?.message ?? String(err)}`;
         result.failures.push(line);
         log(line);
+        if (err instanceof UpstreamError && err.unreachable) unreachable.add(source);
       } finally {
         for (const k of ['fetched', 'new', 'updated', 'unchanged', 'quarantined'] as const) result[k] += ing.counts[k];
       }

@@ -5,6 +5,7 @@
  */
 import { createDocumentClient, tableName } from '../adapters/dynamo/client.js';
 import { runPollCycle, type PollCycleResult, type PollSource } from './cycle.js';
+import { resolveNcbiKey } from './secrets.js';
 
 export interface PollEvent {
   reviewId?: string;
@@ -12,12 +13,14 @@ export interface PollEvent {
 
 export async function pollHandler(source: PollSource, event: PollEvent | undefined): Promise<PollCycleResult> {
   const reviewId = typeof event?.reviewId === 'string' && event.reviewId.trim() ? event.reviewId.trim() : undefined;
+  // In AWS the NCBI key comes from Secrets Manager (NCBI_SECRET_ARN); locally from NCBI_API_KEY.
+  const apiKey = source === 'pubmed' ? await resolveNcbiKey(process.env) : undefined;
   const result = await runPollCycle({
     sources: [source],
     ...(reviewId ? { reviewIds: [reviewId] } : {}),
     doc: createDocumentClient(),
     table: tableName(),
-    env: process.env,
+    env: apiKey ? { ...process.env, NCBI_API_KEY: apiKey } : process.env,
     log: (m) => console.log(m),
   });
   console.log(JSON.stringify({ source, reviewId: reviewId ?? 'all', ...result }));

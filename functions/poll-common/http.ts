@@ -10,23 +10,42 @@ export class UpstreamError extends Error {
     message: string,
     readonly retryable: boolean,
     readonly status?: number,
+    /** No answer at all (connection refused, DNS, reset, timeout): the upstream is unreachable. */
+    readonly unreachable = false,
   ) {
     super(message);
   }
 }
 
+/** Retry settings from the environment (POLL_RETRY_ATTEMPTS, POLL_RETRY_BASE_MS, POLL_TIMEOUT_MS). */
+export function retryFromEnv(env: NodeJS.ProcessEnv): RetryPolicy {
+  const n = (v: string | undefined, min: number, max: number, d: number) => {
+    const x = Number(v);
+    return v !== undefined && v !== '' && Number.isFinite(x) ? Math.max(min, Math.min(max, Math.round(x))) : d;
+  };
+  return {
+    attempts: n(env.POLL_RETRY_ATTEMPTS, 1, 20, DEFAULT_RETRY.attempts),
+    baseDelayMs: n(env.POLL_RETRY_BASE_MS, 0, 60_000, DEFAULT_RETRY.baseDelayMs),
+    maxDelayMs: DEFAULT_RETRY.maxDelayMs,
+    timeoutMs: n(env.POLL_TIMEOUT_MS, 100, 600_000, DEFAULT_RETRY.timeoutMs),
+  };
+}
+
 /**
- * Spaces request starts at least `1000 / rate × 1.05 + 2` ms apart, measured from the moment each
- * request is actually released (a late timer never lets the next one catch up), so any one-second
- * window at the server holds at most `rate` requests while throughput stays ≥ 93% of the rate.
+ * Spaces request starts `(1000 + 100) / rate` ms apart, measured from the moment each request is
+ * actually released (a late timer never lets the next one catch up). Any one-second window at the
+ * server then holds at most `rate` requests even when arrivals jitter by up to 100 ms, and the
+ * throughput stays at 1000/1100 ≈ 91% of the allowed rate.
  */
+export const JITTER_TOLERANCE_MS = 100;
+
 export class RateLimiter {
   readonly intervalMs: number;
   private last = -Infinity;
   private chain: Promise<void> = Promise.resolve();
   constructor(readonly ratePerSecond: number) {
     if (!(ratePerSecond > 0)) throw new Error(`rate must be positive (got ${ratePerSecond})`);
-    this.intervalMs = (1000 / ratePerSecond) * 1.05 + 2;
+    this.intervalMs = (1000 + JITTER_TOLERANCE_MS) / ratePerSecond;
   }
   acquire(): Promise<void> {
     const p = this.chain.then(async () => {
@@ -119,7 +138,7 @@ export async function requestWithRetry<T>(spec: RequestSpec, deps: HttpDeps, par
     } catch (err) {
       const e = err as Error;
       const reason = e.name === 'TimeoutError' || e.name === 'AbortError' ? `timed out after ${deps.retry.timeoutMs} ms` : `network error: ${(e.cause as Error)?.message ?? e.message}`;
-      lastError = new UpstreamError(`${spec.what}: ${reason}`, true);
+      lastError = new UpstreamError(`${spec.what}: ${reason}`, true, undefined, true);
       continue;
     }
     if (res.status === 429 || res.status >= 500) {
@@ -138,5 +157,5 @@ export async function requestWithRetry<T>(spec: RequestSpec, deps: HttpDeps, par
       lastError = err instanceof UpstreamError ? err : new UpstreamError(`malformed response: ${(err as Error).message}`, true, res.status);
     }
   }
-  throw new UpstreamError(`${spec.what}: gave up after ${deps.retry.attempts} attempts (${lastError?.message ?? 'unknown error'})`, false, lastError?.status);
+  throw new UpstreamError(`${spec.what}: gave up after ${deps.retry.attempts} attempts (${lastError?.message ?? 'unknown error'})`, false, lastError?.status, lastError?.unreachable ?? false);
 }

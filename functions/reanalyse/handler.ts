@@ -10,6 +10,7 @@ import { reviewsToReanalyse, type ChangeImage } from '../../core/analysis/trigge
 import { ALL_REVIEWS } from '../../reviews/index.js';
 import { createDocumentClient, tableName } from '../adapters/dynamo/client.js';
 import { s3SnapshotStore, type SnapshotStore } from '../adapters/snapshot-store.js';
+import { sqsPublishRequester } from '../publish/request.js';
 import { reanalyseReview } from './reanalyse.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
@@ -55,7 +56,15 @@ function depsFromEnv(): HandlerDeps {
   if (cached) return cached;
   const bucket = process.env.SNAPSHOT_BUCKET;
   if (!bucket) throw new Error('SNAPSHOT_BUCKET is not set');
-  cached = { doc: createDocumentClient(), table: tableName(), store: s3SnapshotStore(bucket), log: (m) => console.log(m) };
+  const queueUrl = process.env.PUBLISH_QUEUE_URL;
+  cached = {
+    doc: createDocumentClient(),
+    table: tableName(),
+    store: s3SnapshotStore(bucket),
+    log: (m) => console.log(m),
+    // One {"reviewIds": [...]} message per stream batch that changed snapshots (the site build).
+    ...(queueUrl ? { onPublished: sqsPublishRequester(queueUrl) } : {}),
+  };
   return cached;
 }
 

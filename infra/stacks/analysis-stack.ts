@@ -1,22 +1,30 @@
 /**
  * Analysis: the DynamoDB stream drives the reanalyse Lambda; a reanalysis that changed a review
- * asks for a site build by sending a message to the publish queue; the publish Lambda rebuilds
- * and uploads the site.
+ * asks for a site build by sending a message to the publish queue; the publish Lambda starts a
+ * CodeBuild project that rebuilds and uploads the site.
  *
- * Debounced site build — chosen design: an SQS queue with a delivery delay feeding
- * functions/publish/handler.ts (no CodeBuild project):
- *   reanalyse ──SendMessage {"reviewId": "..."}──▶ PublishQueue (DelaySeconds = 120)
- *        ──▶ event source mapping (batch ≤ 10 messages, batching window 300 s, max concurrency 2)
- *        ──▶ publish Lambda: builds once per batch from the latest snapshots, uploads to the site
- *            bucket, invalidates CloudFront.
+ * Why CodeBuild: the Astro build (Vite/rollup native binaries, `npm ci`, minutes of CPU) does not
+ * fit a Lambda. The project (infra/constructs/site-build.ts) builds from an S3 asset of this
+ * repository, so it runs exactly the deployed code.
+ *
+ * Debounced site build:
+ *   reanalyse ──SendMessage {"reviewIds": [...]}──▶ PublishQueue (DelaySeconds = 120)
+ *        ──▶ event source mapping (batching window 300 s, ≤ 100 messages, max concurrency 2)
+ *        ──▶ publish Lambda (functions/publish/handler.ts): once per batch, StartBuild — unless a
+ *            build that started after the newest message of the batch was sent is still queued or
+ *            running (it reads those snapshots already; functions/publish/decide.ts)
+ *        ──▶ CodeBuild `living-evidence-site-build`: npm ci → sync snapshots → npm run build:site
+ *            → s3 sync to the site bucket (typed feed/JSON/CSV, --delete) → invalidate CloudFront.
  * A burst of accepted studies therefore produces one build per ~2–7 minutes instead of one per
- * study. Failed batches are retried 3 times, then go to the publish DLQ.
+ * study. A build that finds a newer build of the project skips its upload (the newer one read
+ * newer snapshots). StartBuild failures are retried 3 times by SQS, then go to the publish DLQ;
+ * failed builds are retried twice by CodeBuild (autoRetryLimit) and alarmed (Operations stack).
  *
  * Stream consumer: batch 100, batching window 5 s, bisect on error, 3 retries, records older than a
  * day dropped, partial batch failures reported by the handler, failed batch metadata sent to an
  * SQS on-failure destination.
  */
-import { CfnOutput, Duration, Size, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Distribution } from 'aws-cdk-lib/aws-cloudfront';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -27,7 +35,8 @@ import { bucketName } from './data-stack.js';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { AppFunction } from '../constructs/lambda.js';
-import { acknowledge } from '../nag.js';
+import { SiteBuild } from '../constructs/site-build.js';
+import { acknowledge, objectArnFinding } from '../nag.js';
 import { QUEUE_DEFAULTS, deadLetterQueue } from '../queues.js';
 
 export interface AnalysisStackProps extends StackProps {
@@ -35,26 +44,17 @@ export interface AnalysisStackProps extends StackProps {
   distribution: Distribution;
 }
 
-/**
- * The id of cdk-nag's IAM5 finding for the object ARNs (`<bucket arn>/*`) of one of our buckets,
- * as cdk-nag renders it: pseudo parameters that are not known at synth time appear as `<AWS::…>`.
- */
-export function objectArnFinding(stack: Stack, purpose: 'snapshots' | 'site'): string {
-  // bucketName() always uses the AccountId/Region pseudo parameters; the partition is a literal
-  // when the stack's region is known.
-  const resolved = stack.resolve(stack.partition) as unknown;
-  const partition = typeof resolved === 'string' ? resolved : '<AWS::Partition>';
-  const account = '<AWS::AccountId>';
-  const region = '<AWS::Region>';
-  return `AwsSolutions-IAM5[Resource::arn:${partition}:s3:::living-evidence-${purpose}-${account}-${region}/*]`;
-}
+export { objectArnFinding };
 
 export const PUBLISH_DELAY = Duration.seconds(120);
 export const PUBLISH_BATCH_WINDOW = Duration.seconds(300);
+/** > 10 is allowed because a batching window is set; the window, not the size, closes a batch. */
+export const PUBLISH_BATCH_SIZE = 100;
 
 export class AnalysisStack extends Stack {
   readonly reanalyse: AppFunction;
   readonly publish: AppFunction;
+  readonly siteBuild: SiteBuild;
   readonly streamFailures: Queue;
   readonly publishQueue: Queue;
   readonly publishDlq: Queue;
@@ -66,65 +66,46 @@ export class AnalysisStack extends Stack {
     const siteBucket = Bucket.fromBucketName(this, 'SiteBucketRef', bucketName('site'));
 
     // ---- publish (debounced site build) ----
-    this.publishDlq = deadLetterQueue(this, 'PublishDlq', 'the publish queue (builds that failed 3 times)');
-    const publishTimeout = Duration.minutes(10);
+    this.siteBuild = new SiteBuild(this, 'SiteBuild', {
+      snapshotBucket,
+      siteBucket,
+      distribution: props.distribution,
+      siteUrl: `https://${props.distribution.distributionDomainName}`,
+    });
+    const project = this.siteBuild.project;
+
+    this.publishDlq = deadLetterQueue(this, 'PublishDlq', 'the publish queue (start requests that failed 3 times)');
+    const publishTimeout = Duration.seconds(30);
     this.publishQueue = new Queue(this, 'PublishQueue', {
       ...QUEUE_DEFAULTS,
       deliveryDelay: PUBLISH_DELAY,
-      // AWS guidance for Lambda SQS sources: ≥ 6 × function timeout (+ batching window).
-      visibilityTimeout: Duration.minutes(65),
+      // AWS guidance for Lambda SQS sources: ≥ 6 × function timeout + the batching window.
+      visibilityTimeout: Duration.seconds(6 * publishTimeout.toSeconds() + PUBLISH_BATCH_WINDOW.toSeconds()),
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.publishDlq, maxReceiveCount: 3 },
     });
 
     this.publish = new AppFunction(this, 'Publish', {
       entry: 'functions/publish/handler.ts',
-      description: 'Builds the static dashboard from the latest snapshots and publishes it',
-      memorySize: 2048,
-      ephemeralStorageSize: Size.mebibytes(2048),
+      description: 'Starts the site build (CodeBuild) once per batch of publish requests',
+      memorySize: 256,
       timeout: publishTimeout,
-      environment: {
-        SNAPSHOT_BUCKET: snapshotBucket.bucketName,
-        SITE_BUCKET: siteBucket.bucketName,
-        DISTRIBUTION_ID: props.distribution.distributionId,
-        SITE_URL: `https://${props.distribution.distributionDomainName}`,
-      },
+      environment: { BUILD_PROJECT_NAME: project.projectName },
     });
-    this.publish.bindTable(props.table, 'read');
-    snapshotBucket.grantRead(this.publish.role);
-    siteBucket.grantReadWrite(this.publish.role);
-    siteBucket.grantDelete(this.publish.role);
     this.publish.role.addToPrincipalPolicy(
       new PolicyStatement({
-        actions: ['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation'],
-        resources: [props.distribution.distributionArn],
+        actions: ['codebuild:StartBuild', 'codebuild:ListBuildsForProject', 'codebuild:BatchGetBuilds'],
+        resources: [project.projectArn],
       }),
     );
     this.publish.fn.addEventSource(
       new SqsEventSource(this.publishQueue, {
-        batchSize: 10,
+        batchSize: PUBLISH_BATCH_SIZE,
         maxBatchingWindow: PUBLISH_BATCH_WINDOW,
         maxConcurrency: 2,
         reportBatchItemFailures: true,
       }),
     );
-    acknowledge(
-      this.publish.role,
-      objectArnFinding(this, 'snapshots'),
-      'The publish function reads every snapshot object; object-level S3 actions need an object ARN pattern under the one snapshot bucket.',
-    );
-    acknowledge(
-      this.publish.role,
-      objectArnFinding(this, 'site'),
-      'The publish function owns the whole site bucket (it replaces every page on publish); object ARNs under that one bucket are needed.',
-    );
-    for (const action of ['s3:GetBucket*', 's3:GetObject*', 's3:List*', 's3:Abort*', 's3:DeleteObject*']) {
-      acknowledge(
-        this.publish.role,
-        `AwsSolutions-IAM5[Action::${action}]`,
-        'CDK grantRead/grantReadWrite/grantDelete action groups, scoped to the snapshot and site buckets only.',
-      );
-    }
 
     // ---- reanalyse (stream consumer) ----
     this.streamFailures = deadLetterQueue(this, 'StreamFailures', 'the reanalyse stream consumer (on-failure destination)');
@@ -174,5 +155,6 @@ export class AnalysisStack extends Stack {
       );
     }
     new CfnOutput(this, 'PublishQueueUrl', { value: this.publishQueue.queueUrl });
+    new CfnOutput(this, 'SiteBuildProjectName', { value: project.projectName });
   }
 }

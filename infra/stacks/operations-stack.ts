@@ -1,6 +1,6 @@
 /**
- * Operations: one SNS topic for alarms, alarms on Lambda errors, DLQ depth, poller staleness and
- * API 5xx, and one CloudWatch dashboard.
+ * Operations: one SNS topic for alarms, alarms on Lambda errors, DLQ depth, poller staleness,
+ * failed site builds (CodeBuild) and API 5xx, and one CloudWatch dashboard.
  *
  * Staleness ("no successful poll in 2 × cadence"): for each source, successes = Invocations −
  * Errors of its poller, summed over ONE period of 2 × the shortest review cadence (capped at the
@@ -21,6 +21,7 @@ import {
   type IAlarmAction,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IProject } from 'aws-cdk-lib/aws-codebuild';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -34,6 +35,8 @@ export interface OperationsStackProps extends StackProps {
   functions: { name: string; fn: AppFunction }[];
   deadLetterQueues: { name: string; queue: IQueue }[];
   pollers: Poller[];
+  /** CodeBuild projects whose failed builds are alarmed (the site build). */
+  buildProjects?: { name: string; project: IProject }[];
   api: HttpApi;
   table: ITable;
   alarmEmail?: string;
@@ -74,6 +77,19 @@ export class OperationsStack extends Stack {
         new Alarm(this, `${name}Depth`, {
           alarmDescription: `${name}: messages are waiting in a dead-letter queue`,
           metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
+
+    for (const { name, project } of props.buildProjects ?? []) {
+      add(
+        new Alarm(this, `${name}FailedBuilds`, {
+          alarmDescription: `${name}: a CodeBuild build failed (after its automatic retries the site may be stale)`,
+          metric: project.metricFailedBuilds({ period: Duration.minutes(5), statistic: 'Sum' }),
           threshold: 1,
           evaluationPeriods: 1,
           comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

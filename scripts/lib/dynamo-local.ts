@@ -129,7 +129,9 @@ export async function startDynamoLocal(opts: StartOptions = {}): Promise<DynamoL
     killStale(join(dir, 'dynamodb.pid'));
   }
   const port = opts.port ?? (await freePort());
-  const child = spawnDynamo({ port, path: dir ?? null, sharedDb: true, stdio: 'pipe' });
+  // Its own process group: a Ctrl-C in the terminal reaches the runner, which stops DynamoDB Local
+  // last, after the stream consumer and the site build have finished with it.
+  const child = spawnDynamo({ port, path: dir ?? null, sharedDb: true, stdio: 'pipe', detached: true });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr += d.toString();

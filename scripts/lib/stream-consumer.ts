@@ -26,6 +26,8 @@ interface Checkpoint {
   shards: Record<string, string>;
 }
 
+const MAX_ATTEMPTS = 5;
+
 export interface StreamConsumerOptions {
   table: string;
   checkpointFile: string;
@@ -55,10 +57,30 @@ function saveCheckpoint(file: string, cp: Checkpoint): void {
   renameSync(tmp, file);
 }
 
+/**
+ * The Streams client deserialises an empty map attribute ({"M": {}}) as a bare {} that
+ * `unmarshall` rejects ("No value defined"); restore the M wrapper, recursively.
+ */
+function repairAttribute(v: unknown): unknown {
+  if (!v || typeof v !== 'object') return v;
+  const o = v as Record<string, unknown>;
+  const keys = Object.keys(o);
+  if (keys.length === 0) return { M: {} };
+  if ('M' in o && o.M && typeof o.M === 'object') return { M: repairImage(o.M as Record<string, unknown>) };
+  if ('L' in o && Array.isArray(o.L)) return { L: o.L.map(repairAttribute) };
+  return o;
+}
+
+function repairImage(img: Record<string, unknown>): Record<string, AttributeValue> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(img)) out[k] = repairAttribute(v);
+  return out as Record<string, AttributeValue>;
+}
+
 export function toChanges(records: _Record[]): ChangeImage[] {
   return records.map((r) => ({
-    oldImage: r.dynamodb?.OldImage ? unmarshall(r.dynamodb.OldImage as Record<string, AttributeValue>) : null,
-    newImage: r.dynamodb?.NewImage ? unmarshall(r.dynamodb.NewImage as Record<string, AttributeValue>) : null,
+    oldImage: r.dynamodb?.OldImage ? unmarshall(repairImage(r.dynamodb.OldImage as Record<string, unknown>)) : null,
+    newImage: r.dynamodb?.NewImage ? unmarshall(repairImage(r.dynamodb.NewImage as Record<string, unknown>)) : null,
   }));
 }
 
@@ -76,6 +98,7 @@ export async function startStreamConsumer(opts: StreamConsumerOptions): Promise<
   let idle = false;
   let waiters: (() => void)[] = [];
   const pollMs = opts.pollMs ?? 500;
+  const failures = new Map<string, number>();
 
   async function listShards(): Promise<Shard[]> {
     const shards: Shard[] = [];
@@ -130,7 +153,19 @@ export async function startStreamConsumer(opts: StreamConsumerOptions): Promise<
         }
         const records = r.Records ?? [];
         if (records.length) {
-          await opts.onBatch(toChanges(records));
+          const first = records[0].dynamodb!.SequenceNumber!;
+          try {
+            await opts.onBatch(toChanges(records));
+            failures.delete(first);
+          } catch (err) {
+            const n = (failures.get(first) ?? 0) + 1;
+            failures.set(first, n);
+            if (n < MAX_ATTEMPTS) throw err;
+            // Like the Lambda's retry limit: move on rather than block the stream for ever. The
+            // next start-up re-pools every review, so nothing accepted is left out for good.
+            opts.log(`stream: giving up on ${records.length} records after ${n} attempts: ${(err as Error).message}`);
+            failures.delete(first);
+          }
           handled += records.length;
           checkpoint.shards[id] = records[records.length - 1].dynamodb!.SequenceNumber!;
           saveCheckpoint(opts.checkpointFile, checkpoint);

@@ -4,8 +4,10 @@
  * Checks properties of the resources, not resource counts.
  */
 import type { Template } from 'aws-cdk-lib/assertions';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Capture, Match } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EVIDENCE_TABLE } from '../../core/data-model/table.js';
 import { createApp, type LivingEvidenceApp } from '../../infra/create-app.js';
@@ -252,26 +254,164 @@ describe('Analysis stack', () => {
     expect(p.DestinationConfig.OnFailure.Destination).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^StreamFailures/), 'Arn'] });
   });
 
-  it('debounces publishing through a delayed queue feeding the publish function', () => {
+  it('debounces publishing through a delayed queue feeding the publish function (SQS event source)', () => {
     const [[queueId, queue]] = resources(t.Analysis, 'AWS::SQS::Queue').filter(([id]) => id.startsWith('PublishQueue'));
-    expect(queue.Properties.DelaySeconds).toBeGreaterThanOrEqual(60);
-    expect(queue.Properties.RedrivePolicy.deadLetterTargetArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^PublishDlq/), 'Arn'] });
+    expect(queue.Properties.DelaySeconds).toBe(120);
+    expect(queue.Properties.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': [expect.stringMatching(/^PublishDlq/), 'Arn'] },
+      maxReceiveCount: 3,
+    });
+    const [publishId, publish] = resources(t.Analysis, 'AWS::Lambda::Function').find(([id]) => id.startsWith('PublishFunction'))!;
+    // AWS guidance for SQS event sources: visibility ≥ 6 × function timeout + batching window.
+    expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * publish.Properties.Timeout + 300);
     const esm = resources(t.Analysis, 'AWS::Lambda::EventSourceMapping').find(
       ([, e]) => JSON.stringify(e.Properties.EventSourceArn) === JSON.stringify({ 'Fn::GetAtt': [queueId, 'Arn'] }),
     );
-    expect(esm![1].Properties.FunctionName).toEqual({ Ref: expect.stringMatching(/^PublishFunction/) });
-    expect(esm![1].Properties.MaximumBatchingWindowInSeconds).toBe(300);
-    const [, reanalyse] = resources(t.Analysis, 'AWS::Lambda::Function').find(([id]) => id.startsWith('ReanalyseFunction'))!;
-    expect(reanalyse.Properties.Environment.Variables.PUBLISH_QUEUE_URL).toEqual({ Ref: queueId });
+    expect(esm, 'an event source mapping from the publish queue').toBeDefined();
+    expect(esm![1].Properties).toMatchObject({
+      FunctionName: { Ref: publishId },
+      MaximumBatchingWindowInSeconds: 300,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
   });
 
-  it('lets publish invalidate only the site distribution', () => {
-    const inval = policyStatements(t.Analysis).filter((p) =>
-      asArray(p.statement.Action as string[]).includes('cloudfront:CreateInvalidation'),
-    );
-    expect(inval).toHaveLength(1);
-    expect(inval[0].policy).toMatch(/^Publish/);
-    expect(JSON.stringify(inval[0].statement.Resource)).toMatch(/:distribution\/.*Distribution/);
+  it('lets reanalyse send to the publish queue (and only send)', () => {
+    const [[queueId]] = resources(t.Analysis, 'AWS::SQS::Queue').filter(([id]) => id.startsWith('PublishQueue'));
+    const [, reanalyse] = resources(t.Analysis, 'AWS::Lambda::Function').find(([id]) => id.startsWith('ReanalyseFunction'))!;
+    expect(reanalyse.Properties.Environment.Variables.PUBLISH_QUEUE_URL).toEqual({ Ref: queueId });
+    const sends = policyStatements(t.Analysis).filter((p) => asArray(p.statement.Action as string[]).some((a) => a.startsWith('sqs:SendMessage')));
+    const mine = sends.filter((p) => p.policy.startsWith('Reanalyse'));
+    expect(mine).toHaveLength(1);
+    // (minimizePolicies merges the send to the stream on-failure queue into the same statement)
+    const targets = asArray(mine[0].statement.Resource as unknown[]);
+    expect(targets).toContainEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
+    for (const r of targets) expect(r).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^(PublishQueue|StreamFailures)/), 'Arn'] });
+    expect(asArray(mine[0].statement.Action as string[]).every((a) => a.startsWith('sqs:SendMessage') || a.startsWith('sqs:GetQueue'))).toBe(true);
+  });
+
+  describe('the site build (CodeBuild)', () => {
+    const project = () => {
+      const all = resources(t.Analysis, 'AWS::CodeBuild::Project');
+      expect(all).toHaveLength(1);
+      return all[0];
+    };
+    const buildspec = () => {
+      const spec = new Capture();
+      t.Analysis.hasResourceProperties('AWS::CodeBuild::Project', { Source: Match.objectLike({ BuildSpec: spec }) });
+      return JSON.parse(spec.asString()) as { phases: Record<string, { commands: string[]; 'runtime-versions'?: Record<string, unknown> }> };
+    };
+
+    it('builds from an S3 asset of the repository on an AWS-managed Node image, unprivileged, KMS-encrypted, with a timeout', () => {
+      const [, p] = project();
+      const key = new Capture();
+      t.Analysis.hasResourceProperties('AWS::CodeBuild::Project', {
+        Source: Match.objectLike({ Type: 'S3', Location: Match.anyValue() }),
+        Environment: Match.objectLike({ Image: 'aws/codebuild/standard:7.0', PrivilegedMode: false, Type: 'LINUX_CONTAINER' }),
+        EncryptionKey: { 'Fn::GetAtt': [key, 'Arn'] },
+        TimeoutInMinutes: Match.anyValue(),
+      });
+      expect(p.Properties.TimeoutInMinutes).toBeLessThanOrEqual(30);
+      const keyRes = t.Analysis.toJSON().Resources[key.asString()] as Res;
+      expect(keyRes.Type).toBe('AWS::KMS::Key');
+      expect(keyRes.Properties.EnableKeyRotation).toBe(true);
+      expect(JSON.stringify(p.Properties.Source.Location)).toContain('.zip');
+      expect(buildspec().phases.install['runtime-versions']).toEqual({ nodejs: 22 });
+    });
+
+    it('logs to its own log group with a retention', () => {
+      const [, p] = project();
+      const group = p.Properties.LogsConfig.CloudWatchLogs.GroupName as { Ref: string };
+      expect(p.Properties.LogsConfig.CloudWatchLogs.Status).toBe('ENABLED');
+      const lg = t.Analysis.toJSON().Resources[group.Ref] as Res;
+      expect(lg.Type).toBe('AWS::Logs::LogGroup');
+      expect(lg.Properties.RetentionInDays).toBe(30);
+    });
+
+    it('runs npm ci, syncs the snapshots, builds the site, uploads with content types, deletes stale files, invalidates', () => {
+      const { phases } = buildspec();
+      const all = Object.values(phases).flatMap((ph) => ph.commands).join('\n');
+      const order = [
+        /npm ci\b/,
+        /aws s3 sync "s3:\/\/\$SNAPSHOT_BUCKET\/snapshots" "\$SNAPSHOT_DIR"/,
+        /npm run build:site/,
+        /--include "feed\.xml" --content-type "application\/atom\+xml; charset=utf-8"/,
+        /--include "\*\.json" --content-type "application\/json; charset=utf-8"/,
+        /--include "\*\.csv" --content-type "text\/csv; charset=utf-8"/,
+        /aws s3 sync "\$SITE_OUT_DIR" "s3:\/\/\$SITE_BUCKET" [^\n]*--delete/,
+        /aws cloudfront create-invalidation --distribution-id "\$DISTRIBUTION_ID" --paths "\/\*"/,
+      ];
+      let at = -1;
+      for (const re of order) {
+        const m = re.exec(all);
+        expect(m, String(re)).not.toBeNull();
+        expect(m!.index, `${re} comes after the previous step`).toBeGreaterThan(at);
+        at = m!.index;
+      }
+      // Build and upload in one phase: a failed build never uploads.
+      expect(phases.build.commands.join('\n')).toMatch(/build:site[\s\S]*create-invalidation/);
+      const [, p] = project();
+      const env = Object.fromEntries((p.Properties.Environment.EnvironmentVariables as { Name: string; Value: unknown }[]).map((v) => [v.Name, v.Value]));
+      expect(env.SNAPSHOT_DIR).toBe('.data/snapshots');
+      expect(env.SITE_OUT_DIR).toBeDefined();
+      expect(JSON.stringify(env.SNAPSHOT_BUCKET)).toContain('living-evidence-snapshots-');
+      expect(JSON.stringify(env.SITE_BUCKET)).toContain('living-evidence-site-');
+      expect(JSON.stringify(env.DISTRIBUTION_ID)).toMatch(/Distribution/);
+    });
+
+    it('has a least-privilege role: snapshot reads, site writes, one distribution, its own builds', () => {
+      const [, p] = project();
+      const roleId = (p.Properties.ServiceRole as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      const statements = resources(t.Analysis, 'AWS::IAM::Policy')
+        .filter(([, pol]) => (pol.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId))
+        .flatMap(([, pol]) => pol.Properties.PolicyDocument.Statement as Record<string, any>[]);
+      const on = (action: string) => statements.filter((s) => asArray(s.Action as string[]).includes(action));
+      expect(on('s3:PutObject').map((s) => JSON.stringify(s.Resource))).toEqual([expect.stringMatching(/living-evidence-site-.*\/\*"/)]);
+      expect(on('s3:DeleteObject').map((s) => JSON.stringify(s.Resource))).toEqual([expect.stringMatching(/living-evidence-site-.*\/\*"/)]);
+      expect(on('s3:GetObject').map((s) => JSON.stringify(s.Resource))).toEqual([expect.stringMatching(/living-evidence-snapshots-.*\/snapshots\/\*"/)]);
+      expect(on('cloudfront:CreateInvalidation').map((s) => JSON.stringify(s.Resource))).toEqual([expect.stringMatching(/:distribution\/.*Distribution/)]);
+      expect(on('codebuild:ListBuildsForProject').map((s) => JSON.stringify(s.Resource))).toEqual([
+        expect.stringMatching(/:project\/living-evidence-site-build"/),
+      ]);
+      for (const s of statements) {
+        for (const a of asArray(s.Action as string[])) expect(a).not.toMatch(/^(dynamodb|sqs|secretsmanager):/);
+      }
+    });
+
+    it('is started by the publish function, whose role is scoped to that one project', () => {
+      const [projectId] = project();
+      const [, publish] = resources(t.Analysis, 'AWS::Lambda::Function').find(([id]) => id.startsWith('PublishFunction'))!;
+      expect(publish.Properties.Environment.Variables.BUILD_PROJECT_NAME).toEqual({ Ref: projectId });
+      const publishStatements = policyStatements(t.Analysis).filter((p) => p.policy.startsWith('Publish'));
+      const codebuild = publishStatements.filter((p) => asArray(p.statement.Action as string[]).some((a) => a.startsWith('codebuild:')));
+      expect(codebuild).toHaveLength(1);
+      expect([...asArray(codebuild[0].statement.Action as string[])].sort()).toEqual([
+        'codebuild:BatchGetBuilds',
+        'codebuild:ListBuildsForProject',
+        'codebuild:StartBuild',
+      ]);
+      expect(codebuild[0].statement.Resource).toEqual({ 'Fn::GetAtt': [projectId, 'Arn'] });
+      // The function itself no longer touches buckets, the table or CloudFront; it only consumes
+      // its queue.
+      const [[queueId]] = resources(t.Analysis, 'AWS::SQS::Queue').filter(([id]) => id.startsWith('PublishQueue'));
+      for (const { statement } of publishStatements) {
+        const actions = asArray(statement.Action as string[]);
+        for (const a of actions) expect(a).toMatch(/^(codebuild|logs|xray|sqs):/);
+        if (actions.some((a) => a.startsWith('sqs:'))) expect(statement.Resource).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
+      }
+    });
+
+    it('uploads the repository without dependencies, local data, VCS or fixtures', () => {
+      const dir = built.analysis.siteBuild.source.assetPath;
+      const staged = join(built.app.outdir, dir);
+      const root = existsSync(staged) ? staged : dir;
+      for (const needed of ['package.json', 'package-lock.json', 'scripts/build-site.ts', 'site/astro.config.mjs', 'functions/publish/build-site.ts']) {
+        expect(existsSync(join(root, needed)), needed).toBe(true);
+      }
+      for (const excluded of ['node_modules', '.git', 'cdk.out', 'test/fixtures', 'site/node_modules', '.data']) {
+        expect(existsSync(join(root, excluded)), excluded).toBe(false);
+      }
+    });
   });
 });
 
@@ -383,6 +523,13 @@ describe('Operations stack', () => {
     for (const fn of ['PollPubmedFunction', 'PollCtgovFunction', 'CurationApiFunction', 'ReanalyseFunction', 'PublishFunction']) {
       expect(errorTargets.some((d) => d.includes(fn)), fn).toBe(true);
     }
+  });
+
+  it('alarms on failed site builds', () => {
+    const failed = alarms().filter((a) => a.Namespace === 'AWS/CodeBuild' && a.MetricName === 'FailedBuilds');
+    expect(failed).toHaveLength(1);
+    expect(failed[0].Dimensions).toEqual([{ Name: 'ProjectName', Value: { 'Fn::ImportValue': expect.stringMatching(/SiteBuildProject/) } }]);
+    expect(failed[0].Threshold).toBe(1);
   });
 
   it('alarms on the depth of every dead-letter queue', () => {

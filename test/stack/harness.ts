@@ -27,7 +27,7 @@ export interface Stack {
 
 export async function startStack(opts: { dataDir: string; env?: NodeJS.ProcessEnv; port?: number }): Promise<Stack> {
   const port = opts.port ?? (await freePort());
-  const child = spawn(process.execPath, [TSX_CLI, 'scripts/start.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,

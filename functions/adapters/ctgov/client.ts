@@ -3,7 +3,7 @@
  * the first page's parameters), one shared limiter (about 1 request/s by default), retries on
  * 429/5xx/timeouts/malformed JSON. 400/404 (text/plain) are not retried.
  */
-import { DEFAULT_RETRY, requestWithRetry, sharedLimiter, UpstreamError, type HttpDeps, type RetryPolicy } from '../../poll-common/http.js';
+import { requestWithRetry, retryFromEnv, sharedLimiter, UpstreamError, type HttpDeps, type RetryPolicy } from '../../poll-common/http.js';
 
 export const DEFAULT_CTGOV_URL = 'https://clinicaltrials.gov/api/v2/';
 
@@ -23,7 +23,7 @@ export function ctgovConfig(env: NodeJS.ProcessEnv = process.env, overrides: Par
     baseUrl,
     rate: Number.isFinite(rate) && rate > 0 ? Math.min(rate, 10) : 1,
     pageSize: Number.isInteger(pageSize) && pageSize > 0 ? Math.min(pageSize, 1000) : 1000,
-    retry: DEFAULT_RETRY,
+    retry: retryFromEnv(env),
     ...overrides,
   };
 }

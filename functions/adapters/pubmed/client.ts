@@ -3,8 +3,9 @@
  * call, one shared rate limiter (3 req/s, 10 with an API key), retries on 429/5xx/timeouts and on
  * error bodies inside a 200.
  */
+import { ESEARCH_CAP } from '../../../core/evidence/windows.js';
 import { EfetchResponseError, parseEfetch, type EfetchParse } from '../../../core/evidence/pubmed.js';
-import { DEFAULT_RETRY, requestWithRetry, sharedLimiter, UpstreamError, type HttpDeps, type RetryPolicy } from '../../poll-common/http.js';
+import { requestWithRetry, retryFromEnv, sharedLimiter, UpstreamError, type HttpDeps, type RetryPolicy } from '../../poll-common/http.js';
 
 export const DEFAULT_EUTILS_URL = 'https://eutils.ncbi.nlm.nih.gov/entrez/eutils/';
 
@@ -16,6 +17,8 @@ export interface PubmedConfig {
   /** Requests per second: 3 without a key, 10 with one (a lower value may be configured). */
   rate: number;
   retry: RetryPolicy;
+  /** The most ids one esearch result set can list (NCBI: 9,999); windows are split below it. */
+  esearchCap: number;
 }
 
 export function pubmedConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<PubmedConfig> = {}): PubmedConfig {
@@ -30,7 +33,8 @@ export function pubmedConfig(env: NodeJS.ProcessEnv = process.env, overrides: Pa
     email: env.NCBI_EMAIL?.trim().replace(/\s+/g, '') || undefined,
     apiKey,
     rate: Number.isFinite(configured) && configured > 0 ? Math.min(configured, max) : max,
-    retry: DEFAULT_RETRY,
+    retry: retryFromEnv(env),
+    esearchCap: ESEARCH_CAP,
     ...overrides,
   };
 }
@@ -115,8 +119,9 @@ export class PubmedClient {
         if (!Number.isInteger(count) || count < 0) throw new UpstreamError(`esearch count is not a number (${JSON.stringify(r.count)})`, true);
         const ids = Array.isArray(r.idlist) ? r.idlist.map(String) : [];
         if (ids.some((id) => !/^\d+$/.test(id))) throw new UpstreamError('esearch idlist holds a non-numeric id', true);
-        const expected = Math.min(Math.max(0, count - (p.retstart ?? 0)), p.retmax);
-        if (ids.length < expected) throw new UpstreamError(`esearch returned ${ids.length} ids of the ${expected} expected`, true);
+        const expected = Math.max(0, Math.min(count, this.config.esearchCap) - (p.retstart ?? 0));
+        const wanted = Math.min(expected, p.retmax);
+        if (ids.length < wanted) throw new UpstreamError(`esearch returned ${ids.length} ids of the ${wanted} expected`, true);
         return {
           count,
           ids,

@@ -1,0 +1,242 @@
+/**
+ * The curation state machine (pure). A command applied to a candidate by an actor yields the next
+ * candidate (version + 1) and the audit event describing the change; or a CurationError.
+ *
+ *   screening ──include──▶ fulltext ──include──▶ extraction ──accept──▶ accepted ──withdraw──▶ withdrawn
+ *       │                     │                      ▲  (save-draft keeps the status)
+ *       └──exclude──▶ excluded ◀──exclude──┘         │
+ *   dual screening: two independent screeners per stage; agreement advances, disagreement → conflict;
+ *   a lead resolves a conflict (include/exclude), which advances as the stage's outcome would.
+ *   A lead may reopen an excluded candidate (back to screening) and reinstate a withdrawn one
+ *   (back to extraction); every step is an event, so the history shows both.
+ */
+import type { Candidate, CandidateStatus, Extraction } from '../evidence/candidate.js';
+import type { Review } from '../reviews/schema.js';
+import { CurationError } from './errors.js';
+
+export type Role = 'curator' | 'lead';
+export interface Actor {
+  id: string;
+  name?: string;
+  role: Role;
+}
+
+export const STAGES = ['title-abstract', 'fulltext'] as const;
+export type Stage = (typeof STAGES)[number];
+export type Decision = 'include' | 'exclude';
+
+export interface ScreeningDecision {
+  screener: string;
+  name?: string;
+  decision: Decision;
+  reason?: string;
+  note?: string;
+  at: string;
+}
+export interface StageState {
+  decisions: ScreeningDecision[];
+  resolution?: { by: string; decision: Decision; reason?: string; note?: string; at: string };
+  outcome?: Decision;
+}
+export type ScreeningState = Partial<Record<Stage, StageState>>;
+
+/** A draft extraction form saved by one extractor (not validated beyond its shape). */
+export interface Draft {
+  extractor: string;
+  name?: string;
+  form: unknown;
+  savedAt: string;
+}
+
+/** The curation fields this module keeps on a candidate (beside the shared Candidate fields). */
+export interface CurationFields {
+  screening?: ScreeningState;
+  /** The stage a conflict belongs to (status 'conflict'). */
+  conflictStage?: Stage;
+  exclusion?: { stage: Stage; reason: string; by: string; at: string };
+  drafts?: Record<string, Draft>;
+  acceptedBy?: string;
+  withdrawal?: { by: string; reason: string; at: string };
+}
+export type CuratedCandidate = Candidate & CurationFields;
+
+export type Command =
+  | { type: 'screen'; decision: Decision; reason?: string; note?: string }
+  | { type: 'resolve'; decision: Decision; reason?: string; note?: string }
+  | { type: 'save-draft'; form: unknown }
+  | { type: 'accept'; extraction: Extraction }
+  | { type: 'withdraw'; reason: string }
+  | { type: 'reopen'; reason: string }
+  | { type: 'reinstate'; reason: string };
+
+export interface EventDraft {
+  type: string;
+  actor: string;
+  role: Role;
+  at: string;
+  before: Record<string, unknown>;
+  after: Record<string, unknown>;
+  reason?: string;
+}
+
+export interface Transition {
+  candidate: CuratedCandidate;
+  event: EventDraft;
+}
+
+export function stageOf(c: CuratedCandidate): Stage | undefined {
+  if (c.status === 'screening') return 'title-abstract';
+  if (c.status === 'fulltext') return 'fulltext';
+  if (c.status === 'conflict') return c.conflictStage ?? 'title-abstract';
+  return undefined;
+}
+
+function nextStatus(stage: Stage, decision: Decision): CandidateStatus {
+  if (decision === 'exclude') return 'excluded';
+  return stage === 'title-abstract' ? 'fulltext' : 'extraction';
+}
+
+function requireReason(review: Review, decision: Decision, reason: string | undefined, field: string): void {
+  if (decision !== 'exclude') {
+    if (reason !== undefined) throw new CurationError('invalid', 'a reason is only given with "exclude"', [{ path: field, message: 'only allowed when decision is "exclude"' }]);
+    return;
+  }
+  if (!reason) throw new CurationError('invalid', 'an exclusion needs a reason', [{ path: field, message: 'required when decision is "exclude"' }]);
+  if (!review.exclusionReasons.some((r) => r.id === reason)) {
+    throw new CurationError('invalid', `unknown exclusion reason "${reason}"`, [
+      { path: field, message: `must be one of ${review.exclusionReasons.map((r) => r.id).join(', ')}` },
+    ]);
+  }
+}
+
+function requireLead(actor: Actor, what: string): void {
+  if (actor.role !== 'lead') throw new CurationError('forbidden', `only a lead can ${what}`);
+}
+
+function wrongState(c: CuratedCandidate, what: string): CurationError {
+  return new CurationError('state', `cannot ${what} a candidate in status "${c.status}"`);
+}
+
+function summary(c: CuratedCandidate): Record<string, unknown> {
+  return { status: c.status, version: c.version };
+}
+
+/** Apply a command. Throws CurationError when the command is not allowed. */
+export function applyCommand(c: CuratedCandidate, cmd: Command, actor: Actor, review: Review, now: Date): Transition {
+  const at = now.toISOString();
+  const next: CuratedCandidate = structuredClone(c);
+  next.version = c.version + 1;
+  next.updatedAt = at;
+  const event = (type: string, before: Record<string, unknown>, after: Record<string, unknown>, reason?: string): Transition => ({
+    candidate: next,
+    event: { type, actor: actor.id, role: actor.role, at, before: { ...summary(c), ...before }, after: { ...summary(next), ...after }, ...(reason ? { reason } : {}) },
+  });
+  const finishStage = (stage: Stage, decision: Decision, reason: string | undefined, by: string) => {
+    const st = next.screening![stage]!;
+    st.outcome = decision;
+    next.status = nextStatus(stage, decision);
+    delete next.conflictStage;
+    if (decision === 'exclude') next.exclusion = { stage, reason: reason!, by, at };
+    else delete next.exclusion;
+  };
+
+  switch (cmd.type) {
+    case 'screen': {
+      if (c.status !== 'screening' && c.status !== 'fulltext') throw wrongState(c, 'screen');
+      const stage = stageOf(c)!;
+      requireReason(review, cmd.decision, cmd.reason, 'reason');
+      next.screening ??= {};
+      const st: StageState = (next.screening[stage] ??= { decisions: [] });
+      const mine: ScreeningDecision = {
+        screener: actor.id,
+        ...(actor.name ? { name: actor.name } : {}),
+        decision: cmd.decision,
+        ...(cmd.reason ? { reason: cmd.reason } : {}),
+        ...(cmd.note ? { note: cmd.note } : {}),
+        at,
+      };
+      const prev = st.decisions.find((d) => d.screener === actor.id);
+      if (review.screening.dual) {
+        // Independent screening: a screener decides once per stage; the second screener completes it.
+        if (prev) throw new CurationError('state', `you have already screened this candidate at the ${stage} stage; a second, different screener is needed`);
+        st.decisions.push(mine);
+        if (st.decisions.length >= 2) {
+          const [a, b] = st.decisions;
+          if (a.decision === b.decision) {
+            const reason = a.decision === 'exclude' ? (a.reason === b.reason ? a.reason : b.reason) : undefined;
+            finishStage(stage, a.decision, reason, actor.id);
+          } else {
+            next.status = 'conflict';
+            next.conflictStage = stage;
+          }
+        }
+      } else {
+        st.decisions.push(mine);
+        finishStage(stage, cmd.decision, cmd.reason, actor.id);
+      }
+      return event('screened', {}, { stage, decision: cmd.decision, ...(cmd.reason ? { reason: cmd.reason } : {}), ...(cmd.note ? { note: cmd.note } : {}) }, cmd.reason);
+    }
+    case 'resolve': {
+      requireLead(actor, 'resolve a screening conflict');
+      if (c.status !== 'conflict') throw wrongState(c, 'resolve');
+      const stage = stageOf(c)!;
+      requireReason(review, cmd.decision, cmd.reason, 'reason');
+      next.screening ??= {};
+      const st = (next.screening[stage] ??= { decisions: [] });
+      st.resolution = { by: actor.id, decision: cmd.decision, ...(cmd.reason ? { reason: cmd.reason } : {}), ...(cmd.note ? { note: cmd.note } : {}), at };
+      finishStage(stage, cmd.decision, cmd.reason, actor.id);
+      return event('conflict-resolved', { stage }, { stage, decision: cmd.decision, ...(cmd.reason ? { reason: cmd.reason } : {}) }, cmd.reason);
+    }
+    case 'save-draft': {
+      if (c.status !== 'extraction') throw wrongState(c, 'save an extraction draft for');
+      next.drafts ??= {};
+      const before = c.drafts?.[actor.id]?.form;
+      next.drafts[actor.id] = { extractor: actor.id, ...(actor.name ? { name: actor.name } : {}), form: cmd.form, savedAt: at };
+      return event('extraction-saved', before === undefined ? {} : { draft: before }, { draft: cmd.form });
+    }
+    case 'accept': {
+      if (c.status !== 'extraction') throw wrongState(c, 'accept');
+      next.status = 'accepted';
+      next.extraction = cmd.extraction;
+      next.acceptedAt = at;
+      next.acceptedBy = actor.id;
+      if (cmd.extraction.year !== undefined && next.year === undefined) next.year = cmd.extraction.year;
+      return event('accepted', c.extraction ? { extraction: c.extraction } : {}, { extraction: cmd.extraction });
+    }
+    case 'withdraw': {
+      requireLead(actor, 'withdraw an accepted study');
+      if (c.status !== 'accepted') throw wrongState(c, 'withdraw');
+      if (!cmd.reason.trim()) throw new CurationError('invalid', 'a withdrawal needs a reason', [{ path: 'reason', message: 'required' }]);
+      next.status = 'withdrawn';
+      next.withdrawal = { by: actor.id, reason: cmd.reason, at };
+      return event('withdrawn', {}, {}, cmd.reason);
+    }
+    case 'reopen': {
+      requireLead(actor, 'reopen an excluded candidate');
+      if (c.status !== 'excluded') throw wrongState(c, 'reopen');
+      const stage = c.exclusion?.stage ?? 'title-abstract';
+      next.status = stage === 'fulltext' ? 'fulltext' : 'screening';
+      if (next.screening?.[stage]) delete next.screening[stage];
+      delete next.exclusion;
+      return event('reopened', c.exclusion ? { exclusion: c.exclusion } : {}, { stage }, cmd.reason);
+    }
+    case 'reinstate': {
+      requireLead(actor, 'reinstate a withdrawn study');
+      if (c.status !== 'withdrawn') throw wrongState(c, 'reinstate');
+      next.status = 'extraction';
+      delete next.acceptedAt;
+      return event('reinstated', c.withdrawal ? { withdrawal: c.withdrawal } : {}, {}, cmd.reason);
+    }
+  }
+}
+
+/** The status a candidate in each state may move to (for the UI and docs). */
+export const TRANSITIONS: Record<CandidateStatus, CandidateStatus[]> = {
+  screening: ['fulltext', 'excluded', 'conflict'],
+  fulltext: ['extraction', 'excluded', 'conflict'],
+  conflict: ['fulltext', 'extraction', 'excluded'],
+  extraction: ['accepted'],
+  accepted: ['withdrawn'],
+  excluded: ['screening', 'fulltext'],
+  withdrawn: ['extraction'],
+};

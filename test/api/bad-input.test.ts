@@ -1,0 +1,176 @@
+/**
+ * Bad input over real HTTP: every request gets the right 4xx naming the field (never a stack
+ * trace), and the stored data is byte-identical afterwards (a dump of the table before/after).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SignJWT } from 'jose';
+import { issueLocalToken, LOCAL_AUDIENCE, LOCAL_ISSUER } from '../../functions/curation-api/auth.js';
+import { SECRET, SINGLE_REVIEW, startHarness, validForm, type Harness } from './harness.js';
+
+let h: Harness;
+let curator: string;
+let snapshot: string;
+const rid = SINGLE_REVIEW.id;
+const base = `/api/reviews/${rid}/candidates`;
+
+beforeAll(async () => {
+  h = await startHarness('bad');
+  curator = await h.token('curator', 'alice');
+  await h.seed({ reviewId: rid, studyId: 'ext', status: 'extraction' });
+  await h.seed({ reviewId: rid, studyId: 'scr', status: 'screening' });
+  await h.seed({ reviewId: rid, studyId: 'acc', status: 'accepted' });
+  snapshot = await h.dump();
+});
+afterAll(async () => h?.close());
+
+function expectNoLeak(text: string) {
+  expect(text).not.toMatch(/\bat \S+ \(|node_modules|\.ts:\d+/);
+}
+
+async function bad(method: string, path: string, opts: Parameters<Harness['req']>[2], status: number, field?: string) {
+  const r = await h.req(method, path, opts);
+  expect(r.status, r.text).toBe(status);
+  expectNoLeak(r.text);
+  expect(r.json.status).toBe(status);
+  expect(typeof r.json.error).toBe('string');
+  if (field) expect(r.json.fields?.map((f: { path: string }) => f.path), r.text).toContain(field);
+  expect(await h.dump()).toBe(snapshot);
+  return r;
+}
+
+const form = (patch: (f: ReturnType<typeof validForm>) => void) => {
+  const f = validForm();
+  patch(f);
+  return f;
+};
+
+describe('malformed and mistyped bodies', () => {
+  it('malformed JSON → 400', async () => {
+    await bad('POST', `${base}/scr/screen`, { token: curator, rawBody: '{"version": 1, "decision": ', headers: { 'content-type': 'application/json' } }, 400, '(body)');
+  });
+  it('a non-JSON content type → 415', async () => {
+    await bad('POST', `${base}/scr/screen`, { token: curator, rawBody: 'version=1', headers: { 'content-type': 'text/plain' } }, 415);
+  });
+  it('missing body → 400', async () => {
+    await bad('POST', `${base}/scr/screen`, { token: curator, rawBody: '', headers: { 'content-type': 'application/json' } }, 400);
+  });
+  it('wrong types and missing fields name the field', async () => {
+    await bad('POST', `${base}/scr/screen`, { token: curator, body: { version: '1', decision: 'include' } }, 400, 'version');
+    await bad('POST', `${base}/scr/screen`, { token: curator, body: { decision: 'include' } }, 400, 'version');
+    await bad('POST', `${base}/scr/screen`, { token: curator, body: { version: 1, decision: 'maybe' } }, 400, 'decision');
+    await bad('POST', `${base}/scr/screen`, { token: curator, body: { version: 1, decision: 'include', extra: true } }, 400);
+    await bad('POST', `${base}/scr/screen`, { token: curator, body: [1, 2] }, 400);
+    await bad('POST', `${base}/acc/withdraw`, { token: await h.token('lead'), body: { version: 1, reason: '   ' } }, 400, 'reason');
+  });
+  it('bad query parameters name the parameter', async () => {
+    await bad('GET', `/api/reviews/${rid}/queue?status=limbo`, { token: curator }, 400, 'status');
+    await bad('GET', `/api/reviews/${rid}/queue?limit=0`, { token: curator }, 400, 'limit');
+    await bad('GET', `/api/reviews/${rid}/queue?limit=abc`, { token: curator }, 400, 'limit');
+    await bad('GET', `/api/reviews/${rid}/queue?minScore=Infinity`, { token: curator }, 400, 'minScore');
+    await bad('GET', `/api/reviews/${rid}/queue?minScore=80&maxScore=20`, { token: curator }, 400, 'minScore');
+    await bad('GET', `/api/reviews/${rid}/queue?from=yesterday`, { token: curator }, 400, 'from');
+    await bad('GET', `/api/reviews/${rid}/queue?cursor=not-a-cursor`, { token: curator }, 400, 'cursor');
+    const forged = Buffer.from(JSON.stringify({ pk: 'X', sk: 'Y', gsi1pk: 'QUEUE#other#screening', gsi1sk: '0' })).toString('base64url');
+    await bad('GET', `/api/reviews/${rid}/queue?cursor=${forged}`, { token: curator }, 400, 'cursor');
+  });
+});
+
+describe('extraction values', () => {
+  const accept = (f: unknown) => ({ token: curator, body: { version: 1, form: f } });
+  it('negative or zero SD and n', async () => {
+    await bad('POST', `${base}/ext/accept`, accept(form((f) => (f.outcomes[0].intervention.sd = 0))), 400, 'form.outcomes[0].intervention.sd');
+    await bad('POST', `${base}/ext/accept`, accept(form((f) => (f.outcomes[0].control.sd = -2))), 400, 'form.outcomes[0].control.sd');
+    await bad('POST', `${base}/ext/accept`, accept(form((f) => (f.outcomes[0].control.n = 0))), 400, 'form.outcomes[0].control.n');
+    await bad('POST', `${base}/ext/accept`, accept(form((f) => (f.outcomes[0].control.n = -5))), 400, 'form.outcomes[0].control.n');
+    await bad('POST', `${base}/ext/accept`, accept(form((f) => (f.arms[0].nRandomised = -1))), 400, 'form.arms[0].nRandomised');
+  });
+  it('n analysed > n randomised', async () => {
+    await bad('POST', `${base}/ext/accept`, accept(form((f) => (f.arms[1].nAnalysed = 61))), 400, 'form.arms[1].nAnalysed');
+    await bad('POST', `${base}/ext/accept`, accept(form((f) => (f.outcomes[0].intervention.n = 61))), 400, 'form.outcomes[0].intervention.n');
+  });
+  it('non-finite numbers (JSON cannot carry them: as strings, as huge literals)', async () => {
+    await bad('POST', `${base}/ext/accept`, accept(form((f) => ((f.outcomes[0].intervention as Record<string, unknown>).mean = 'NaN'))), 400, 'form.outcomes[0].intervention.mean');
+    const raw = JSON.stringify({ version: 1, form: validForm() }).replace('"mean":8.1', '"mean":1e999');
+    await bad('POST', `${base}/ext/accept`, { token: curator, rawBody: raw, headers: { 'content-type': 'application/json' } }, 400, 'form.outcomes[0].intervention.mean');
+  });
+  it('unknown outcome, instrument, arm, moderator', async () => {
+    await bad('POST', `${base}/ext/accept`, accept(form((f) => (f.outcomes[0].outcome = 'happiness'))), 400, 'form.outcomes[0].outcome');
+    await bad('POST', `${base}/ext/accept`, accept(form((f) => (f.outcomes[0].instrument = 'Made-up scale'))), 400, 'form.outcomes[0].instrument');
+    await bad('POST', `${base}/ext/accept`, accept(form((f) => (f.outcomes[0].controlArm = 'nope'))), 400, 'form.outcomes[0].controlArm');
+    await bad('POST', `${base}/ext/accept`, accept(form((f) => ((f.moderators as Record<string, unknown>).colour = 'blue'))), 400, 'form.moderators["colour"]');
+  });
+  it('1 MB strings', async () => {
+    const big = 'x'.repeat(1024 * 1024);
+    await bad('POST', `${base}/ext/accept`, accept(form((f) => (f.notes = big))), 400, 'form.notes');
+    await bad('POST', `${base}/ext/draft`, { token: curator, body: { version: 1, form: { ...validForm(), notes: big } } }, 400);
+    await bad('POST', `${base}/scr/screen`, { token: curator, body: { version: 1, decision: 'include', note: big } }, 400, 'note');
+    await bad('POST', `/api/reviews/${rid}/import`, { token: curator, body: { ris: `TY  - JOUR\nTI  - ${big}\nER  - \n` } }, 400);
+    await bad('POST', `${base}/scr/screen`, { token: curator, body: { version: 1, decision: 'include', note: 'x'.repeat(3 * 1024 * 1024) } }, 413);
+  });
+});
+
+describe('HTML and script in text fields', () => {
+  it('is stored as text and served as JSON, never interpreted', async () => {
+    const h2 = await startHarness('xss');
+    try {
+      const tok = await h2.token('curator');
+      await h2.seed({ reviewId: rid, studyId: 'x', status: 'extraction', title: '<script>alert(1)</script>' });
+      const f = validForm();
+      f.notes = '<img src=x onerror=alert(1)>';
+      const r = await h2.req('POST', `/api/reviews/${rid}/candidates/x/accept`, { token: tok, body: { version: 1, form: f } });
+      expect(r.status).toBe(200);
+      expect(r.headers.get('content-type')).toContain('application/json');
+      expect(r.json.candidate.extraction.notes).toBe('<img src=x onerror=alert(1)>');
+      const page = await fetch(`${h2.base}/curate/reviews/${rid}/candidates/x`, { headers: { authorization: `Bearer ${tok}` } });
+      const html = await page.text();
+      expect(page.status).toBe(200);
+      expect(html).not.toContain('<script>alert(1)</script>');
+      expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+      expect(html).not.toContain('<img src=x onerror');
+      const csp = page.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).not.toContain('unsafe-inline');
+      expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // no inline script at all
+    } finally {
+      await h2.close();
+    }
+  });
+  it('an RIS import with bad lines changes nothing', async () => {
+    await bad('POST', `/api/reviews/${rid}/import`, { token: curator, body: { ris: 'TY  - JOUR\nTI  - ok\nER  - \ngarbage line\n' } }, 400, 'ris (line 4)');
+    await bad('POST', `/api/reviews/${rid}/import`, { token: curator, body: { ris: 'TY  - JOUR\nAU  - Nobody\nER  - \n' } }, 400);
+  });
+});
+
+describe('unknown ids and state', () => {
+  it('404 for unknown review and candidate; 409 for a command not allowed in the status', async () => {
+    await bad('GET', `/api/reviews/nope/queue`, { token: curator }, 404);
+    await bad('GET', `${base}/missing`, { token: curator }, 404);
+    await bad('POST', `${base}/missing/screen`, { token: curator, body: { version: 1, decision: 'include' } }, 404);
+    await bad('GET', `${base}/bad%20id!`, { token: curator }, 400, 'studyId');
+    await bad('POST', `${base}/ext/screen`, { token: curator, body: { version: 1, decision: 'include' } }, 409);
+    await bad('GET', `/api/nothing-here`, { token: curator }, 404);
+  });
+});
+
+describe('tokens', () => {
+  it('missing, expired, forged, wrong-audience and group-less tokens', async () => {
+    const path = `${base}/scr/screen`;
+    const body = { version: 1, decision: 'include' };
+    await bad('POST', path, { body }, 401);
+    const expired = await issueLocalToken({ sub: 'a', role: 'curator' }, SECRET, { now: new Date(Date.now() - 3 * 3600_000), expiresIn: 60 });
+    const r = await bad('POST', path, { token: expired, body }, 401);
+    expect(r.json.error).toMatch(/expired/);
+    const forged = await issueLocalToken({ sub: 'a', role: 'lead' }, 'another-secret-of-at-least-32-characters!!');
+    await bad('POST', path, { token: forged, body }, 401);
+    const [hd, pl] = curator.split('.');
+    await bad('POST', path, { token: `${hd}.${pl}.`, body }, 401); // signature stripped
+    const none = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${pl}.`;
+    await bad('POST', path, { token: none, body }, 401);
+    const key = new TextEncoder().encode(SECRET);
+    const wrongAud = await new SignJWT({ 'cognito:groups': ['curators'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('a').setIssuer(LOCAL_ISSUER).setAudience('other').setExpirationTime('1h').sign(key);
+    await bad('POST', path, { token: wrongAud, body }, 401);
+    const noGroup = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('a').setIssuer(LOCAL_ISSUER).setAudience(LOCAL_AUDIENCE).setExpirationTime('1h').sign(key);
+    await bad('POST', path, { token: noGroup, body }, 403);
+    await bad('POST', path, { body, headers: { authorization: 'Basic abc' } }, 401);
+  });
+});

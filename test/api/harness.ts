@@ -1,0 +1,129 @@
+/**
+ * Test harness: the curation app on a real HTTP server (@hono/node-server, free port) against a
+ * fresh table in DynamoDB Local. Also: tokens, seeding through candidateItem, and a table dump.
+ */
+import { serve, type ServerType } from '@hono/node-server';
+import { ScanCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AddressInfo } from 'node:net';
+import { candidateItem } from '../../core/data-model/items.js';
+import type { Candidate, CandidateStatus, OutcomeData } from '../../core/evidence/candidate.js';
+import type { Review } from '../../core/reviews/schema.js';
+import { ALL_REVIEWS } from '../../reviews/index.js';
+import { createDocumentClient, createTestTable, dropTestTable } from '../../functions/adapters/dynamo/testing.js';
+import { createCurationApp } from '../../functions/curation-api/app.js';
+import { issueLocalToken } from '../../functions/curation-api/auth.js';
+import type { Role } from '../../core/curation/workflow.js';
+
+export const SECRET = 'test-secret-that-is-at-least-32-characters-long';
+
+export const DUAL_REVIEW: Review = ALL_REVIEWS.find((r) => r.id === 'selfguided-depression')!;
+/** The same review with single screening, under another id. */
+export const SINGLE_REVIEW: Review = { ...DUAL_REVIEW, id: 'single-screening', screening: { dual: false } };
+
+export interface Harness {
+  base: string;
+  table: string;
+  doc: DynamoDBDocumentClient;
+  token(role: Role, sub?: string): Promise<string>;
+  req(method: string, path: string, opts?: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<{ status: number; json: any; text: string; headers: Headers }>;
+  seed(c: Partial<Candidate> & { studyId: string; reviewId?: string; status?: CandidateStatus; proposedExtraction?: OutcomeData[] }): Promise<Candidate>;
+  dump(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(prefix = 'api'): Promise<Harness> {
+  const table = await createTestTable(prefix);
+  const doc = createDocumentClient();
+  const app = createCurationApp({ doc, table, reviews: [DUAL_REVIEW, SINGLE_REVIEW], auth: { localSecret: SECRET } });
+  const server: ServerType = await new Promise((res) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => res(s));
+  });
+  const port = (server.address() as AddressInfo).port;
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    base,
+    table,
+    doc,
+    token: (role, sub = `${role}-1`) => issueLocalToken({ sub, name: `Test ${role} ${sub}`, role }, SECRET),
+    async req(method, path, opts = {}) {
+      const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+      if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+      let body: string | undefined;
+      if (opts.rawBody !== undefined) body = opts.rawBody;
+      else if (opts.body !== undefined) {
+        body = JSON.stringify(opts.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      const r = await fetch(`${base}${path}`, { method, headers, body, redirect: 'manual' });
+      const text = await r.text();
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      return { status: r.status, json, text, headers: r.headers };
+    },
+    async seed(c) {
+      const at = c.createdAt ?? '2025-01-01T00:00:00.000Z';
+      const cand: Candidate = {
+        entity: 'Candidate',
+        reviewId: c.reviewId ?? DUAL_REVIEW.id,
+        status: 'screening',
+        version: 1,
+        title: `Study ${c.studyId}`,
+        sources: ['pubmed'],
+        identifiers: [],
+        triage: { score: 50, reasons: ['seeded'] },
+        createdAt: at,
+        updatedAt: at,
+        ...c,
+      };
+      await doc.send(new PutCommand({ TableName: table, Item: candidateItem(cand) }));
+      return cand;
+    },
+    async dump() {
+      const items: Record<string, unknown>[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const r = await doc.send(new ScanCommand({ TableName: table, ExclusiveStartKey: startKey, ConsistentRead: true }));
+        items.push(...(r.Items ?? []));
+        startKey = r.LastEvaluatedKey;
+      } while (startKey);
+      items.sort((a, b) => `${a.pk}|${a.sk}`.localeCompare(`${b.pk}|${b.sk}`));
+      return JSON.stringify(items);
+    },
+    async close() {
+      await new Promise<void>((res) => server.close(() => res()));
+      await dropTestTable(table);
+    },
+  };
+}
+
+/** A valid extraction form for the depression outcome. */
+export function validForm() {
+  return {
+    arms: [
+      { id: 'app', label: 'CBT app', role: 'intervention', nRandomised: 60, nAnalysed: 50, dropouts: 10 },
+      { id: 'wl', label: 'Waitlist', role: 'control', nRandomised: 60, nAnalysed: 55, dropouts: 5 },
+    ],
+    outcomes: [
+      {
+        outcome: 'depression',
+        timepoint: 'post',
+        instrument: 'PHQ-9',
+        interventionArm: 'app',
+        controlArm: 'wl',
+        format: 'mean-sd',
+        intervention: { n: 50, mean: 8.1, sd: 4.2 },
+        control: { n: 55, mean: 10.3, sd: 4.8 },
+        source: 'Table 2, p. 7',
+      },
+    ],
+    moderators: { format: DUAL_REVIEW.moderators.find((m) => m.id === 'format' && m.type === 'categorical') ? (DUAL_REVIEW.moderators.find((m) => m.id === 'format') as { levels: { id: string }[] }).levels[0].id : 'app' },
+    rob: { tool: 'rob2', domains: { D1: 'low', D2: 'some', D3: 'low', D4: 'some', D5: 'low' }, overall: 'some' },
+    notes: 'ITT analysis',
+    sourceLocation: 'Results section',
+    year: 2024,
+  };
+}

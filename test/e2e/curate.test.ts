@@ -1,0 +1,115 @@
+/**
+ * The curator UI in headless Chromium: sign-in link → cookie, keyboard-only screening (one key per
+ * decision), the extraction form with live validation and the computed effect size, accept, and
+ * an axe accessibility check of each page.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import { SINGLE_REVIEW, startHarness, type Harness } from '../api/harness.js';
+
+let h: Harness;
+let browser: Browser;
+let page: Page;
+const rid = SINGLE_REVIEW.id;
+
+beforeAll(async () => {
+  h = await startHarness('e2e');
+  await h.seed({ reviewId: rid, studyId: 'k1', title: 'First: internet CBT <b>trial</b>', abstract: 'Abstract one', triage: { score: 90, reasons: ['randomised in title'] }, identifiers: [{ type: 'pmid', value: '123456' }] });
+  await h.seed({ reviewId: rid, studyId: 'k2', title: 'Second: app RCT', triage: { score: 80, reasons: ['RCT'] } });
+  await h.seed({ reviewId: rid, studyId: 'k3', title: 'Third: unrelated', triage: { score: 70, reasons: [] } });
+  await h.seed({ reviewId: rid, studyId: 'x1', status: 'extraction', title: 'An extraction study', year: 2024 });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+  page = await (await browser.newContext()).newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  (page as unknown as { __errors: string[] }).__errors = errors;
+});
+afterAll(async () => {
+  await browser?.close();
+  await h?.close();
+});
+
+async function axe(p: Page) {
+  const r = await new AxeBuilder({ page: p }).withTags(['wcag2a', 'wcag2aa']).analyze();
+  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+describe('curator UI', () => {
+  it('signs in through the link and sets an HttpOnly SameSite=Strict cookie', async () => {
+    const token = await h.token('curator', 'alice');
+    await page.goto(`${h.base}/curate/signin?token=${token}`);
+    expect(new URL(page.url()).pathname).toBe('/curate');
+    const cookies = await page.context().cookies();
+    const session = cookies.find((c) => c.name === 'curate_session');
+    expect(session).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    await expect(page.locator('h1').textContent()).resolves.toBe('Living reviews');
+  });
+
+  it('a forged sign-in link is refused', async () => {
+    const p2 = await (await browser.newContext()).newPage();
+    const r = await p2.goto(`${h.base}/curate/signin?token=abc.def.ghi`);
+    expect(r?.status()).toBe(401);
+    await p2.close();
+  });
+
+  it('screens the queue with one keystroke per decision', async () => {
+    await page.goto(`${h.base}/curate/reviews/${rid}?status=screening`);
+    // text is escaped, never interpreted
+    await expect(page.locator('article.cand h2').first().textContent()).resolves.toContain('<b>trial</b>');
+    expect(await axe(page)).toEqual([]);
+    await page.keyboard.press('i'); // include the first (best score)
+    await expect.poll(() => page.locator('#status').textContent()).toContain('Included');
+    await page.keyboard.press('2'); // exclude the second with reason 2
+    await expect.poll(() => page.locator('#status').textContent()).toContain('Excluded');
+    const k1 = await h.req('GET', `/api/reviews/${rid}/candidates/k1`, { token: await h.token('curator', 'alice') });
+    const k2 = await h.req('GET', `/api/reviews/${rid}/candidates/k2`, { token: await h.token('curator', 'alice') });
+    expect(k1.json.candidate.status).toBe('fulltext');
+    expect(k2.json.candidate.status).toBe('excluded');
+    expect(k2.json.candidate.exclusion.reason).toBe(SINGLE_REVIEW.exclusionReasons[1].id);
+    // focus moved on to the third
+    await expect(page.evaluate(() => document.activeElement?.querySelector('h2')?.textContent)).resolves.toContain('Third');
+  });
+
+  it('extraction form: live validation, computed effect size, accept', async () => {
+    await page.goto(`${h.base}/curate/reviews/${rid}/candidates/x1`);
+    const set = (path: string, v: string) => page.locator(`[data-path="${path}"]`).fill(v);
+    await set('arms[0].id', 'app');
+    await set('arms[0].label', 'App');
+    await set('arms[0].nRandomised', '60');
+    await set('arms[1].id', 'wl');
+    await set('arms[1].label', 'Waitlist');
+    await page.locator('[data-path="arms[1].role"]').selectOption('control');
+    await set('arms[1].nRandomised', '60');
+    await page.locator('[data-path="outcomes[0].outcome"]').selectOption('depression');
+    await set('outcomes[0].timepoint', 'post');
+    await set('outcomes[0].instrument', 'PHQ-9');
+    await set('outcomes[0].intervention.n', '50');
+    await set('outcomes[0].intervention.mean', '8.1');
+    await set('outcomes[0].intervention.sd', '-4');
+    await set('outcomes[0].control.n', '55');
+    await set('outcomes[0].control.mean', '10.3');
+    await set('outcomes[0].control.sd', '4.8');
+    await expect.poll(() => page.locator('[data-for="outcomes[0].intervention.sd"]').textContent()).toBe('must be greater than 0');
+    await expect(page.locator('[data-path="outcomes[0].intervention.sd"]').getAttribute('aria-invalid')).resolves.toBe('true');
+    await set('outcomes[0].intervention.sd', '4.2');
+    await expect.poll(() => page.locator('[data-effect]').first().textContent()).toMatch(/^g = -0\.4\d\d /);
+    await expect(page.locator('[data-path="outcomes[0].intervention.sd"]').getAttribute('aria-invalid')).resolves.toBeNull();
+    expect(await axe(page)).toEqual([]);
+    await page.locator('button[value="accept"]').click();
+    await expect.poll(() => page.locator('#status').textContent()).toContain('Accepted');
+    const x1 = await h.req('GET', `/api/reviews/${rid}/candidates/x1`, { token: await h.token('curator', 'alice') });
+    expect(x1.json.candidate.status).toBe('accepted');
+    expect(x1.json.candidate.extraction.outcomes[0]).toMatchObject({ n1: 50, sd1: 4.2, n2: 55, sd2: 4.8 });
+  });
+
+  it('no script errors and no CSP violations on the pages visited', () => {
+    expect((page as unknown as { __errors: string[] }).__errors.join("\n")).toBe("");
+  });
+});
