@@ -4,7 +4,8 @@
  * throttling and JSON access logs.
  *
  * Routes. Public (no authorizer): GET /api/health, GET /api/openapi.json, GET /api/reviews,
- * GET /api/reviews/{proxy+}. Everything else under /api (`ANY /api/{proxy+}`) needs a valid
+ * GET /api/reviews/{reviewId} (one path segment only: /api/reviews/x/queue and every other curator
+ * route fall to the protected catch-all, and the app checks the token again). Everything else under /api (`ANY /api/{proxy+}`) needs a valid
  * Cognito access/ID token; API Gateway passes its claims (including `cognito:groups`) to the
  * Lambda, which decides curator vs lead permissions.
  */
@@ -44,7 +45,7 @@ export const PUBLIC_ROUTES: { method: HttpMethod; path: string }[] = [
   { method: HttpMethod.GET, path: '/api/health' },
   { method: HttpMethod.GET, path: '/api/openapi.json' },
   { method: HttpMethod.GET, path: '/api/reviews' },
-  { method: HttpMethod.GET, path: '/api/reviews/{proxy+}' },
+  { method: HttpMethod.GET, path: '/api/reviews/{reviewId}' },
 ];
 export const PROTECTED_ROUTES: { method: HttpMethod; path: string }[] = [
   { method: HttpMethod.ANY, path: '/api/{proxy+}' },

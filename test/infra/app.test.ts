@@ -200,7 +200,7 @@ describe('Ingest stack', () => {
 });
 
 describe('Curation stack', () => {
-  const PUBLIC = ['GET /api/health', 'GET /api/openapi.json', 'GET /api/reviews', 'GET /api/reviews/{proxy+}'];
+  const PUBLIC = ['GET /api/health', 'GET /api/openapi.json', 'GET /api/reviews', 'GET /api/reviews/{reviewId}'];
 
   it('puts the JWT authorizer on every route except the public ones', () => {
     const [[authorizerId, authorizer]] = resources(t.Curation, 'AWS::ApiGatewayV2::Authorizer');
