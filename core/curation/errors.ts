@@ -23,15 +23,5 @@ export class CurationError extends Error {
   }
 }
 
-/** `["outcomes", 2, "sd1"]` → `outcomes[2].sd1` */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const p of path) {
-    if (typeof p === 'number') out += `[${p}]`;
-    else {
-      const s = String(p);
-      out += /^[A-Za-z_$][\w$]*$/.test(s) ? (out ? `.${s}` : s) : `[${JSON.stringify(s)}]`;
-    }
-  }
-  return out;
-}
+/** `["outcomes", 2, "sd1"]` → `outcomes[2].sd1` (one definition, shared with review validation). */
+export { formatPath } from '../reviews/schema.js';

@@ -28,6 +28,7 @@ export function retryFromEnv(env: NodeJS.ProcessEnv): RetryPolicy {
     baseDelayMs: n(env.POLL_RETRY_BASE_MS, 0, 60_000, DEFAULT_RETRY.baseDelayMs),
     maxDelayMs: DEFAULT_RETRY.maxDelayMs,
     timeoutMs: n(env.POLL_TIMEOUT_MS, 100, 600_000, DEFAULT_RETRY.timeoutMs),
+    logRetries: env.POLL_LOG_RETRIES === '1',
   };
 }
 
@@ -80,6 +81,8 @@ export interface RetryPolicy {
   attempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /** Log every retry (POLL_LOG_RETRIES=1); by default only the final failure of a cycle is logged. */
+  logRetries?: boolean;
   timeoutMs: number;
 }
 
@@ -120,7 +123,8 @@ export async function requestWithRetry<T>(spec: RequestSpec, deps: HttpDeps, par
   for (let attempt = 0; attempt < deps.retry.attempts; attempt++) {
     if (attempt > 0) {
       const delay = backoff(attempt - 1, deps.retry, lastError && 'retryAfter' in lastError ? String((lastError as { retryAfter?: string }).retryAfter) : undefined);
-      deps.log?.(`${spec.what}: ${lastError?.message ?? 'error'}; retry ${attempt}/${deps.retry.attempts - 1} in ${Math.round(delay)} ms`);
+      // One line per failed cycle is what an operator wants; each retry only when asked for.
+      if (deps.retry.logRetries) deps.log?.(`${lastError?.message ?? spec.what}; retry ${attempt}/${deps.retry.attempts - 1} in ${Math.round(delay)} ms`);
       await new Promise((r) => setTimeout(r, delay));
     }
     await deps.limiter.acquire();
