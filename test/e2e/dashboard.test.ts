@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, startStack, eventually, type Stack } from '../stack/harness.js';
+import { ROOT, startStack, killDynamoOn, eventually, type Stack } from '../stack/harness.js';
 
 const METAPSY = join(ROOT, '..', 'shared', 'data', 'metapsy-depression-selfguided-psyctr', 'data.csv');
 const reference = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/snapshot/metapsy-depression.json'), 'utf8'));
@@ -47,6 +47,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   if (stack && stack.child.exitCode === null) await stack.stop();
+  killDynamoOn(dataDir);
 });
 
 async function open(path: string): Promise<{ page: Page; errors: string[] }> {

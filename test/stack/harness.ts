@@ -2,7 +2,7 @@
  * Runs the real local stack (`scripts/start.ts`, exactly what `npm start` runs) as a child process
  * with its own DATA_DIR and port, for the end-to-end tests.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { freePort } from '../../scripts/lib/dynamo-local.js';
@@ -119,4 +119,18 @@ export async function eventually<T>(fn: () => Promise<T | undefined | null | fal
     await new Promise((r) => setTimeout(r, 300));
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}
+
+/** Kills any DynamoDB Local still running on `dataDir` (after a failed test left one behind). */
+export function killDynamoOn(dataDir: string): void {
+  for (const line of execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).split('\n')) {
+    const m = line.trim().match(/^(\d+)\s+(.*)$/);
+    if (m && m[2].includes('DynamoDBLocal') && m[2].includes(dataDir)) {
+      try {
+        process.kill(Number(m[1]), 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+  }
 }

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakePubmed, type FakeArticle, type FakePubmed } from '../fakes/pubmed.js';
 import { fakeStudy, startFakeCtgov, type FakeCtgov } from '../fakes/ctgov.js';
-import { startStack, eventually, type Stack } from './harness.js';
+import { startStack, killDynamoOn, eventually, type Stack } from './harness.js';
 
 const REVIEW = 'cancer-digital';
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
@@ -162,6 +162,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (stack && stack.child.exitCode === null) await stack.stop();
+  killDynamoOn(dataDir);
   await pubmed?.close();
   await ctgov?.close();
 });
