@@ -14,6 +14,7 @@ import {
   TrimmedDataAccessException,
   type Shard,
   type _Record,
+  type GetRecordsCommandOutput,
 } from '@aws-sdk/client-dynamodb-streams';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
@@ -27,6 +28,7 @@ interface Checkpoint {
 }
 
 const MAX_ATTEMPTS = 5;
+const BATCH_MAX = 1000;
 
 export interface StreamConsumerOptions {
   table: string;
@@ -140,9 +142,22 @@ export async function startStreamConsumer(opts: StreamConsumerOptions): Promise<
       if (shard.ParentShardId && shards.some((s) => s.ShardId === shard.ParentShardId) && !done.has(shard.ParentShardId)) continue;
       let it = await iteratorFor(shard);
       while (it && !stopped) {
-        let r;
+        // Collect until caught up (or BATCH_MAX records): a burst of writes (an import, a curator
+        // session) becomes one reanalysis, as the Lambda's batching window does in AWS.
+        const records: _Record[] = [];
+        let next: string | null = it;
+        let caughtUp = false;
         try {
-          r = await streams.send(new GetRecordsCommand({ ShardIterator: it, Limit: 100 }));
+          while (next && records.length < BATCH_MAX) {
+            const r: GetRecordsCommandOutput = await streams.send(new GetRecordsCommand({ ShardIterator: next, Limit: 100 }));
+            const got = r.Records ?? [];
+            records.push(...got);
+            next = r.NextShardIterator ?? null;
+            if (!got.length) {
+              caughtUp = true;
+              break;
+            }
+          }
         } catch (err) {
           if (err instanceof ExpiredIteratorException || err instanceof TrimmedDataAccessException) {
             iterators.delete(id);
@@ -151,7 +166,6 @@ export async function startStreamConsumer(opts: StreamConsumerOptions): Promise<
           }
           throw err;
         }
-        const records = r.Records ?? [];
         if (records.length) {
           const first = records[0].dynamodb!.SequenceNumber!;
           try {
@@ -160,6 +174,7 @@ export async function startStreamConsumer(opts: StreamConsumerOptions): Promise<
           } catch (err) {
             const n = (failures.get(first) ?? 0) + 1;
             failures.set(first, n);
+            // The stored iterator still points before this batch: the next pass reads it again.
             if (n < MAX_ATTEMPTS) throw err;
             // Like the Lambda's retry limit: move on rather than block the stream for ever. The
             // next start-up re-pools every review, so nothing accepted is left out for good.
@@ -170,14 +185,14 @@ export async function startStreamConsumer(opts: StreamConsumerOptions): Promise<
           checkpoint.shards[id] = records[records.length - 1].dynamodb!.SequenceNumber!;
           saveCheckpoint(opts.checkpointFile, checkpoint);
         }
-        it = r.NextShardIterator ?? null;
+        it = next;
         iterators.set(id, it);
         if (!it) {
           checkpoint.shards[id] = '';
           saveCheckpoint(opts.checkpointFile, checkpoint);
           done.add(id);
         }
-        if (!records.length) break; // caught up on this shard
+        if (caughtUp) break; // caught up on this shard
       }
     }
     return handled;

@@ -42,4 +42,28 @@ describe('stream consumer', () => {
     expect(second[0].oldImage?.i).toBe(0);
     expect(second[0].newImage?.i).toBe(10);
   });
+
+  it('a failed batch is handed over again (at least once), then the stream moves on', async () => {
+    const table = await createTestTable('stream-retry');
+    const doc = createDocumentClient();
+    const checkpointFile = join(mkdtempSync(join(tmpdir(), 'le-cp-')), 'cp.json');
+    await doc.send(new PutCommand({ TableName: table, Item: { pk: 'A', sk: 'S' } }));
+    await doc.send(new PutCommand({ TableName: table, Item: { pk: 'B', sk: 'S' } }));
+    const calls: string[][] = [];
+    const consumer = await startStreamConsumer({
+      table,
+      checkpointFile,
+      pollMs: 50,
+      log: () => {},
+      onBatch: async (c) => {
+        calls.push(c.map((x) => String(x.newImage?.pk)));
+        if (calls.length === 1) throw new Error('reanalysis failed once');
+      },
+    });
+    const deadline = Date.now() + 30_000;
+    while (calls.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await consumer.stop();
+    expect(calls[0]).toEqual(['A', 'B']);
+    expect(calls[1]).toEqual(['A', 'B']);
+  });
 });
