@@ -163,3 +163,12 @@ export async function requestWithRetry<T>(spec: RequestSpec, deps: HttpDeps, par
   }
   throw new UpstreamError(`${spec.what}: gave up after ${deps.retry.attempts} attempts (${lastError?.message ?? 'unknown error'})`, false, lastError?.status, lastError?.unreachable ?? false);
 }
+
+/** A JSON body, or a retryable UpstreamError naming the source and showing how the body starts. */
+export function parseJsonBody(body: string, what: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    throw new UpstreamError(`${what} returned invalid JSON (${body.length} bytes, starts "${body.slice(0, 60).replace(/\s+/g, ' ')}")`, true);
+  }
+}

@@ -3,7 +3,7 @@
  * the first page's parameters), one shared limiter (about 1 request/s by default), retries on
  * 429/5xx/timeouts/malformed JSON. 400/404 (text/plain) are not retried.
  */
-import { requestWithRetry, retryFromEnv, sharedLimiter, UpstreamError, type HttpDeps, type RetryPolicy } from '../../poll-common/http.js';
+import { parseJsonBody, requestWithRetry, retryFromEnv, sharedLimiter, UpstreamError, type HttpDeps, type RetryPolicy } from '../../poll-common/http.js';
 
 export const DEFAULT_CTGOV_URL = 'https://clinicaltrials.gov/api/v2/';
 
@@ -72,12 +72,7 @@ export class CtgovClient {
       { url: `${this.config.baseUrl}studies?${p.toString()}`, what: `ctgov studies${pageToken ? ` page ${pageToken.slice(0, 12)}` : ''}`, headers: { accept: 'application/json' } },
       this.deps,
       (body) => {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(body);
-        } catch {
-          throw new UpstreamError(`ctgov returned invalid JSON (${body.length} bytes, starts "${body.slice(0, 60).replace(/\s+/g, ' ')}")`, true);
-        }
+        const parsed = parseJsonBody(body, 'ctgov');
         const o = parsed as Record<string, unknown>;
         if (!o || typeof o !== 'object' || Array.isArray(o)) throw new UpstreamError('ctgov response is not a JSON object', true);
         if (typeof o.error === 'string' || (o.error && typeof o.error === 'object')) {

@@ -5,7 +5,7 @@
  */
 import { ESEARCH_CAP } from '../../../core/evidence/windows.js';
 import { EfetchResponseError, parseEfetch, type EfetchParse } from '../../../core/evidence/pubmed.js';
-import { requestWithRetry, retryFromEnv, sharedLimiter, UpstreamError, type HttpDeps, type RetryPolicy } from '../../poll-common/http.js';
+import { parseJsonBody, requestWithRetry, retryFromEnv, sharedLimiter, UpstreamError, type HttpDeps, type RetryPolicy } from '../../poll-common/http.js';
 
 export const DEFAULT_EUTILS_URL = 'https://eutils.ncbi.nlm.nih.gov/entrez/eutils/';
 
@@ -101,12 +101,7 @@ export class PubmedClient {
       { url: `${this.config.baseUrl}esearch.fcgi`, method: 'POST', form, what: `esearch ${p.datetype} ${p.mindate}..${p.maxdate}` },
       this.deps,
       (body) => {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(body);
-        } catch {
-          throw new UpstreamError(`esearch returned invalid JSON (${body.length} bytes, starts "${body.slice(0, 60).replace(/\s+/g, ' ')}")`, true);
-        }
+        const parsed = parseJsonBody(body, 'esearch');
         checkErrorJson(parsed);
         const r = (parsed as { esearchresult?: Record<string, unknown> }).esearchresult;
         if (!r || typeof r !== 'object') throw new UpstreamError('esearch response has no esearchresult', true);
