@@ -143,3 +143,15 @@ describe('which changes trigger reanalysis', () => {
     expect(reviewsToReanalyse([{ oldImage: accepted, newImage: { ...accepted, updatedAt: 'later', version: 2 } }])).toEqual([]);
   });
 });
+
+describe('verdict of a pooled result, in the outcome direction', () => {
+  const wb = review.outcomes.find((o) => o.direction === 'higher-is-better')!;
+  it('reads the sign by the outcome and refuses to call a CI that spans 0', async () => {
+    const { verdictOf } = await import('./snapshot.js');
+    expect(verdictOf(review, 'stress', { estimate: -0.5, ciLower: -0.8, ciUpper: -0.2 })).toBe('favours-intervention');
+    expect(verdictOf(review, 'stress', { estimate: 0.5, ciLower: 0.2, ciUpper: 0.8 })).toBe('favours-control');
+    expect(verdictOf(review, wb.id, { estimate: 0.5, ciLower: 0.2, ciUpper: 0.8 })).toBe('favours-intervention');
+    expect(verdictOf(review, 'stress', { estimate: -0.1, ciLower: -0.4, ciUpper: 0.2 })).toBe('no-clear-difference');
+    expect(verdictOf(review, 'stress', null)).toBeNull();
+  });
+});

@@ -16,7 +16,7 @@
 import { analyze, escalcSMD } from '../meta/index.js';
 import type { AnalysisResult } from '../meta/index.js';
 import { isAnalysable, type Candidate, type Extraction } from '../evidence/candidate.js';
-import { alignToOutcomeDetailed, type Review } from '../reviews/index.js';
+import { alignToOutcomeDetailed, favoursIntervention, type Review } from '../reviews/index.js';
 
 export const SNAPSHOT_SCHEMA_VERSION = 1;
 
@@ -60,6 +60,11 @@ export interface OutcomeSnapshot {
   direction: 'lower-is-better' | 'higher-is-better';
   /** Human sentence: which sign favours the intervention. */
   benefit: string;
+  /**
+   * What the pooled CI says, in the outcome's direction: null without a pooled estimate;
+   * "no-clear-difference" when the CI includes 0.
+   */
+  verdict: Verdict | null;
   timepoint: string;
   k: number;
   participants: number | null;
@@ -68,6 +73,15 @@ export interface OutcomeSnapshot {
   subgroups: SubgroupView[];
   baseline: Review['baseline'];
   mid?: number;
+}
+
+export type Verdict = 'favours-intervention' | 'favours-control' | 'no-clear-difference';
+
+/** Reading of a pooled result for its outcome (one definition; the dashboard only displays it). */
+export function verdictOf(review: Review, outcomeId: string, r: Pick<AnalysisResult, 'estimate' | 'ciLower' | 'ciUpper'> | null): Verdict | null {
+  if (!r || r.estimate === null || r.ciLower === null || r.ciUpper === null) return null;
+  if (r.ciLower <= 0 && r.ciUpper >= 0) return 'no-clear-difference';
+  return favoursIntervention(review, outcomeId, r.estimate) ? 'favours-intervention' : 'favours-control';
 }
 
 export interface ChangeEntry {
@@ -224,6 +238,7 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
         outcome.direction === 'lower-is-better'
           ? 'Negative values favour the intervention (fewer symptoms).'
           : 'Positive values favour the intervention.',
+      verdict: verdictOf(review, outcome.id, result),
       timepoint,
       k: rows.length,
       participants,

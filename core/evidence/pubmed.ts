@@ -238,7 +238,7 @@ function mapBookArticle(book: XmlNode): SourceRecord {
     ...(published?.year ? { year: published.year } : {}),
     dates: { ...(published ? { published } : {}) },
     identifiers: uniqueIdentifiers(ids),
-    publicationTypes: all(first(bd, 'PublicationType'), 'PublicationType').map(text).filter(Boolean),
+    publicationTypes: all(bd, 'PublicationType').map(text).filter(Boolean),
     mesh: [],
     keywords: [],
     corrections: [],

@@ -209,6 +209,21 @@ interface Stats1 {
   w2e2: number;
 }
 
+/**
+ * Paule-Mandel τ²: the root of Q(τ²) = k − p on [0, tau2.max] (metafor's uniroot search); 0 when
+ * Q(0) is already below k − p.
+ */
+function pauleMandel(q: (tau2: number) => number, target: number, yi: number[]): number {
+  const tau2Max = Math.max(100, 10 * mad(yi) ** 2);
+  const f = (t: number) => q(t) - target;
+  const f0 = f(0);
+  if (f0 < 0) return 0;
+  const fmax = f(tau2Max);
+  if (fmax > 0) throw new RmaError("value of 'tau2.max' too low (PM)");
+  return zeroin(f, 0, tau2Max, TOL, MAXITER, f0, fmax);
+}
+
+
 /** One-pass-per-quantity statistics for the intercept-only model with weights 1/(v + τ²). */
 function stats1(y: ArrayLike<number>, v: ArrayLike<number>, tau2: number): Stats1 {
   const k = y.length;
@@ -295,16 +310,7 @@ function estimateTau2(yi: number[], vi: number[], X: number[][], method: Method)
     tau2 = (tau20 * r.RSS) / (k - p);
   }
   if (method === 'PM') {
-    const target = k - p;
-    const tau2Max = Math.max(100, 10 * mad(yi) ** 2);
-    const f = (t: number) => generalisedQ(yi, vi, X, t) - target;
-    const f0 = f(0);
-    if (f0 < 0) tau2 = 0;
-    else {
-      const fmax = f(tau2Max);
-      if (fmax > 0) throw new RmaError("value of 'tau2.max' too low (PM)");
-      tau2 = zeroin(f, 0, tau2Max, TOL, MAXITER, f0, fmax);
-    }
+    tau2 = pauleMandel((t) => generalisedQ(yi, vi, X, t), k - p, yi);
   }
   if (method === 'ML' || method === 'REML') {
     tau2 = Math.max(0, tau2);
@@ -382,16 +388,7 @@ function estimateTau2Intercept(yi: number[], vi: number[], method: Method): Tau2
     tau2 = (tau20 * stats1(yi, vi, tau20).RSS) / (k - p);
   }
   if (method === 'PM') {
-    const target = k - p;
-    const tau2Max = Math.max(100, 10 * mad(yi) ** 2);
-    const f = (t: number) => stats1(yi, vi, t).RSS - target;
-    const f0 = f(0);
-    if (f0 < 0) tau2 = 0;
-    else {
-      const fmax = f(tau2Max);
-      if (fmax > 0) throw new RmaError("value of 'tau2.max' too low (PM)");
-      tau2 = zeroin(f, 0, tau2Max, TOL, MAXITER, f0, fmax);
-    }
+    tau2 = pauleMandel((t) => stats1(yi, vi, t).RSS, k - p, yi);
   }
   if (method === 'ML' || method === 'REML') {
     tau2 = Math.max(0, tau2);

@@ -123,3 +123,29 @@ describe('PubMed efetch XML', () => {
     });
   });
 });
+
+describe('PubmedBookArticle', () => {
+  it('keeps the book chapter with its title, DOI and publication types', () => {
+    const xml = `<?xml version="1.0" ?>
+<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January 2025//EN" "https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">
+<PubmedArticleSet>
+<PubmedBookArticle>
+  <BookDocument>
+    <PMID Version="1">30000001</PMID>
+    <ArticleIdList><ArticleId IdType="bookaccession">NBK1</ArticleId></ArticleIdList>
+    <Book><BookTitle>Digital Psychiatry</BookTitle><PubDate><Year>2021</Year><Month>Mar</Month></PubDate></Book>
+    <ArticleTitle>Internet CBT for depression</ArticleTitle>
+    <AuthorList Type="authors"><Author><LastName>Berg</LastName><ForeName>Ola</ForeName><Initials>O</Initials></Author></AuthorList>
+    <PublicationType UI="D016454">Review</PublicationType>
+    <PublicationType UI="D002363">Case Reports</PublicationType>
+  </BookDocument>
+  <PubmedBookData><ArticleIdList><ArticleId IdType="pubmed">30000001</ArticleId><ArticleId IdType="doi">10.1000/book.1</ArticleId></ArticleIdList></PubmedBookData>
+</PubmedBookArticle>
+</PubmedArticleSet>`;
+    const { records, malformed } = parseEfetch(xml);
+    expect(malformed).toEqual([]);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ sourceId: '30000001', title: 'Internet CBT for depression', year: 2021, publicationTypes: ['Review', 'Case Reports'] });
+    expect(records[0].identifiers).toEqual(expect.arrayContaining([{ type: 'doi', value: '10.1000/book.1' }]));
+  });
+});

@@ -63,15 +63,18 @@ export function primaryOutcome(s: ReviewSnapshot): OutcomeSnapshot | undefined {
   return s.outcomes.find((o) => o.primary && o.k > 0) ?? s.outcomes.find((o) => o.k > 0) ?? s.outcomes.find((o) => o.primary) ?? s.outcomes[0];
 }
 
-/** Plain-language reading of a pooled estimate, in the outcome's direction. */
+/** Plain-language text for the verdict the snapshot carries (computed in core/analysis). */
 export function verdict(o: OutcomeSnapshot): string {
-  const r = o.result;
-  if (!r) return 'No trials accepted yet.';
-  const sign = o.direction === 'lower-is-better' ? -1 : 1;
-  const benefit = sign * r.estimate > 0;
-  const excludesZero = r.ciLower > 0 || r.ciUpper < 0;
-  if (!excludesZero) return 'The confidence interval includes no effect.';
-  return benefit ? 'Favours the intervention.' : 'Favours the control.';
+  switch (o.verdict) {
+    case 'favours-intervention':
+      return 'Favours the intervention.';
+    case 'favours-control':
+      return 'Favours the control.';
+    case 'no-clear-difference':
+      return 'The confidence interval includes no effect.';
+    default:
+      return 'No trials accepted yet.';
+  }
 }
 
 export function csvEscape(v: unknown): string {
