@@ -5,7 +5,11 @@
  * Context (`-c key=value` or cdk.json):
  *  - alarmEmail      e-mail subscribed to the alarm topic (optional)
  *  - ncbiEmail       contact e-mail sent to NCBI by the PubMed poller (optional)
- *  - domainName, certificateArn   custom domain of the site (optional, ACM cert in us-east-1)
+ *  - domainName, certificateArn   custom domain of the site (optional, ACM cert in us-east-1);
+ *                     with both, CloudFront also serves the curator UI (/curate) there and the
+ *                     Cognito sign-in callback uses it
+ *  - cognitoDomainPrefix   prefix of the Cognito hosted-UI domain
+ *                     (default `livingevidence-curation-<account>`)
  *  - account, region  deployment target (default: CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION,
  *                     env-agnostic when unset so that synth works offline)
  * Tests pass `bundle: false`, which sets the standard CDK context `aws:cdk:bundling-stacks` to []:
@@ -77,10 +81,14 @@ export function createApp(opts: CreateAppOptions = {}): LivingEvidenceApp {
     env,
     description: 'Living evidence: stateful resources (table, snapshots, NCBI key)',
   });
+  // The custom domain is used only with its certificate (the Site stack needs both).
+  const siteDomainName = ctx('domainName') && ctx('certificateArn') ? ctx('domainName') : undefined;
   const curation = new CurationStack(app, name('Curation'), {
     env,
     description: 'Living evidence: curation HTTP API, Cognito',
     table: data.table,
+    siteDomainName,
+    cognitoDomainPrefix: ctx('cognitoDomainPrefix'),
   });
   const site = new SiteStack(app, name('Site'), {
     env,

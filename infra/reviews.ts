@@ -1,10 +1,12 @@
 /**
  * Reads the list of living reviews at synth time: review ids are the file names in reviews/
- * (without `.json`), the optional `cadence` field sets the polling interval (default daily).
+ * (without `.json`); each file is validated by the review schema (core/reviews: the only validator
+ * of every field, `cadence` included), whose cadence sets the polling interval.
  */
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { cadenceToSchedule, type PollCadence } from './schedule.js';
+import { parseReview } from '../core/reviews/index.js';
+import { pollCadence, type PollCadence } from './schedule.js';
 
 export interface ReviewSchedule {
   reviewId: string;
@@ -31,8 +33,8 @@ export function readReviewSchedules(reviewsDir: string): ReviewSchedule[] {
     } catch (err) {
       throw new Error(`${where}: not valid JSON (${(err as Error).message})`);
     }
-    const cadence =
-      parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>).cadence : undefined;
-    return { reviewId, cadence: cadenceToSchedule(cadence, `${where}: cadence`) };
+    // Throws a ReviewValidationError naming the file and every wrong field (e.g. "reviews/x.json: cadence: …").
+    const review = parseReview(parsed, where);
+    return { reviewId, cadence: pollCadence(review.cadence) };
   });
 }

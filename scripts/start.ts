@@ -3,7 +3,7 @@
  *
  *   DynamoDB Local (DATA_DIR/dynamodb) ── stream ──▶ reanalyse (same code as the Lambda)
  *        ▲                                               │ snapshots (DATA_DIR/snapshots)
- *        │ pollers on an interval                        ▼
+ *        │ pollers, each review on its cadence           ▼
  *   curation API + UI (Hono, /api, /curate)        Astro build (DATA_DIR/site) served at /
  *
  * Ctrl-C stops everything (the Java child included). A second start finds the data it left and
@@ -16,6 +16,7 @@ import { createServer } from 'node:net';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { describeCadence, duePolls, slotKey, type PollSlot } from '../core/reviews/index.js';
 import { ALL_REVIEWS } from '../reviews/index.js';
 import { createDocumentClient, createDynamoClient, tableName } from '../functions/adapters/dynamo/client.js';
 import { ensureTable } from '../functions/adapters/dynamo/tables.js';
@@ -24,7 +25,8 @@ import { handleChanges } from '../functions/reanalyse/handler.js';
 import { reanalyseReview } from '../functions/reanalyse/reanalyse.js';
 import { createCurationApp } from '../functions/curation-api/app.js';
 import { issueLocalToken } from '../functions/curation-api/auth.js';
-import { runPollCycle } from '../functions/poll-common/cycle.js';
+import { IngestStore } from '../functions/adapters/ingest-store.js';
+import { emptySummary, POLL_SOURCES, runPollCycle, type PollSource } from '../functions/poll-common/cycle.js';
 import { dataDir, startDynamoLocal } from './lib/dynamo-local.js';
 import { StartupError, runMain } from './lib/errors.js';
 import { createSiteBuilder } from './lib/site-builder.js';
@@ -36,16 +38,31 @@ const log = (msg: string) => process.stderr.write(`[${new Date().toISOString().s
 export interface RunnerConfig {
   port: number;
   dataDir: string;
-  pollIntervalMinutes: number;
+  /** POLL_INTERVAL_MINUTES: when set, every review is polled every this many minutes instead of on its cadence. */
+  pollIntervalMinutes?: number;
+  /** POLL_ON_START (default on): poll the due reviews at start-up; off: the start-up counts as a poll. */
   pollOnStart: boolean;
+  /** POLL_TICK_SECONDS (60): how often the scheduler looks for due polls. */
+  pollTickSeconds: number;
 }
 
 export function parseConfig(env: NodeJS.ProcessEnv): RunnerConfig {
   const port = Number(env.PORT ?? 8787);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new StartupError(`PORT must be an integer between 1 and 65535 (got "${env.PORT}").`);
-  const interval = Number(env.POLL_INTERVAL_MINUTES ?? 60);
-  if (!Number.isFinite(interval) || interval <= 0) throw new StartupError(`POLL_INTERVAL_MINUTES must be a positive number (got "${env.POLL_INTERVAL_MINUTES}").`);
-  return { port, dataDir: dataDir(env), pollIntervalMinutes: interval, pollOnStart: env.POLL_ON_START !== '0' };
+  let interval: number | undefined;
+  if (env.POLL_INTERVAL_MINUTES !== undefined && env.POLL_INTERVAL_MINUTES.trim() !== '') {
+    interval = Number(env.POLL_INTERVAL_MINUTES);
+    if (!Number.isFinite(interval) || interval <= 0) throw new StartupError(`POLL_INTERVAL_MINUTES must be a positive number of minutes (got "${env.POLL_INTERVAL_MINUTES}"); leave it unset to poll each review on its own cadence.`);
+  }
+  const tick = Number(env.POLL_TICK_SECONDS || 60);
+  if (!Number.isFinite(tick) || tick <= 0) throw new StartupError(`POLL_TICK_SECONDS must be a positive number (got "${env.POLL_TICK_SECONDS}").`);
+  return {
+    port,
+    dataDir: dataDir(env),
+    ...(interval !== undefined ? { pollIntervalMinutes: interval } : {}),
+    pollOnStart: env.POLL_ON_START !== '0',
+    pollTickSeconds: tick,
+  };
 }
 
 async function checkPortFree(port: number): Promise<void> {
@@ -149,22 +166,76 @@ async function main(): Promise<void> {
 
   cleanups.push(() => new Promise<void>((res) => server.close(() => res())));
 
-  let polling = false;
-  const poll = async () => {
-    if (polling) return;
-    polling = true;
+  // Pollers: a scheduler tick looks up each (review, source) checkpoint and runs the due polls one
+  // after another (never two cycles at once). The decision is core's `duePolls`.
+  const ingest = new IngestStore(doc, table);
+  const failures = new Map<string, Date>();
+  const startedAt = new Date();
+  const overrideHours = cfg.pollIntervalMinutes !== undefined ? cfg.pollIntervalMinutes / 60 : undefined;
+  const cadenceOf = new Map(ALL_REVIEWS.map((r) => [r.id, describeCadence(r.cadence)]));
+  let pollTimer: NodeJS.Timeout | undefined;
+  let pollStopped = false;
+  const pollDue = async () => {
+    const lastRunAt = new Map<string, string | undefined>();
+    for (const r of ALL_REVIEWS) for (const src of POLL_SOURCES) lastRunAt.set(slotKey(r.id, src), (await ingest.getCheckpoint(r.id, src))?.lastRunAt);
+    const due: PollSlot[] = duePolls({
+      reviews: ALL_REVIEWS,
+      sources: POLL_SOURCES,
+      lastRunAt,
+      failures,
+      now: new Date(),
+      ...(overrideHours !== undefined ? { overrideHours } : {}),
+      ...(cfg.pollOnStart ? {} : { countFrom: startedAt }),
+    });
+    if (!due.length) return;
+    const total = { ...emptySummary(), polled: [] as string[], failures: [] as string[] };
+    const candidates = new Map<string, number>();
+    for (const slot of due) {
+      if (pollStopped) break;
+      const key = slotKey(slot.reviewId, slot.source);
+      const name = `${slot.source} ${slot.reviewId}`;
+      const last = lastRunAt.get(key);
+      const every = overrideHours !== undefined ? `every ${cfg.pollIntervalMinutes} min` : cadenceOf.get(slot.reviewId);
+      log(`polling ${name} (${every}; ${failures.has(key) ? 'retry after a failure' : last ? `last run ${last}` : 'never polled'})`);
+      total.polled.push(name);
+      try {
+        const res = await runPollCycle({ doc, table, env: process.env, log, reviewIds: [slot.reviewId], sources: [slot.source as PollSource] });
+        for (const k of ['fetched', 'new', 'updated', 'unchanged', 'quarantined'] as const) total[k] += res[k];
+        candidates.set(slot.reviewId, res.candidates);
+        if (res.failures.length) {
+          failures.set(key, new Date());
+          total.failures.push(...res.failures);
+        } else failures.delete(key);
+      } catch (err) {
+        failures.set(key, new Date());
+        total.failures.push(`${name}: cycle failed: ${(err as Error).message}`);
+        log(`${name}: cycle failed: ${(err as Error).message}`);
+      }
+    }
+    total.candidates = [...candidates.values()].reduce((a, b) => a + b, 0);
+    log(`poll: ${JSON.stringify(total)}`);
+    if (total.failures.length) log(`poll: failed polls are retried after min(their interval, 15 min)`);
+  };
+  const pollLoop = async () => {
     try {
-      const summary = await runPollCycle({ doc, table, env: process.env, log });
-      log(`poll: ${JSON.stringify(summary)}`);
+      await pollDue();
     } catch (err) {
-      log(`poll: cycle failed: ${(err as Error).message}`);
+      log(`poll: scheduler tick failed: ${(err as Error).message}`);
     } finally {
-      polling = false;
+      if (!pollStopped) pollTimer = setTimeout(() => void pollLoop(), cfg.pollTickSeconds * 1000);
     }
   };
-  const pollTimer = setInterval(() => void poll(), cfg.pollIntervalMinutes * 60_000);
-  cleanups.push(async () => clearInterval(pollTimer));
-  if (cfg.pollOnStart) setTimeout(() => void poll(), 2_000);
+  // With POLL_ON_START=0 nothing is due at the first tick (the start-up counts as a poll).
+  pollTimer = setTimeout(() => void pollLoop(), 2_000);
+  cleanups.push(async () => {
+    pollStopped = true;
+    clearTimeout(pollTimer);
+  });
+  const pollersLine =
+    cfg.pollIntervalMinutes !== undefined
+      ? `every review every ${cfg.pollIntervalMinutes} min (POLL_INTERVAL_MINUTES)`
+      : `each review on its cadence (${ALL_REVIEWS.map((r) => `${r.id} ${describeCadence(r.cadence)}`).join(', ')})`;
+  const startLine = cfg.pollOnStart ? 'due polls run at start-up' : 'none at start-up (POLL_ON_START=0)';
 
   const leadToken = await issueLocalToken({ sub: 'local-lead', name: 'Local lead', role: 'lead' }, secret);
   const curatorToken = await issueLocalToken({ sub: 'local-curator', name: 'Local curator', role: 'curator' }, secret);
@@ -178,7 +249,8 @@ async function main(): Promise<void> {
       `  sign in (lead)   ${baseUrl}/curate/signin?token=${leadToken}`,
       `  sign in (curator) ${baseUrl}/curate/signin?token=${curatorToken}`,
       `  DynamoDB Local   ${db.endpoint}`,
-      `  pollers          every ${cfg.pollIntervalMinutes} min (PubMed: ${process.env.PUBMED_EUTILS_URL ?? 'NCBI'}, ClinicalTrials.gov: ${process.env.CTGOV_API_URL ?? 'public API'})`,
+      `  pollers          ${pollersLine}; ${startLine}`,
+      `                   (PubMed: ${process.env.PUBMED_EUTILS_URL ?? 'NCBI'}, ClinicalTrials.gov: ${process.env.CTGOV_API_URL ?? 'public API'})`,
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),

@@ -252,14 +252,40 @@ export interface EfetchParse {
 
 const ARTICLE_OPEN = /<(PubmedArticle|PubmedBookArticle)(?=[\s>])/g;
 
-/** Parses one efetch response body. Throws EfetchResponseError when the body is not a whole set. */
-export function parseEfetch(xml: string): EfetchParse {
+/** The articles of an efetch body whose envelope is whole: raw article slices, in order. */
+export interface EfetchEnvelope {
+  /** Each article's XML, trailing DeleteCitation and whitespace removed. */
+  articles: string[];
+  /** The PMID each article names first (MedlineCitation/PMID), or `article-N` when none. */
+  ids: string[];
+  /** Unexpected content before the first article (not a comment or DeleteCitation), if any. */
+  prefix?: string;
+}
+
+const FIRST_PMID = /<PMID[^>]*>\s*(\d+)\s*<\/PMID>/;
+
+/** Drops trailing whitespace and a trailing <DeleteCitation> block (linear time). */
+function trimArticleTail(raw: string): string {
+  let out = raw.trimEnd();
+  if (out.endsWith('</DeleteCitation>')) {
+    const dc = out.indexOf('<DeleteCitation>');
+    if (dc >= 0) out = out.slice(0, dc).trimEnd();
+  }
+  return out;
+}
+
+/**
+ * Checks an efetch body as a whole, cheaply (no XML parse): an error element, a body that is not
+ * a PubmedArticleSet, or a truncated set throw EfetchResponseError (the request is then retried).
+ * Returns the article slices and the PMIDs they name, so a fetcher can see which ids came back.
+ */
+export function splitEfetch(xml: string): EfetchEnvelope {
   const body = xml.replace(/^\uFEFF/, '');
   const err = body.match(/<ERROR>([\s\S]*?)<\/ERROR>/);
   if (err) throw new EfetchResponseError(`efetch returned an error: ${collapseWhitespace(decodeXmlEntities(err[1])).slice(0, 200)}`);
   const openSet = body.search(/<PubmedArticleSet[\s>]/);
   if (openSet < 0) {
-    if (/<PubmedArticleSet\s*\/>/.test(body)) return { records: [], malformed: [] };
+    if (/<PubmedArticleSet\s*\/>/.test(body)) return { articles: [], ids: [] };
     throw new EfetchResponseError(`efetch response is not a PubmedArticleSet (starts "${collapseWhitespace(body.slice(0, 80))}")`);
   }
   const closeSet = body.lastIndexOf('</PubmedArticleSet>');
@@ -269,23 +295,36 @@ export function parseEfetch(xml: string): EfetchParse {
   const inner = body.slice(body.indexOf('>', openSet) + 1, closeSet);
   const starts: number[] = [];
   for (const m of inner.matchAll(ARTICLE_OPEN)) starts.push(m.index ?? 0);
+  const pre = inner.slice(0, starts[0] ?? inner.length);
+  const articles = starts.map((start, i) => trimArticleTail(inner.slice(start, starts[i + 1] ?? inner.length)));
+  return {
+    articles,
+    ids: articles.map((raw, i) => raw.match(FIRST_PMID)?.[1] ?? `article-${i + 1}`),
+    ...(pre.trim() && !/^(\s|<!--[\s\S]*?-->|<DeleteCitation>[\s\S]*<\/DeleteCitation>)*$/.test(pre) ? { prefix: pre } : {}),
+  };
+}
+
+/** Parses the articles of a checked envelope: each either a record or a quarantined malformed one. */
+export function parseEfetchArticles(env: EfetchEnvelope): EfetchParse {
   const records: SourceRecord[] = [];
   const malformed: MalformedRecord[] = [];
-  const pre = inner.slice(0, starts[0] ?? inner.length);
-  if (pre.trim() && !/^(\s|<!--[\s\S]*?-->|<DeleteCitation>[\s\S]*<\/DeleteCitation>)*$/.test(pre)) {
-    malformed.push({ source: 'pubmed', id: 'set-prefix', reason: 'unexpected content before the first article', raw: pre.slice(0, 100_000) });
+  if (env.prefix !== undefined) {
+    malformed.push({ source: 'pubmed', id: 'set-prefix', reason: 'unexpected content before the first article', raw: env.prefix.slice(0, 100_000) });
   }
-  starts.forEach((start, i) => {
-    const raw = inner.slice(start, starts[i + 1] ?? inner.length).replace(/\s*(<DeleteCitation>[\s\S]*<\/DeleteCitation>)?\s*$/, '');
-    const guessedId = raw.match(/<PMID[^>]*>\s*(\d+)\s*<\/PMID>/)?.[1] ?? `article-${i + 1}`;
+  env.articles.forEach((raw, i) => {
     try {
       const nodes = parseXml(raw);
       const el = nodes.find((n) => n.PubmedArticle || n.PubmedBookArticle);
       if (!el || nodes.filter((n) => !('#text' in n)).length !== 1) throw new MappingError('expected exactly one article element');
       records.push(el.PubmedArticle ? mapPubmedArticle(el) : mapBookArticle(el));
     } catch (e) {
-      malformed.push({ source: 'pubmed', id: guessedId, reason: (e as Error).message, raw: raw.slice(0, 300_000) });
+      malformed.push({ source: 'pubmed', id: env.ids[i], reason: (e as Error).message, raw: raw.slice(0, 300_000) });
     }
   });
   return { records, malformed };
+}
+
+/** Parses one efetch response body. Throws EfetchResponseError when the body is not a whole set. */
+export function parseEfetch(xml: string): EfetchParse {
+  return parseEfetchArticles(splitEfetch(xml));
 }

@@ -1,2 +1,3 @@
 export * from './schema.js';
 export * from './direction.js';
+export * from './cadence.js';

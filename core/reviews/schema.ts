@@ -9,6 +9,7 @@
  * names the file and the JSON path of every wrong field.
  */
 import { z } from 'zod';
+import { CadenceSchema } from './cadence.js';
 
 const slug = z
   .string()
@@ -153,7 +154,8 @@ const ReviewObjectSchema = z.strictObject({
       rationale: text.max(2000),
     }),
   }),
-  cadence: z.enum(['hourly', 'daily', 'weekly']),
+  /** Polling cadence: "hourly" | "daily" | "weekly" or a whole number of hours (core/reviews/cadence.ts). */
+  cadence: CadenceSchema,
   outcomes: z.array(OutcomeSchema).min(1).max(30),
   attrition: z.strictObject({ pool: z.boolean() }),
   moderators: z.array(ModeratorSchema).max(50),

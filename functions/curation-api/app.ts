@@ -22,7 +22,7 @@ import { toCsv } from '../../core/curation/csv.js';
 import { planImport, validateRisRecords } from '../../core/curation/import-plan.js';
 import { titleYearKey } from '../../core/curation/dedup.js';
 import { CurationStore, InvalidCursorError, VersionConflictError, type QueuePage, type QueueQuery } from '../adapters/curation-store.js';
-import { AuthError, createVerifier, SESSION_COOKIE, type AuthConfig } from './auth.js';
+import { AuthError, createVerifier, SESSION_COOKIE, type AuthConfig, type HostedUiConfig } from './auth.js';
 import {
   AnyObject,
   CandidateParams,
@@ -99,20 +99,25 @@ export interface AppContext {
   reviews: Map<string, Review>;
   now: () => Date;
   verify: (token: string) => Promise<Actor>;
+  /** Browser sign-in through the Cognito hosted UI, when configured (AWS). */
+  hostedUi?: { config: HostedUiConfig; clientId: string };
   review(id: string): Review;
   candidate(reviewId: string, studyId: string): Promise<CuratedCandidate>;
   authenticate(c: Context): Promise<Actor>;
 }
 
-function tokenOf(c: Context): string | undefined {
+function tokenOf(c: Context): { token: string; from: 'header' | 'cookie' } | undefined {
   const h = c.req.header('authorization');
   if (h) {
     const m = h.match(/^Bearer\s+(\S+)$/i);
     if (!m) throw new AuthError(401, 'Authorization header must be "Bearer <token>"');
-    return m[1];
+    return { token: m[1], from: 'header' };
   }
-  return getCookie(c, SESSION_COOKIE);
+  const cookie = getCookie(c, SESSION_COOKIE);
+  return cookie ? { token: cookie, from: 'cookie' } : undefined;
 }
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 const json = (schema: z.ZodType = AnyObject) => ({ content: { 'application/json': { schema } } });
 const errors = {
@@ -128,6 +133,8 @@ export function createCurationApp(deps: CurationDeps): OpenAPIHono<Env> {
   const reviews = new Map(deps.reviews.map((r) => [r.id, r]));
   const now = deps.now ?? (() => new Date());
   const verify = createVerifier(deps.auth);
+  if (deps.auth.hostedUi && !deps.auth.cognito) throw new Error('auth: the hosted UI (hostedUi) needs the Cognito user pool (cognito)');
+  const hostedUi = deps.auth.hostedUi && deps.auth.cognito ? { config: deps.auth.hostedUi, clientId: deps.auth.cognito.clientId } : undefined;
   const queueCache = new QueueCache(store, deps.queueCacheMs ?? 1000);
   const serialisedPages = new WeakMap<QueuePage, string>();
   const ctx: AppContext = {
@@ -136,6 +143,7 @@ export function createCurationApp(deps: CurationDeps): OpenAPIHono<Env> {
     reviews,
     now,
     verify,
+    ...(hostedUi ? { hostedUi } : {}),
     review(id) {
       const r = reviews.get(id);
       if (!r) throw new NotFoundError(`unknown review "${id}"`);
@@ -148,9 +156,15 @@ export function createCurationApp(deps: CurationDeps): OpenAPIHono<Env> {
       return c;
     },
     async authenticate(c) {
-      const token = tokenOf(c);
-      if (!token) throw new AuthError(401, 'sign in required');
-      return verify(token);
+      const t = tokenOf(c);
+      if (!t) throw new AuthError(401, 'sign in required');
+      // The session cookie is SameSite=Lax; on top of that, a browser that says a state-changing
+      // request comes from another site (Fetch Metadata) is refused when it relies on the cookie.
+      if (t.from === 'cookie' && !SAFE_METHODS.has(c.req.method)) {
+        const site = c.req.header('sec-fetch-site');
+        if (site && site !== 'same-origin' && site !== 'none') throw new AuthError(403, 'cross-site request refused');
+      }
+      return verify(t.token);
     },
   };
 

@@ -3,8 +3,8 @@
  *  - In AWS: Cognito user-pool JWTs, verified with jose against the pool's JWKS; the groups claim
  *    `cognito:groups` holds `curators` and/or `leads`.
  *  - Locally: HS256 JWTs signed with a local secret (issueLocalToken), same claims.
- * A token arrives as `Authorization: Bearer …` or in the HttpOnly session cookie set by
- * /curate/signin.
+ * A token arrives as `Authorization: Bearer …` or in the HttpOnly session cookie `curate_session`
+ * set by /curate/signin (local links) or /curate/callback (Cognito hosted UI, see oauth.ts).
  */
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { Actor, Role } from '../../core/curation/workflow.js';
@@ -23,6 +23,23 @@ export interface AuthConfig {
     /** Override of the key set (tests); defaults to the issuer's /.well-known/jwks.json. */
     jwks?: JWTVerifyGetKey;
   };
+  /**
+   * Browser sign-in through the Cognito hosted UI (OAuth 2.0 authorization code + PKCE, see
+   * oauth.ts). Needs `cognito`: the client id is the app client's, the ID token is verified by
+   * the same verifier as every other token.
+   */
+  hostedUi?: HostedUiConfig;
+}
+
+export interface HostedUiConfig {
+  /** The user-pool domain, e.g. https://<prefix>.auth.<region>.amazoncognito.com */
+  domain: string;
+  /** The registered callback URL, `https://<public host>/curate/callback`. */
+  redirectUri: string;
+  /** The registered sign-out URL (where the hosted UI's /logout sends the browser back to). */
+  logoutUri: string;
+  /** Timeout of the token request (ms); default 5000. */
+  tokenTimeoutMs?: number;
 }
 
 export class AuthError extends Error {
@@ -68,7 +85,8 @@ function actorFrom(payload: JWTPayload): Actor {
   if (list.includes('leads')) role = 'lead';
   else if (list.includes('curators')) role = 'curator';
   else throw new AuthError(403, 'you are not in the curators or leads group');
-  const name = typeof payload.name === 'string' ? payload.name : typeof payload['cognito:username'] === 'string' ? (payload['cognito:username'] as string) : undefined;
+  // Cognito users signed in with an e-mail alias have a UUID user name: prefer name, then e-mail.
+  const name = [payload.name, payload.email, payload['cognito:username']].find((v): v is string => typeof v === 'string' && v.length > 0);
   return { id: payload.sub, role, ...(name ? { name: name.slice(0, 200) } : {}) };
 }
 

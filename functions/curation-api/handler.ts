@@ -6,17 +6,14 @@ import { handle } from 'hono/aws-lambda';
 import { createDocumentClient } from '../adapters/dynamo/client.js';
 import { ALL_REVIEWS } from '../../reviews/index.js';
 import { createCurationApp } from './app.js';
-import { configFromEnv } from './config.js';
+import { authConfig, configFromEnv } from './config.js';
 
 const config = configFromEnv();
 const app = createCurationApp({
   doc: createDocumentClient(),
   table: config.TABLE_NAME,
   reviews: ALL_REVIEWS,
-  auth: {
-    ...(config.LOCAL_JWT_SECRET ? { localSecret: config.LOCAL_JWT_SECRET } : {}),
-    ...(config.COGNITO_ISSUER && config.COGNITO_CLIENT_ID ? { cognito: { issuer: config.COGNITO_ISSUER, clientId: config.COGNITO_CLIENT_ID } } : {}),
-  },
+  auth: authConfig(config),
 });
 
 export const handler = handle(app);

@@ -23,6 +23,7 @@ article.cand h2 { font-size:1.1rem; margin:.2rem 0; }
 .actions { display:flex; flex-wrap:wrap; gap:.5rem; align-items:center; margin-top:.5rem; }
 button { font: inherit; padding:.3rem .8rem; border:1px solid var(--muted); background:#f3f3f3; border-radius:.3rem; cursor:pointer; color: var(--fg); }
 button.primary { background: var(--accent); color:#fff; border-color: var(--accent); }
+a.button { display:inline-block; font-weight:600; padding:.4rem 1rem; background: var(--accent); color:#fff; border-radius:.3rem; text-decoration:none; }
 label { font-weight:600; }
 input, select, textarea { font: inherit; padding:.2rem .3rem; border:1px solid var(--muted); border-radius:.2rem; color: var(--fg); background:#fff; }
 input[aria-invalid="true"], select[aria-invalid="true"] { border:2px solid var(--bad); }

@@ -4,53 +4,18 @@
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { deleteCookie, setCookie } from 'hono/cookie';
-import type { Child, FC } from 'hono/jsx';
+import type { FC } from 'hono/jsx';
 import { CANDIDATE_STATUSES, SOURCES, type CandidateStatus } from '../../core/evidence/candidate.js';
 import type { EventItem } from '../../core/data-model/items.js';
 import type { Review } from '../../core/reviews/schema.js';
-import type { Actor, CuratedCandidate } from '../../core/curation/workflow.js';
+import type { CuratedCandidate } from '../../core/curation/workflow.js';
 import { compareDrafts, OUTCOME_FORMATS, ROB2_DOMAINS, type ExtractionForm, type FormOutcome } from '../../core/curation/extraction.js';
 import { ROB_JUDGEMENTS } from '../../core/evidence/candidate.js';
 import type { AppContext, Env } from './app.js';
 import { initialForm } from './app.js';
-import { AuthError, SESSION_COOKIE } from './auth.js';
 import { CSS, JS } from './ui-assets.js';
-
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-
-const Layout: FC<{ title: string; actor?: Actor; children?: Child }> = ({ title, actor, children }) => (
-  <html lang="en">
-    <head>
-      <meta charset="utf-8" />
-      <meta name="viewport" content="width=device-width, initial-scale=1" />
-      <title>{title} — Living evidence curation</title>
-      <link rel="icon" href="data:," />
-      <link rel="stylesheet" href="/curate/assets/app.css" />
-    </head>
-    <body>
-      <a class="skip" href="#main">
-        Skip to content
-      </a>
-      <header class="top">
-        <nav aria-label="Main">
-          <a href="/curate">Reviews</a>
-          <a href="/">Dashboard</a>
-        </nav>
-        {actor ? (
-          <span class="muted">
-            Signed in as {actor.name ?? actor.id} ({actor.role}) · <a href="/curate/signout">Sign out</a>
-          </span>
-        ) : null}
-      </header>
-      <main id="main">
-        <p id="status" class="status" role="status" aria-live="polite"></p>
-        {children}
-      </main>
-      <script src="/curate/assets/app.js" defer></script>
-    </body>
-  </html>
-);
+import { CSP, Layout } from './layout.js';
+import { mountHostedUi } from './hosted-ui.js';
 
 function identifierLink(type: string, value: string): string | undefined {
   if (type === 'doi') return `https://doi.org/${encodeURI(value)}`;
@@ -332,39 +297,7 @@ export function mountUi(app: OpenAPIHono<Env>, ctx: AppContext): void {
   app.get('/curate/assets/app.css', (c) => c.body(CSS, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=300' }));
   app.get('/curate/assets/app.js', (c) => c.body(JS, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=300' }));
 
-  app.get('/curate/signin', async (c) => {
-    const token = c.req.query('token');
-    if (token) {
-      try {
-        const actor = await ctx.verify(token);
-        setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Strict', path: '/', secure: new URL(c.req.url).protocol === 'https:', maxAge: 12 * 3600 });
-        void actor;
-        return c.redirect('/curate', 302);
-      } catch (err) {
-        if (!(err instanceof AuthError)) throw err;
-        c.status(err.status);
-        return c.html(
-          <Layout title="Sign in">
-            <h1>Sign in</h1>
-            <p role="alert">That sign-in link is not valid: {err.message}.</p>
-          </Layout>,
-        );
-      }
-    }
-    return c.html(
-      <Layout title="Sign in">
-        <h1>Sign in</h1>
-        <p>Open the sign-in link printed by <code>npm start</code>, or paste a token:</p>
-        <form method="get" action="/curate/signin">
-          <label for="token">Token</label> <input id="token" name="token" type="password" autocomplete="off" /> <button type="submit">Sign in</button>
-        </form>
-      </Layout>,
-    );
-  });
-  app.get('/curate/signout', (c) => {
-    deleteCookie(c, SESSION_COOKIE, { path: '/' });
-    return c.redirect('/curate/signin', 302);
-  });
+  mountHostedUi(app, ctx);
 
   const page = async (c: Context<Env>) => {
     const actor = await ctx.authenticate(c);

@@ -14,8 +14,10 @@ import type { Review } from '../../core/reviews/index.js';
 import { ALL_REVIEWS, getReview } from '../../reviews/index.js';
 import { CtgovClient, ctgovConfig, type CtgovConfig } from '../adapters/ctgov/client.js';
 import { UpstreamError } from './http.js';
+import { DEFAULT_SPOOL_BYTES, spool, type SpoolStats } from './spool.js';
 import { IngestStore, type IngestOutcome, type ReviewContext } from '../adapters/ingest-store.js';
 import { PubmedClient, pubmedConfig, type PubmedConfig } from '../adapters/pubmed/client.js';
+import { parseEfetchArticles, splitEfetch, type EfetchParse } from '../../core/evidence/pubmed.js';
 
 export const POLL_SOURCES = ['pubmed', 'ctgov'] as const;
 export type PollSource = (typeof POLL_SOURCES)[number];
@@ -56,8 +58,13 @@ export interface PollCycleOptions {
   concurrency?: number;
   /** efetch batch size (default 200, the minimum; at most 10,000). */
   batchSize?: number;
-  /** efetch batches fetched ahead of the store (default 4): bounds memory, keeps the request rate up. */
-  prefetchBatches?: number;
+  /**
+   * Bytes of fetched, parsed batches allowed to wait on disk for the store (default 256 MiB, env
+   * POLL_SPOOL_MAX_MB): the fetch side runs ahead of the store at the allowed rate up to this.
+   */
+  spoolBytes?: number;
+  /** Called after each (review, source) pass with the spool's figures (benchmark). */
+  onSpool?: (stats: SpoolStats) => void;
   /** Store to use (tests and the benchmark read its write counters). */
   store?: IngestStore;
 }
@@ -105,15 +112,52 @@ class Ingestor {
   }
 }
 
+/** One efetch body; `only`: the ids wanted from it (a second request for ids the first left out). */
+interface EfetchPart {
+  xml: string;
+  only?: string[];
+}
+
+/**
+ * What the PubMed fetch side hands the store side: the efetch bodies of one batch (envelope
+ * checked, articles not yet parsed), or a window with no records; `through`: the window ends here.
+ */
+type PubmedSpoolItem = { kind: 'batch'; task: number; parts: EfetchPart[]; through?: string } | { kind: 'window'; through: string };
+
+interface CtgovSpoolItem {
+  page: number;
+  pages?: number;
+  records: SourceRecord[];
+  malformed: MalformedRecord[];
+}
+
+/**
+ * Parses an efetch body a few articles at a time, yielding to the event loop in between: a whole
+ * batch parsed in one go blocks it for a few hundred ms, long enough to delay requests the
+ * limiter has already released, so that later ones would reach the server bunched together.
+ */
+export async function parseEfetchYielding(xml: string, chunk = 10): Promise<EfetchParse> {
+  const env = splitEfetch(xml);
+  const out: EfetchParse = { records: [], malformed: [] };
+  for (let i = 0; i < Math.max(1, env.articles.length); i += chunk) {
+    const part = parseEfetchArticles({ articles: env.articles.slice(i, i + chunk), ids: env.ids.slice(i, i + chunk), ...(i === 0 && env.prefix !== undefined ? { prefix: env.prefix } : {}) });
+    out.records.push(...part.records);
+    out.malformed.push(...part.malformed);
+    await new Promise((r) => setImmediate(r));
+  }
+  return out;
+}
+
 interface SourceDeps {
   store: IngestStore;
+  spoolBytes: number;
+  onSpool?: (stats: SpoolStats) => void;
   log: (msg: string) => void;
   today: string;
   overlapDays: number;
   backfillFrom: string;
   concurrency: number;
   batchSize: number;
-  prefetchBatches: number;
 }
 
 async function pollPubmedReview(review: Review, client: PubmedClient, d: SourceDeps, ing: Ingestor): Promise<Counts> {
@@ -123,8 +167,8 @@ async function pollPubmedReview(review: Review, client: PubmedClient, d: SourceD
   const opts = { overlapDays: d.overlapDays, backfillFrom: d.backfillFrom };
 
   /** Leaf windows (each under the esearch cap) in date order, with their ids. */
-  const plan = async (datetype: 'edat' | 'mdat', window: DayWindow) => {
-    const leaves: { w: DayWindow; ids: string[] }[] = [];
+  /** Leaf windows (each under the esearch cap) with their ids, in date order, as they are found. */
+  async function* planLeaves(datetype: 'edat' | 'mdat', window: DayWindow): AsyncGenerator<{ w: DayWindow; ids: string[] }> {
     const queue: DayWindow[] = [window];
     while (queue.length) {
       const w = queue.shift()!;
@@ -139,58 +183,127 @@ async function pollPubmedReview(review: Review, client: PubmedClient, d: SourceD
         d.log(`pubmed ${review.id} ${datetype} ${w.from}: one day holds ${es.count} records; only the first ${es.ids.length} can be listed`);
       }
       d.log(`pubmed ${review.id} ${datetype} ${w.from}..${w.to}: ${es.count} records`);
-      leaves.push({ w, ids: es.ids });
+      yield { w, ids: es.ids };
     }
-    return leaves;
-  };
+  }
 
   /**
-   * Fetches every batch of every leaf window in order, up to `prefetchBatches` ahead of the store
-   * (the limiter spaces the requests), and advances the checkpoint after each window is stored.
+   * Producer: plans the leaf windows, then fetches every batch of every leaf in order at the
+   * allowed rate (a few requests in flight; the limiter spaces them) and puts each parsed batch
+   * in the spool. Consumer: stores the batches in order and advances the checkpoint after each
+   * window is fully stored. The two run concurrently: fetching never waits for the database
+   * beyond the spool's size limit, and memory holds only the batches in flight.
    */
   const pass = async (datetype: 'edat' | 'mdat', window: DayWindow, advance: (through: string) => Promise<void>) => {
-    const leaves = await plan(datetype, window);
-    const tasks: { leaf: number; ids: string[]; last: boolean }[] = [];
-    leaves.forEach((l, li) => {
-      for (let i = 0; i < l.ids.length; i += d.batchSize) tasks.push({ leaf: li, ids: l.ids.slice(i, i + d.batchSize), last: i + d.batchSize >= l.ids.length });
+    let total = 0;
+    let totalKnown = false;
+    let stored = 0;
+    const stats = await spool<PubmedSpoolItem>({
+      maxBytes: d.spoolBytes,
+      produce: async (put) => {
+        const tasks: { through: string; ids: string[]; last: boolean }[] = [];
+        const steps: ({ kind: 'window'; through: string } | { kind: 'batch'; task: number })[] = [];
+        // Requests in flight: enough to keep the limiter busy while responses take a second or two.
+        const ahead = Math.min(24, 2 * Math.ceil(client.config.rate) + 2);
+        const inflight = new Map<number, Promise<EfetchPart[]>>();
+        let started = 0;
+        let cursor = 0; // the task whose response is awaited next
+        const pump = () => {
+          while (started < tasks.length && started < cursor + ahead) {
+            const p = fetchComplete(tasks[started].ids);
+            p.catch(() => undefined);
+            inflight.set(started++, p);
+          }
+        };
+        // Planning (esearch) runs alongside fetching: batches of the first windows are fetched
+        // while later windows are still being searched, so the limiter never idles.
+        let planned = false;
+        let stopPlanning = false;
+        let planError: { err: unknown } | undefined;
+        let wake: (() => void) | undefined;
+        const notify = () => {
+          const w = wake;
+          wake = undefined;
+          w?.();
+        };
+        const planner = (async () => {
+          try {
+            for await (const l of planLeaves(datetype, window)) {
+              if (stopPlanning) break;
+              if (l.ids.length === 0) steps.push({ kind: 'window', through: l.w.to });
+              for (let i = 0; i < l.ids.length; i += d.batchSize) {
+                steps.push({ kind: 'batch', task: tasks.length });
+                tasks.push({ through: l.w.to, ids: l.ids.slice(i, i + d.batchSize), last: i + d.batchSize >= l.ids.length });
+              }
+              total = tasks.length;
+              pump();
+              notify();
+            }
+          } catch (err) {
+            planError = { err };
+          } finally {
+            planned = true;
+            totalKnown = true;
+            notify();
+          }
+        })();
+        try {
+          for (let s = 0; ; s++) {
+            while (s >= steps.length && !planned) await new Promise<void>((res) => (wake = res));
+            if (s >= steps.length) break;
+            const step = steps[s];
+            if (step.kind === 'window') {
+              await put({ kind: 'window', through: step.through });
+              continue;
+            }
+            cursor = step.task;
+            pump();
+            const parts = await inflight.get(step.task)!;
+            inflight.delete(step.task);
+            const t = tasks[step.task];
+            await put({ kind: 'batch', task: step.task, parts, ...(t.last ? { through: t.through } : {}) });
+          }
+        } catch (err) {
+          stopPlanning = true;
+          throw err;
+        } finally {
+          await planner;
+        }
+        // Windows planned before a failed esearch are stored (and checkpointed); then the failure.
+        if (planError) throw planError.err;
+        if (tasks.length) d.log(`pubmed ${review.id} ${datetype}: all ${tasks.length} batches fetched, ${stored} stored; storing the rest`);
+      },
+      consume: async (item) => {
+        if (item.kind === 'batch') {
+          const records: SourceRecord[] = [];
+          const malformed: MalformedRecord[] = [];
+          for (const part of item.parts) {
+            const parsed = await parseEfetchYielding(part.xml);
+            const only = part.only ? new Set(part.only) : undefined;
+            records.push(...(only ? parsed.records.filter((r) => only.has(r.sourceId)) : parsed.records));
+            malformed.push(...parsed.malformed);
+          }
+          await ing.take(records, malformed);
+          stored++;
+          d.log(`pubmed ${review.id} ${datetype}: batch ${stored}/${total}${totalKnown ? '' : '+'}, ${ing.counts.fetched} fetched (${ing.counts.new} new, ${ing.counts.updated} updated, ${ing.counts.unchanged} unchanged, ${ing.counts.quarantined} quarantined)`);
+        }
+        if (item.through) await advance(item.through);
+      },
     });
-    const inflight: (Promise<Awaited<ReturnType<PubmedClient['efetch']>>> | undefined)[] = [];
-    let started = 0;
-    const pump = (consumed: number) => {
-      while (started < tasks.length && started - consumed < d.prefetchBatches) {
-        const p = client.efetch(tasks[started].ids);
-        p.catch(() => undefined);
-        inflight[started++] = p;
-      }
-    };
-    let nextLeaf = 0;
-    const advanceThrough = async (leafDone: number) => {
-      // Windows without ids, and every window up to the one just stored, are complete.
-      while (nextLeaf <= leafDone || (nextLeaf < leaves.length && leaves[nextLeaf].ids.length === 0)) {
-        await advance(leaves[nextLeaf].w.to);
-        nextLeaf++;
-      }
-    };
-    await advanceThrough(-1);
-    for (let i = 0; i < tasks.length; i++) {
-      pump(i);
-      const parsed = await inflight[i]!;
-      inflight[i] = undefined;
-      const t = tasks[i];
-      const got = new Set([...parsed.records.map((r) => r.sourceId), ...parsed.malformed.map((m) => m.id)]);
-      const missing = t.ids.filter((id) => !got.has(id));
-      if (missing.length) {
-        const again = await client.efetch(missing);
-        parsed.records.push(...again.records.filter((r) => missing.includes(r.sourceId)));
-        parsed.malformed.push(...again.malformed);
-        const still = missing.filter((id) => !again.records.some((r) => r.sourceId === id) && !again.malformed.some((m) => m.id === id));
-        if (still.length) d.log(`pubmed ${review.id}: ${still.length} id(s) not returned by efetch (${still.slice(0, 5).join(', ')}${still.length > 5 ? '…' : ''})`);
-      }
-      await ing.take(parsed.records, parsed.malformed);
-      d.log(`pubmed ${review.id} ${datetype}: batch ${i + 1}/${tasks.length}, ${ing.counts.fetched} fetched (${ing.counts.new} new, ${ing.counts.updated} updated, ${ing.counts.unchanged} unchanged, ${ing.counts.quarantined} quarantined)`);
-      if (t.last) await advanceThrough(t.leaf);
-    }
-    await advanceThrough(leaves.length - 1);
+    d.onSpool?.(stats);
+  };
+
+  /** efetch of one batch; ids the response left out are asked for once more. */
+  const fetchComplete = async (ids: string[]): Promise<EfetchPart[]> => {
+    const first = await client.efetchBody(ids);
+    const got = new Set(first.ids);
+    const missing = ids.filter((id) => !got.has(id));
+    if (!missing.length) return [{ xml: first.xml }];
+    const again = await client.efetchBody(missing);
+    const back = new Set(again.ids);
+    const still = missing.filter((id) => !back.has(id));
+    if (still.length) d.log(`pubmed ${review.id}: ${still.length} id(s) not returned by efetch (${still.slice(0, 5).join(', ')}${still.length > 5 ? '…' : ''})`);
+    return [{ xml: first.xml }, { xml: again.xml, only: missing }];
   };
 
   const edat = nextWindow(cp.edatThrough, d.today, opts);
@@ -215,31 +328,42 @@ async function pollCtgovReview(review: Review, client: CtgovClient, d: SourceDep
   const from = before?.updatedThrough ? addDays(before.updatedThrough, -d.overlapDays) : d.backfillFrom;
   const s = review.searches.ctgov;
   const q = { cond: s.condition, intr: s.intervention, ...(s.term ? { term: s.term } : {}), advanced: ctgovAdvanced(s.advanced, from) };
-  let token: string | undefined;
-  const tokens = new Set<string>();
-  let page = 0;
-  do {
-    const res = await client.page(q, token);
-    page++;
-    const records: SourceRecord[] = [];
-    const malformed: MalformedRecord[] = [];
-    res.studies.forEach((st, i) => {
-      try {
-        records.push(mapCtgovStudy(st));
-      } catch (err) {
-        const nct = (st as { protocolSection?: { identificationModule?: { nctId?: unknown } } })?.protocolSection?.identificationModule?.nctId;
-        malformed.push({ source: 'ctgov', id: typeof nct === 'string' && nct ? nct : `page${page}-study${i + 1}`, reason: (err as Error).message, raw: JSON.stringify(st) ?? String(st) });
-      }
-    });
-    await ing.take(records, malformed);
-    d.log(`ctgov ${review.id}: page ${page}${res.totalCount !== undefined ? ` of ${Math.max(1, Math.ceil(res.totalCount / client.config.pageSize))}` : ''}, ${ing.counts.fetched} fetched (${ing.counts.new} new, ${ing.counts.updated} updated, ${ing.counts.unchanged} unchanged, ${ing.counts.quarantined} quarantined)`);
-    token = res.nextPageToken;
-    if (token && tokens.has(token)) {
-      d.log(`ctgov ${review.id}: page token repeated; stopping`);
-      break;
-    }
-    if (token) tokens.add(token);
-  } while (token);
+  // Producer: pages at the allowed rate, each mapped and put in the spool; consumer: stores them.
+  const stats = await spool<CtgovSpoolItem>({
+    maxBytes: d.spoolBytes,
+    produce: async (put) => {
+      let token: string | undefined;
+      const tokens = new Set<string>();
+      let page = 0;
+      do {
+        const res = await client.page(q, token);
+        page++;
+        const records: SourceRecord[] = [];
+        const malformed: MalformedRecord[] = [];
+        res.studies.forEach((st, i) => {
+          try {
+            records.push(mapCtgovStudy(st));
+          } catch (err) {
+            const nct = (st as { protocolSection?: { identificationModule?: { nctId?: unknown } } })?.protocolSection?.identificationModule?.nctId;
+            malformed.push({ source: 'ctgov', id: typeof nct === 'string' && nct ? nct : `page${page}-study${i + 1}`, reason: (err as Error).message, raw: JSON.stringify(st) ?? String(st) });
+          }
+        });
+        const pages = res.totalCount !== undefined ? Math.max(1, Math.ceil(res.totalCount / client.config.pageSize)) : undefined;
+        await put({ page, ...(pages !== undefined ? { pages } : {}), records, malformed });
+        token = res.nextPageToken;
+        if (token && tokens.has(token)) {
+          d.log(`ctgov ${review.id}: page token repeated; stopping`);
+          break;
+        }
+        if (token) tokens.add(token);
+      } while (token);
+    },
+    consume: async (item) => {
+      await ing.take(item.records, item.malformed);
+      d.log(`ctgov ${review.id}: page ${item.page}${item.pages !== undefined ? ` of ${item.pages}` : ''}, ${ing.counts.fetched} fetched (${ing.counts.new} new, ${ing.counts.updated} updated, ${ing.counts.unchanged} unchanged, ${ing.counts.quarantined} quarantined)`);
+    },
+  });
+  d.onSpool?.(stats);
   await d.store.putCheckpoint({ ...(before ?? {}), reviewId: review.id, source: 'ctgov', updatedThrough: d.today, lastRunAt: new Date().toISOString(), lastSummary: { ...ing.counts } });
   return ing.counts;
 }
@@ -262,6 +386,7 @@ export async function runPollCycle(opts: PollCycleOptions): Promise<PollCycleRes
   const store = opts.store ?? new IngestStore(opts.doc, opts.table, now);
   const today = isoDay(Math.floor(now().getTime() / 86_400_000));
   const overlapEnv = Number(env.POLL_OVERLAP_DAYS);
+  const spoolEnv = Number(env.POLL_SPOOL_MAX_MB);
   const backfillEnv = env.POLL_BACKFILL_FROM && /^\d{4}-\d{2}-\d{2}$/.test(env.POLL_BACKFILL_FROM) ? env.POLL_BACKFILL_FROM : undefined;
   const deps: SourceDeps = {
     store,
@@ -271,7 +396,8 @@ export async function runPollCycle(opts: PollCycleOptions): Promise<PollCycleRes
     backfillFrom: opts.backfillFrom ?? backfillEnv ?? addDays(today, -730),
     concurrency: opts.concurrency ?? 8,
     batchSize: Math.min(10_000, Math.max(200, opts.batchSize ?? 200)),
-    prefetchBatches: Math.max(1, opts.prefetchBatches ?? 4),
+    spoolBytes: opts.spoolBytes ?? (spoolEnv > 0 ? spoolEnv * 2 ** 20 : DEFAULT_SPOOL_BYTES),
+    ...(opts.onSpool ? { onSpool: opts.onSpool } : {}),
   };
   const pubmed = sources.includes('pubmed') ? new PubmedClient(pubmedConfig(env, opts.pubmed), log) : undefined;
   const ctgov = sources.includes('ctgov') ? new CtgovClient(ctgovConfig(env, opts.ctgov), log) : undefined;

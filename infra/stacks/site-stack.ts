@@ -2,7 +2,10 @@
  * Site: the static dashboard in a private S3 bucket behind CloudFront with origin access control,
  * a security response-headers policy (CSP, HSTS, frame options, content-type options), compression,
  * the Atom feed and the downloads with the right content types, and `/api/*` routed to the
- * curation HTTP API (same origin: no CORS, one CSP).
+ * curation HTTP API (same origin: no CORS, one CSP). With a custom domain, `/curate` and
+ * `/curate/*` (the curator UI and its Cognito sign-in callback) go to the API too; without one
+ * the curator UI lives at the API's own endpoint (the Cognito callback URL must be known before
+ * this stack exists, and a *.cloudfront.net name is not).
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -57,6 +60,9 @@ export function contentSecurityPolicy(region: string): string {
     'upgrade-insecure-requests',
   ].join('; ');
 }
+
+/** The curator UI's paths, routed to the API when the site has a custom domain. */
+export const CURATE_PATHS = ['/curate', '/curate/*'];
 
 /** Paths served with a short cache and fixed content types (feed and downloads). */
 export const DOWNLOAD_PATHS = ['/feed.xml', '/data/*', '*.csv'];
@@ -143,6 +149,16 @@ export class SiteStack extends Stack {
     };
 
     const custom = props.domainName && props.certificateArn;
+    const apiBehaviour: BehaviorOptions = {
+      origin: apiOrigin,
+      viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: AllowedMethods.ALLOW_ALL,
+      cachePolicy: CachePolicy.CACHING_DISABLED,
+      // Forwards cookies (the curator session) and query strings (the OAuth code and state).
+      originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      responseHeadersPolicy: headers,
+      compress: true,
+    };
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'Living evidence dashboard',
       defaultRootObject: 'index.html',
@@ -167,15 +183,8 @@ export class SiteStack extends Stack {
         functionAssociations: [{ eventType: FunctionEventType.VIEWER_REQUEST, function: indexRewrite }],
       },
       additionalBehaviors: {
-        '/api/*': {
-          origin: apiOrigin,
-          viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
-          allowedMethods: AllowedMethods.ALLOW_ALL,
-          cachePolicy: CachePolicy.CACHING_DISABLED,
-          originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-          responseHeadersPolicy: headers,
-          compress: true,
-        },
+        '/api/*': apiBehaviour,
+        ...(custom ? Object.fromEntries(CURATE_PATHS.map((p) => [p, apiBehaviour])) : {}),
         ...Object.fromEntries(DOWNLOAD_PATHS.map((p) => [p, downloads])),
       },
     });
@@ -200,7 +209,7 @@ export class SiteStack extends Stack {
     acknowledge(
       this.distribution,
       'AwsSolutions-CFR2',
-      'Static public pages; the only dynamic path (/api/*) is throttled at the API stage and JWT-protected for writes. A WAF web ACL (≈ $6/month minimum) can be attached via webAclId when needed.',
+      'Static public pages; the only dynamic paths (/api/*, and /curate with a custom domain) are throttled at the API stage, and every curator route verifies a Cognito token (Bearer or session cookie) in the app. A WAF web ACL (≈ $6/month minimum) can be attached via webAclId when needed.',
     );
     new CfnOutput(this, 'SiteUrl', { value: `https://${this.distribution.distributionDomainName}` });
     new CfnOutput(this, 'DistributionId', { value: this.distribution.distributionId });

@@ -1,23 +1,40 @@
 /**
  * Poller benchmark: a PubMed backfill of 20,000 records (2,000 with `quick`) from the fake
- * E-utilities server (real HTTP, real XML) into DynamoDB Local, at the allowed request rate
- * (3/s without NCBI_API_KEY; set BENCH_NCBI_KEY=1 for 10/s).
+ * E-utilities server (real HTTP, real XML, in its own process) into DynamoDB Local, at the allowed
+ * request rate (3/s without NCBI_API_KEY; set BENCH_NCBI_KEY=1 for 10/s).
  *
- * Prints: records/s end to end, requests/s as measured at the server during the fetch phase (and
- * the largest count in any one-second window: must never exceed the rate), peak RSS and heap, and
- * DynamoDB write calls and items per record. Uses DYNAMODB_ENDPOINT when set, else starts an
- * in-memory DynamoDB Local.
+ * Prints: requests/s as measured at the server over the fetch phase (and the largest count in any
+ * one-second window: must never exceed the rate), records/s of the fetch side and end to end (the
+ * store side is DynamoDB Local's write rate on this machine), peak RSS and heap of the poller
+ * process, the spool's peak, and DynamoDB write calls and items per record; then a re-poll, which
+ * must write nothing but checkpoints. Uses DYNAMODB_ENDPOINT when set, else starts an in-memory
+ * DynamoDB Local.
  */
+import { fork, type ChildProcess } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient, createDynamoClient } from '../../functions/adapters/dynamo/client.js';
 import { ensureTable } from '../../functions/adapters/dynamo/tables.js';
 import { IngestStore } from '../../functions/adapters/ingest-store.js';
 import { runPollCycle } from '../../functions/poll-common/cycle.js';
-import { generateArticles, startFakePubmed } from '../../test/fakes/pubmed.js';
+import type { SpoolStats } from '../../functions/poll-common/spool.js';
 import { startDynamoLocal, type DynamoLocal } from '../lib/dynamo-local.js';
+import type { FakePubmedReport } from './lib/fake-pubmed-process.js';
+
+function nextMessage<T>(child: ChildProcess): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`fake PubMed exited (${code}) before answering`));
+    child.once('exit', onExit);
+    child.once('message', (m) => {
+      child.off('exit', onExit);
+      resolve(m as T);
+    });
+  });
+}
 
 export default async function pollBench(opts: { quick: boolean }): Promise<void> {
-  const n = opts.quick ? 2_000 : 20_000;
+  const n = Number(process.env.BENCH_POLL_RECORDS) || (opts.quick ? 2_000 : 20_000);
   const withKey = process.env.BENCH_NCBI_KEY === '1';
   const rate = withKey ? 10 : 3;
   let db: DynamoLocal | undefined;
@@ -31,9 +48,10 @@ export default async function pollBench(opts: { quick: boolean }): Promise<void>
   const ddb = createDynamoClient(cfg);
   await ensureTable(ddb, table);
   const doc = createDocumentClient(cfg);
-  // Entry dates over one year: the first esearch exceeds the 9,999 cap when n = 20,000.
-  const corpus = generateArticles({ count: n, seed: 2025, from: '2024-01-01', to: '2024-12-31' });
-  const pm = await startFakePubmed({ corpus, enforceRate: rate });
+  const child = fork(fileURLToPath(new URL('./lib/fake-pubmed-process.ts', import.meta.url)), [String(n), String(rate)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   let peakRss = 0;
   let peakHeap = 0;
   const sampler = setInterval(() => {
@@ -42,16 +60,20 @@ export default async function pollBench(opts: { quick: boolean }): Promise<void>
     peakHeap = Math.max(peakHeap, m.heapUsed);
   }, 100);
   const store = new IngestStore(doc, table);
+  const loop = monitorEventLoopDelay({ resolution: 10 });
   let lastLog = 0;
   try {
+    const { url } = await nextMessage<{ url: string }>(child);
+    const spools: SpoolStats[] = [];
     const t0 = performance.now();
+    loop.enable();
     const r = await runPollCycle({
       sources: ['pubmed'],
       reviewIds: ['selfguided-depression'],
       doc,
       table,
       store,
-      env: { PUBMED_EUTILS_URL: pm.url, ...(withKey ? { NCBI_API_KEY: 'bench-key' } : {}) },
+      env: { PUBMED_EUTILS_URL: url, ...(withKey ? { NCBI_API_KEY: 'bench-key' } : {}) },
       log: (m) => {
         if (performance.now() - lastLog > 5000) {
           lastLog = performance.now();
@@ -61,28 +83,42 @@ export default async function pollBench(opts: { quick: boolean }): Promise<void>
       backfillFrom: '2024-01-01',
       now: () => new Date('2025-01-01T12:00:00Z'),
       concurrency: 16,
-      // Fetch ahead of the store at the allowed rate, up to
-      prefetchBatches: 4, // ≤ 800 parsed records held ahead of the store (bounds memory)
+      onSpool: (s) => spools.push(s),
     });
     const seconds = (performance.now() - t0) / 1000;
-    const reqs = pm.requests;
+    loop.disable();
+    child.send('report');
+    const report = await nextMessage<FakePubmedReport>(child);
+    const reqs = report.requests;
     const span = (reqs[reqs.length - 1].at - reqs[0].at) / 1000;
+    // n requests spaced 1/rate apart span (n − 1)/rate seconds.
     const reqRate = (reqs.length - 1) / span;
+    const gaps = reqs.slice(1).map((q, i) => q.at - reqs[i].at).sort((a, b) => a - b);
+    const pct = (p: number) => gaps[Math.min(gaps.length - 1, Math.floor(p * gaps.length))].toFixed(0);
     const status429 = reqs.filter((q) => q.status === 429).length;
+    const fetchSeconds = spools.reduce((a, s) => a + s.producerMs, 0) / 1000;
+    const peakSpool = Math.max(0, ...spools.map((s) => s.peakBytes));
+    const peakSpoolItems = Math.max(0, ...spools.map((s) => s.peakItems));
     const perRecord = (x: number) => (x / Math.max(1, r.new)).toFixed(2);
     console.log(`poll backfill (${n} records${opts.quick ? ', quick' : ''}, ${rate} req/s allowed)`);
     console.log(`  stored          ${r.new} new, ${r.failures.length} failed cycles, ${r.candidates} candidates`);
-    console.log(`  records/s       ${(r.new / seconds).toFixed(1)} end to end (${seconds.toFixed(1)} s)`);
-    console.log(`  requests/s      ${reqRate.toFixed(2)} over the fetch phase (${reqs.length} requests in ${span.toFixed(1)} s) = ${((reqRate / rate) * 100).toFixed(1)}% of ${rate}/s; max in any 1 s window: ${pm.maxInWindow(1000)}; 429 answers: ${status429}`);
-    console.log(`  peak memory     RSS ${(peakRss / 2 ** 20).toFixed(0)} MB, heap ${(peakHeap / 2 ** 20).toFixed(0)} MB (target < 256 MB)`);
+    console.log(`  requests/s      ${reqRate.toFixed(2)} at the server over the fetch phase (${reqs.length} requests in ${span.toFixed(1)} s) = ${((reqRate / rate) * 100).toFixed(1)}% of ${rate}/s; max in any 1 s window: ${report.maxInWindow}; 429 answers: ${status429}`);
+    console.log(`  request gaps    p50 ${pct(0.5)} ms, p90 ${pct(0.9)} ms, max ${pct(1)} ms (limiter spacing ${((1000 + 100) / rate).toFixed(0)} ms); poller event-loop delay p99 ${(loop.percentile(99) / 1e6).toFixed(0)} ms, max ${(loop.max / 1e6).toFixed(0)} ms`);
+    console.log(`  records/s       fetch side ${(r.fetched / fetchSeconds).toFixed(1)} (all fetched in ${fetchSeconds.toFixed(1)} s); end to end ${(r.new / seconds).toFixed(1)} (stored in ${seconds.toFixed(1)} s: DynamoDB Local's write rate here)`);
+    console.log(`  peak memory     poller RSS ${(peakRss / 2 ** 20).toFixed(0)} MB, heap ${(peakHeap / 2 ** 20).toFixed(0)} MB (target < 256 MB); spool on disk peak ${(peakSpool / 2 ** 20).toFixed(1)} MB in ${peakSpoolItems} batches`);
     console.log(`  DynamoDB        ${perRecord(store.stats.writeCalls)} write calls/record, ${perRecord(store.stats.writeItems)} items written/record, ${perRecord(store.stats.readCalls)} read calls/record, ${store.stats.conflicts} conflicts`);
     // Re-poll: unchanged records must cost no writes.
     const before = store.stats.writeCalls;
-    const again = await runPollCycle({ sources: ['pubmed'], reviewIds: ['selfguided-depression'], doc, table, store, env: { PUBMED_EUTILS_URL: pm.url }, log: () => undefined, now: () => new Date('2025-01-02T12:00:00Z'), concurrency: 16 });
+    const again = await runPollCycle({ sources: ['pubmed'], reviewIds: ['selfguided-depression'], doc, table, store, env: { PUBMED_EUTILS_URL: url }, log: () => undefined, now: () => new Date('2025-01-02T12:00:00Z'), concurrency: 16 });
     console.log(`  re-poll         ${again.fetched} fetched, ${again.unchanged} unchanged, ${store.stats.writeCalls - before} write calls (checkpoints only)`);
   } finally {
     clearInterval(sampler);
-    await pm.close();
+    if (child.exitCode === null) {
+      const exited = new Promise((res) => child.once('exit', res));
+      child.send('close');
+      await Promise.race([exited, new Promise((res) => setTimeout(res, 5000))]);
+      child.kill();
+    }
     try {
       await ddb.send(new DeleteTableCommand({ TableName: table }));
     } catch {

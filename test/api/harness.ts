@@ -10,7 +10,7 @@ import type { Candidate, CandidateStatus, OutcomeData } from '../../core/evidenc
 import type { Review } from '../../core/reviews/schema.js';
 import { ALL_REVIEWS } from '../../reviews/index.js';
 import { createDocumentClient, createTestTable, dropTestTable } from '../../functions/adapters/dynamo/testing.js';
-import { createCurationApp } from '../../functions/curation-api/app.js';
+import { createCurationApp, type AuthConfig } from '../../functions/curation-api/app.js';
 import { issueLocalToken } from '../../functions/curation-api/auth.js';
 import type { Role } from '../../core/curation/workflow.js';
 
@@ -31,15 +31,22 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(prefix = 'api'): Promise<Harness> {
+export interface HarnessOptions {
+  /** Authentication of the app, given its base URL (default: local HS256 tokens signed with SECRET). */
+  auth?: (base: string) => AuthConfig;
+}
+
+export async function startHarness(prefix = 'api', opts: HarnessOptions = {}): Promise<Harness> {
   const table = await createTestTable(prefix);
   const doc = createDocumentClient();
-  const app = createCurationApp({ doc, table, reviews: [DUAL_REVIEW, SINGLE_REVIEW], auth: { localSecret: SECRET } });
+  // The app is built once the port (hence the base URL, e.g. for an OAuth redirect URI) is known.
+  let app: ReturnType<typeof createCurationApp> | undefined;
   const server: ServerType = await new Promise((res) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => res(s));
+    const s = serve({ fetch: (req) => app!.fetch(req), port: 0, hostname: '127.0.0.1' }, () => res(s));
   });
   const port = (server.address() as AddressInfo).port;
   const base = `http://127.0.0.1:${port}`;
+  app = createCurationApp({ doc, table, reviews: [DUAL_REVIEW, SINGLE_REVIEW], auth: opts.auth ? opts.auth(base) : { localSecret: SECRET } });
   return {
     base,
     table,

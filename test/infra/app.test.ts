@@ -14,11 +14,11 @@ import { createApp, type LivingEvidenceApp } from '../../infra/create-app.js';
 import { asArray, policyStatements, reviewsDir, synthWithReport, templateOf, tempDir, type SynthResult } from './helpers.js';
 
 const REVIEWS = {
-  alpha: { title: 'hourly review', cadence: 'hourly' },
-  beta: { title: 'default cadence' },
-  gamma: { title: 'weekly review', cadence: 'weekly' },
-  delta: { title: 'every six hours', cadence: 6 },
-};
+  alpha: 'hourly',
+  beta: 'daily',
+  gamma: 'weekly',
+  delta: 6,
+} as const;
 const EXPECTED_RATE: Record<string, string> = {
   alpha: 'rate(1 hour)',
   beta: 'rate(1 day)',
@@ -202,20 +202,54 @@ describe('Ingest stack', () => {
 describe('Curation stack', () => {
   const PUBLIC = ['GET /api/health', 'GET /api/openapi.json', 'GET /api/reviews', 'GET /api/reviews/{reviewId}'];
 
-  it('puts the JWT authorizer on every route except the public ones', () => {
-    const [[authorizerId, authorizer]] = resources(t.Curation, 'AWS::ApiGatewayV2::Authorizer');
-    expect(authorizer.Properties.AuthorizerType).toBe('JWT');
-    expect(JSON.stringify(authorizer.Properties.JwtConfiguration.Issuer)).toContain('cognito-idp');
-    expect(authorizer.Properties.JwtConfiguration.Audience).toEqual([{ Ref: expect.stringMatching(/CurationUi/) }]);
+  it('routes only the public, the app-verified curator API and the UI paths; no gateway authorizer (the app verifies Bearer or cookie)', () => {
     const routes = resources(t.Curation, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
-    const publicRoutes = routes.filter((r) => r.AuthorizationType === 'NONE').map((r) => r.RouteKey as string);
-    expect(publicRoutes.sort()).toEqual([...PUBLIC].sort());
-    const protectedRoutes = routes.filter((r) => !PUBLIC.includes(r.RouteKey));
-    expect(protectedRoutes.map((r) => r.RouteKey)).toContain('ANY /api/{proxy+}');
-    for (const r of protectedRoutes) {
-      expect(r.AuthorizationType, r.RouteKey).toBe('JWT');
-      expect(r.AuthorizerId, r.RouteKey).toEqual({ Ref: authorizerId });
-    }
+    expect(routes.map((r) => r.RouteKey).sort()).toEqual([...PUBLIC, 'ANY /api/{proxy+}', 'GET /curate', 'GET /curate/{proxy+}'].sort());
+    for (const r of routes) expect(r.AuthorizationType, r.RouteKey).toBe('NONE');
+    expect(resources(t.Curation, 'AWS::ApiGatewayV2::Authorizer')).toEqual([]);
+    // Every route reaches the one curation Lambda.
+    const target = new Capture();
+    t.Curation.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /curate/{proxy+}', Target: target });
+    for (const r of routes) expect(r.Target, r.RouteKey).toEqual(target.asObject());
+  });
+
+  it('signs curators in through the hosted UI: Cognito domain, code grant client, callback on the API endpoint, all passed to the Lambda', () => {
+    const domainRef = new Capture();
+    t.Curation.hasResourceProperties('AWS::Cognito::UserPoolDomain', {
+      // Default prefix: <stack name>-<account>, lowercased.
+      Domain: { 'Fn::Join': ['', ['livingevidence-curation-', { Ref: 'AWS::AccountId' }]] },
+      UserPoolId: { Ref: Match.stringLikeRegexp('^Curators') },
+      ManagedLoginVersion: 1,
+    });
+    const callback = new Capture();
+    const logout = new Capture();
+    t.Curation.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      ClientName: 'curation-ui',
+      GenerateSecret: false,
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthScopes: Match.arrayEquals(['openid', 'email', 'profile']),
+      SupportedIdentityProviders: ['COGNITO'],
+      CallbackURLs: [callback],
+      LogoutURLs: [logout],
+    });
+    // <HttpApi.ApiEndpoint = https://<api id>.execute-api.<region>.<suffix>>/curate/callback
+    const [[apiId]] = resources(t.Curation, 'AWS::ApiGatewayV2::Api');
+    const endpoint = { 'Fn::GetAtt': [apiId, 'ApiEndpoint'] };
+    expect(callback.asObject()).toEqual({ 'Fn::Join': ['', [endpoint, '/curate/callback']] });
+    expect(logout.asObject()).toEqual({ 'Fn::Join': ['', [endpoint, '/curate/signin']] });
+    // The Lambda gets exactly the registered URLs (the token endpoint compares redirect_uri).
+    t.Curation.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          COGNITO_CLIENT_ID: { Ref: Match.stringLikeRegexp('CurationUi') },
+          COGNITO_DOMAIN: { 'Fn::Join': ['', ['https://', { Ref: domainRef }, '.auth.', { Ref: 'AWS::Region' }, '.amazoncognito.com']] },
+          OAUTH_REDIRECT_URI: callback.asObject(),
+          OAUTH_LOGOUT_URI: logout.asObject(),
+        }),
+      },
+    });
+    expect(Object.keys(t.Curation.findResources('AWS::Cognito::UserPoolDomain'))).toEqual([domainRef.asString()]);
   });
 
   it('has the curators and leads groups, admin-only sign-up, MFA and a strong password policy', () => {
@@ -470,6 +504,12 @@ describe('Site stack', () => {
     }
     expect(byPath['/api/*'].CachePolicyId).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad'); // Managed-CachingDisabled
     expect(byPath['/api/*'].AllowedMethods).toContain('POST');
+  });
+
+  it('without a custom domain, does not route /curate (the curator UI lives at the API endpoint, where the Cognito callback points)', () => {
+    const paths = (distribution().CacheBehaviors as Record<string, any>[]).map((b) => b.PathPattern as string);
+    expect(paths).toContain('/api/*');
+    expect(paths.filter((p) => p.startsWith('/curate'))).toEqual([]);
   });
 
   describe('the deployed CloudFront Function code', () => {

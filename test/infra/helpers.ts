@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import type { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import type { Cadence } from '../../core/reviews/index.js';
+import { REVIEW_FILES } from '../../reviews/index.js';
 
 export interface NagFinding {
   rule: string;
@@ -63,9 +65,15 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export function reviewsDir(reviews: Record<string, unknown>): string {
+/** A valid review file (a real review with its id and cadence replaced). */
+export function reviewJson(id: string, cadence: Cadence): Record<string, unknown> {
+  return { ...structuredClone(REVIEW_FILES['hcp-emental-health.json'] as Record<string, unknown>), id, cadence };
+}
+
+/** A reviews/ folder holding one valid review per id, at the given cadence. */
+export function reviewsDir(cadences: Record<string, Cadence>): string {
   const dir = tempDir('infra-reviews-');
-  for (const [id, body] of Object.entries(reviews)) writeFileSync(join(dir, `${id}.json`), JSON.stringify(body));
+  for (const [id, cadence] of Object.entries(cadences)) writeFileSync(join(dir, `${id}.json`), JSON.stringify(reviewJson(id, cadence)));
   return dir;
 }
 

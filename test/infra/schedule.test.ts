@@ -2,33 +2,23 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ReviewValidationError } from '../../core/reviews/index.js';
 import { readReviewSchedules } from '../../infra/reviews.js';
-import { CadenceError, cadenceToSchedule, rateExpression, stalenessWindowHours } from '../../infra/schedule.js';
+import { pollCadence, rateExpression, stalenessWindowHours } from '../../infra/schedule.js';
+import { reviewJson } from './helpers.js';
 
-describe('cadenceToSchedule', () => {
-  it('defaults to daily when the review has no cadence', () => {
-    expect(cadenceToSchedule(undefined)).toEqual({ hours: 24, expression: 'rate(1 day)' });
-    expect(cadenceToSchedule(null)).toEqual({ hours: 24, expression: 'rate(1 day)' });
-  });
-
+describe('pollCadence (core cadence → Scheduler rate)', () => {
   it('maps the named cadences', () => {
-    expect(cadenceToSchedule('hourly')).toEqual({ hours: 1, expression: 'rate(1 hour)' });
-    expect(cadenceToSchedule('daily')).toEqual({ hours: 24, expression: 'rate(1 day)' });
-    expect(cadenceToSchedule('weekly')).toEqual({ hours: 168, expression: 'rate(7 days)' });
+    expect(pollCadence('hourly')).toEqual({ hours: 1, expression: 'rate(1 hour)' });
+    expect(pollCadence('daily')).toEqual({ hours: 24, expression: 'rate(1 day)' });
+    expect(pollCadence('weekly')).toEqual({ hours: 168, expression: 'rate(7 days)' });
   });
 
   it('maps a number of hours, using days when it divides evenly', () => {
-    expect(cadenceToSchedule(1).expression).toBe('rate(1 hour)');
-    expect(cadenceToSchedule(6)).toEqual({ hours: 6, expression: 'rate(6 hours)' });
-    expect(cadenceToSchedule(36).expression).toBe('rate(36 hours)');
-    expect(cadenceToSchedule(48).expression).toBe('rate(2 days)');
-  });
-
-  it('rejects bad values with an error naming the field', () => {
-    for (const bad of [0, -3, 1.5, 9000, Number.NaN, 'monthly', 'Daily', true, {}, []]) {
-      expect(() => cadenceToSchedule(bad, 'reviews/x.json: cadence')).toThrow(CadenceError);
-      expect(() => cadenceToSchedule(bad, 'reviews/x.json: cadence')).toThrow(/^reviews\/x\.json: cadence: /);
-    }
+    expect(pollCadence(1).expression).toBe('rate(1 hour)');
+    expect(pollCadence(6)).toEqual({ hours: 6, expression: 'rate(6 hours)' });
+    expect(pollCadence(36).expression).toBe('rate(36 hours)');
+    expect(pollCadence(48).expression).toBe('rate(2 days)');
   });
 
   it('rate expressions use singular units for one', () => {
@@ -52,11 +42,11 @@ describe('readReviewSchedules', () => {
     return d;
   }
 
-  it('takes review ids from the file names and the optional cadence field', () => {
+  it('takes review ids from the file names and the cadence of each validated review', () => {
     const d = dir({
-      'b-review.json': JSON.stringify({ title: 'B', cadence: 'weekly' }),
-      'a-review.json': JSON.stringify({ title: 'A' }),
-      'c.json': JSON.stringify({ cadence: 12 }),
+      'b-review.json': JSON.stringify(reviewJson('b-review', 'weekly')),
+      'a-review.json': JSON.stringify(reviewJson('a-review', 'daily')),
+      'c.json': JSON.stringify(reviewJson('c', 12)),
       'index.ts': 'export {}',
       'notes.md': '# not a review',
     });
@@ -67,15 +57,30 @@ describe('readReviewSchedules', () => {
     ]);
   });
 
+  it('reads the repository reviews', () => {
+    const ids = readReviewSchedules(join(__dirname, '../../reviews')).map((r) => r.reviewId);
+    expect(ids).toContain('selfguided-depression');
+  });
+
   it('returns no reviews for a missing folder', () => {
     expect(readReviewSchedules(join(tmpdir(), 'does-not-exist-reviews'))).toEqual([]);
   });
 
-  it('names the file on invalid JSON or an invalid cadence', () => {
+  it('names the file on invalid JSON, and the file and field on an invalid or missing cadence (the review schema validates)', () => {
     expect(() => readReviewSchedules(dir({ 'broken.json': '{ nope' }))).toThrow(/reviews\/broken\.json: not valid JSON/);
-    expect(() => readReviewSchedules(dir({ 'odd.json': '{"cadence":"fortnightly"}' }))).toThrow(
-      /reviews\/odd\.json: cadence: unknown cadence "fortnightly"/,
-    );
+    const odd = dir({ 'odd.json': JSON.stringify(reviewJson('odd', 'fortnightly' as never)) });
+    expect(() => readReviewSchedules(odd)).toThrow(ReviewValidationError);
+    expect(() => readReviewSchedules(odd)).toThrow(/reviews\/odd\.json: cadence: must be "hourly", "daily", "weekly" or a whole number of hours between 1 and 8760, got "fortnightly"/);
+    const half = dir({ 'half.json': JSON.stringify(reviewJson('half', 1.5)) });
+    expect(() => readReviewSchedules(half)).toThrow(/reviews\/half\.json: cadence: .* got 1\.5/);
+    const { cadence: _, ...noCadence } = reviewJson('none', 'daily');
+    expect(() => readReviewSchedules(dir({ 'none.json': JSON.stringify(noCadence) }))).toThrow(/reviews\/none\.json: cadence: required/);
+  });
+
+  it('rejects a file that is not a whole review (every field is validated, not only cadence)', () => {
+    expect(() => readReviewSchedules(dir({ 'thin.json': JSON.stringify({ id: 'thin', cadence: 'daily' }) }))).toThrow(/reviews\/thin\.json: title: required/);
+    const wrongId = dir({ 'x.json': JSON.stringify(reviewJson('y', 'daily')) });
+    expect(() => readReviewSchedules(wrongId)).toThrow(/reviews\/x\.json: id: must equal the file name/);
   });
 
   it('rejects file names that cannot be schedule names', () => {

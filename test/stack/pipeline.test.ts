@@ -156,7 +156,7 @@ beforeAll(async () => {
   ctgov = await startFakeCtgov({ studies: [registration] });
   stack = await startStack({
     dataDir,
-    env: { PUBMED_EUTILS_URL: pubmed.url, CTGOV_API_URL: ctgov.url, NCBI_EMAIL: 'test@example.org', NCBI_TOOL: 'living-evidence-test', POLL_ON_START: '1' },
+    env: { PUBMED_EUTILS_URL: pubmed.url, CTGOV_API_URL: ctgov.url, NCBI_EMAIL: 'test@example.org', NCBI_TOOL: 'living-evidence-test', POLL_ON_START: '1', POLL_TICK_SECONDS: '1' },
   });
 }, 240_000);
 
@@ -200,6 +200,11 @@ describe('the local stack end to end', () => {
     expect(html).toContain('PMID 39100001');
     // The stream was the trigger, and the dashboard came from a rebuilt site.
     expect(stack!.output()).toMatch(/reanalysed cancer-digital/);
+    // Polls follow each review's cadence: the scheduler ticked every second since, yet nothing polled
+    // at start-up (daily / weekly reviews, fresh checkpoints) was due again.
+    expect(stack!.output().match(/^.*poll: \{.*$/gm)).toHaveLength(1);
+    expect(stack!.output().match(/polling pubmed cancer-digital \(daily; never polled\)/g)).toHaveLength(1);
+    expect(stack!.output()).toMatch(/pollers +each review on its cadence \(.*cancer-digital daily/);
   }, 400_000);
 
   it('a kill -9 right after an acceptance loses nothing: the restarted stack publishes it', async () => {

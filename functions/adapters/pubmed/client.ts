@@ -4,7 +4,7 @@
  * error bodies inside a 200.
  */
 import { ESEARCH_CAP } from '../../../core/evidence/windows.js';
-import { EfetchResponseError, parseEfetch, type EfetchParse } from '../../../core/evidence/pubmed.js';
+import { EfetchResponseError, parseEfetch, splitEfetch, type EfetchParse } from '../../../core/evidence/pubmed.js';
 import { parseJsonBody, requestWithRetry, retryFromEnv, sharedLimiter, UpstreamError, type HttpDeps, type RetryPolicy } from '../../poll-common/http.js';
 
 export const DEFAULT_EUTILS_URL = 'https://eutils.ncbi.nlm.nih.gov/entrez/eutils/';
@@ -127,8 +127,13 @@ export class PubmedClient {
     );
   }
 
-  /** Fetches full records by id (POST: lists of hundreds of ids do not fit a URL). */
-  async efetch(ids: string[]): Promise<EfetchParse> {
+  /**
+   * Fetches full records by id (POST: lists of hundreds of ids do not fit a URL) and returns the
+   * body once its envelope is whole (retrying error bodies, non-sets and truncated sets), with the
+   * PMIDs it holds. The articles themselves are not parsed here: the caller parses them where it
+   * stores them, so fetching at the allowed rate never waits for parsing.
+   */
+  async efetchBody(ids: string[]): Promise<{ xml: string; ids: string[] }> {
     const form = { db: 'pubmed', retmode: 'xml', id: ids.join(','), ...this.identity() };
     return requestWithRetry(
       { url: `${this.config.baseUrl}efetch.fcgi`, method: 'POST', form, what: `efetch ${ids.length} ids (${ids[0]}…)` },
@@ -146,12 +151,17 @@ export class PubmedClient {
           throw new UpstreamError('efetch returned JSON instead of XML', true);
         }
         try {
-          return parseEfetch(body);
+          return { xml: body, ids: splitEfetch(body).ids };
         } catch (err) {
           if (err instanceof EfetchResponseError) throw new UpstreamError(err.message, true);
           throw err;
         }
       },
     );
+  }
+
+  /** Fetches and parses full records by id. */
+  async efetch(ids: string[]): Promise<EfetchParse> {
+    return parseEfetch((await this.efetchBody(ids)).xml);
   }
 }

@@ -1,0 +1,153 @@
+/**
+ * A producer/consumer pipe through a temporary directory on disk.
+ *
+ * The poller's fetch side is bounded by the upstream's allowed request rate, its store side by the
+ * database; neither should wait for the other. The producer (fetching, at the allowed rate) puts
+ * each parsed batch here; the consumer (storing) takes them in order. Batches wait on disk, not
+ * in memory, so the producer can run ahead by up to `maxBytes` without the process growing.
+ *
+ * The spool is a cache for one run, not a source of truth: checkpoints only advance after the
+ * consumer has stored a batch, so a crash loses nothing that a re-run does not fetch again.
+ *
+ * Failure rules:
+ *  - the consumer fails → the producer's next `put` throws SpoolClosedError; the consumer's error
+ *    is the result;
+ *  - the producer fails → the consumer still stores every batch already put (and the checkpoints
+ *    advance past them), then the producer's error is the result.
+ * The directory is removed in every case.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export class SpoolClosedError extends Error {
+  override readonly name = 'SpoolClosedError';
+  constructor() {
+    super('spool closed: the consumer stopped');
+  }
+}
+
+export interface SpoolStats {
+  /** Batches that went through. */
+  items: number;
+  /** Most bytes waiting on disk at any time. */
+  peakBytes: number;
+  /** Most batches waiting at any time. */
+  peakItems: number;
+  /** ms from start until the producer finished (fetch phase). */
+  producerMs: number;
+  /** ms from start until the consumer finished. */
+  totalMs: number;
+  /** ms the producer spent blocked because the spool was full. */
+  producerBlockedMs: number;
+}
+
+export interface SpoolOptions<T> {
+  /** Bytes allowed on disk before `put` waits for the consumer (default 256 MiB). */
+  maxBytes?: number;
+  /** Parent directory of the spool directory (default the OS temp dir). */
+  dir?: string;
+  produce: (put: (item: T) => Promise<void>) => Promise<void>;
+  consume: (item: T, index: number) => Promise<void>;
+}
+
+export const DEFAULT_SPOOL_BYTES = 256 * 2 ** 20;
+
+export async function spool<T>(opts: SpoolOptions<T>): Promise<SpoolStats> {
+  const maxBytes = Math.max(1, opts.maxBytes ?? DEFAULT_SPOOL_BYTES);
+  const root = await mkdtemp(join(opts.dir ?? tmpdir(), 'living-evidence-spool-'));
+  const t0 = performance.now();
+  const stats: SpoolStats = { items: 0, peakBytes: 0, peakItems: 0, producerMs: 0, totalMs: 0, producerBlockedMs: 0 };
+  const sizes: number[] = [];
+  let written = 0; // files completely written
+  let taken = 0; // files the consumer has started
+  let bytes = 0;
+  let producerDone = false;
+  let producerError: { err: unknown } | undefined;
+  let consumerError: { err: unknown } | undefined;
+  // One waiter each side; each is woken by the other side's progress.
+  let wakeConsumer: (() => void) | undefined;
+  let wakeProducer: (() => void) | undefined;
+  const signalConsumer = () => {
+    const w = wakeConsumer;
+    wakeConsumer = undefined;
+    w?.();
+  };
+  const signalProducer = () => {
+    const w = wakeProducer;
+    wakeProducer = undefined;
+    w?.();
+  };
+  const file = (i: number) => join(root, `${String(i).padStart(8, '0')}.json`);
+
+  // Puts are applied one at a time, in call order.
+  let chain: Promise<void> = Promise.resolve();
+  const put = (item: T): Promise<void> => {
+    const p = chain.then(() => putOne(item));
+    chain = p.catch(() => undefined);
+    return p;
+  };
+  const putOne = async (item: T): Promise<void> => {
+    if (consumerError) throw new SpoolClosedError();
+    const body = JSON.stringify(item);
+    const size = Buffer.byteLength(body);
+    // Wait for room, unless nothing is waiting (one batch larger than the limit still passes).
+    if (bytes > 0 && bytes + size > maxBytes) {
+      const blocked = performance.now();
+      while (bytes > 0 && bytes + size > maxBytes && !consumerError) {
+        await new Promise<void>((res) => (wakeProducer = res));
+      }
+      stats.producerBlockedMs += performance.now() - blocked;
+      if (consumerError) throw new SpoolClosedError();
+    }
+    const i = written;
+    bytes += size;
+    sizes[i] = size;
+    await writeFile(file(i), body);
+    written++;
+    stats.peakBytes = Math.max(stats.peakBytes, bytes);
+    stats.peakItems = Math.max(stats.peakItems, written - taken);
+    signalConsumer();
+  };
+
+  const producer = (async () => {
+    try {
+      await opts.produce(put);
+    } catch (err) {
+      producerError = { err };
+    } finally {
+      producerDone = true;
+      stats.producerMs = performance.now() - t0;
+      signalConsumer();
+    }
+  })();
+
+  const consumer = (async () => {
+    try {
+      for (;;) {
+        while (taken >= written && !producerDone) await new Promise<void>((res) => (wakeConsumer = res));
+        if (taken >= written) break; // producer done, all taken
+        const i = taken++;
+        const body = await readFile(file(i), 'utf8');
+        await rm(file(i), { force: true });
+        bytes -= sizes[i];
+        signalProducer();
+        await opts.consume(JSON.parse(body) as T, i);
+        stats.items++;
+      }
+    } catch (err) {
+      consumerError = { err };
+      signalProducer();
+    }
+  })();
+
+  try {
+    await Promise.all([producer, consumer]);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+  stats.totalMs = performance.now() - t0;
+  if (consumerError) throw consumerError.err;
+  if (producerError) throw producerError.err;
+  return stats;
+}

@@ -1,0 +1,26 @@
+/**
+ * The fake E-utilities server in its own process, so that the poller benchmark's memory figure is
+ * the poller's alone (the fake holds its whole corpus in memory). Driven over IPC by
+ * scripts/bench/poll.bench.ts: it answers `{ url }` when listening, and `{ requests, maxInWindow }`
+ * (timestamps on its own clock) to a 'report' message; 'close' stops it.
+ */
+import { generateArticles, startFakePubmed } from '../../../test/fakes/pubmed.js';
+
+export interface FakePubmedReport {
+  requests: { at: number; status?: number; path: string }[];
+  maxInWindow: number;
+}
+
+const [count, rate] = process.argv.slice(2).map(Number);
+// Entry dates over one year: the first esearch exceeds the 9,999 cap when count = 20,000.
+const corpus = generateArticles({ count, seed: 2025, from: '2024-01-01', to: '2024-12-31' });
+const pm = await startFakePubmed({ corpus, enforceRate: rate });
+process.send!({ url: pm.url });
+process.on('message', (m: string) => {
+  if (m === 'report') {
+    const report: FakePubmedReport = { requests: pm.requests.map((r) => ({ at: r.at, path: r.path, ...(r.status !== undefined ? { status: r.status } : {}) })), maxInWindow: pm.maxInWindow(1000) };
+    process.send!(report);
+  } else if (m === 'close') {
+    void pm.close().then(() => process.exit(0));
+  }
+});

@@ -1,0 +1,181 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spool, SpoolClosedError } from '../../functions/poll-common/spool.js';
+
+let parent: string;
+beforeAll(async () => {
+  parent = await mkdtemp(join(tmpdir(), 'spool-test-'));
+});
+afterAll(async () => {
+  await rm(parent, { recursive: true, force: true });
+});
+
+const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const item = (i: number, size: number) => ({ i, pad: 'x'.repeat(size) });
+const bytesOf = (x: unknown) => Buffer.byteLength(JSON.stringify(x));
+
+describe('spool', () => {
+  it('hands every item to the consumer once, in order, and leaves no directory behind', async () => {
+    const got: number[] = [];
+    const stats = await spool<{ i: number; pad: string }>({
+      dir: parent,
+      produce: async (put) => {
+        for (let i = 0; i < 50; i++) await put(item(i, 100));
+      },
+      consume: async (x, index) => {
+        expect(index).toBe(x.i);
+        got.push(x.i);
+        if (x.i % 7 === 0) await tick(2);
+      },
+    });
+    expect(got).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    expect(stats.items).toBe(50);
+    expect(await readdir(parent)).toEqual([]);
+  });
+
+  it('lets the producer run ahead of a slow consumer, up to maxBytes on disk', async () => {
+    const size = bytesOf(item(0, 1000));
+    const maxBytes = size * 3;
+    let produced = 0;
+    let consumed = 0;
+    let maxAhead = 0;
+    const stats = await spool<{ i: number; pad: string }>({
+      dir: parent,
+      maxBytes,
+      produce: async (put) => {
+        for (let i = 0; i < 20; i++) {
+          await put(item(i, 1000));
+          produced++;
+          maxAhead = Math.max(maxAhead, produced - consumed);
+        }
+      },
+      consume: async () => {
+        await tick(5);
+        consumed++;
+      },
+    });
+    expect(stats.peakBytes).toBeLessThanOrEqual(maxBytes);
+    expect(stats.peakItems).toBe(3);
+    // Three waiting on disk plus the one the consumer is storing.
+    expect(maxAhead).toBeLessThanOrEqual(4);
+    expect(maxAhead).toBeGreaterThanOrEqual(3);
+    expect(stats.producerBlockedMs).toBeGreaterThan(0);
+  });
+
+  it('a producer unblocked by nothing waiting passes one item larger than the limit', async () => {
+    const got: number[] = [];
+    await spool<{ i: number; pad: string }>({
+      dir: parent,
+      maxBytes: 10,
+      produce: async (put) => {
+        await put(item(0, 500));
+        await put(item(1, 500));
+      },
+      consume: async (x) => {
+        got.push(x.i);
+      },
+    });
+    expect(got).toEqual([0, 1]);
+  });
+
+  it('a consumer failure stops the producer and is the result', async () => {
+    let putErr: unknown;
+    let produced = 0;
+    const run = spool<{ i: number; pad: string }>({
+      dir: parent,
+      maxBytes: bytesOf(item(0, 10)) * 2,
+      produce: async (put) => {
+        try {
+          for (let i = 0; i < 1000; i++) {
+            await put(item(i, 10));
+            produced++;
+          }
+        } catch (err) {
+          putErr = err;
+          throw err;
+        }
+      },
+      consume: async (x) => {
+        if (x.i === 3) throw new Error('database down');
+      },
+    });
+    await expect(run).rejects.toThrow('database down');
+    expect(putErr).toBeInstanceOf(SpoolClosedError);
+    expect(produced).toBeLessThan(10);
+    expect(await readdir(parent)).toEqual([]);
+  });
+
+  it('a producer failure still stores everything already put, then is the result', async () => {
+    const got: number[] = [];
+    const run = spool<{ i: number; pad: string }>({
+      dir: parent,
+      produce: async (put) => {
+        for (let i = 0; i < 5; i++) await put(item(i, 10));
+        throw new Error('upstream unreachable');
+      },
+      consume: async (x) => {
+        await tick(3);
+        got.push(x.i);
+      },
+    });
+    await expect(run).rejects.toThrow('upstream unreachable');
+    expect(got).toEqual([0, 1, 2, 3, 4]);
+    expect(await readdir(parent)).toEqual([]);
+  });
+
+  it('property: any sizes, limits, speeds and failure points: consumed = a prefix of produced, in order', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.nat(300), { minLength: 0, maxLength: 25 }),
+        fc.integer({ min: 20, max: 2000 }),
+        fc.option(fc.nat(30)),
+        fc.option(fc.nat(30)),
+        fc.array(fc.nat(3), { minLength: 1, maxLength: 5 }),
+        async (sizes, maxBytes, produceFailAt, consumeFailAt, delays) => {
+          const got: number[] = [];
+          let put = 0;
+          let error: unknown;
+          try {
+            await spool<{ i: number; pad: string }>({
+              dir: parent,
+              maxBytes,
+              produce: async (p) => {
+                for (let i = 0; i < sizes.length; i++) {
+                  if (produceFailAt === i) throw new Error('producer');
+                  await p(item(i, sizes[i]));
+                  put++;
+                }
+              },
+              consume: async (x) => {
+                if (consumeFailAt === x.i) throw new Error('consumer');
+                await tick(delays[x.i % delays.length]);
+                got.push(x.i);
+              },
+            });
+          } catch (err) {
+            error = err;
+          }
+          expect(got).toEqual(Array.from({ length: got.length }, (_, i) => i));
+          const pf = produceFailAt !== null && produceFailAt < sizes.length;
+          const cf = consumeFailAt !== null && consumeFailAt < Math.min(sizes.length, pf ? produceFailAt : Infinity);
+          if (cf) {
+            expect((error as Error).message).toBe('consumer');
+            expect(got.length).toBe(consumeFailAt);
+          } else if (pf) {
+            expect((error as Error).message).toBe('producer');
+            expect(got.length).toBe(put);
+            expect(put).toBe(produceFailAt);
+          } else {
+            expect(error).toBeUndefined();
+            expect(got.length).toBe(sizes.length);
+          }
+          expect(await readdir(parent)).toEqual([]);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
