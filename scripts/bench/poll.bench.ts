@@ -18,6 +18,7 @@ import { createDocumentClient, createDynamoClient } from '../../functions/adapte
 import { ensureTable } from '../../functions/adapters/dynamo/tables.js';
 import { IngestStore } from '../../functions/adapters/ingest-store.js';
 import { runPollCycle } from '../../functions/poll-common/cycle.js';
+import { JITTER_TOLERANCE_MS } from '../../functions/poll-common/http.js';
 import type { SpoolStats } from '../../functions/poll-common/spool.js';
 import { startDynamoLocal, type DynamoLocal } from '../lib/dynamo-local.js';
 import type { FakePubmedReport } from './lib/fake-pubmed-process.js';
@@ -95,6 +96,7 @@ export default async function pollBench(opts: { quick: boolean }): Promise<void>
     const reqRate = (reqs.length - 1) / span;
     const gaps = reqs.slice(1).map((q, i) => q.at - reqs[i].at).sort((a, b) => a - b);
     const pct = (p: number) => gaps[Math.min(gaps.length - 1, Math.floor(p * gaps.length))].toFixed(0);
+    const closest = Math.min(...reqs.slice(rate).map((q, i) => q.at - reqs[i].at));
     const status429 = reqs.filter((q) => q.status === 429).length;
     const fetchSeconds = spools.reduce((a, s) => a + s.producerMs, 0) / 1000;
     const peakSpool = Math.max(0, ...spools.map((s) => s.peakBytes));
@@ -103,7 +105,7 @@ export default async function pollBench(opts: { quick: boolean }): Promise<void>
     console.log(`poll backfill (${n} records${opts.quick ? ', quick' : ''}, ${rate} req/s allowed)`);
     console.log(`  stored          ${r.new} new, ${r.failures.length} failed cycles, ${r.candidates} candidates`);
     console.log(`  requests/s      ${reqRate.toFixed(2)} at the server over the fetch phase (${reqs.length} requests in ${span.toFixed(1)} s) = ${((reqRate / rate) * 100).toFixed(1)}% of ${rate}/s; max in any 1 s window: ${report.maxInWindow}; 429 answers: ${status429}`);
-    console.log(`  request gaps    p50 ${pct(0.5)} ms, p90 ${pct(0.9)} ms, max ${pct(1)} ms (limiter spacing ${((1000 + 100) / rate).toFixed(0)} ms); poller event-loop delay p99 ${(loop.percentile(99) / 1e6).toFixed(0)} ms, max ${(loop.max / 1e6).toFixed(0)} ms`);
+    console.log(`  request gaps    p50 ${pct(0.5)} ms, p90 ${pct(0.9)} ms, max ${pct(1)} ms (limiter spacing ${((1000 + JITTER_TOLERANCE_MS) / rate).toFixed(0)} ms); closest ${rate + 1} consecutive arrivals span ${closest.toFixed(0)} ms (> 1000 = never above the rate); poller event-loop delay p99 ${(loop.percentile(99) / 1e6).toFixed(0)} ms, max ${(loop.max / 1e6).toFixed(0)} ms`);
     console.log(`  records/s       fetch side ${(r.fetched / fetchSeconds).toFixed(1)} (all fetched in ${fetchSeconds.toFixed(1)} s); end to end ${(r.new / seconds).toFixed(1)} (stored in ${seconds.toFixed(1)} s: DynamoDB Local's write rate here)`);
     console.log(`  peak memory     poller RSS ${(peakRss / 2 ** 20).toFixed(0)} MB, heap ${(peakHeap / 2 ** 20).toFixed(0)} MB (target < 256 MB); spool on disk peak ${(peakSpool / 2 ** 20).toFixed(1)} MB in ${peakSpoolItems} batches`);
     console.log(`  DynamoDB        ${perRecord(store.stats.writeCalls)} write calls/record, ${perRecord(store.stats.writeItems)} items written/record, ${perRecord(store.stats.readCalls)} read calls/record, ${store.stats.conflicts} conflicts`);

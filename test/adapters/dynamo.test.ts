@@ -8,7 +8,7 @@ import { EVIDENCE_TABLE } from '../../core/data-model/table.js';
 
 describe('table definition in DynamoDB Local', () => {
   it('creates the table with the keys, indexes and stream of the one definition', async () => {
-    const name = await createTestTable('def');
+    const name = await createTestTable('def', { stream: true });
     const d = await createDynamoClient().send(new DescribeTableCommand({ TableName: name }));
     expect(d.Table?.KeySchema?.map((k) => k.AttributeName)).toEqual([EVIDENCE_TABLE.partitionKey.name, EVIDENCE_TABLE.sortKey.name]);
     expect(d.Table?.GlobalSecondaryIndexes?.map((g) => g.IndexName).sort()).toEqual(EVIDENCE_TABLE.globalSecondaryIndexes.map((g) => g.indexName).sort());

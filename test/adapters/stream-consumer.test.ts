@@ -25,7 +25,7 @@ async function collect(table: string, checkpointFile: string, until: (seen: Chan
 
 describe('stream consumer', () => {
   it('delivers every change once and resumes from its checkpoint', async () => {
-    const table = await createTestTable('stream');
+    const table = await createTestTable('stream', { stream: true });
     const doc = createDocumentClient();
     const checkpointFile = join(mkdtempSync(join(tmpdir(), 'le-cp-')), 'cp.json');
     for (let i = 0; i < 3; i++) {
@@ -44,7 +44,7 @@ describe('stream consumer', () => {
   });
 
   it('a failed batch is handed over again (at least once), then the stream moves on', async () => {
-    const table = await createTestTable('stream-retry');
+    const table = await createTestTable('stream-retry', { stream: true });
     const doc = createDocumentClient();
     const checkpointFile = join(mkdtempSync(join(tmpdir(), 'le-cp-')), 'cp.json');
     await doc.send(new PutCommand({ TableName: table, Item: { pk: 'A', sk: 'S' } }));

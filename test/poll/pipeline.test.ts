@@ -54,7 +54,7 @@ describe('poll cycle stages', () => {
     } finally {
       await pm.close();
     }
-  }, 120_000);
+  }, 300_000);
 
   it('a search that fails in a later window still stores and checkpoints the windows before it', async () => {
     // 450 records over 20 days with the cap at 100: the window is halved into several leaves.
@@ -92,5 +92,5 @@ describe('poll cycle stages', () => {
     } finally {
       await pm.close();
     }
-  }, 180_000);
+  }, 300_000);
 });

@@ -22,8 +22,16 @@ export async function tableExists(client: DynamoDBClient, name: string): Promise
   }
 }
 
+export interface EnsureTableOptions {
+  /**
+   * Whether the table gets the definition's stream (default true: every real table has it). Only
+   * tests turn it off, for tables whose stream nobody reads (see adapters/dynamo/testing.ts).
+   */
+  stream?: boolean;
+}
+
 /** Creates the table if missing and waits until it is ACTIVE. Returns true when it created it. */
-export async function ensureTable(client: DynamoDBClient, name: string, def: TableDefinition = EVIDENCE_TABLE): Promise<boolean> {
+export async function ensureTable(client: DynamoDBClient, name: string, def: TableDefinition = EVIDENCE_TABLE, opts: EnsureTableOptions = {}): Promise<boolean> {
   if (await tableExists(client, name)) return false;
   try {
     await client.send(
@@ -43,7 +51,7 @@ export async function ensureTable(client: DynamoDBClient, name: string, def: Tab
           ],
           Projection: { ProjectionType: g.projection },
         })),
-        StreamSpecification: { StreamEnabled: true, StreamViewType: def.stream },
+        ...(opts.stream === false ? {} : { StreamSpecification: { StreamEnabled: true, StreamViewType: def.stream } }),
       }),
     );
   } catch (err) {
