@@ -150,6 +150,39 @@ describe('PubMed poll into DynamoDB Local', () => {
     }
   }, 240_000);
 
+  it('times out a hung or slow answer and asks again; a source that never answers fails its cycle and keeps its checkpoint', async () => {
+    const pm = await startFakePubmed({
+      count: 210,
+      seed: 8,
+      faults: [
+        { kind: 'hang', endpoint: 'esearch', times: 1 },
+        { kind: 'slow', endpoint: 'efetch', times: 1, delayMs: 3000 },
+      ],
+    });
+    const { table: t, doc } = await table();
+    const retry = { ...FAST_RETRY, timeoutMs: 500 };
+    try {
+      const r = await poll({ doc, table: t, pubmed: { retry } }, { pubmed: pm.url });
+      expect(r.failures).toEqual([]);
+      expect(r.new).toBe(210);
+      expect(pm.faults).toHaveLength(0);
+      // The hung esearch and the slow efetch were each asked again.
+      expect(pm.requests.filter((q) => q.path.endsWith('esearch.fcgi')).length).toBeGreaterThanOrEqual(2);
+      expect(pm.requests.filter((q) => q.path.endsWith('efetch.fcgi'))).toHaveLength(3);
+      const before = await scanAll(doc, t);
+
+      // Every answer hangs: the cycle gives up with a clear line; nothing stored changes.
+      pm.faults.push({ kind: 'hang', times: 1000 });
+      const again = await poll({ doc, table: t, now: () => new Date(Date.now() + 3 * 86_400_000), pubmed: { retry: { ...retry, attempts: 2 } } }, { pubmed: pm.url });
+      expect(again.failures).toHaveLength(1);
+      expect(again.failures[0]).toMatch(/pubmed selfguided-depression: cycle failed: .*timed out after 500 ms/);
+      expect(again.new + again.updated + again.fetched).toBe(0);
+      expect(await scanAll(doc, t)).toEqual(before);
+    } finally {
+      await pm.close();
+    }
+  }, 120_000);
+
   it('a changed record updates its entry (history kept), and a retraction of an accepted study flags it', async () => {
     const articles = generateArticles({ count: 5, seed: 21 }).map((a) => ({ ...a, dataBanks: undefined }));
     const pm = await startFakePubmed({ corpus: articles });
