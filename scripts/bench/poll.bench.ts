@@ -53,6 +53,8 @@ export default async function pollBench(opts: { quick: boolean }): Promise<void>
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  // What the process holds before polling (SDK, loader, DynamoDB client), to read the peak against.
+  const startRss = process.memoryUsage().rss;
   let peakRss = 0;
   let peakHeap = 0;
   const sampler = setInterval(() => {
@@ -107,7 +109,7 @@ export default async function pollBench(opts: { quick: boolean }): Promise<void>
     console.log(`  requests/s      ${reqRate.toFixed(2)} at the server over the fetch phase (${reqs.length} requests in ${span.toFixed(1)} s) = ${((reqRate / rate) * 100).toFixed(1)}% of ${rate}/s; max in any 1 s window: ${report.maxInWindow}; 429 answers: ${status429}`);
     console.log(`  request gaps    p50 ${pct(0.5)} ms, p90 ${pct(0.9)} ms, max ${pct(1)} ms (limiter spacing ${((1000 + JITTER_TOLERANCE_MS) / rate).toFixed(0)} ms); closest ${rate + 1} consecutive arrivals span ${closest.toFixed(0)} ms (> 1000 = never above the rate); poller event-loop delay p99 ${(loop.percentile(99) / 1e6).toFixed(0)} ms, max ${(loop.max / 1e6).toFixed(0)} ms`);
     console.log(`  records/s       fetch side ${(r.fetched / fetchSeconds).toFixed(1)} (all fetched in ${fetchSeconds.toFixed(1)} s); end to end ${(r.new / seconds).toFixed(1)} (stored in ${seconds.toFixed(1)} s: DynamoDB Local's write rate here)`);
-    console.log(`  peak memory     poller RSS ${(peakRss / 2 ** 20).toFixed(0)} MB, heap ${(peakHeap / 2 ** 20).toFixed(0)} MB (target < 256 MB); spool on disk peak ${(peakSpool / 2 ** 20).toFixed(1)} MB in ${peakSpoolItems} batches`);
+    console.log(`  peak memory     poller RSS ${(peakRss / 2 ** 20).toFixed(0)} MB (${(startRss / 2 ** 20).toFixed(0)} MB before polling), heap ${(peakHeap / 2 ** 20).toFixed(0)} MB (target < 256 MB); spool on disk peak ${(peakSpool / 2 ** 20).toFixed(1)} MB in ${peakSpoolItems} batches`);
     console.log(`  DynamoDB        ${perRecord(store.stats.writeCalls)} write calls/record, ${perRecord(store.stats.writeItems)} items written/record, ${perRecord(store.stats.readCalls)} read calls/record, ${store.stats.conflicts} conflicts`);
     // Re-poll: unchanged records must cost no writes.
     const before = store.stats.writeCalls;
