@@ -81,6 +81,20 @@ function ownersOf(items: Map<string, Record<string, unknown>>): Map<string, stri
 type TxItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
 const MAX_ATTEMPTS = 8;
+
+/**
+ * Content hashes of a batch, a few records at a time with a turn of the event loop in between: a
+ * batch of 200 hashed in one go holds the loop for ~100 ms, long enough to delay requests the
+ * poller's rate limiter has already released (see functions/poll-common/http.ts).
+ */
+async function hashYielding(records: SourceRecord[], chunk = 20): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < records.length; i += chunk) {
+    if (i > 0) await new Promise((r) => setImmediate(r));
+    for (const r of records.slice(i, i + chunk)) out.push(contentHash(r));
+  }
+  return out;
+}
 const MAX_CLAIMS = 40;
 
 function isConflict(err: unknown): boolean {
@@ -169,7 +183,7 @@ export class IngestStore {
    * fail safely, and that record is then redone from fresh reads).
    */
   async ingestBatch(records: SourceRecord[], ctx: ReviewContext, concurrency = 8): Promise<IngestOutcome[]> {
-    const hashes = records.map((r) => contentHash(r));
+    const hashes = await hashYielding(records);
     const recItems = await this.batchGet(records.map((r) => recordKey(r.source, r.sourceId)));
     const existingOf = (r: SourceRecord) => recItems.get(`${recordKey(r.source, r.sourceId).pk}|RECORD`) as RecordItem | undefined;
     const out: IngestOutcome[] = new Array(records.length);

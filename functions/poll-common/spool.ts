@@ -14,9 +14,12 @@
  *    is the result;
  *  - the producer fails → the consumer still stores every batch already put (and the checkpoints
  *    advance past them), then the producer's error is the result.
- * The directory is removed in every case.
+ * The directory is removed in every case. A process killed mid-run (a Lambda timeout, a kill -9)
+ * cannot remove it, so each new spool first removes the directories such processes left behind:
+ * their name carries the owner's pid, and a directory is left behind when that process is gone,
+ * or when it is this process (a Lambda runtime restarted with the same pid) but not one of its own.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -53,9 +56,47 @@ export interface SpoolOptions<T> {
 
 export const DEFAULT_SPOOL_BYTES = 256 * 2 ** 20;
 
+const PREFIX = 'living-evidence-spool-';
+/** Spool directories this process has open. */
+const open = new Set<string>();
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes spool directories under `parent` whose owner is gone (see above); returns their names. */
+export async function removeStaleSpools(parent: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(parent);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = name.startsWith(PREFIX) ? /^(\d+)-/.exec(name.slice(PREFIX.length)) : null;
+    if (!m) continue;
+    const pid = Number(m[1]);
+    const path = join(parent, name);
+    const stale = pid === process.pid ? !open.has(path) : !alive(pid);
+    if (!stale) continue;
+    await rm(path, { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
 export async function spool<T>(opts: SpoolOptions<T>): Promise<SpoolStats> {
   const maxBytes = Math.max(1, opts.maxBytes ?? DEFAULT_SPOOL_BYTES);
-  const root = await mkdtemp(join(opts.dir ?? tmpdir(), 'living-evidence-spool-'));
+  const parent = opts.dir ?? tmpdir();
+  await removeStaleSpools(parent);
+  const root = await mkdtemp(join(parent, `${PREFIX}${process.pid}-`));
+  open.add(root);
   const t0 = performance.now();
   const stats: SpoolStats = { items: 0, peakBytes: 0, peakItems: 0, producerMs: 0, totalMs: 0, producerBlockedMs: 0 };
   const sizes: number[] = [];
@@ -145,6 +186,7 @@ export async function spool<T>(opts: SpoolOptions<T>): Promise<SpoolStats> {
     await Promise.all([producer, consumer]);
   } finally {
     await rm(root, { recursive: true, force: true });
+    open.delete(root);
   }
   stats.totalMs = performance.now() - t0;
   if (consumerError) throw consumerError.err;

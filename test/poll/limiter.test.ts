@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PubmedClient, pubmedConfig } from '../../functions/adapters/pubmed/client.js';
+import { RateLimiter, type LimiterClock } from '../../functions/poll-common/http.js';
 import { startFakePubmed } from '../fakes/pubmed.js';
 import { FAST_RETRY } from './helpers.js';
 
@@ -24,6 +26,76 @@ async function measure(rate: number, key: string | undefined, n: number) {
     await pm.close();
   }
 }
+
+describe('rate limiter on a virtual clock', () => {
+  it('property: two starts an interval apart, k + 1 consecutive ones the window, whatever timers and stalls do', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(1, 3, 10, 2.5, 0.5),
+        fc.array(fc.nat({ max: 200 }), { minLength: 1, maxLength: 20 }),
+        fc.array(fc.nat({ max: 400 }), { minLength: 1, maxLength: 20 }),
+        fc.integer({ min: 5, max: 60 }),
+        async (rate, lateness, stalls, n) => {
+          let t = 1000;
+          let sleeps = 0;
+          // A timer fires `lateness` ms late (0: up to 1 ms early); work between releases stalls the loop.
+          const clock: LimiterClock = {
+            now: () => t,
+            sleep: async (ms) => {
+              const late = lateness[sleeps++ % lateness.length];
+              t += late === 0 ? Math.max(ms / 2, ms - 1) : ms + late;
+            },
+          };
+          const lim = new RateLimiter(rate, clock);
+          const starts: number[] = [];
+          for (let i = 0; i < n; i++) {
+            await lim.acquire();
+            starts.push(t);
+            t += stalls[i % stalls.length];
+          }
+          const k = lim.perWindow;
+          for (let i = k; i < n; i++) expect(starts[i] - starts[i - k]).toBeGreaterThanOrEqual(lim.windowMs - 1e-9);
+          for (let i = 1; i < n; i++) expect(starts[i] - starts[i - 1]).toBeGreaterThanOrEqual(lim.intervalMs - 1e-9);
+          // Never more than the rate on average, over any stretch.
+          expect(lim.windowMs / k).toBeGreaterThanOrEqual(1000 / rate);
+        },
+      ),
+      { numRuns: 300, seed: 424242 },
+    );
+  });
+
+  it('a late start is never made up: the next one still waits a whole interval after it', async () => {
+    let t = 0;
+    let first = true;
+    // The first wait overruns by 100 ms; every later timer is punctual.
+    const clock: LimiterClock = { now: () => t, sleep: async (ms) => void (t += ms + (first ? ((first = false), 100) : 0)) };
+    const lim = new RateLimiter(10, clock);
+    const starts: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      await lim.acquire();
+      starts.push(t);
+    }
+    expect(starts[1] - starts[0]).toBeGreaterThanOrEqual(lim.intervalMs + 100);
+    for (let i = 2; i < 12; i++) expect(starts[i] - starts[i - 1]).toBeGreaterThanOrEqual(lim.intervalMs);
+    // The 100 ms stays in the span: slack against arrival jitter at the server.
+    expect(starts[11] - starts[1]).toBeGreaterThanOrEqual(lim.windowMs);
+    expect(starts[10] - starts[0]).toBeGreaterThanOrEqual(lim.windowMs + 100);
+  });
+
+  it('a request after a pause starts at once, the next one an interval later', async () => {
+    let t = 0;
+    const clock: LimiterClock = { now: () => t, sleep: async (ms) => void (t += ms) };
+    const lim = new RateLimiter(3, clock);
+    await lim.acquire();
+    t += 10_000;
+    const before = t;
+    await lim.acquire();
+    expect(t).toBe(before);
+    await lim.acquire();
+    expect(t - before).toBeGreaterThanOrEqual(lim.intervalMs);
+    expect(t - before).toBeLessThan(lim.intervalMs + 1);
+  });
+});
 
 describe('E-utilities rate limiter', () => {
   it('never exceeds 3 requests/s without a key, measured at the server, while staying near the rate', async () => {

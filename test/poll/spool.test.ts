@@ -1,9 +1,10 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spool, SpoolClosedError } from '../../functions/poll-common/spool.js';
+import { removeStaleSpools, spool, SpoolClosedError } from '../../functions/poll-common/spool.js';
 
 let parent: string;
 beforeAll(async () => {
@@ -18,6 +19,37 @@ const item = (i: number, size: number) => ({ i, pad: 'x'.repeat(size) });
 const bytesOf = (x: unknown) => Buffer.byteLength(JSON.stringify(x));
 
 describe('spool', () => {
+  it('removes the spools that killed processes left behind, never a live one', async () => {
+    const dir = await mkdtemp(join(parent, 'stale-'));
+    // A pid that surely has no process any more: a child that has already exited.
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const leftOvers = {
+      dead: `living-evidence-spool-${dead}-abc123`,
+      // This process's pid but not one of its open spools: a Lambda runtime restarted after a timeout.
+      restarted: `living-evidence-spool-${process.pid}-def456`,
+      other: `living-evidence-spool-${process.ppid}-ghi789`,
+      unrelated: 'something-else',
+    };
+    for (const name of Object.values(leftOvers)) {
+      await mkdir(join(dir, name));
+      await writeFile(join(dir, name, '00000000.json'), '{}');
+    }
+    let seenDuringRun: string[] = [];
+    await spool<number>({
+      dir,
+      produce: async (put) => {
+        await put(1);
+        // A second spool starting meanwhile must not take this one for stale.
+        expect(await removeStaleSpools(dir)).toEqual([]);
+        seenDuringRun = await readdir(dir);
+      },
+      consume: async () => undefined,
+    });
+    expect(seenDuringRun.filter((n) => n.startsWith(`living-evidence-spool-${process.pid}-`))).toHaveLength(1);
+    expect((await readdir(dir)).sort()).toEqual([leftOvers.other, leftOvers.unrelated].sort());
+    await rm(dir, { recursive: true, force: true });
+  });
+
   it('hands every item to the consumer once, in order, and leaves no directory behind', async () => {
     const got: number[] = [];
     const stats = await spool<{ i: number; pad: string }>({
