@@ -18,6 +18,7 @@ import { DEFAULT_SPOOL_BYTES, spool, type SpoolStats } from './spool.js';
 import { IngestStore, type IngestOutcome, type ReviewContext } from '../adapters/ingest-store.js';
 import { PubmedClient, pubmedConfig, type PubmedConfig } from '../adapters/pubmed/client.js';
 import { parseEfetchArticles, splitEfetch, type EfetchParse } from '../../core/evidence/pubmed.js';
+import { contentHash } from '../../core/evidence/text.js';
 
 export const POLL_SOURCES = ['pubmed', 'ctgov'] as const;
 export type PollSource = (typeof POLL_SOURCES)[number];
@@ -94,21 +95,50 @@ interface Counts {
   quarantined: number;
 }
 
-class Ingestor {
+/** Which outcome a record keeps when it is met more than once in a cycle: the strongest. */
+const OUTCOME_RANK: Record<IngestOutcome | 'quarantined', number> = { unchanged: 0, updated: 1, new: 2, quarantined: -1 };
+
+/**
+ * Stores what one (review, source) pass fetched and counts it in records, not in fetches: a record
+ * met again in the same cycle (a re-asked batch, the edat and mdat passes overlapping, a retried
+ * page) counts once in `fetched` and once in the strongest outcome it had (new > updated >
+ * unchanged); a malformed record met again (recognised by its raw body) is quarantined once.
+ */
+export class Ingestor {
   readonly counts: Counts = { fetched: 0, new: 0, updated: 0, unchanged: 0, quarantined: 0 };
+  /** Record key (`source:id`, or `source#hash` of a malformed body) → what it counted as. */
+  private readonly seen = new Map<string, IngestOutcome | 'quarantined'>();
   constructor(
     private readonly store: IngestStore,
     private readonly ctx: ReviewContext,
     private readonly concurrency: number,
   ) {}
-  async take(records: SourceRecord[], malformed: MalformedRecord[]): Promise<void> {
-    this.counts.fetched += records.length + malformed.length;
-    for (const m of malformed) {
-      await this.store.quarantine(m, this.ctx.reviewId);
-      this.counts.quarantined++;
+  private count(key: string, outcome: IngestOutcome | 'quarantined'): void {
+    const before = this.seen.get(key);
+    if (before === undefined) {
+      this.seen.set(key, outcome);
+      this.counts.fetched++;
+      this.counts[outcome]++;
+      return;
     }
-    const outcomes: IngestOutcome[] = await this.store.ingestBatch(records, this.ctx, this.concurrency);
-    for (const o of outcomes) this.counts[o]++;
+    if (before === 'quarantined' || outcome === 'quarantined' || OUTCOME_RANK[outcome] <= OUTCOME_RANK[before]) return;
+    this.counts[before]--;
+    this.counts[outcome]++;
+    this.seen.set(key, outcome);
+  }
+  async take(records: SourceRecord[], malformed: MalformedRecord[]): Promise<void> {
+    for (const m of malformed) {
+      const key = `${m.source}#${contentHash(m.raw)}`;
+      if (this.seen.has(key)) continue;
+      await this.store.quarantine(m, this.ctx.reviewId);
+      this.count(key, 'quarantined');
+    }
+    // The same record twice in one batch is stored once.
+    const byKey = new Map<string, SourceRecord>();
+    for (const r of records) byKey.set(`${r.source}:${r.sourceId}`, r);
+    const unique = [...byKey.values()];
+    const outcomes: IngestOutcome[] = await this.store.ingestBatch(unique, this.ctx, this.concurrency);
+    unique.forEach((r, i) => this.count(`${r.source}:${r.sourceId}`, outcomes[i]));
   }
 }
 
