@@ -189,10 +189,59 @@ export function ratingOf(domains: readonly GradeDomain[]): CertaintyRating {
 const LEVELS = ['', 'one level', 'two levels'];
 
 export function certaintyOf(x: GradeInput, judgements?: readonly GradeJudgement[]): Certainty {
-  const { domains, stale } = applyJudgements(proposeDomains(x), judgements);
+  return certaintyFrom(proposeDomains(x), judgements);
+}
+
+/** The certainty from the data's proposed domains and the leads' judgements. */
+export function certaintyFrom(proposed: GradeDomain[], judgements?: readonly GradeJudgement[]): Certainty {
+  const { domains, stale } = applyJudgements(proposed, judgements);
   const footnotes = domains.filter((d) => d.downgrade > 0).map((d) => `Downgraded ${LEVELS[d.downgrade]} for ${d.label.toLowerCase()}: ${d.reason}`);
   footnotes.push(...stale);
   const confirmed = GRADE_DOMAINS.every((id) => domains.find((d) => d.domain === id)?.source === 'lead');
   if (!confirmed) footnotes.push('Proposed from the data; not yet confirmed by a lead.');
   return { rating: ratingOf(domains), status: confirmed ? 'confirmed' : 'proposed', domains, footnotes };
+}
+
+// ------------------------------------------------------------------ a lead's judgement as input
+
+export interface JudgementInput {
+  domain: GradeDomainId;
+  action: 'confirm' | 'override';
+  /** required for 'override'; for 'confirm' the data's current proposal is recorded */
+  downgrade?: 0 | 1 | 2;
+  reason: string;
+}
+
+export const MAX_REASON_CHARS = 2000;
+
+/** Validates a judgement from outside (API body or form); errors name the field. */
+export function parseJudgementInput(raw: unknown): { value: JudgementInput | null; errors: { path: string; message: string }[] } {
+  const errors: { path: string; message: string }[] = [];
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { value: null, errors: [{ path: '(body)', message: 'must be an object' }] };
+  const o = raw as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (!['domain', 'action', 'downgrade', 'reason'].includes(k)) errors.push({ path: k, message: 'unknown field' });
+  const domain = o.domain;
+  if (typeof domain !== 'string' || !(GRADE_DOMAINS as readonly string[]).includes(domain))
+    errors.push({ path: 'domain', message: `expected one of ${GRADE_DOMAINS.join(', ')}` });
+  const action = o.action;
+  if (action !== 'confirm' && action !== 'override') errors.push({ path: 'action', message: 'expected "confirm" or "override"' });
+  let downgrade: 0 | 1 | 2 | undefined;
+  if (o.downgrade !== undefined && o.downgrade !== '') {
+    const n = typeof o.downgrade === 'string' ? Number(o.downgrade) : o.downgrade;
+    if (n === 0 || n === 1 || n === 2) downgrade = n;
+    else errors.push({ path: 'downgrade', message: 'expected 0, 1 or 2 (levels)' });
+  } else if (action === 'override') errors.push({ path: 'downgrade', message: 'required when overriding (0, 1 or 2)' });
+  const reason = typeof o.reason === 'string' ? o.reason.trim() : '';
+  if (typeof o.reason !== 'string') errors.push({ path: 'reason', message: 'required: a written reason' });
+  else if (!reason) errors.push({ path: 'reason', message: 'must not be empty' });
+  else if (reason.length > MAX_REASON_CHARS) errors.push({ path: 'reason', message: `at most ${MAX_REASON_CHARS} characters` });
+  if (errors.length) return { value: null, errors };
+  return { value: { domain: domain as GradeDomainId, action: action as 'confirm' | 'override', ...(downgrade !== undefined ? { downgrade } : {}), reason }, errors };
+}
+
+/** The stored judgement: a confirmation records the downgrade the data propose now. */
+export function judgementOf(input: JudgementInput, proposed: readonly GradeDomain[], by: string, at: string): GradeJudgement {
+  const current = proposed.find((d) => d.domain === input.domain)!;
+  const downgrade = input.action === 'confirm' ? current.downgrade : input.downgrade!;
+  return { domain: input.domain, action: input.action, downgrade, reason: input.reason, by, at };
 }

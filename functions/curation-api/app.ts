@@ -37,6 +37,7 @@ import {
   ScreenBody,
 } from './schemas.js';
 import { mountUi } from './ui.js';
+import { mountGrade } from './routes/grade.js';
 
 export type { AuthConfig } from './auth.js';
 
@@ -510,6 +511,7 @@ export function createCurationApp(deps: CurationDeps): OpenAPIHono<Env> {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
 
   mountUi(app, ctx);
+  mountGrade(app, ctx);
 
   app.notFound((c) => {
     if (c.req.path.startsWith('/api/')) return c.json({ status: 404, error: `no route ${c.req.method} ${c.req.path}` }, 404);
