@@ -57,6 +57,8 @@ export interface GradeInput {
   participants: number | null;
   /** minimal important difference (positive, SMD scale); undefined when the review sets none */
   mid?: number;
+  /** sum of the participants of the studies that report them (for the optimal information size when `participants` is null) */
+  participantsKnown?: number;
   /** per study: analysis weight (percent) and RoB 2 overall judgement */
   studies: { weight: number | null; rob?: RobJudgement }[];
   /** Egger p-value and trim-and-fill estimate (benefit direction), null when not computed or below k */
@@ -98,10 +100,12 @@ export function inconsistencyDomain(x: Pick<GradeInput, 'k' | 'i2' | 'piLower' |
   const piShown = x.piLower !== null && x.piUpper !== null;
   const piCrossesZero = piShown && x.piLower! < 0 && x.piUpper! > 0;
   const ciCrossesZero = x.ciLower < 0 && x.ciUpper > 0;
-  const piReachesMid = piShown && x.mid !== undefined && x.piUpper! > x.mid;
+  // Very serious: true effects range from an important benefit to an important harm (± the MID, or ± the small threshold without one).
+  const important = x.mid ?? 0.2;
+  const piSpansImportant = piShown && x.piUpper! > important && x.piLower! < -important;
   const piText = piShown ? `the prediction interval runs from ${f2(x.piLower!)} to ${f2(x.piUpper!)}` : 'no prediction interval (too few studies)';
-  if (x.i2 >= GRADE_RULES.i2Considerable && piCrossesZero && piReachesMid)
-    return domain('inconsistency', 2, `${i2} and ${piText}: true effects may range from an important benefit to none or harm.`);
+  if (x.i2 >= GRADE_RULES.i2Considerable && piSpansImportant)
+    return domain('inconsistency', 2, `${i2} and ${piText}: true effects may range from an important benefit to an important harm.`);
   if (x.i2 >= GRADE_RULES.i2Substantial)
     return domain('inconsistency', 1, `${i2} (substantial heterogeneity); ${piText}.`);
   if (piCrossesZero && !ciCrossesZero)
@@ -109,7 +113,7 @@ export function inconsistencyDomain(x: Pick<GradeInput, 'k' | 'i2' | 'piLower' |
   return domain('inconsistency', 0, `${i2}; ${piText}: not serious.`);
 }
 
-export function imprecisionDomain(x: Pick<GradeInput, 'ciLower' | 'ciUpper' | 'participants' | 'mid'>): GradeDomain {
+export function imprecisionDomain(x: Pick<GradeInput, 'ciLower' | 'ciUpper' | 'participants' | 'participantsKnown' | 'mid'>): GradeDomain {
   const ci = `the 95% CI runs from ${f2(x.ciLower)} to ${f2(x.ciUpper)}`;
   const crossesZero = x.ciLower < 0 && x.ciUpper > 0;
   const crossesMid = x.mid !== undefined && x.ciLower < x.mid && x.ciUpper > x.mid;
@@ -118,24 +122,27 @@ export function imprecisionDomain(x: Pick<GradeInput, 'ciLower' | 'ciUpper' | 'p
   let ois: number | null = null;
   if (x.mid !== undefined) {
     ois = optimalInformationSize(x.mid);
-    oisMet = x.participants !== null ? x.participants >= ois : null;
+    // Met when the participants known already reach it; not met only when every study's n is known.
+    const known = x.participants ?? x.participantsKnown ?? 0;
+    oisMet = known >= ois ? true : x.participants !== null ? false : null;
   }
+  const n = x.participants ?? x.participantsKnown;
   const parts: string[] = [];
   if (crossesZero) parts.push('includes no effect');
   if (crossesMid) parts.push(`includes both effects above and below the minimal important difference (${f2(x.mid!)})`);
-  if (oisMet === false) parts.push(`${x.participants} participants are fewer than the optimal information size of ${ois} (to detect an SMD of ${f2(x.mid!)} with α = .05 two-sided and power .8)`);
+  if (oisMet === false) parts.push(`${n} participants are fewer than the optimal information size of ${ois} (to detect an SMD of ${f2(x.mid!)} with α = .05 two-sided and power .8)`);
   const oisNote = x.mid === undefined ? ' No minimal important difference is set, so the optimal information size is not computed.' : oisMet === null ? ' The number of participants is not known for every study, so the optimal information size is not checked.' : '';
   if (crossesHarmMid || (crossesZero && crossesMid && oisMet === false))
     return domain('imprecision', 2, `${ci}: it ${parts.join('; ')}${crossesHarmMid ? '; it includes important benefit and important harm' : ''}.${oisNote}`);
   if (parts.length) return domain('imprecision', 1, `${ci}: it ${parts.join('; ')}.${oisNote}`);
-  return domain('imprecision', 0, `${ci}${ois !== null && oisMet ? ` and ${x.participants} participants meet the optimal information size of ${ois}` : ''}: not serious.${oisNote}`);
+  return domain('imprecision', 0, `${ci}${ois !== null && oisMet ? ` and ${x.participants === null ? 'at least ' : ''}${n} participants meet the optimal information size of ${ois}` : ''}: not serious.${oisNote}`);
 }
 
 export function publicationBiasDomain(x: Pick<GradeInput, 'k' | 'estimate' | 'eggerP' | 'trimFillEstimate' | 'sizeOf'>): GradeDomain {
   if (x.k < GRADE_RULES.smallStudyK)
     return domain('publication-bias', 0, `Fewer than ${GRADE_RULES.smallStudyK} studies: small-study tests are not meaningful, so publication bias is not judged from the data.`);
   const reasons: string[] = [];
-  if (x.eggerP !== null && x.eggerP < GRADE_RULES.eggerP) reasons.push(`Egger's test p = ${x.eggerP < 0.001 ? '< .001' : x.eggerP.toFixed(3).replace(/^0/, '')} (below .10) suggests small-study effects`);
+  if (x.eggerP !== null && x.eggerP < GRADE_RULES.eggerP) reasons.push(`Egger's test p ${x.eggerP < 0.001 ? '< .001' : `= ${x.eggerP.toFixed(3).replace(/^0/, '')}`} (below .10) suggests small-study effects`);
   if (x.trimFillEstimate !== null) {
     const before = x.sizeOf(x.estimate);
     const after = x.sizeOf(x.trimFillEstimate);
@@ -144,7 +151,7 @@ export function publicationBiasDomain(x: Pick<GradeInput, 'k' | 'estimate' | 'eg
       reasons.push(`trim-and-fill moves the estimate from ${f2(x.estimate)} (${before}) to ${f2(x.trimFillEstimate)} (${after})`);
   }
   if (reasons.length) return domain('publication-bias', 1, `${reasons.join('; ')}.`);
-  return domain('publication-bias', 0, `Egger's test p ${x.eggerP === null ? 'not computable' : `= ${x.eggerP.toFixed(2)}`} and trim-and-fill does not move the estimate across a threshold: not detected.`);
+  return domain('publication-bias', 0, `Egger's test p ${x.eggerP === null ? 'not computable' : `= ${x.eggerP.toFixed(2).replace(/^0/, '')}`} and trim-and-fill does not move the estimate across a threshold: not detected.`);
 }
 
 export function indirectnessDomain(): GradeDomain {
@@ -182,10 +189,59 @@ export function ratingOf(domains: readonly GradeDomain[]): CertaintyRating {
 const LEVELS = ['', 'one level', 'two levels'];
 
 export function certaintyOf(x: GradeInput, judgements?: readonly GradeJudgement[]): Certainty {
-  const { domains, stale } = applyJudgements(proposeDomains(x), judgements);
+  return certaintyFrom(proposeDomains(x), judgements);
+}
+
+/** The certainty from the data's proposed domains and the leads' judgements. */
+export function certaintyFrom(proposed: GradeDomain[], judgements?: readonly GradeJudgement[]): Certainty {
+  const { domains, stale } = applyJudgements(proposed, judgements);
   const footnotes = domains.filter((d) => d.downgrade > 0).map((d) => `Downgraded ${LEVELS[d.downgrade]} for ${d.label.toLowerCase()}: ${d.reason}`);
   footnotes.push(...stale);
   const confirmed = GRADE_DOMAINS.every((id) => domains.find((d) => d.domain === id)?.source === 'lead');
   if (!confirmed) footnotes.push('Proposed from the data; not yet confirmed by a lead.');
   return { rating: ratingOf(domains), status: confirmed ? 'confirmed' : 'proposed', domains, footnotes };
+}
+
+// ------------------------------------------------------------------ a lead's judgement as input
+
+export interface JudgementInput {
+  domain: GradeDomainId;
+  action: 'confirm' | 'override';
+  /** required for 'override'; for 'confirm' the data's current proposal is recorded */
+  downgrade?: 0 | 1 | 2;
+  reason: string;
+}
+
+export const MAX_REASON_CHARS = 2000;
+
+/** Validates a judgement from outside (API body or form); errors name the field. */
+export function parseJudgementInput(raw: unknown): { value: JudgementInput | null; errors: { path: string; message: string }[] } {
+  const errors: { path: string; message: string }[] = [];
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { value: null, errors: [{ path: '(body)', message: 'must be an object' }] };
+  const o = raw as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (!['domain', 'action', 'downgrade', 'reason'].includes(k)) errors.push({ path: k, message: 'unknown field' });
+  const domain = o.domain;
+  if (typeof domain !== 'string' || !(GRADE_DOMAINS as readonly string[]).includes(domain))
+    errors.push({ path: 'domain', message: `expected one of ${GRADE_DOMAINS.join(', ')}` });
+  const action = o.action;
+  if (action !== 'confirm' && action !== 'override') errors.push({ path: 'action', message: 'expected "confirm" or "override"' });
+  let downgrade: 0 | 1 | 2 | undefined;
+  if (o.downgrade !== undefined && o.downgrade !== '') {
+    const n = typeof o.downgrade === 'string' ? Number(o.downgrade) : o.downgrade;
+    if (n === 0 || n === 1 || n === 2) downgrade = n;
+    else errors.push({ path: 'downgrade', message: 'expected 0, 1 or 2 (levels)' });
+  } else if (action === 'override') errors.push({ path: 'downgrade', message: 'required when overriding (0, 1 or 2)' });
+  const reason = typeof o.reason === 'string' ? o.reason.trim() : '';
+  if (typeof o.reason !== 'string') errors.push({ path: 'reason', message: 'required: a written reason' });
+  else if (!reason) errors.push({ path: 'reason', message: 'must not be empty' });
+  else if (reason.length > MAX_REASON_CHARS) errors.push({ path: 'reason', message: `at most ${MAX_REASON_CHARS} characters` });
+  if (errors.length) return { value: null, errors };
+  return { value: { domain: domain as GradeDomainId, action: action as 'confirm' | 'override', ...(downgrade !== undefined ? { downgrade } : {}), reason }, errors };
+}
+
+/** The stored judgement: a confirmation records the downgrade the data propose now. */
+export function judgementOf(input: JudgementInput, proposed: readonly GradeDomain[], by: string, at: string): GradeJudgement {
+  const current = proposed.find((d) => d.domain === input.domain)!;
+  const downgrade = input.action === 'confirm' ? current.downgrade : input.downgrade!;
+  return { domain: input.domain, action: input.action, downgrade, reason: input.reason, by, at };
 }

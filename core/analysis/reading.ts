@@ -217,7 +217,7 @@ export function lowRiskOnly(
 export function outcomeReading(
   review: Review,
   outcome: Outcome,
-  x: { k: number; participants: number | null; result: AnalysisResult | null; studies: readonly { weight: number | null; rob?: RobDomains }[] },
+  x: { k: number; participants: number | null; result: AnalysisResult | null; studies: readonly { weight: number | null; n?: number | null; rob?: RobDomains }[] },
   display: DisplayRules,
   judgements?: readonly GradeJudgement[],
 ): { certainty: Certainty | null; plainLanguage: PlainLanguage | null } {
@@ -239,6 +239,7 @@ export function outcomeReading(
       piUpper: pi ? pi[1] : null,
       i2: r.i2,
       participants: x.participants,
+      participantsKnown: x.studies.reduce((a, st) => a + (st.n ?? 0), 0),
       ...(outcome.mid !== undefined ? { mid: outcome.mid } : {}),
       studies: x.studies.map((st) => ({ weight: st.weight, ...(st.rob?.overall ? { rob: st.rob.overall } : {}) })),
       eggerP: display.smallStudyTests && r.egger ? r.egger.pValue : null,

@@ -18,6 +18,7 @@ import { reviewRoutes } from './routes/reviews.js';
 import { screeningRoutes } from './routes/screening.js';
 import { transferRoutes } from './routes/transfer.js';
 import { uiRoutes } from './ui.js';
+import { mountGrade } from './routes/grade.js';
 
 export type { AuthConfig, CurationDeps, Env } from './context.js';
 export { initialForm, publicCandidate } from './present.js';
@@ -49,6 +50,7 @@ export function createCurationApp(deps: CurationDeps): OpenAPIHono<Env> {
   app.route('/', reportRoutes(ctx));
   app.route('/', transferRoutes(ctx));
   app.route('/', uiRoutes(ctx));
+  mountGrade(app, ctx);
 
   // ---------------------------------------------------------------- OpenAPI, fallbacks, errors
   app.doc31('/api/openapi.json', {
