@@ -11,8 +11,15 @@ import { fmt } from '../format.js';
 import { type Chart, c, legend, NARROW, pad, scale, svgOpen, WIDE, xAxis, yAxis } from './svg.js';
 
 /** Critical value of the band: t(df) under Knapp-Hartung (metafor's `predict()`), else normal. */
-function crit(mr: MetaRegression, ci: string): number {
-  return ci === 'knha' && mr.qmDf2 ? qt(0.975, mr.qmDf2) : qnorm(0.975);
+export function bandCritical(ci: string, df: number | null | undefined): number {
+  return ci === 'knha' && df ? qt(0.975, df) : qnorm(0.975);
+}
+
+/** Fitted value and its 95% CI at x: b0 + b1·x ± crit·√(x'Vx), x = (1, x) — metafor's `predict()`. */
+export function fittedBand(coef: [number, number], vcov: number[][], crit: number, x: number): { fit: number; lower: number; upper: number } {
+  const fit = coef[0] + coef[1] * x;
+  const se = Math.sqrt(Math.max(0, vcov[0][0] + 2 * x * vcov[0][1] + x * x * vcov[1][1]));
+  return { fit, lower: fit - crit * se, upper: fit + crit * se };
 }
 
 export function bubbleChart(o: OutcomeSnapshot, ci: string, moderatorLabel?: string): Chart | null {
@@ -30,8 +37,8 @@ export function bubbleChart(o: OutcomeSnapshot, ci: string, moderatorLabel?: str
   const [xlo, xhi] = pad(Math.min(...pts.map((p) => p.x)), Math.max(...pts.map((p) => p.x)), 0.05, 1);
   const fit = (v: number) => b0.estimate! + b1.estimate! * v;
   const V = mr.vcov && mr.vcov.length === 2 ? mr.vcov : null;
-  const q = crit(mr, ci);
-  const band = (v: number) => (V ? q * Math.sqrt(Math.max(0, V[0][0] + 2 * v * V[0][1] + v * v * V[1][1])) : 0);
+  const q = bandCritical(ci, mr.qmDf2);
+  const band = (v: number) => (V ? fittedBand([b0.estimate!, b1.estimate!], V, q, v).upper - fit(v) : 0);
   const grid = Array.from({ length: 41 }, (_, i) => xlo + ((xhi - xlo) * i) / 40);
   const ys = [...pts.map((p) => p.yi), ...grid.map((g) => fit(g) + band(g)), ...grid.map((g) => fit(g) - band(g)), 0];
   const [ylo, yhi] = pad(Math.min(...ys), Math.max(...ys), 0.06, 0.4);
