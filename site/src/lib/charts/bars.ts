@@ -23,7 +23,7 @@ export function robSummaryChart(o: OutcomeSnapshot): Chart | null {
   const title = `Risk of bias (RoB 2) across the studies of ${o.label}, weighted`;
   const description = 'One bar per RoB 2 domain: the share of the pooled weight that comes from studies at low risk, with some concerns, at high risk, or not assessed.';
 
-  function draw(variant: 'w' | 'n'): string {
+  const draw = (variant: 'w' | 'n'): string => {
     const wide = variant === 'w';
     const W = wide ? WIDE : NARROW;
     const rowH = wide ? 28 : 42;
@@ -47,7 +47,7 @@ export function robSummaryChart(o: OutcomeSnapshot): Chart | null {
     p.push(legend(SEGMENTS.map(([, name, cls]) => ({ swatch: `<rect x="0" y="-6" width="14" height="12" class="${cls}"/>`, label: name })), wide ? L : 4, end + 58, R - (wide ? L : 4)).svg);
     p.push('</svg>');
     return p.join('');
-  }
+  };
   return {
     id, title, description, wide: draw('w'), narrow: draw('n'), notes: [],
     table: {
@@ -67,7 +67,7 @@ export function countBarsChart(idStem: string, dimLabel: string, counts: Array<{
   const title = `Studies by ${dimLabel.toLowerCase()}`;
   const description = `Number of included studies per ${dimLabel.toLowerCase()} (${total} in all).`;
 
-  function draw(variant: 'w' | 'n'): string {
+  const draw = (variant: 'w' | 'n'): string => {
     const wide = variant === 'w';
     const W = wide ? WIDE : NARROW;
     const rowH = wide ? 24 : 38;

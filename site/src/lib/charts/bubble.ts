@@ -46,7 +46,7 @@ export function bubbleChart(o: OutcomeSnapshot, ci: string, moderatorLabel?: str
   const title = `Meta-regression of ${o.label} on ${modLabel}`;
   const description = `Each bubble is a study (area by weight): its SMD against ${modLabel}. The line is the fitted meta-regression${V ? ' with its 95% confidence band' : ''}; slope ${fmt(b1.estimate, 3)} per unit (p ${b1.pValue === null ? '–' : b1.pValue < 0.001 ? '< 0.001' : b1.pValue.toFixed(3)}).`;
 
-  function draw(variant: 'w' | 'n'): string {
+  const draw = (variant: 'w' | 'n'): string => {
     const wide = variant === 'w';
     const W = wide ? WIDE : NARROW;
     const H = wide ? 340 : 300;
@@ -70,7 +70,7 @@ export function bubbleChart(o: OutcomeSnapshot, ci: string, moderatorLabel?: str
     );
     p.push(lg.svg, '</svg>');
     return p.join('');
-  }
+  };
   const notes = V ? [] : ['No confidence band: this snapshot does not carry the coefficient covariance needed to compute it.'];
   return {
     id, title, description, wide: draw('w'), narrow: draw('n'), notes,

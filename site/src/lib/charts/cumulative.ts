@@ -46,7 +46,7 @@ export function cumulativeChart(o: OutcomeSnapshot): Chart | null {
   const description = `The pooled SMD as each study was added in order of publication (line), with its 95% confidence interval (band). ${o.benefit}`;
   const clipped = steps.filter((s) => s.ciLower < ylo || s.ciUpper > yhi).length;
 
-  function draw(variant: 'w' | 'n'): string {
+  const draw = (variant: 'w' | 'n'): string => {
     const wide = variant === 'w';
     const W = wide ? WIDE : NARROW;
     const H = wide ? 340 : 300;
@@ -77,7 +77,7 @@ export function cumulativeChart(o: OutcomeSnapshot): Chart | null {
     p.push(lg.svg);
     p.push('</svg>');
     return p.join('');
-  }
+  };
   const notes = [`The y-axis covers the steps with 5 or more studies${clipped ? `; ${clipped} earlier interval${clipped === 1 ? '' : 's'} reaching beyond it ${clipped === 1 ? 'is' : 'are'} clipped (arrows)` : ''}. Studies of the same year are spread evenly across it.`];
   return {
     id, title, description, wide: draw('w'), narrow: draw('n'), notes,

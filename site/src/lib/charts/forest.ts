@@ -69,7 +69,7 @@ export function forestChart(o: OutcomeSnapshot, opts: ForestOptions = {}): Chart
   const link = (sid: string, inner: string) => (opts.studyHref ? `<a href="${esc(opts.studyHref(sid))}">${inner}</a>` : inner);
   const maxW = Math.max(...rows.map((s) => s.weight ?? 0), 1e-9);
 
-  function draw(variant: 'w' | 'n'): string {
+  const draw = (variant: 'w' | 'n'): string => {
     const wide = variant === 'w';
     const W = wide ? WIDE : NARROW;
     const rowH = wide ? 20 : 22;
@@ -139,7 +139,7 @@ export function forestChart(o: OutcomeSnapshot, opts: ForestOptions = {}): Chart
     }
     p.push('</svg>');
     return p.join('');
-  }
+  };
 
   const columns = ['Study', 'Year', 'n', 'Weight (%)', 'SMD', '95% CI lower', '95% CI upper', ...(hasRob ? ROB_KEYS.map((k) => `RoB ${k}`) : [])];
   const tableRows = rows.map((s) => [

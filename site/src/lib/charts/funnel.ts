@@ -24,7 +24,7 @@ export function funnelChart(o: OutcomeSnapshot): Chart | null {
   const title = `Contour-enhanced funnel plot of ${o.label}`;
   const description = 'Each dot is a study: its effect (SMD) across, its standard error down (larger studies at the top). Shaded regions show where a study would be statistically significant (two-sided, against zero); a gap in the white region on one side can suggest missing small studies.';
 
-  function draw(variant: 'w' | 'n'): string {
+  const draw = (variant: 'w' | 'n'): string => {
     const wide = variant === 'w';
     const W = wide ? WIDE : NARROW;
     const H = wide ? 380 : 330;
@@ -57,7 +57,7 @@ export function funnelChart(o: OutcomeSnapshot): Chart | null {
     );
     p.push(lg.svg, '</svg>');
     return p.join('');
-  }
+  };
   const notes = ['Contours are centred on zero (no effect), as metafor draws them with refline = 0; the dashed line is the pooled estimate.'];
   return {
     id, title, description, wide: draw('w'), narrow: draw('n'), notes,

@@ -24,7 +24,7 @@ export function subgroupChart(o: OutcomeSnapshot, g: SubgroupView): Chart | null
   const title = `${o.label} by ${g.label.toLowerCase()}`;
   const description = `One diamond per ${g.label.toLowerCase()}: the pooled SMD within that group and its 95% confidence interval. Effects left of zero ${favL}.`;
 
-  function draw(variant: 'w' | 'n'): string {
+  const draw = (variant: 'w' | 'n'): string => {
     const wide = variant === 'w';
     const W = wide ? WIDE : NARROW;
     const rowH = wide ? 26 : 40;
@@ -59,7 +59,7 @@ export function subgroupChart(o: OutcomeSnapshot, g: SubgroupView): Chart | null
     p.push(text(wide ? x(0) + 4 : W - 4, yEnd + 34, `${favR} →`, wide ? 'class="fav"' : 'text-anchor="end" class="fav"'));
     p.push('</svg>');
     return p.join('');
-  }
+  };
   return {
     id, title, description, wide: draw('w'), narrow: draw('n'),
     notes: overall !== null ? ['The dashed vertical line is the overall pooled estimate.'] : [],
