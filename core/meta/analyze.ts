@@ -9,6 +9,9 @@ import type { AnalysisRequest, StudyInput } from './validate.js';
 
 type Num = number | null;
 
+/** σ² profile CIs cost ~100 refits; computed up to this many effects. */
+export const PROFILE_LIMIT = 5000;
+
 export interface StudyResult {
   id: string;
   yi: number;
@@ -104,6 +107,8 @@ export interface AnalysisResult {
   /** multilevel / che-rve: number of clusters, [between, within] variance components */
   clusters?: number;
   sigma2?: [number, number] | null;
+  /** multilevel: metafor's profile-likelihood CIs of both components (up to PROFILE_LIMIT effects) */
+  sigma2Ci?: [{ lower: Num; upper: Num }, { lower: Num; upper: Num }];
   /** aggregate: rows before aggregation */
   effects?: number;
   /** why a part could not be computed (e.g. "k = 1") */
@@ -237,12 +242,13 @@ function analyzeDependent(request: AnalysisRequest, yi: number[], vi: number[], 
   const crit = qnorm(1 - (1 - o.level) / 2);
   try {
     const f = dep === 'multilevel'
-      ? multilevel(yi, vi, cl, { level: o.level, test: o.test === 'knha' ? 't' : 'z' })
+      ? multilevel(yi, vi, cl, { level: o.level, test: o.test === 'knha' ? 't' : 'z', profile: yi.length <= PROFILE_LIMIT })
       : cheRve(yi, vi, cl, request.rho ?? 0.6, o.level);
     Object.assign(result, {
       estimate: num(f.estimate), se: num(f.se), ciLower: num(f.ciLower), ciUpper: num(f.ciUpper), pValue: num(f.pValue),
       statistic: num(f.statistic), df: f.df === null ? null : num(f.df), piLower: num(f.piLower), piUpper: num(f.piUpper),
       sigma2: f.sigma2,
+      ...(f.sigma2Ci ? { sigma2Ci: f.sigma2Ci } : {}),
     });
     result.studies = request.studies.map((s, i) => ({
       id: s.id, yi: yi[i], vi: vi[i], sei: Math.sqrt(vi[i]), weight: num(f.weights[i]),

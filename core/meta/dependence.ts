@@ -5,7 +5,7 @@
  * df as robust(..., clubSandwich = TRUE) (clubSandwich's CR2 with the model's own weights). Pure.
  */
 import { cholesky, invSPD, symEigen, type Matrix } from './linalg.js';
-import { pnorm, pt, qnorm, qt } from './special.js';
+import { pnorm, pt, qchisq, qnorm, qt, zeroin } from './special.js';
 
 export interface Clusters {
   /** cluster label per cluster, in order of first appearance */
@@ -84,6 +84,8 @@ export interface MultilevelFit {
   piUpper: number;
   logLik: number;
   iterations: number;
+  /** profile-likelihood CIs of [between, within] (multilevel only, when asked) */
+  sigma2Ci?: [{ lower: number | null; upper: number | null }, { lower: number | null; upper: number | null }];
   /** per-row weights in percent, as weights.rma.mv (diagonal of V⁻¹) */
   weights: number[];
 }
@@ -178,17 +180,18 @@ function buildBlocks(vi: number[], cl: Clusters, rho: number | null): Block[] {
 }
 
 /** REML fit of σ²₁ (clusters) and σ²₂ (effects within clusters): Fisher scoring on the box σ² ≥ 0. */
-function fitReml(y: number[], blocks: Block[]): { s1: number; s2: number; ev: Eval; iterations: number } {
+function fitReml(y: number[], blocks: Block[], fixed: [number | null, number | null] = [null, null], start?: number[]): { s1: number; s2: number; ev: Eval; iterations: number } {
   const k = y.length;
   const mean = y.reduce((a, x) => a + x, 0) / k;
   const vy = y.reduce((a, x) => a + (x - mean) ** 2, 0) / Math.max(1, k - 1);
   const vbar = blocks.reduce((a, b) => a + b.S.reduce((t, r, i) => t + r[i], 0), 0) / k;
-  let th = [Math.max(0.01 * vy, (vy - vbar) / 2, 1e-4), Math.max(0.01 * vy, (vy - vbar) / 2, 1e-4)];
+  const s0 = Math.max(0.01 * vy, (vy - vbar) / 2, 1e-4);
+  let th = [fixed[0] ?? start?.[0] ?? s0, fixed[1] ?? start?.[1] ?? s0];
   let ev = evaluate(y, blocks, th[0], th[1]);
   if (!ev) throw new DependenceError('the marginal variance matrix is not positive definite');
   let it = 0;
   for (; it < 500; it++) {
-    const free = [0, 1].filter((j) => !(th[j] <= 0 && ev!.score[j] <= 0));
+    const free = [0, 1].filter((j) => fixed[j] === null && !(th[j] <= 0 && ev!.score[j] <= 0));
     let step = [0, 0];
     if (free.length === 2) {
       const [[a, b], [, d]] = ev.info;
@@ -198,7 +201,7 @@ function fitReml(y: number[], blocks: Block[]): { s1: number; s2: number; ev: Ev
       const j = free[0];
       step[j] = ev.score[j] / ev.info[j][j];
     }
-    if (!step.every(Number.isFinite)) break;
+    if (!step.every(Number.isFinite) || free.length === 0) break;
     let f = 1;
     let next: Eval | null = null;
     let cand = th;
@@ -220,6 +223,8 @@ function fitReml(y: number[], blocks: Block[]): { s1: number; s2: number; ev: Ev
 
 export interface DependentOptions {
   level: number;
+  /** profile-likelihood CIs of both σ² components (confint.rma.mv) */
+  profile?: boolean;
   /** "t": t-test with df = k − 1 (metafor's test = "t"); "z": Wald */
   test: 't' | 'z';
 }
@@ -227,7 +232,31 @@ export interface DependentOptions {
 /** rma.mv(yi, vi, random = ~ 1 | cluster/effect, method = "REML"). */
 export function multilevel(yi: number[], vi: number[], cl: Clusters, o: DependentOptions): MultilevelFit {
   const blocks = buildBlocks(vi, cl, null);
-  return summarise(yi, blocks, cl, o, fitReml(yi, blocks), null);
+  const fit = fitReml(yi, blocks);
+  const out = summarise(yi, blocks, cl, o, fit, null);
+  if (o.profile) out.sigma2Ci = [profileCi(yi, blocks, fit, 0, o.level), profileCi(yi, blocks, fit, 1, o.level)];
+  return out;
+}
+
+/**
+ * confint.rma.mv for one variance component: where the profiled REML log-likelihood (the other
+ * component re-estimated) drops by qchisq(level, 1)/2, searched on [0, max(10, 100 σ²)] as metafor.
+ */
+function profileCi(y: number[], blocks: Block[], fit: ReturnType<typeof fitReml>, j: 0 | 1, level: number): { lower: number | null; upper: number | null } {
+  const est = j === 0 ? fit.s1 : fit.s2;
+  const target = fit.ev.ll - qchisq(level, 1) / 2;
+  const other = j === 0 ? fit.s2 : fit.s1;
+  const f = (x: number) => {
+    const fx: [number | null, number | null] = j === 0 ? [x, null] : [null, x];
+    const start = j === 0 ? [x, other] : [other, x];
+    return fitReml(y, blocks, fx, start).ev.ll - target;
+  };
+  const vcMax = Math.max(est <= Math.sqrt(2.220446049250313e-16) ? 10 : Math.max(10, est * 100), 0);
+  const f0 = f(0);
+  const lower = f0 >= 0 ? 0 : zeroin(f, 0, est, 1e-12, 1000, f0, fit.ev.ll - target);
+  const fMax = f(vcMax);
+  const upper = fMax > 0 ? null : zeroin(f, est, vcMax, 1e-12, 1000, fit.ev.ll - target, fMax);
+  return { lower, upper };
 }
 
 /**
