@@ -37,6 +37,7 @@ import {
   ScreenBody,
 } from './schemas.js';
 import { mountUi } from './ui.js';
+import { denyByDefault } from './access.js';
 
 export type { AuthConfig } from './auth.js';
 
@@ -189,6 +190,7 @@ export function createCurationApp(deps: CurationDeps): OpenAPIHono<Env> {
     c.header('X-Content-Type-Options', 'nosniff');
     await next();
   });
+  app.use('*', denyByDefault<Env>((c) => ctx.authenticate(c)));
   const tooLarge = () => {
     throw new HTTPException(413, { message: 'request body too large' });
   };
