@@ -18,6 +18,7 @@ import { reviewRoutes } from './routes/reviews.js';
 import { screeningRoutes } from './routes/screening.js';
 import { transferRoutes } from './routes/transfer.js';
 import { uiRoutes } from './ui.js';
+import { denyByDefault } from './access.js';
 import { mountGrade } from './routes/grade.js';
 
 export type { AuthConfig, CurationDeps, Env } from './context.js';
@@ -37,6 +38,7 @@ export function createCurationApp(deps: CurationDeps): OpenAPIHono<Env> {
     c.header('X-Content-Type-Options', 'nosniff');
     await next();
   });
+  app.use('*', denyByDefault<Env>((c) => ctx.authenticate(c)));
   app.use('/api/reviews/:reviewId/import', bodyLimit({ maxSize: 4 * 1024 * 1024, onError: tooLarge }));
   app.use('/api/*', async (c, next) => {
     if (c.req.path.endsWith('/import')) return next();
