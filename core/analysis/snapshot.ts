@@ -29,6 +29,8 @@ export interface SnapshotStudy {
   rob?: string;
   attribution?: string;
   retracted?: boolean;
+  /** The study's main record is a preprint: not peer-reviewed (yet). */
+  preprint?: boolean;
 }
 
 export interface OutcomeStudyRow {
@@ -259,6 +261,7 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
     ...(c.extraction?.rob ? { rob: c.extraction.rob.overall } : {}),
     ...(c.attribution ? { attribution: c.attribution } : {}),
     ...(c.retracted ? { retracted: true } : {}),
+    ...(c.preprint ? { preprint: true } : {}),
   }));
 
   const map: Record<string, Record<string, number>> = { year: {} };

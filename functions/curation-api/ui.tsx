@@ -16,6 +16,8 @@ import { initialForm } from './app.js';
 import { CSS, JS } from './ui-assets.js';
 import { CSP, Layout } from './layout.js';
 import { mountHostedUi } from './hosted-ui.js';
+import { RetractionNotices } from './retraction-notices.js';
+import { retractionAlerts } from '../adapters/retraction-alerts.js';
 
 function identifierLink(type: string, value: string): string | undefined {
   if (type === 'doi') return `https://doi.org/${encodeURI(value)}`;
@@ -46,6 +48,7 @@ const Identifiers: FC<{ c: CuratedCandidate }> = ({ c }) => (
       );
     })}
     {c.retracted ? <span class="badge">RETRACTED</span> : null}
+    {c.preprint ? <span class="badge" title="The main record is a preprint: not peer-reviewed">PREPRINT</span> : null}
   </p>
 );
 
@@ -307,6 +310,7 @@ export function mountUi(app: OpenAPIHono<Env>, ctx: AppContext): void {
   app.get('/curate', async (c) => {
     const actor = await page(c);
     const counts = await Promise.all([...ctx.reviews.values()].map(async (r) => [r, await ctx.store.countByStatus(r.id, CANDIDATE_STATUSES)] as const));
+    const retractions = (await Promise.all([...ctx.reviews.values()].map(async (r) => (await retractionAlerts(ctx.store.doc, ctx.store.table, r.id)).map((alert) => ({ title: r.shortTitle, alert }))))).flat();
     return c.html(
       <Layout title="Reviews" actor={actor}>
         <h1>Living reviews</h1>
@@ -336,6 +340,7 @@ export function mountUi(app: OpenAPIHono<Env>, ctx: AppContext): void {
             ))}
           </tbody>
         </table>
+        <RetractionNotices alerts={retractions} />
       </Layout>,
     );
   });
