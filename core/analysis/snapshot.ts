@@ -315,7 +315,7 @@ export function describeChanges(prev: ReviewSnapshot | null, next: ReviewSnapsho
   }
   if (removed.length) out.push({ at, text: `${removed.length} stud${removed.length === 1 ? 'y' : 'ies'} withdrawn: ${removed.slice(0, 5).map((s) => s.label).join('; ')}` });
   const newlyRetracted = next.excluded.filter((e) => e.reason.startsWith('retracted') && !(prev?.excluded ?? []).some((p) => p.id === e.id));
-  for (const e of newlyRetracted) out.push({ at, text: `${e.label} was retracted and left the analysis` });
+  for (const e of newlyRetracted) out.push({ at, text: `${e.label} was retracted and left the analysis${e.reason.length > 'retracted'.length ? ` (notice: ${e.reason.replace(/^retracted:?\s*/, '')})` : ''}` });
   for (const o of next.outcomes) {
     const p = prev?.outcomes.find((x) => x.id === o.id);
     const before = p?.result?.estimate ?? null;
