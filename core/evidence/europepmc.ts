@@ -201,7 +201,13 @@ export function mapEuropePmcResults(results: unknown[], label: string): { record
   return { records, malformed };
 }
 
-/** Europe PMC's date-range syntax: `FIRST_IDATE:[2025-01-01 TO 2025-01-07]`. */
-export function europePmcQuery(query: string, from: string, to: string): string {
-  return `(${query}) AND SRC:PPR AND FIRST_IDATE:[${from} TO ${to}]`;
+/**
+ * The preprint search of one window, in Europe PMC's date-range syntax. The backfill asks for
+ * records first indexed in the window (`FIRST_IDATE:[2025-01-01 TO 2025-01-07]`); later polls also
+ * for records re-indexed in it (`INDEX_DATE`), which is how a new retraction or "published as"
+ * link on an older preprint is seen (as PubMed's mdat pass does for articles).
+ */
+export function europePmcQuery(query: string, from: string, to: string, changed = false): string {
+  const first = `FIRST_IDATE:[${from} TO ${to}]`;
+  return `(${query}) AND SRC:PPR AND ${changed ? `(${first} OR INDEX_DATE:[${from} TO ${to}])` : first}`;
 }

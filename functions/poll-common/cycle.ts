@@ -425,7 +425,7 @@ async function pollCtgovReview(review: Review, client: CtgovClient, d: SourceDep
 async function pollEuropePmcReview(review: Review, client: EuropePmcClient, d: SourceDeps, ing: Ingestor): Promise<Counts> {
   const before = await d.store.getCheckpoint(review.id, 'europepmc');
   const from = before?.indexedThrough ? addDays(before.indexedThrough, -d.overlapDays) : d.backfillFrom;
-  const query = europePmcQuery(review.searches.europepmc?.query ?? defaultSearch(review), from, d.today);
+  const query = europePmcQuery(review.searches.europepmc?.query ?? defaultSearch(review), from, d.today, !!before?.indexedThrough);
   return pollPages(
     review,
     'europepmc',

@@ -5,7 +5,8 @@
  * `doi`, `title` and `abstractText` with inline HTML, `authorList.author[]`, `pubTypeList.pubType[]`,
  * `bookOrReportDetails.publisher`, `firstIndexDate`, `firstPublicationDate`,
  * `commentCorrectionList.commentCorrection[]`). The query is evaluated only for `SRC:PPR` /
- * `SRC:MED` and `FIRST_IDATE:[a TO b]`; other terms match everything. Cursor marks are opaque;
+ * `SRC:MED`, `FIRST_IDATE:[a TO b]` and `INDEX_DATE:[a TO b]` (OR'ed; the re-index date is the
+ * result's `dateOfRevision` here); other terms match everything. Cursor marks are opaque;
  * past the last page the list is empty and the mark repeats. Faults as for the other fakes
  * (429 with a Retry-After, 500/503 HTML pages, truncated bodies, malformed results).
  *
@@ -30,6 +31,8 @@ export interface FakePreprintSpec {
   pubTypes?: string[];
   /** Europe PMC's links: e.g. { type: 'Preprint in', id: '38000123', source: 'MED' } or { type: 'Retraction in', … }. */
   comments?: { type: string; id?: string; source?: string; reference?: string }[];
+  /** Last (re-)indexed, YYYY-MM-DD (default: firstIndexDate). */
+  revised?: string;
 }
 
 /** One `resultType=core` result as Europe PMC writes it (field order as in its answers). */
@@ -70,7 +73,7 @@ export function fakePreprint(s: FakePreprintSpec): EuropePmcResultJson {
     hasTMAccessionNumbers: 'N',
     dateOfCreation: s.firstIndexDate,
     firstIndexDate: s.firstIndexDate,
-    dateOfRevision: s.firstIndexDate,
+    dateOfRevision: s.revised ?? s.firstIndexDate,
     firstPublicationDate: pub,
     versionNumber: 1,
   };
@@ -112,10 +115,13 @@ export async function startFakeEuropePmc(opts: FakeEuropePmcOptions): Promise<Fa
     const offset = offsetOf(mark);
     if (offset === undefined) return json(400, { version: '6.9', hitCount: 0, errCode: 400, errMsg: `Invalid cursorMark: ${mark}` });
     const src = query.match(/SRC:(\w+)/i)?.[1]?.toUpperCase();
-    const range = query.match(/FIRST_IDATE:\[(\d{4}-\d{2}-\d{2}) TO (\d{4}-\d{2}-\d{2})\]/);
+    const range = (field: string) => query.match(new RegExp(`${field}:\\[(\\d{4}-\\d{2}-\\d{2}) TO (\\d{4}-\\d{2}-\\d{2})\\]`));
+    const inRange = (m: RegExpMatchArray | null, v: unknown) => !!m && String(v) >= m[1] && String(v) <= m[2];
+    const first = range('FIRST_IDATE');
+    const indexed = range('INDEX_DATE'); // (re)indexed: dateOfRevision here
     const hits = results
       .filter((r) => !src || r.source === src)
-      .filter((r) => !range || (String(r.firstIndexDate) >= range[1] && String(r.firstIndexDate) <= range[2]))
+      .filter((r) => (!first && !indexed) || inRange(first, r.firstIndexDate) || inRange(indexed, r.dateOfRevision))
       .sort((a, b) => String(a.id).localeCompare(String(b.id)));
     const page = hits.slice(offset, offset + pageSize);
     const next = page.length ? markOf(offset + page.length) : mark;

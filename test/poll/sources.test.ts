@@ -69,7 +69,7 @@ describe('Europe PMC preprints', () => {
       const again = await poll({ doc, table: t, europepmc: { rate: 10, pageSize: 10 } }, { europepmc: ep.url });
       expect(again.new + again.updated).toBe(0);
       // The second cycle starts at the checkpoint minus the overlap (3 days), not at the backfill.
-      expect(ep.requests[0].params.get('query')).toContain(`FIRST_IDATE:[${day(-3)} TO ${day(0)}]`);
+      expect(ep.requests[0].params.get('query')).toContain(`(FIRST_IDATE:[${day(-3)} TO ${day(0)}] OR INDEX_DATE:[${day(-3)} TO ${day(0)}])`);
     } finally {
       await ep.close();
     }
@@ -122,6 +122,32 @@ describe('Europe PMC preprints', () => {
     } finally {
       await ep.close();
       await pm.close();
+    }
+  }, 120_000);
+});
+
+describe('Europe PMC retractions', () => {
+  it('an accepted preprint retracted months later (re-indexed today) is marked retracted and flagged to the leads', async () => {
+    const pre = fakePreprint({ id: 'PPR810001', title: 'A self-guided app for depression in adults: a randomised trial (preprint)', firstIndexDate: '2024-06-01' });
+    const ep = await startFakeEuropePmc({ results: [pre] });
+    const { table: t, doc } = await table();
+    try {
+      await poll({ doc, table: t, backfillFrom: '2024-05-01' }, { europepmc: ep.url });
+      const key = candidateKey(REVIEW.id, 'PPR810001');
+      const got = (await doc.send(new GetCommand({ TableName: t, Key: key }))).Item as Candidate;
+      const { candidateItem } = await import('../../core/data-model/items.js');
+      const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
+      await doc.send(new PutCommand({ TableName: t, Item: candidateItem({ ...got, status: 'accepted', version: got.version + 1, extraction: { arms: [], moderators: {}, outcomes: [{ outcome: 'depression', timepoint: 'post', instrument: 'PHQ-9', n1: 50, m1: 8, sd1: 4, n2: 50, m2: 10, sd2: 4 }] } }) }));
+      // Europe PMC adds a retraction link; the record is re-indexed today (first indexed long ago).
+      ep.upsert(fakePreprint({ id: 'PPR810001', title: pre.title as string, firstIndexDate: '2024-06-01', revised: day(0), comments: [{ type: 'Retraction in', id: '40100001', source: 'MED', reference: 'medRxiv retraction notice' }] }));
+      const r = await poll({ doc, table: t }, { europepmc: ep.url });
+      expect(r.updated).toBe(1);
+      const after = (await doc.send(new GetCommand({ TableName: t, Key: key }))).Item as Candidate;
+      expect(after).toMatchObject({ retracted: true, status: 'accepted', retractionNotice: 'Europe PMC PPR810001: Retracted: medRxiv retraction notice, PMID 40100001' });
+      const ev = (await events(doc, t, 'PPR810001')).find((e) => e.type === 'retracted');
+      expect(ev?.flaggedTo).toBe('leads');
+    } finally {
+      await ep.close();
     }
   }, 120_000);
 });
