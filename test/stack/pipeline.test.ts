@@ -244,8 +244,9 @@ describe('the local stack end to end', () => {
       comments: [{ refType: 'RetractionIn', refSource: 'Psychooncology. 2026;35(4):e7001', pmid: '39100099' }],
     });
     // The next poll (`npm run poll`, into the running stack's database).
-    const { stdout } = await promisify(execFile)('npx', ['tsx', 'scripts/poll.ts', '--source', 'pubmed', '--review', REVIEW], {
-      env: { ...process.env, ...upstreams(), DATA_DIR: dataDir, NCBI_EMAIL: 'test@example.org', POLL_BACKFILL_FROM: day(-30) },
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/poll.ts', '--source', 'pubmed', '--review', REVIEW], {
+      // DYNAMODB_ENDPOINT empty: the poll finds the running stack's database through DATA_DIR.
+      env: { ...process.env, ...upstreams(), DYNAMODB_ENDPOINT: '', DATA_DIR: dataDir, NCBI_EMAIL: 'test@example.org' },
       encoding: 'utf8',
     });
     const summary = JSON.parse(stdout.trim().split('\n').pop()!);
