@@ -51,6 +51,8 @@ export interface SnapshotStudy {
   robDomains?: RobDomains;
   /** ids of the analyses (outcomes) the study is in */
   outcomes?: string[];
+  /** The study's main record is a preprint: not peer-reviewed (yet). */
+  preprint?: boolean;
 }
 
 export interface OutcomeStudyRow {
@@ -304,6 +306,7 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
     ...(c.retracted ? { retracted: true } : {}),
     ...(robOf(c) ? { robDomains: robOf(c) } : {}),
     outcomes: outcomes.filter((o) => o.studies.some((r) => r.id === c.studyId)).map((o) => o.id),
+    ...(c.preprint ? { preprint: true } : {}),
   }));
 
   const map: Record<string, Record<string, number>> = { year: {} };
@@ -360,7 +363,7 @@ export function describeChanges(prev: ReviewSnapshot | null, next: ReviewSnapsho
   }
   if (removed.length) out.push({ at, text: `${removed.length} stud${removed.length === 1 ? 'y' : 'ies'} withdrawn: ${removed.slice(0, 5).map((s) => s.label).join('; ')}` });
   const newlyRetracted = next.excluded.filter((e) => e.reason.startsWith('retracted') && !(prev?.excluded ?? []).some((p) => p.id === e.id));
-  for (const e of newlyRetracted) out.push({ at, text: `${e.label} was retracted and left the analysis` });
+  for (const e of newlyRetracted) out.push({ at, text: `${e.label} was retracted and left the analysis${e.reason.length > 'retracted'.length ? ` (notice: ${e.reason.replace(/^retracted:?\s*/, '')})` : ''}` });
   for (const o of next.outcomes) {
     const p = prev?.outcomes.find((x) => x.id === o.id);
     const before = p?.result?.estimate ?? null;

@@ -178,6 +178,10 @@ const ReviewObjectSchema = z.strictObject({
       advanced: text.max(1000),
       rationale: text.max(2000),
     }),
+    /** Europe PMC preprint search (its query syntax); default: the ctgov condition AND intervention. */
+    europepmc: z.strictObject({ query: text.max(4000), rationale: text.max(2000) }).optional(),
+    /** ISRCTN registry search (`q` of its query API); default: the ctgov condition AND intervention. */
+    isrctn: z.strictObject({ query: text.max(2000), rationale: text.max(2000) }).optional(),
   }),
   /** Polling cadence: "hourly" | "daily" | "weekly" or a whole number of hours (core/reviews/cadence.ts). */
   cadence: CadenceSchema,

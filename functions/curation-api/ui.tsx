@@ -15,6 +15,8 @@ import { initialForm } from './present.js';
 import { CSS, JS } from './ui-assets.js';
 import { CSP, Layout } from './layout.js';
 import { mountHostedUi } from './hosted-ui.js';
+import { RetractionNotices } from './retraction-notices.js';
+import { retractionAlerts } from '../adapters/retraction-alerts.js';
 
 function identifierLink(type: string, value: string): string | undefined {
   if (type === 'doi') return `https://doi.org/${encodeURI(value)}`;
@@ -45,6 +47,7 @@ const Identifiers: FC<{ c: CuratedCandidate }> = ({ c }) => (
       );
     })}
     {c.retracted ? <span class="badge">RETRACTED</span> : null}
+    {c.preprint ? <span class="badge" title="The main record is a preprint: not peer-reviewed">PREPRINT</span> : null}
   </p>
 );
 
@@ -308,6 +311,7 @@ export function uiRoutes(ctx: AppContext): Hono<Env> {
   app.get('/curate', async (c) => {
     const actor = await page(c);
     const counts = await Promise.all([...ctx.reviews.values()].map(async (r) => [r, await ctx.store.countByStatus(r.id, CANDIDATE_STATUSES)] as const));
+    const retractions = (await Promise.all([...ctx.reviews.values()].map(async (r) => (await retractionAlerts(ctx.store.doc, ctx.store.table, r.id)).map((alert) => ({ title: r.shortTitle, alert }))))).flat();
     return c.html(
       <Layout title="Reviews" actor={actor}>
         <h1>Living reviews</h1>
@@ -337,6 +341,7 @@ export function uiRoutes(ctx: AppContext): Hono<Env> {
             ))}
           </tbody>
         </table>
+        <RetractionNotices alerts={retractions} />
       </Layout>,
     );
   });
