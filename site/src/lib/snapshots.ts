@@ -45,6 +45,9 @@ export function loadSnapshots(): ReviewSnapshot[] {
         const issue = parsed.error.issues[0];
         throw new Error(`${file}: ${issue.path.join('.')}: ${issue.message}`);
       }
+      // Curation counts move with screening without a new version (snapshot store counts.json).
+      const countsFile = join(dir, entry.name, 'counts.json');
+      if (existsSync(countsFile)) raw.counts = JSON.parse(readFileSync(countsFile, 'utf8')).counts ?? raw.counts;
       out.push(raw as ReviewSnapshot);
     }
   }
