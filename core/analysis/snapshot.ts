@@ -17,6 +17,7 @@ import { analyze, escalcSMD } from '../meta/index.js';
 import type { AnalysisResult } from '../meta/index.js';
 import { isAnalysable, type Candidate, type Extraction } from '../evidence/candidate.js';
 import { alignToOutcomeDetailed, favoursIntervention, type Review } from '../reviews/index.js';
+import { trialSequentialAnalysis, type TsaResult } from './tsa.js';
 import {
   STATS_VERSION,
   analysisInputs,
@@ -84,6 +85,8 @@ export interface OutcomeSnapshot {
   subgroups: SubgroupView[];
   baseline: Review['baseline'];
   mid?: number;
+  /** Trial sequential analysis (primary outcomes with an MID; null otherwise). */
+  tsa?: TsaResult | null;
 }
 
 export type Verdict = 'favours-intervention' | 'favours-control' | 'no-clear-difference';
@@ -290,6 +293,8 @@ export function buildSnapshot(
       subgroups,
       baseline: (review.baseline ?? []).filter((b) => b.outcome === outcome.id),
       ...(outcome.mid !== undefined ? { mid: outcome.mid } : {}),
+      // Sequential monitoring of a primary outcome (sensitivity analysis, core/analysis/tsa).
+      tsa: outcome.primary ? trialSequentialAnalysis(rows, { mid: outcome.mid, direction: outcome.direction }) : null,
     };
   });
 
