@@ -103,6 +103,8 @@ export interface ChangeEntry {
   text: string;
   /** The version this entry describes (absent in snapshots from before versioning). */
   version?: number;
+  /** Conclusions that moved in that version (feed summaries). */
+  flags?: string[];
 }
 
 /** One point of the living curve: an outcome's pooled result as a published version showed it. */
@@ -358,7 +360,7 @@ export function buildSnapshot(
   }
   snapshot.diff = diffVersions(previous ?? null, snapshot, { removalReasons });
   snapshot.summary = summaryLine(snapshot.diff, snapshot);
-  snapshot.changes = [{ at, version, text: snapshot.summary }, ...(previous?.changes ?? []).filter((c) => c.version !== undefined)];
+  snapshot.changes = [{ at, version, text: snapshot.summary, flags: snapshot.diff.flags.map((f) => f.text) }, ...(previous?.changes ?? []).filter((c) => c.version !== undefined)];
   snapshot.history = [...(previous?.history ?? []), historyPoint(snapshot)];
   return snapshot;
 }
