@@ -4,7 +4,7 @@
  */
 import type { Candidate } from '../evidence/candidate.js';
 import { buildSnapshot, type ReviewSnapshot } from './snapshot.js';
-import { contentHash } from './versions.js';
+import { contentHash, judgementsOf } from './versions.js';
 
 export interface Difference {
   path: string;
@@ -51,7 +51,7 @@ export function reproduceVersion(stored: ReviewSnapshot): Reproduction {
   const candidates = stored.inputs.studies.map(
     (s) => ({ entity: 'Candidate', reviewId: stored.reviewId, version: 0, triage: { score: 0, reasons: [] }, createdAt: '', updatedAt: '', ...s }) as Candidate,
   );
-  const again = buildSnapshot(stored.inputs.review, candidates, new Date(stored.generatedAt), null, { software: stored.software });
+  const again = buildSnapshot(stored.inputs.review, candidates, new Date(stored.generatedAt), null, { software: stored.software, judgements: judgementsOf(stored.inputs), sources: stored.sources });
   const out = { values: 0, differing: [] as Difference[] };
   // JSON round trip: the stored file went through it too (undefined fields vanish, -0 stays).
   compare(stored.outcomes, JSON.parse(JSON.stringify(again.outcomes)), 'outcomes', out);

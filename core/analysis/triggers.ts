@@ -8,6 +8,7 @@
  *    refreshed, no version is made.
  */
 import type { Candidate } from '../evidence/candidate.js';
+import { gradeItemReview } from '../data-model/items.js';
 import { analysisKey } from './versions.js';
 
 export interface ChangeImage {
@@ -29,6 +30,12 @@ export function classifyChanges(changes: ChangeImage[]): ClassifiedChanges {
   const analysis = new Set<string>();
   const counts = new Set<string>();
   for (const ch of changes) {
+    // A lead's GRADE judgement enters the next snapshot.
+    const graded = gradeItemReview(ch.newImage) ?? gradeItemReview(ch.oldImage);
+    if (graded) {
+      analysis.add(graded);
+      continue;
+    }
     const before = asCandidate(ch.oldImage);
     const after = asCandidate(ch.newImage);
     const reviewId = after?.reviewId ?? before?.reviewId;

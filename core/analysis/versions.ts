@@ -23,6 +23,7 @@
 import { createHash } from 'node:crypto';
 import type { Candidate } from '../evidence/candidate.js';
 import type { Review } from '../reviews/index.js';
+import type { GradeJudgement, GradeJudgements } from './fields.js';
 
 /**
  * The statistics version: raise it (date + counter) with every change to core/meta or to the
@@ -76,6 +77,8 @@ export interface AnalysisInputs {
   review: Review;
   /** Every accepted study, sorted by study id. */
   studies: InputStudy[];
+  /** The leads' GRADE judgements, by outcome id (sorted). */
+  grade?: [string, GradeJudgement[]][];
 }
 
 export function inputStudy(c: Candidate): InputStudy {
@@ -94,12 +97,20 @@ export function inputStudy(c: Candidate): InputStudy {
   };
 }
 
-export function analysisInputs(review: Review, candidates: Candidate[]): AnalysisInputs {
+const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+export function analysisInputs(review: Review, candidates: Candidate[], judgements?: GradeJudgements): AnalysisInputs {
   const studies = candidates
     .filter((c) => c.status === 'accepted')
     .map(inputStudy)
-    .sort((a, b) => (a.studyId < b.studyId ? -1 : a.studyId > b.studyId ? 1 : 0));
-  return { review, studies };
+    .sort((a, b) => byKey(a.studyId, b.studyId));
+  const grade = judgements ? [...judgements].map(([k, v]) => [k, [...v]] as [string, GradeJudgement[]]).sort((a, b) => byKey(a[0], b[0])) : [];
+  return { review, studies, ...(grade.length ? { grade } : {}) };
+}
+
+/** The stored judgements back as the map buildSnapshot takes. */
+export function judgementsOf(inputs: AnalysisInputs): GradeJudgements {
+  return new Map((inputs.grade ?? []).map(([k, v]) => [k, v]));
 }
 
 /** The part of a study that is an analysis input (extraction minus free-text notes). */
@@ -144,7 +155,9 @@ export function canonicalJson(v: unknown): string {
 
 /** SHA-256 of the analysis inputs, the settings and the statistics version: equal hash, same version. */
 export function contentHash(inputs: AnalysisInputs, statsVersion: string = STATS_VERSION): string {
-  const body = canonicalJson({ stats: statsVersion, review: reviewView(inputs.review), studies: inputs.studies.map(studyView) });
+  // GRADE judgements count by what they decide (not who or when).
+  const grade = (inputs.grade ?? []).map(([k, v]) => [k, v.map((j) => ({ domain: j.domain, action: j.action, downgrade: j.downgrade, reason: j.reason }))]);
+  const body = canonicalJson({ stats: statsVersion, review: reviewView(inputs.review), studies: inputs.studies.map(studyView), grade });
   return `sha256:${createHash('sha256').update(body).digest('hex')}`;
 }
 

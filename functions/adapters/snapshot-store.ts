@@ -18,6 +18,8 @@ export interface CountsFile {
   version: number;
   updatedAt: string;
   counts: Record<string, number>;
+  /** When each source was last searched (moves with every poll, no version). */
+  sources?: ReviewSnapshot['sources'];
 }
 
 export class VersionExistsError extends Error {

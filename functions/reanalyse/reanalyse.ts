@@ -12,6 +12,7 @@ import type { Review } from '../../core/reviews/index.js';
 import type { SoftwareVersion } from '../../core/analysis/versions.js';
 import { VersionExistsError, type SnapshotStore } from '../adapters/snapshot-store.js';
 import { softwareVersion } from './software.js';
+import { loadSnapshotInputs } from './inputs.js';
 
 export async function loadCandidates(doc: DynamoDBDocumentClient, table: string, reviewId: string): Promise<Candidate[]> {
   const { pk, skPrefix } = candidatePrefix(reviewId);
@@ -60,8 +61,9 @@ export async function reanalyseReview(deps: ReanalyseDeps, review: Review): Prom
   const candidates = await loadCandidates(deps.doc, deps.table, review.id);
   const now = (deps.now ?? (() => new Date()))();
   const software = deps.software ?? softwareVersion();
+  const extra = { ...(await loadSnapshotInputs(deps.doc, deps.table, review.id)), software };
   let previous = await deps.store.getLatest(review.id);
-  let plan = planVersion(review, candidates, now, previous, { software });
+  let plan = planVersion(review, candidates, now, previous, extra);
   let latest = previous;
   if (plan.publish) {
     try {
@@ -70,14 +72,17 @@ export async function reanalyseReview(deps: ReanalyseDeps, review: Review): Prom
       if (!(err instanceof VersionExistsError)) throw err;
       // Another writer published this number first: plan again on top of its version.
       previous = await deps.store.getLatest(review.id);
-      plan = planVersion(review, candidates, now, previous, { software });
+      plan = planVersion(review, candidates, now, previous, extra);
       if (plan.publish) await deps.store.put(plan.snapshot);
     }
     latest = plan.publish ? plan.snapshot : previous;
   }
   if (!latest) throw new Error(`no version of ${review.id} could be stored`);
   const stored = await deps.store.getCounts(review.id);
-  const countsChanged = !sameCounts(stored?.counts, plan.counts) || stored?.version !== latest.version;
-  if (countsChanged) await deps.store.putCounts({ reviewId: review.id, version: latest.version, updatedAt: now.toISOString(), counts: plan.counts });
+  // When each source was last searched moves with every poll: published with the counts, not as a version.
+  const sources = extra.sources ?? [];
+  const countsChanged =
+    !sameCounts(stored?.counts, plan.counts) || stored?.version !== latest.version || JSON.stringify(stored?.sources ?? []) !== JSON.stringify(sources);
+  if (countsChanged) await deps.store.putCounts({ reviewId: review.id, version: latest.version, updatedAt: now.toISOString(), counts: plan.counts, sources });
   return { snapshot: latest, published: plan.publish, countsChanged, ms: Date.now() - started };
 }
