@@ -140,7 +140,7 @@ async function main(): Promise<void> {
     checkpointFile: join(cfg.dataDir, 'stream-checkpoint.json'),
     log,
     // A burst (an import, several accepts in a row) becomes one batch, hence one version.
-    settleMs: Number(process.env.STREAM_SETTLE_MS ?? 750),
+    settleMs: Number(process.env.STREAM_SETTLE_MS ?? 1000),
     onBatch: async (changes) => {
       const done = await handleChanges({ doc, table, store, log }, changes);
       if (done.length) builder.schedule(`reanalysed ${done.join(', ')}`);

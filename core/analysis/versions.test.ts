@@ -107,7 +107,8 @@ describe('planVersion: a version only when an analysis input changed', () => {
     expect(v2.diff.corrected[0].reason).toBe('risk of bias low → high');
     const v3 = buildSnapshot(review, [base[0], base[1], { ...s3, retracted: true, retractionNotice: 'PMID 1' }], NOW, v2);
     expect(v3.diff.retracted).toEqual([{ id: 's3', label: 'Authors3 2023', reason: 'retracted: PMID 1' }]);
-    expect(v3.diff.flags[0]).toMatchObject({ kind: 'retracted' });
+    expect(v3.diff.flags[0]).toEqual({ kind: 'retracted', text: 'Authors3 2023 was retracted and left the analysis (notice: PMID 1)' });
+    expect(v3.summary).toMatch(/^Authors3 2023 was retracted and left the analysis \(notice: PMID 1\); Stress SMD −0\.28 → −0\.41/);
     void v1;
   });
 });

@@ -430,7 +430,10 @@ export function diffVersions(prev: DiffSnapshot | null, next: DiffSnapshot, ctx:
   }
 
   const flags: VersionFlag[] = [
-    ...retracted.map((r) => ({ kind: 'retracted' as const, text: `${r.label} was retracted and left the analysis` })),
+    ...retracted.map((r) => {
+      const notice = r.reason?.replace(/^retracted:?\s*/, '');
+      return { kind: 'retracted' as const, text: `${r.label} was retracted and left the analysis${notice ? ` (notice: ${notice})` : ''}` };
+    }),
     ...outcomes.flatMap((o) => o.flags),
   ];
   return { from: prev ? (prev.version ?? prev.revision) : null, added, removed, corrected, retracted, outcomes, settings, flags };
@@ -448,12 +451,13 @@ export function summaryLine(diff: VersionDiff, next: DiffSnapshot): string {
   const parts: string[] = [];
   if (diff.added.length) parts.push(`${plural(diff.added.length, 'study', 'studies')} added (${names(diff.added)})`);
   if (diff.removed.length) parts.push(`${plural(diff.removed.length, 'study', 'studies')} removed (${names(diff.removed)})`);
-  if (diff.retracted.length) parts.push(`${plural(diff.retracted.length, 'study', 'studies')} retracted (${names(diff.retracted)})`);
   if (diff.corrected.length) parts.push(`${plural(diff.corrected.length, 'study', 'studies')} corrected (${names(diff.corrected)})`);
   parts.push(...diff.settings);
   const primary = diff.outcomes.find((o) => o.primary && o.changes.some((c) => c.field === 'estimate')) ?? diff.outcomes.find((o) => o.changes.some((c) => c.field === 'estimate'));
   const est = primary?.changes.find((c) => c.field === 'estimate');
   if (primary && est) parts.push(`${primary.label} SMD ${est.before} → ${est.after}`);
+  // Retractions first (they are the news), then the outcome flags.
+  parts.splice(diff.added.length ? 1 : 0, 0, ...diff.flags.filter((f) => f.kind === 'retracted').map((f) => f.text));
   for (const f of diff.flags) if (f.kind !== 'retracted') parts.push(f.text);
   if (!parts.length) parts.push('recomputed; no change at displayed precision');
   return parts.join('; ');
