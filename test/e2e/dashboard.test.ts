@@ -122,6 +122,11 @@ describe('public dashboard', () => {
     expect((await csv.text()).split('\n')[0]).toMatch(/^review,outcome,study/);
     const feed = await fetch(`${stack.url}/feed.xml`);
     expect(feed.headers.get('content-type')).toMatch(/application\/atom\+xml/);
-    expect(await feed.text()).toMatch(/studies accepted/);
+    // One entry per published version, with a stable tag: id: the empty review at start-up is
+    // version 1, the whole Metapsy import is exactly one more.
+    const atom = await feed.text();
+    const ids = atom.match(/<id>tag:[^<]*,2026:reviews\/selfguided-depression\/versions\/\d+<\/id>/g) ?? [];
+    expect(ids.map((i) => i.replace(/.*\/versions\/(\d+)<.*/, '$1')).sort()).toEqual(['1', '2']);
+    expect(atom).toMatch(/\d+ studies added/);
   });
 });
