@@ -4,7 +4,8 @@
  *
  * Per outcome:
  *  1. every accepted, non-retracted study contributes its rows for that outcome at the preferred
- *     time point; each row becomes an SMD (Hedges' g, arm 1 − arm 2, metafor's escalc) or is taken
+ *     time point (or a spelling the review lists), with a listed instrument — the rule of
+ *     core/analysis/entry.ts, which also says why a trial enters nothing (`excluded`); each row becomes an SMD (Hedges' g, arm 1 − arm 2, metafor's escalc) or is taken
  *     as given (yi, vi), then aligned to the outcome's direction (core/reviews/direction);
  *  2. a study with several rows (several instruments or comparisons) contributes one effect: the
  *     mean of its yi and the mean of its vi ("study-averaged", the approach of the Metapsy reference
@@ -13,10 +14,11 @@
  *     one subgroup analysis per categorical moderator listed in `review.subgroups` and the
  *     meta-regression on `review.metaRegression`.
  */
-import { analyze, escalcSMD } from '../meta/index.js';
+import { analyze } from '../meta/index.js';
 import type { AnalysisResult } from '../meta/index.js';
-import { isAnalysable, type Candidate, type Extraction } from '../evidence/candidate.js';
-import { alignToOutcomeDetailed, favoursIntervention, type Review } from '../reviews/index.js';
+import { isAnalysable, type Candidate } from '../evidence/candidate.js';
+import { favoursIntervention, type Review } from '../reviews/index.js';
+import { analysesEntered, notPooledReason, outcomeEffects } from './entry.js';
 import type {
   Certainty,
   DisplayRules,
@@ -49,6 +51,8 @@ export interface SnapshotStudy {
   robDomains?: RobDomains;
   /** ids of the analyses (outcomes) the study is in */
   outcomes?: string[];
+  /** The study's main record is a preprint: not peer-reviewed (yet). */
+  preprint?: boolean;
 }
 
 export interface OutcomeStudyRow {
@@ -158,37 +162,6 @@ function studyYear(c: Candidate): number | undefined {
   return c.extraction?.year ?? c.year;
 }
 
-interface RowEffect {
-  yi: number;
-  vi: number;
-  n: number | null;
-  instrument: string;
-  flipped: boolean;
-}
-
-function rowEffects(review: Review, outcomeId: string, timepoint: string, ex: Extraction): RowEffect[] {
-  const out: RowEffect[] = [];
-  for (const o of ex.outcomes) {
-    if (o.outcome !== outcomeId || o.timepoint.toLowerCase() !== timepoint) continue;
-    let yi: number;
-    let vi: number;
-    let n: number | null = null;
-    if (o.n1 !== undefined && o.m1 !== undefined && o.sd1 !== undefined && o.n2 !== undefined && o.m2 !== undefined && o.sd2 !== undefined) {
-      const e = escalcSMD({ n1: o.n1, m1: o.m1, sd1: o.sd1, n2: o.n2, m2: o.m2, sd2: o.sd2 });
-      yi = e.yi;
-      vi = e.vi;
-      n = o.n1 + o.n2;
-    } else if (o.yi !== undefined && o.vi !== undefined) {
-      yi = o.yi;
-      vi = o.vi;
-    } else continue;
-    if (!Number.isFinite(yi) || !Number.isFinite(vi) || vi <= 0) continue;
-    const a = alignToOutcomeDetailed(review, outcomeId, o.instrument, yi);
-    out.push({ yi: a.yi, vi, n, instrument: o.instrument, flipped: a.flipped });
-  }
-  return out;
-}
-
 const Z975 = 1.959963984540054;
 
 /** Builds the snapshot. `previous` (the last published one) feeds the changelog and the revision. */
@@ -202,9 +175,15 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
   const labels = uniqueLabels(accepted.map((c) => ({ id: c.studyId, label: label(c) })));
   const labelOf = (c: Candidate) => labels.get(c.studyId) ?? label(c);
   const included = accepted.filter(isAnalysable);
-  const excluded = accepted
-    .filter((c) => !isAnalysable(c))
-    .map((c) => ({ id: c.studyId, label: labelOf(c), reason: c.retracted ? `retracted${c.retractionNotice ? `: ${c.retractionNotice}` : ''}` : 'no analysable outcome data' }));
+  // Accepted but not pooled: every accepted trial that enters no analysis, with the reason (entry.ts).
+  const excluded = accepted.flatMap((c) => {
+    const reason = c.retracted
+      ? `retracted${c.retractionNotice ? `: ${c.retractionNotice}` : ''}`
+      : !isAnalysable(c)
+        ? 'no analysable outcome data'
+        : notPooledReason(analysesEntered(review, c.extraction));
+    return reason === null ? [] : [{ id: c.studyId, label: labelOf(c), reason }];
+  });
 
   const settings = {
     measure: 'SMD' as const,
@@ -238,7 +217,7 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
     const timepoint = outcome.timepoint.preferred;
     const rows: OutcomeStudyRow[] = [];
     for (const c of included) {
-      const effects = rowEffects(review, outcome.id, timepoint, c.extraction!);
+      const { effects } = outcomeEffects(review, outcome, c.extraction);
       if (effects.length === 0) continue;
       const yi = effects.reduce((s, e) => s + e.yi, 0) / effects.length;
       const vi = effects.reduce((s, e) => s + e.vi, 0) / effects.length;
@@ -327,6 +306,7 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
     ...(c.retracted ? { retracted: true } : {}),
     ...(robOf(c) ? { robDomains: robOf(c) } : {}),
     outcomes: outcomes.filter((o) => o.studies.some((r) => r.id === c.studyId)).map((o) => o.id),
+    ...(c.preprint ? { preprint: true } : {}),
   }));
 
   const map: Record<string, Record<string, number>> = { year: {} };
@@ -383,7 +363,7 @@ export function describeChanges(prev: ReviewSnapshot | null, next: ReviewSnapsho
   }
   if (removed.length) out.push({ at, text: `${removed.length} stud${removed.length === 1 ? 'y' : 'ies'} withdrawn: ${removed.slice(0, 5).map((s) => s.label).join('; ')}` });
   const newlyRetracted = next.excluded.filter((e) => e.reason.startsWith('retracted') && !(prev?.excluded ?? []).some((p) => p.id === e.id));
-  for (const e of newlyRetracted) out.push({ at, text: `${e.label} was retracted and left the analysis` });
+  for (const e of newlyRetracted) out.push({ at, text: `${e.label} was retracted and left the analysis${e.reason.length > 'retracted'.length ? ` (notice: ${e.reason.replace(/^retracted:?\s*/, '')})` : ''}` });
   for (const o of next.outcomes) {
     const p = prev?.outcomes.find((x) => x.id === o.id);
     const before = p?.result?.estimate ?? null;

@@ -44,6 +44,12 @@ export const OutcomeSchema = z.strictObject({
     /** How the time point is chosen when a trial reports several. */
     rule: text.max(1000),
     preferred: z.literal('post'),
+    /**
+     * Other spellings of the preferred time point that curators meet in papers ("post-test",
+     * "post-treatment"); matched like instrument names (case, spaces, dashes ignored). Only what a
+     * review lists here is matched: nothing else is guessed (core/analysis/entry.ts).
+     */
+    aliases: z.array(text.max(40)).max(30).optional(),
   }),
   /** Minimal important difference on the SMD scale (positive magnitude). */
   mid: finite.refine((v) => v > 0, { message: 'must be greater than 0' }).optional(),
@@ -172,6 +178,10 @@ const ReviewObjectSchema = z.strictObject({
       advanced: text.max(1000),
       rationale: text.max(2000),
     }),
+    /** Europe PMC preprint search (its query syntax); default: the ctgov condition AND intervention. */
+    europepmc: z.strictObject({ query: text.max(4000), rationale: text.max(2000) }).optional(),
+    /** ISRCTN registry search (`q` of its query API); default: the ctgov condition AND intervention. */
+    isrctn: z.strictObject({ query: text.max(2000), rationale: text.max(2000) }).optional(),
   }),
   /** Polling cadence: "hourly" | "daily" | "weekly" or a whole number of hours (core/reviews/cadence.ts). */
   cadence: CadenceSchema,

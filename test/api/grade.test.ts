@@ -117,6 +117,8 @@ describe('GRADE judgements API', () => {
       expect(snap.sources).toEqual([
         { source: 'pubmed', lastSearchedAt: '2026-11-30T06:00:00.000Z' },
         { source: 'ctgov', lastSearchedAt: null },
+        { source: 'europepmc', lastSearchedAt: null },
+        { source: 'isrctn', lastSearchedAt: null },
       ]);
       expect(snap.studies.map((s) => s.label).sort()).toEqual(['Dahne 2019a', 'Dahne 2019b', 'Dahne 2019c', 'Dahne 2019d']);
     } finally {

@@ -11,7 +11,7 @@ import type { FC } from 'hono/jsx';
 import { CurationError } from '../../../core/curation/errors.js';
 import type { Actor } from '../../../core/curation/workflow.js';
 import type { Review } from '../../../core/reviews/schema.js';
-import type { AppContext, Env } from '../app.js';
+import type { AppContext, Env } from '../context.js';
 import { Layout } from '../layout.js';
 import { gradeView, judge, type OutcomeGrade } from './grade.js';
 

@@ -15,7 +15,7 @@ import { CurationError } from '../../../core/curation/errors.js';
 import type { Actor } from '../../../core/curation/workflow.js';
 import type { Review } from '../../../core/reviews/schema.js';
 import { appendGradeJudgement, getGradeItem, GradeConflictError, loadGradeJudgements } from '../../adapters/grade-store.js';
-import type { AppContext, Env } from '../app.js';
+import type { AppContext, Env } from '../context.js';
 import { ReviewIdParam } from '../schemas.js';
 import { mountGradeUi } from './grade-ui.js';
 
