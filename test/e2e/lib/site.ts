@@ -55,3 +55,55 @@ export function chartMetrics(page: Page): Promise<Array<{ id: string; height: nu
       }),
   );
 }
+
+export const SCREENSHOTS = 'test-results/screenshots';
+
+export interface PageReport {
+  width: number;
+  axe: string[];
+  overflow: number;
+  charts: Array<{ id: string; height: number; minFont: number; width: number }>;
+}
+
+/**
+ * Opens `url` at 1280 and 390 px with JavaScript disabled (the charts must not need it), runs axe,
+ * measures horizontal overflow and every visible chart, and writes a full-page screenshot per width.
+ */
+export async function inspect(browser: Browser, url: string, shot: string, rootDir: string): Promise<PageReport[]> {
+  const { mkdirSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  mkdirSync(join(rootDir, SCREENSHOTS), { recursive: true });
+  const out: PageReport[] = [];
+  for (const width of WIDTHS) {
+    const ctx = await browser.newContext({ viewport: { width, height: 900 }, javaScriptEnabled: false });
+    const page = await ctx.newPage();
+    const res = await page.goto(url);
+    if (res?.status() !== 200) throw new Error(`${url}: HTTP ${res?.status()}`);
+    // axe needs script in the page; a second context with JS on runs it on the same HTML.
+    // Long pages: the first 6000 px (a full 200-study page exceeds what a screenshot can hold).
+    const height = Math.min(6000, await page.evaluate(() => document.documentElement.scrollHeight));
+    await page.screenshot({ path: join(rootDir, SCREENSHOTS, `${shot}-${width}.png`), fullPage: true, clip: { x: 0, y: 0, width, height }, timeout: 90_000 });
+    const report: PageReport = { width, axe: [], overflow: await horizontalOverflow(page), charts: await chartMetrics(page) };
+    await ctx.close();
+    const jsCtx = await browser.newContext({ viewport: { width, height: 900 } });
+    const jsPage = await jsCtx.newPage();
+    await jsPage.goto(url);
+    report.axe = await axeViolations(jsPage);
+    await jsCtx.close();
+    out.push(report);
+  }
+  return out;
+}
+
+/** With JavaScript off: per figure, whether it holds an SVG with drawn content. */
+export async function figuresWithoutJs(browser: Browser, url: string): Promise<Array<{ id: string; shapes: number }>> {
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 900 }, javaScriptEnabled: false });
+  const page = await ctx.newPage();
+  await page.goto(url);
+  const figs = await page.$$eval('figure.fig', (els) =>
+    els.filter((f) => f.querySelector('svg')).map((f) => ({ id: f.id, shapes: f.querySelectorAll('svg :is(rect, line, circle, polygon, polyline, path, use)').length })),
+  );
+  const bare = await page.$$eval('figure.fig', (els) => els.filter((f) => !f.querySelector('svg') && !f.querySelector('table')).map((f) => f.id));
+  await ctx.close();
+  return [...figs, ...bare.map((id) => ({ id, shapes: 0 }))];
+}
