@@ -57,6 +57,18 @@ function candidates(review: Review, k: number, seed: number): Candidate[] {
   });
 }
 
+/** Synthetic snapshots: `nReviews` reviews × `nOutcomes` outcomes × `k` studies. */
+export function syntheticSnapshots(nReviews: number, nOutcomes: number, k: number, progress?: (i: number) => void): ReviewSnapshot[] {
+  const snaps: ReviewSnapshot[] = [];
+  for (let i = 0; i < nReviews; i++) {
+    const review = syntheticReview(i, nOutcomes);
+    const cands = candidates(review, k, 7 + i);
+    snaps.push(withAnalysisFields(buildSnapshot(review, cands, new Date('2026-11-22T00:00:00Z')) as unknown as ReviewSnapshot, review, cands));
+    progress?.(i);
+  }
+  return snaps;
+}
+
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
     const p = join(dir, f);
@@ -71,13 +83,7 @@ export default async function run({ quick }: { quick: boolean }): Promise<void> 
   const work = mkdtempSync(join(tmpdir(), 'le-site-bench-'));
   try {
     let t = Date.now();
-    const snaps: ReviewSnapshot[] = [];
-    for (let i = 0; i < nReviews; i++) {
-      const review = syntheticReview(i, nOutcomes);
-      const cands = candidates(review, k, 7 + i);
-      snaps.push(withAnalysisFields(buildSnapshot(review, cands, new Date('2026-11-22T00:00:00Z')) as unknown as ReviewSnapshot, review, cands));
-      process.stdout.write(`  snapshot ${i + 1}/${nReviews} built\n`);
-    }
+    const snaps = syntheticSnapshots(nReviews, nOutcomes, k, (i) => process.stdout.write(`  snapshot ${i + 1}/${nReviews} built\n`));
     writeSnapshots(join(work, 'snapshots'), snaps);
     console.log(`snapshots: ${nReviews} reviews × ${nOutcomes} outcomes × ${k} studies in ${((Date.now() - t) / 1000).toFixed(1)} s (core analysis, not part of the site build)`);
     t = Date.now();

@@ -84,7 +84,8 @@ describe('site pages built from snapshots with every analysis field', () => {
     await expect(page.locator('section[aria-labelledby="attr"]').textContent()).resolves.toMatch(/Tong L.*10\.5281\/zenodo\.12705748.*ODC-By/s);
     // Forest rows link to study pages, with the study's own numbers there.
     const first = dep.outcomes[0].studies[0];
-    const href = await page.locator(`#forest-depression svg.wide [data-study="${first.id}"] a`).getAttribute('href');
+    await page.goto(`${server.url}/reviews/selfguided-depression/data/forest-depression/`);
+    const href = await page.locator('tbody tr').first().locator('th a').getAttribute('href');
     await page.goto(`${server.url}${href}`);
     await expect(page.locator('[data-outcome="depression"] [data-testid="study-smd"]').textContent()).resolves.toBe(`${minus(first.yi)} [${minus(first.ciLower)}, ${minus(first.ciUpper)}]`);
     await expect(page.locator('.rob-table tbody tr').count()).resolves.toBe(6);
@@ -117,7 +118,7 @@ describe('site pages built from snapshots with every analysis field', () => {
   it('evidence map: bar charts per dimension and the cross-table', async () => {
     const page = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
     await page.goto(`${server.url}/reviews/china-internet-map/`);
-    await expect(page.locator('figure[id^="map-"] svg.narrow').count()).resolves.toBe(3);
+    await expect(page.locator('figure[id^="map-"] img.chart-img').count()).resolves.toBe(3);
     await expect(page.locator('#map-cross table tbody tr').count()).resolves.toBe(3);
   });
 

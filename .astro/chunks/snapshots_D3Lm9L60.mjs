@@ -1,0 +1,47 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+const SnapshotShape = z.looseObject({
+  schemaVersion: z.literal(1),
+  reviewId: z.string().min(1),
+  title: z.string(),
+  shortTitle: z.string(),
+  kind: z.enum(["meta-analysis", "evidence-map"]),
+  revision: z.number().int(),
+  generatedAt: z.string(),
+  outcomes: z.array(z.looseObject({ id: z.string(), label: z.string(), k: z.number().int(), studies: z.array(z.any()) })),
+  studies: z.array(z.any()),
+  changes: z.array(z.object({ at: z.string(), text: z.string() }))
+});
+function snapshotDir() {
+  return resolve(process.env.SNAPSHOT_DIR || join(process.cwd(), "..", ".data", "snapshots"));
+}
+let cache;
+function loadSnapshots() {
+  if (cache) return cache;
+  const dir = snapshotDir();
+  const out = [];
+  if (existsSync(dir)) {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      const file = join(dir, entry.name, "latest.json");
+      if (!existsSync(file)) continue;
+      const raw = JSON.parse(readFileSync(file, "utf8"));
+      const parsed = SnapshotShape.safeParse(raw);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new Error(`${file}: ${issue.path.join(".")}: ${issue.message}`);
+      }
+      out.push(raw);
+    }
+  }
+  out.sort((a, b) => a.kind === b.kind ? a.title.localeCompare(b.title) : a.kind === "meta-analysis" ? -1 : 1);
+  cache = out;
+  return out;
+}
+function primaryOutcome(s) {
+  return s.outcomes.find((o) => o.primary && o.k > 0) ?? s.outcomes.find((o) => o.k > 0) ?? s.outcomes.find((o) => o.primary) ?? s.outcomes[0];
+}
+
+export { loadSnapshots as l, primaryOutcome as p };
