@@ -19,6 +19,7 @@ import type { AnalysisResult } from '../meta/index.js';
 import { isAnalysable, type Candidate } from '../evidence/candidate.js';
 import { favoursIntervention, type Review } from '../reviews/index.js';
 import { analysesEntered, notPooledReason, outcomeEffects } from './entry.js';
+import { poolAttrition, type AttritionSnapshot } from './attrition.js';
 
 export const SNAPSHOT_SCHEMA_VERSION = 1;
 
@@ -108,6 +109,8 @@ export interface ReviewSnapshot {
   map: Record<string, Record<string, number>>;
   attributions: string[];
   changes: ChangeEntry[];
+  /** Pooled dropout (core/analysis/attrition.ts); null when the review does not pool attrition. */
+  attrition: null | AttritionSnapshot;
 }
 
 function label(c: Candidate): string {
@@ -268,6 +271,7 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
     map,
     attributions,
     changes: [],
+    attrition: poolAttrition(review, included.map((c) => ({ id: c.studyId, label: label(c), year: studyYear(c), arms: c.extraction!.arms }))),
   };
   snapshot.changes = [...describeChanges(previous ?? null, snapshot), ...(previous?.changes ?? [])].slice(0, 200);
   return snapshot;
