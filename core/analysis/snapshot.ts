@@ -20,6 +20,23 @@ import { isAnalysable, type Candidate } from '../evidence/candidate.js';
 import { favoursIntervention, type Review } from '../reviews/index.js';
 import { analysesEntered, notPooledReason, outcomeEffects } from './entry.js';
 import { poolAttrition, type AttritionSnapshot } from './attrition.js';
+import type {
+  Certainty,
+  DisplayRules,
+  EvidenceMap,
+  GradeJudgements,
+  Headline,
+  LowRiskOnly,
+  MetaRegressionInfo,
+  PlainLanguage,
+  RobDomains,
+  RobSummaryRow,
+  SourceSearched,
+} from './fields.js';
+
+import { displayRules, evidenceMap, headline, levelLabels, lowRiskOnly, metaRegressionInfo, metaRegressionPlan, canRegress, outcomeReading, robOf, robSummary, uniqueLabels } from './reading.js';
+
+export type * from './fields.js';
 
 export const SNAPSHOT_SCHEMA_VERSION = 1;
 
@@ -32,6 +49,11 @@ export interface SnapshotStudy {
   rob?: string;
   attribution?: string;
   retracted?: boolean;
+  robDomains?: RobDomains;
+  /** ids of the analyses (outcomes) the study is in */
+  outcomes?: string[];
+  /** The study's main record is a preprint: not peer-reviewed (yet). */
+  preprint?: boolean;
 }
 
 export interface OutcomeStudyRow {
@@ -48,12 +70,15 @@ export interface OutcomeStudyRow {
   instruments: string[];
   flipped: boolean;
   moderators: Record<string, string | number>;
+  rob?: RobDomains;
 }
 
 export interface SubgroupView {
   moderator: string;
   label: string;
   result: AnalysisResult['subgroups'];
+  /** labels from the review file's moderator levels */
+  levels: Array<{ level: string; label: string }>;
 }
 
 export interface OutcomeSnapshot {
@@ -76,6 +101,12 @@ export interface OutcomeSnapshot {
   subgroups: SubgroupView[];
   baseline: Review['baseline'];
   mid?: number;
+  certainty: Certainty | null;
+  plainLanguage: PlainLanguage | null;
+  robSummary: RobSummaryRow[] | null;
+  lowRiskOnly: LowRiskOnly | null;
+  metaRegressionInfo: MetaRegressionInfo | null;
+  display: DisplayRules;
 }
 
 export type Verdict = 'favours-intervention' | 'favours-control' | 'no-clear-difference';
@@ -109,8 +140,19 @@ export interface ReviewSnapshot {
   map: Record<string, Record<string, number>>;
   attributions: string[];
   changes: ChangeEntry[];
+  headline: Headline | null;
+  sources: SourceSearched[];
+  evidenceMap: EvidenceMap | null;
   /** Pooled dropout (core/analysis/attrition.ts); null when the review does not pool attrition. */
   attrition: null | AttritionSnapshot;
+}
+
+/** Inputs of a snapshot beyond the candidates (loaded by the reanalysis handler). */
+export interface SnapshotInputs {
+  /** Leads' GRADE judgements by outcome id. */
+  judgements?: GradeJudgements;
+  /** When each source was last searched for this review (poll checkpoints). */
+  sources?: SourceSearched[];
 }
 
 function label(c: Candidate): string {
@@ -126,13 +168,15 @@ function studyYear(c: Candidate): number | undefined {
 const Z975 = 1.959963984540054;
 
 /** Builds the snapshot. `previous` (the last published one) feeds the changelog and the revision. */
-export function buildSnapshot(review: Review, candidates: Candidate[], now: Date, previous?: ReviewSnapshot | null): ReviewSnapshot {
+export function buildSnapshot(review: Review, candidates: Candidate[], now: Date, previous?: ReviewSnapshot | null, inputs: SnapshotInputs = {}): ReviewSnapshot {
   const at = now.toISOString();
   const counts: Record<string, number> = {};
   for (const c of candidates) counts[c.status] = (counts[c.status] ?? 0) + 1;
   counts.total = candidates.length;
 
   const accepted = candidates.filter((c) => c.status === 'accepted');
+  const labels = uniqueLabels(accepted.map((c) => ({ id: c.studyId, label: label(c) })));
+  const labelOf = (c: Candidate) => labels.get(c.studyId) ?? label(c);
   const included = accepted.filter(isAnalysable);
   // Accepted but not pooled: every accepted trial that enters no analysis, with the reason (entry.ts).
   const excluded = accepted.flatMap((c) => {
@@ -141,7 +185,7 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
       : !isAnalysable(c)
         ? 'no analysable outcome data'
         : notPooledReason(analysesEntered(review, c.extraction));
-    return reason === null ? [] : [{ id: c.studyId, label: label(c), reason }];
+    return reason === null ? [] : [{ id: c.studyId, label: labelOf(c), reason }];
   });
 
   const settings = {
@@ -149,6 +193,27 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
     method: review.analysis.method,
     ci: review.analysis.ci,
     level: 0.95,
+  };
+
+  /** The issue 11 fields of one outcome (logic in reading.ts). */
+  const readingOf = (
+    outcome: Review['outcomes'][number],
+    rows: OutcomeStudyRow[],
+    participants: number | null,
+    result: AnalysisResult | null,
+    nSubgroups: number,
+    low: ReturnType<typeof lowRiskOnly>,
+  ) => {
+    const display = displayRules(result, nSubgroups);
+    if (low.note) display.notes.push(low.note);
+    const read = outcomeReading(review, outcome, { k: rows.length, participants, result, studies: rows }, display, inputs.judgements?.get(outcome.id));
+    return {
+      ...read,
+      robSummary: robSummary(rows),
+      lowRiskOnly: low.value,
+      metaRegressionInfo: rows.length ? metaRegressionInfo(review, metaRegressionPlan(review, rows), rows, result?.metaRegression ?? null) : null,
+      display,
+    };
   };
 
   const outcomes: OutcomeSnapshot[] = review.outcomes.map((outcome) => {
@@ -163,7 +228,7 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
       const se = Math.sqrt(vi);
       rows.push({
         id: c.studyId,
-        label: label(c),
+        label: labelOf(c),
         year: studyYear(c),
         yi,
         vi,
@@ -175,6 +240,7 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
         instruments: [...new Set(effects.map((e) => e.instrument))],
         flipped: effects.some((e) => e.flipped),
         moderators: c.extraction!.moderators ?? {},
+        ...(robOf(c) ? { rob: robOf(c) } : {}),
       });
     }
     // Cumulative order: by year, ties in a stable order (study id) so re-runs agree.
@@ -182,15 +248,15 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
 
     let result: AnalysisResult | null = null;
     const subgroups: SubgroupView[] = [];
+    // Meta-regression on the studies that have its moderators (reading.ts); the rest are left out and counted.
+    const mrPlan = metaRegressionPlan(review, rows);
+    let low: ReturnType<typeof lowRiskOnly> = { value: null, note: null };
     if (rows.length > 0) {
-      const numericMods = (review.metaRegression ?? []).filter((m) =>
-        rows.filter((r) => typeof r.moderators[m] === 'number').length === rows.length,
-      );
-      const studies = rows.map((r) => ({ id: r.id, year: r.year ?? 9999, yi: r.yi, vi: r.vi, moderators: r.moderators }));
+      const studies = rows.map((r) => ({ id: r.id, year: r.year ?? 9999, yi: r.yi, vi: r.vi, moderators: mrPlan.moderatorsOf(r) }));
       const base = { measure: 'GEN' as const, method: settings.method, ci: settings.ci, level: settings.level, studies };
       result = analyze({
         ...base,
-        ...(numericMods.length && rows.length > numericMods.length + 2 ? { metaRegression: numericMods } : {}),
+        ...(canRegress(mrPlan) ? { metaRegression: mrPlan.moderators } : {}),
       });
       const weights = new Map(result.studies.map((s) => [s.id, s.weight]));
       for (const r of rows) r.weight = weights.get(r.id) ?? null;
@@ -205,8 +271,9 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
           studies: studies.filter((s) => typeof s.moderators[modId] === 'string'),
           subgroup: modId,
         });
-        subgroups.push({ moderator: modId, label: mod.label, result: sub.subgroups });
+        subgroups.push({ moderator: modId, label: mod.label, result: sub.subgroups, levels: levelLabels(review, modId, sub.subgroups?.groups.map((g) => g.level) ?? []) });
       }
+      low = lowRiskOnly(base, studies, new Map(rows.map((r) => [r.id, r.rob])), result);
     }
     const participants = rows.every((r) => r.n !== null) && rows.length ? rows.reduce((s, r) => s + (r.n ?? 0), 0) : null;
     return {
@@ -227,18 +294,22 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
       subgroups,
       baseline: (review.baseline ?? []).filter((b) => b.outcome === outcome.id),
       ...(outcome.mid !== undefined ? { mid: outcome.mid } : {}),
+      ...readingOf(outcome, rows, participants, result, subgroups.length, low),
     };
   });
 
   const studies: SnapshotStudy[] = accepted.map((c) => ({
     id: c.studyId,
-    label: label(c),
+    label: labelOf(c),
     year: studyYear(c),
     sources: c.sources,
     identifiers: c.identifiers,
     ...(c.extraction?.rob ? { rob: c.extraction.rob.overall } : {}),
     ...(c.attribution ? { attribution: c.attribution } : {}),
     ...(c.retracted ? { retracted: true } : {}),
+    ...(robOf(c) ? { robDomains: robOf(c) } : {}),
+    outcomes: outcomes.filter((o) => o.studies.some((r) => r.id === c.studyId)).map((o) => o.id),
+    ...(c.preprint ? { preprint: true } : {}),
   }));
 
   const map: Record<string, Record<string, number>> = { year: {} };
@@ -271,7 +342,10 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
     map,
     attributions,
     changes: [],
-    attrition: poolAttrition(review, included.map((c) => ({ id: c.studyId, label: label(c), year: studyYear(c), arms: c.extraction!.arms }))),
+    headline: headline(outcomes, previous),
+    sources: inputs.sources ?? [],
+    evidenceMap: evidenceMap(review, accepted.map((c) => ({ year: studyYear(c), moderators: c.extraction?.moderators ?? {} }))),
+    attrition: poolAttrition(review, included.map((c) => ({ id: c.studyId, label: labelOf(c), year: studyYear(c), arms: c.extraction!.arms }))),
   };
   snapshot.changes = [...describeChanges(previous ?? null, snapshot), ...(previous?.changes ?? [])].slice(0, 200);
   return snapshot;
@@ -293,7 +367,7 @@ export function describeChanges(prev: ReviewSnapshot | null, next: ReviewSnapsho
   }
   if (removed.length) out.push({ at, text: `${removed.length} stud${removed.length === 1 ? 'y' : 'ies'} withdrawn: ${removed.slice(0, 5).map((s) => s.label).join('; ')}` });
   const newlyRetracted = next.excluded.filter((e) => e.reason.startsWith('retracted') && !(prev?.excluded ?? []).some((p) => p.id === e.id));
-  for (const e of newlyRetracted) out.push({ at, text: `${e.label} was retracted and left the analysis` });
+  for (const e of newlyRetracted) out.push({ at, text: `${e.label} was retracted and left the analysis${e.reason.length > 'retracted'.length ? ` (notice: ${e.reason.replace(/^retracted:?\s*/, '')})` : ''}` });
   for (const o of next.outcomes) {
     const p = prev?.outcomes.find((x) => x.id === o.id);
     const before = p?.result?.estimate ?? null;

@@ -25,7 +25,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'le-dash-'));
 
 beforeAll(async () => {
   // No upstream in this test: the pollers fail fast against a closed port, which must not matter.
-  stack = await startStack({ dataDir, env: { PUBMED_EUTILS_URL: 'http://127.0.0.1:9/', CTGOV_API_URL: 'http://127.0.0.1:9/', POLL_ON_START: '0' } });
+  stack = await startStack({ dataDir, env: { PUBMED_EUTILS_URL: 'http://127.0.0.1:9/', CTGOV_API_URL: 'http://127.0.0.1:9/', EUROPE_PMC_URL: 'http://127.0.0.1:9/', ISRCTN_API_URL: 'http://127.0.0.1:9/', POLL_ON_START: '0' } });
   // The README's "try it" step, against the running stack (it reuses the stack's DynamoDB Local).
   const imp = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/import.ts', 'metapsy', METAPSY, '--review', 'selfguided-depression'], {
     cwd: ROOT,
