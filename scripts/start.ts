@@ -32,6 +32,7 @@ import { StartupError, runMain } from './lib/errors.js';
 import { createSiteBuilder } from './lib/site-builder.js';
 import { staticSite } from './lib/static.js';
 import { startStreamConsumer } from './lib/stream-consumer.js';
+import { registerStack } from './lib/stack-registry.js';
 
 const log = (msg: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 
@@ -257,6 +258,10 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
+  // Lets `npm run import` find this stack by its DATA_DIR (scripts/lib/stack-registry.ts).
+  const unregister = registerStack({ dataDir: cfg.dataDir, endpoint: db.endpoint, url: `${baseUrl}/` });
+  cleanups.push(async () => unregister());
+  process.once('exit', unregister);
 
 }
 

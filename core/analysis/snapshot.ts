@@ -31,6 +31,7 @@ import {
   type VersionDiff,
 } from './versions.js';
 import { analysesEntered, notPooledReason, outcomeEffects } from './entry.js';
+import { poolAttrition, type AttritionSnapshot } from './attrition.js';
 import type {
   Certainty,
   DisplayRules,
@@ -182,6 +183,8 @@ export interface ReviewSnapshot {
   headline: Headline | null;
   sources: SourceSearched[];
   evidenceMap: EvidenceMap | null;
+  /** Pooled dropout (core/analysis/attrition.ts); null when the review does not pool attrition. */
+  attrition: null | AttritionSnapshot;
 }
 
 /** Inputs of a snapshot beyond the candidates (loaded by the reanalysis handler). */
@@ -394,6 +397,7 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
     headline: headline(outcomes, previous),
     sources: inputs.sources ?? [],
     evidenceMap: evidenceMap(review, accepted.map((c) => ({ year: studyYear(c), moderators: c.extraction?.moderators ?? {} }))),
+    attrition: poolAttrition(review, included.map((c) => ({ id: c.studyId, label: labelOf(c), year: studyYear(c), arms: c.extraction!.arms }))),
   };
   const removalReasons = new Map<string, string>();
   for (const c of candidates) {
