@@ -4,7 +4,8 @@
  *
  * Per outcome:
  *  1. every accepted, non-retracted study contributes its rows for that outcome at the preferred
- *     time point; each row becomes an SMD (Hedges' g, arm 1 − arm 2, metafor's escalc) or is taken
+ *     time point (or a spelling the review lists), with a listed instrument — the rule of
+ *     core/analysis/entry.ts, which also says why a trial enters nothing (`excluded`); each row becomes an SMD (Hedges' g, arm 1 − arm 2, metafor's escalc) or is taken
  *     as given (yi, vi), then aligned to the outcome's direction (core/reviews/direction);
  *  2. a study with several rows (several instruments or comparisons) contributes one effect: the
  *     mean of its yi and the mean of its vi ("study-averaged", the approach of the Metapsy reference
@@ -13,10 +14,28 @@
  *     one subgroup analysis per categorical moderator listed in `review.subgroups` and the
  *     meta-regression on `review.metaRegression`.
  */
-import { analyze, escalcSMD } from '../meta/index.js';
+import { analyze } from '../meta/index.js';
 import type { AnalysisResult } from '../meta/index.js';
-import { isAnalysable, type Candidate, type Extraction } from '../evidence/candidate.js';
-import { alignToOutcomeDetailed, favoursIntervention, type Review } from '../reviews/index.js';
+import { isAnalysable, type Candidate } from '../evidence/candidate.js';
+import { favoursIntervention, type Review } from '../reviews/index.js';
+import { analysesEntered, notPooledReason, outcomeEffects } from './entry.js';
+import type {
+  Certainty,
+  DisplayRules,
+  EvidenceMap,
+  GradeJudgements,
+  Headline,
+  LowRiskOnly,
+  MetaRegressionInfo,
+  PlainLanguage,
+  RobDomains,
+  RobSummaryRow,
+  SourceSearched,
+} from './fields.js';
+
+import { displayRules, evidenceMap, headline, levelLabels, lowRiskOnly, metaRegressionInfo, metaRegressionPlan, canRegress, outcomeReading, robOf, robSummary, uniqueLabels } from './reading.js';
+
+export type * from './fields.js';
 
 export const SNAPSHOT_SCHEMA_VERSION = 1;
 
@@ -29,6 +48,9 @@ export interface SnapshotStudy {
   rob?: string;
   attribution?: string;
   retracted?: boolean;
+  robDomains?: RobDomains;
+  /** ids of the analyses (outcomes) the study is in */
+  outcomes?: string[];
   /** The study's main record is a preprint: not peer-reviewed (yet). */
   preprint?: boolean;
 }
@@ -47,12 +69,15 @@ export interface OutcomeStudyRow {
   instruments: string[];
   flipped: boolean;
   moderators: Record<string, string | number>;
+  rob?: RobDomains;
 }
 
 export interface SubgroupView {
   moderator: string;
   label: string;
   result: AnalysisResult['subgroups'];
+  /** labels from the review file's moderator levels */
+  levels: Array<{ level: string; label: string }>;
 }
 
 export interface OutcomeSnapshot {
@@ -75,6 +100,12 @@ export interface OutcomeSnapshot {
   subgroups: SubgroupView[];
   baseline: Review['baseline'];
   mid?: number;
+  certainty: Certainty | null;
+  plainLanguage: PlainLanguage | null;
+  robSummary: RobSummaryRow[] | null;
+  lowRiskOnly: LowRiskOnly | null;
+  metaRegressionInfo: MetaRegressionInfo | null;
+  display: DisplayRules;
 }
 
 export type Verdict = 'favours-intervention' | 'favours-control' | 'no-clear-difference';
@@ -108,6 +139,17 @@ export interface ReviewSnapshot {
   map: Record<string, Record<string, number>>;
   attributions: string[];
   changes: ChangeEntry[];
+  headline: Headline | null;
+  sources: SourceSearched[];
+  evidenceMap: EvidenceMap | null;
+}
+
+/** Inputs of a snapshot beyond the candidates (loaded by the reanalysis handler). */
+export interface SnapshotInputs {
+  /** Leads' GRADE judgements by outcome id. */
+  judgements?: GradeJudgements;
+  /** When each source was last searched for this review (poll checkpoints). */
+  sources?: SourceSearched[];
 }
 
 function label(c: Candidate): string {
@@ -120,51 +162,28 @@ function studyYear(c: Candidate): number | undefined {
   return c.extraction?.year ?? c.year;
 }
 
-interface RowEffect {
-  yi: number;
-  vi: number;
-  n: number | null;
-  instrument: string;
-  flipped: boolean;
-}
-
-function rowEffects(review: Review, outcomeId: string, timepoint: string, ex: Extraction): RowEffect[] {
-  const out: RowEffect[] = [];
-  for (const o of ex.outcomes) {
-    if (o.outcome !== outcomeId || o.timepoint.toLowerCase() !== timepoint) continue;
-    let yi: number;
-    let vi: number;
-    let n: number | null = null;
-    if (o.n1 !== undefined && o.m1 !== undefined && o.sd1 !== undefined && o.n2 !== undefined && o.m2 !== undefined && o.sd2 !== undefined) {
-      const e = escalcSMD({ n1: o.n1, m1: o.m1, sd1: o.sd1, n2: o.n2, m2: o.m2, sd2: o.sd2 });
-      yi = e.yi;
-      vi = e.vi;
-      n = o.n1 + o.n2;
-    } else if (o.yi !== undefined && o.vi !== undefined) {
-      yi = o.yi;
-      vi = o.vi;
-    } else continue;
-    if (!Number.isFinite(yi) || !Number.isFinite(vi) || vi <= 0) continue;
-    const a = alignToOutcomeDetailed(review, outcomeId, o.instrument, yi);
-    out.push({ yi: a.yi, vi, n, instrument: o.instrument, flipped: a.flipped });
-  }
-  return out;
-}
-
 const Z975 = 1.959963984540054;
 
 /** Builds the snapshot. `previous` (the last published one) feeds the changelog and the revision. */
-export function buildSnapshot(review: Review, candidates: Candidate[], now: Date, previous?: ReviewSnapshot | null): ReviewSnapshot {
+export function buildSnapshot(review: Review, candidates: Candidate[], now: Date, previous?: ReviewSnapshot | null, inputs: SnapshotInputs = {}): ReviewSnapshot {
   const at = now.toISOString();
   const counts: Record<string, number> = {};
   for (const c of candidates) counts[c.status] = (counts[c.status] ?? 0) + 1;
   counts.total = candidates.length;
 
   const accepted = candidates.filter((c) => c.status === 'accepted');
+  const labels = uniqueLabels(accepted.map((c) => ({ id: c.studyId, label: label(c) })));
+  const labelOf = (c: Candidate) => labels.get(c.studyId) ?? label(c);
   const included = accepted.filter(isAnalysable);
-  const excluded = accepted
-    .filter((c) => !isAnalysable(c))
-    .map((c) => ({ id: c.studyId, label: label(c), reason: c.retracted ? `retracted${c.retractionNotice ? `: ${c.retractionNotice}` : ''}` : 'no analysable outcome data' }));
+  // Accepted but not pooled: every accepted trial that enters no analysis, with the reason (entry.ts).
+  const excluded = accepted.flatMap((c) => {
+    const reason = c.retracted
+      ? `retracted${c.retractionNotice ? `: ${c.retractionNotice}` : ''}`
+      : !isAnalysable(c)
+        ? 'no analysable outcome data'
+        : notPooledReason(analysesEntered(review, c.extraction));
+    return reason === null ? [] : [{ id: c.studyId, label: labelOf(c), reason }];
+  });
 
   const settings = {
     measure: 'SMD' as const,
@@ -173,11 +192,32 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
     level: 0.95,
   };
 
+  /** The issue 11 fields of one outcome (logic in reading.ts). */
+  const readingOf = (
+    outcome: Review['outcomes'][number],
+    rows: OutcomeStudyRow[],
+    participants: number | null,
+    result: AnalysisResult | null,
+    nSubgroups: number,
+    low: ReturnType<typeof lowRiskOnly>,
+  ) => {
+    const display = displayRules(result, nSubgroups);
+    if (low.note) display.notes.push(low.note);
+    const read = outcomeReading(review, outcome, { k: rows.length, participants, result, studies: rows }, display, inputs.judgements?.get(outcome.id));
+    return {
+      ...read,
+      robSummary: robSummary(rows),
+      lowRiskOnly: low.value,
+      metaRegressionInfo: rows.length ? metaRegressionInfo(review, metaRegressionPlan(review, rows), rows, result?.metaRegression ?? null) : null,
+      display,
+    };
+  };
+
   const outcomes: OutcomeSnapshot[] = review.outcomes.map((outcome) => {
     const timepoint = outcome.timepoint.preferred;
     const rows: OutcomeStudyRow[] = [];
     for (const c of included) {
-      const effects = rowEffects(review, outcome.id, timepoint, c.extraction!);
+      const { effects } = outcomeEffects(review, outcome, c.extraction);
       if (effects.length === 0) continue;
       const yi = effects.reduce((s, e) => s + e.yi, 0) / effects.length;
       const vi = effects.reduce((s, e) => s + e.vi, 0) / effects.length;
@@ -185,7 +225,7 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
       const se = Math.sqrt(vi);
       rows.push({
         id: c.studyId,
-        label: label(c),
+        label: labelOf(c),
         year: studyYear(c),
         yi,
         vi,
@@ -197,6 +237,7 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
         instruments: [...new Set(effects.map((e) => e.instrument))],
         flipped: effects.some((e) => e.flipped),
         moderators: c.extraction!.moderators ?? {},
+        ...(robOf(c) ? { rob: robOf(c) } : {}),
       });
     }
     // Cumulative order: by year, ties in a stable order (study id) so re-runs agree.
@@ -204,15 +245,15 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
 
     let result: AnalysisResult | null = null;
     const subgroups: SubgroupView[] = [];
+    // Meta-regression on the studies that have its moderators (reading.ts); the rest are left out and counted.
+    const mrPlan = metaRegressionPlan(review, rows);
+    let low: ReturnType<typeof lowRiskOnly> = { value: null, note: null };
     if (rows.length > 0) {
-      const numericMods = (review.metaRegression ?? []).filter((m) =>
-        rows.filter((r) => typeof r.moderators[m] === 'number').length === rows.length,
-      );
-      const studies = rows.map((r) => ({ id: r.id, year: r.year ?? 9999, yi: r.yi, vi: r.vi, moderators: r.moderators }));
+      const studies = rows.map((r) => ({ id: r.id, year: r.year ?? 9999, yi: r.yi, vi: r.vi, moderators: mrPlan.moderatorsOf(r) }));
       const base = { measure: 'GEN' as const, method: settings.method, ci: settings.ci, level: settings.level, studies };
       result = analyze({
         ...base,
-        ...(numericMods.length && rows.length > numericMods.length + 2 ? { metaRegression: numericMods } : {}),
+        ...(canRegress(mrPlan) ? { metaRegression: mrPlan.moderators } : {}),
       });
       const weights = new Map(result.studies.map((s) => [s.id, s.weight]));
       for (const r of rows) r.weight = weights.get(r.id) ?? null;
@@ -227,8 +268,9 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
           studies: studies.filter((s) => typeof s.moderators[modId] === 'string'),
           subgroup: modId,
         });
-        subgroups.push({ moderator: modId, label: mod.label, result: sub.subgroups });
+        subgroups.push({ moderator: modId, label: mod.label, result: sub.subgroups, levels: levelLabels(review, modId, sub.subgroups?.groups.map((g) => g.level) ?? []) });
       }
+      low = lowRiskOnly(base, studies, new Map(rows.map((r) => [r.id, r.rob])), result);
     }
     const participants = rows.every((r) => r.n !== null) && rows.length ? rows.reduce((s, r) => s + (r.n ?? 0), 0) : null;
     return {
@@ -249,18 +291,21 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
       subgroups,
       baseline: (review.baseline ?? []).filter((b) => b.outcome === outcome.id),
       ...(outcome.mid !== undefined ? { mid: outcome.mid } : {}),
+      ...readingOf(outcome, rows, participants, result, subgroups.length, low),
     };
   });
 
   const studies: SnapshotStudy[] = accepted.map((c) => ({
     id: c.studyId,
-    label: label(c),
+    label: labelOf(c),
     year: studyYear(c),
     sources: c.sources,
     identifiers: c.identifiers,
     ...(c.extraction?.rob ? { rob: c.extraction.rob.overall } : {}),
     ...(c.attribution ? { attribution: c.attribution } : {}),
     ...(c.retracted ? { retracted: true } : {}),
+    ...(robOf(c) ? { robDomains: robOf(c) } : {}),
+    outcomes: outcomes.filter((o) => o.studies.some((r) => r.id === c.studyId)).map((o) => o.id),
     ...(c.preprint ? { preprint: true } : {}),
   }));
 
@@ -294,6 +339,9 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
     map,
     attributions,
     changes: [],
+    headline: headline(outcomes, previous),
+    sources: inputs.sources ?? [],
+    evidenceMap: evidenceMap(review, accepted.map((c) => ({ year: studyYear(c), moderators: c.extraction?.moderators ?? {} }))),
   };
   snapshot.changes = [...describeChanges(previous ?? null, snapshot), ...(previous?.changes ?? [])].slice(0, 200);
   return snapshot;

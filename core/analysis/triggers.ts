@@ -4,6 +4,7 @@
  * leaves the analysis, or when an analysable candidate's data, retraction or moderators change.
  */
 import { isAnalysable, type Candidate } from '../evidence/candidate.js';
+import { gradeItemReview } from '../data-model/items.js';
 
 export interface ChangeImage {
   oldImage?: Record<string, unknown> | null;
@@ -23,6 +24,9 @@ function analysisView(c: Candidate | null): string | null {
 export function reviewsToReanalyse(changes: ChangeImage[]): string[] {
   const out = new Set<string>();
   for (const ch of changes) {
+    // A lead's GRADE judgement enters the next snapshot.
+    const graded = gradeItemReview(ch.newImage) ?? gradeItemReview(ch.oldImage);
+    if (graded) out.add(graded);
     const before = asCandidate(ch.oldImage);
     const after = asCandidate(ch.newImage);
     const reviewId = after?.reviewId ?? before?.reviewId;

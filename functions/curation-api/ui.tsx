@@ -2,8 +2,7 @@
  * The curator UI under /curate: server-rendered with hono/jsx (which escapes every text and
  * attribute value), keyboard-first, no build step. Actions go through the JSON API.
  */
-import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { FC } from 'hono/jsx';
 import { CANDIDATE_STATUSES, SOURCES, type CandidateStatus } from '../../core/evidence/candidate.js';
 import type { EventItem } from '../../core/data-model/items.js';
@@ -11,8 +10,8 @@ import type { Review } from '../../core/reviews/schema.js';
 import type { CuratedCandidate } from '../../core/curation/workflow.js';
 import { compareDrafts, OUTCOME_FORMATS, ROB2_DOMAINS, type ExtractionForm, type FormOutcome } from '../../core/curation/extraction.js';
 import { ROB_JUDGEMENTS } from '../../core/evidence/candidate.js';
-import type { AppContext, Env } from './app.js';
-import { initialForm } from './app.js';
+import type { AppContext, Env } from './context.js';
+import { initialForm } from './present.js';
 import { CSS, JS } from './ui-assets.js';
 import { CSP, Layout } from './layout.js';
 import { mountHostedUi } from './hosted-ui.js';
@@ -289,7 +288,9 @@ const History: FC<{ events: EventItem[] }> = ({ events }) => (
   </section>
 );
 
-export function mountUi(app: OpenAPIHono<Env>, ctx: AppContext): void {
+/** The curator pages under /curate (mounted by app.ts). */
+export function uiRoutes(ctx: AppContext): Hono<Env> {
+  const app = new Hono<Env>();
   app.use('/curate/*', async (c, next) => {
     await next();
     c.header('Content-Security-Policy', CSP);
@@ -544,4 +545,5 @@ export function mountUi(app: OpenAPIHono<Env>, ctx: AppContext): void {
       </Layout>,
     );
   });
+  return app;
 }

@@ -8,6 +8,7 @@ import { candidatePrefix } from '../../core/data-model/keys.js';
 import type { Candidate } from '../../core/evidence/candidate.js';
 import type { Review } from '../../core/reviews/index.js';
 import type { SnapshotStore } from '../adapters/snapshot-store.js';
+import { loadSnapshotInputs } from './inputs.js';
 
 export async function loadCandidates(doc: DynamoDBDocumentClient, table: string, reviewId: string): Promise<Candidate[]> {
   const { pk, skPrefix } = candidatePrefix(reviewId);
@@ -39,7 +40,7 @@ export interface ReanalyseDeps {
 export async function reanalyseReview(deps: ReanalyseDeps, review: Review): Promise<ReviewSnapshot> {
   const candidates = await loadCandidates(deps.doc, deps.table, review.id);
   const previous = await deps.store.getLatest(review.id);
-  const snapshot = buildSnapshot(review, candidates, (deps.now ?? (() => new Date()))(), previous);
+  const snapshot = buildSnapshot(review, candidates, (deps.now ?? (() => new Date()))(), previous, await loadSnapshotInputs(deps.doc, deps.table, review.id));
   await deps.store.put(snapshot);
   return snapshot;
 }
