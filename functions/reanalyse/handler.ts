@@ -12,6 +12,7 @@ import { createDocumentClient, tableName } from '../adapters/dynamo/client.js';
 import { s3SnapshotStore, type SnapshotStore } from '../adapters/snapshot-store.js';
 import { sqsPublishRequester } from '../publish/request.js';
 import { reanalyseReview, type ReanalyseResult } from './reanalyse.js';
+import { instrument, MetricUnit, observability } from '../observability.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 type Image = Record<string, AttributeValue> | undefined;
@@ -75,7 +76,50 @@ function depsFromEnv(): HandlerDeps {
   return cached;
 }
 
-export const handler = async (event: DynamoDBStreamEvent): Promise<{ reviews: string[] }> => {
-  const reviews = await handleChanges(depsFromEnv(), decodeStreamRecords(event));
-  return { reviews };
-};
+/** The hourly schedule's event: re-check the curation counts of these reviews (all when absent). */
+export interface CountsRefreshEvent {
+  refresh: 'counts';
+  reviewIds?: string[];
+}
+
+/**
+ * A counts refresh as the changes it stands for: one status move per review, which the triggers
+ * treat as "the curation flow moved" (the stream filter keeps such writes from the function; the
+ * schedule brings them in once an hour instead).
+ */
+export function countsRefreshChanges(reviewIds: string[]): ChangeImage[] {
+  return reviewIds.map((reviewId) => ({
+    oldImage: { entity: 'Candidate', reviewId, status: 'screening' },
+    newImage: { entity: 'Candidate', reviewId, status: 'extraction' },
+  }));
+}
+
+const obs = observability('reanalyse');
+
+/**
+ * Stream batches (ReportBatchItemFailures is on): a failure returns the batch's first sequence
+ * number, so the event source retries (and bisects) from there; nothing is lost or skipped.
+ */
+export const handler = instrument(
+  obs,
+  async (event: DynamoDBStreamEvent | CountsRefreshEvent): Promise<{ reviews: string[]; batchItemFailures: { itemIdentifier: string }[] }> => {
+    const deps = { ...depsFromEnv(), log: (m: string) => obs.logger.info(m) };
+    if ('refresh' in event) {
+      const ids = event.reviewIds ?? ALL_REVIEWS.map((r) => r.id);
+      const reviews = await handleChanges(deps, countsRefreshChanges(ids));
+      obs.metrics.addMetric('CountsRefreshed', MetricUnit.Count, reviews.length);
+      return { reviews, batchItemFailures: [] };
+    }
+    try {
+      const reviews = await handleChanges(deps, decodeStreamRecords(event));
+      obs.metrics.addMetric('Reanalyses', MetricUnit.Count, reviews.length);
+      return { reviews, batchItemFailures: [] };
+    } catch (err) {
+      obs.logger.error('reanalysis failed; the batch will be retried', err as Error);
+      obs.metrics.addMetric('ReanalysisFailures', MetricUnit.Count, 1);
+      const first = event.Records[0]?.dynamodb?.SequenceNumber;
+      return { reviews: [], batchItemFailures: first ? [{ itemIdentifier: first }] : [] };
+    }
+  },
+  (event) => ('Records' in event ? event.Records[0]?.eventID : 'counts-refresh'),
+);
