@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { buildSnapshot } from './snapshot.js';
-import { reviewsToReanalyse } from './triggers.js';
+import { classifyChanges, reviewsToReanalyse } from './triggers.js';
 import { importMetapsyCsv } from '../import/metapsy.js';
 import { toImportedCandidate } from '../import/candidate.js';
 import { getReview } from '../../reviews/index.js';
@@ -213,12 +213,14 @@ describe('snapshot rules', () => {
     expect(r.estimate).toBeLessThan(0);
   });
 
-  it('the changelog says what moved and the revision counts up', () => {
+  it('the changelog says what moved and the version counts up', () => {
     const first = buildSnapshot(review, [cand('s1', [{ yi: -0.5, vi: 0.04 }])], NOW);
     const second = buildSnapshot(review, [cand('s1', [{ yi: -0.5, vi: 0.04 }]), cand('s2', [{ yi: -0.1, vi: 0.04 }])], new Date('2026-11-23T00:00:00Z'), first);
-    expect(second.revision).toBe(first.revision + 1);
-    expect(second.changes[0].text).toMatch(/1 study accepted: Authors2 2022/);
-    expect(second.changes.some((c) => /k 1 → 2; pooled SMD -0\.50 → -0\.30/.test(c.text))).toBe(true);
+    expect(second.version).toBe(first.version + 1);
+    expect(second.revision).toBe(second.version);
+    expect(second.changes[0]).toMatchObject({ version: 2, at: '2026-11-23T00:00:00.000Z' });
+    expect(second.changes[0].text).toMatch(/^1 study added \(Authors2 2022\); Stress SMD −0\.50 → −0\.30/);
+    expect(second.changes[1]).toMatchObject({ version: 1 });
   });
 });
 
@@ -230,6 +232,16 @@ describe('which changes trigger reanalysis', () => {
     expect(reviewsToReanalyse([{ oldImage: accepted, newImage: { ...accepted, retracted: true } }])).toEqual([review.id]);
     expect(reviewsToReanalyse([{ oldImage: { entity: 'Event', reviewId: 'x' }, newImage: null }])).toEqual([]);
     expect(reviewsToReanalyse([{ oldImage: accepted, newImage: { ...accepted, updatedAt: 'later', version: 2 } }])).toEqual([]);
+  });
+  it('screening moves only the counts; analysis inputs are told apart from titles and notes', () => {
+    const screening = { ...accepted, status: 'screening' };
+    expect(classifyChanges([{ oldImage: screening, newImage: { ...screening, status: 'fulltext' } }])).toEqual({ analysis: [], counts: [review.id] });
+    expect(classifyChanges([{ oldImage: null, newImage: screening }])).toEqual({ analysis: [], counts: [review.id] });
+    expect(classifyChanges([{ oldImage: accepted, newImage: { ...accepted, title: 'Renamed by a poll' } }])).toEqual({ analysis: [], counts: [] });
+    const noted = { ...accepted, extraction: { ...accepted.extraction!, notes: 'checked twice' } };
+    expect(classifyChanges([{ oldImage: accepted, newImage: noted }])).toEqual({ analysis: [], counts: [] });
+    const rob = { ...accepted, extraction: { ...accepted.extraction!, rob: { tool: 'rob2' as const, domains: {}, overall: 'high' as const } } };
+    expect(classifyChanges([{ oldImage: accepted, newImage: rob }])).toEqual({ analysis: [review.id], counts: [] });
   });
 });
 

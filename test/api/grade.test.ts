@@ -108,7 +108,7 @@ describe('GRADE judgements API', () => {
     await h.doc.send(new PutCommand({ TableName: h.table, Item: { ...checkpointKey(rid, 'pubmed'), entity: 'Checkpoint', reviewId: rid, source: 'pubmed', lastRunAt: '2026-11-30T06:00:00.000Z' } }));
     const dir = mkdtempSync(join(tmpdir(), 'grade-snap-'));
     try {
-      const snap = await reanalyseReview({ doc: h.doc, table: h.table, store: diskSnapshotStore(dir), now: () => new Date('2026-12-01T00:00:00Z') }, DUAL_REVIEW);
+      const { snapshot: snap } = await reanalyseReview({ doc: h.doc, table: h.table, store: diskSnapshotStore(dir), now: () => new Date("2026-12-01T00:00:00Z") }, DUAL_REVIEW);
       const o = snap.outcomes.find((x) => x.id === 'depression')!;
       expect(o.certainty!.status).toBe('confirmed');
       expect(o.certainty!.domains.every((d) => d.source === 'lead')).toBe(true);
