@@ -6,6 +6,7 @@ import { classifyChanges, reviewsToReanalyse } from './triggers.js';
 import { importMetapsyCsv } from '../import/metapsy.js';
 import { toImportedCandidate } from '../import/candidate.js';
 import { getReview } from '../../reviews/index.js';
+import { stressCandidate } from './testing.js';
 import type { Candidate, OutcomeData } from '../evidence/candidate.js';
 import type { Review } from '../reviews/index.js';
 
@@ -138,29 +139,7 @@ describe('small k: nothing shown as a finding below the rules; τ² bound at the
 const review = getReview('hcp-emental-health');
 const stress = review.outcomes.find((o) => o.id === 'stress')!;
 
-function cand(id: string, rows: Partial<OutcomeData>[], extra: Partial<Candidate> = {}): Candidate {
-  return {
-    entity: 'Candidate',
-    reviewId: review.id,
-    studyId: id,
-    status: 'accepted',
-    version: 1,
-    title: `Trial ${id}`,
-    firstAuthor: `Author${id}`,
-    year: 2020 + Number(id.replace(/\D/g, '') || 0),
-    sources: ['pubmed'],
-    identifiers: [],
-    triage: { score: 50, reasons: [] },
-    extraction: {
-      arms: [],
-      moderators: {},
-      outcomes: rows.map((r) => ({ outcome: 'stress', timepoint: 'post', instrument: stress.instruments[0].name, ...r }) as OutcomeData),
-    },
-    createdAt: '2026-01-01T00:00:00Z',
-    updatedAt: '2026-01-01T00:00:00Z',
-    ...extra,
-  };
-}
+const cand = (id: string, rows: Partial<OutcomeData>[], extra: Partial<Candidate> = {}) => stressCandidate(review, id, rows, extra);
 
 describe('snapshot rules', () => {
   it('a review without accepted trials has no pooled numbers, only its baseline', () => {

@@ -2,31 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { buildSnapshot, planVersion } from './snapshot.js';
 import { analysisInputs, canonicalJson, contentHash, diffVersions, displayed, summaryLine, citationLine, type DiffOutcome, type DiffSnapshot } from './versions.js';
 import { getReview } from '../../reviews/index.js';
+import { stressCandidate } from './testing.js';
 import type { Candidate, OutcomeData } from '../evidence/candidate.js';
 
 const review = getReview('hcp-emental-health');
-const stress = review.outcomes.find((o) => o.id === 'stress')!;
 const NOW = new Date('2026-11-22T10:15:00Z');
 
-function cand(id: string, rows: Partial<OutcomeData>[], extra: Partial<Candidate> = {}): Candidate {
-  return {
-    entity: 'Candidate',
-    reviewId: review.id,
-    studyId: id,
-    status: 'accepted',
-    version: 1,
-    title: `Trial ${id}`,
-    firstAuthor: `Author${id}`,
-    year: 2020 + Number(id.replace(/\D/g, '') || 0),
-    sources: ['pubmed'],
-    identifiers: [],
-    triage: { score: 50, reasons: [] },
-    extraction: { arms: [], moderators: {}, outcomes: rows.map((r) => ({ outcome: 'stress', timepoint: 'post', instrument: stress.instruments[0].name, ...r }) as OutcomeData) },
-    createdAt: '2026-01-01T00:00:00Z',
-    updatedAt: '2026-01-01T00:00:00Z',
-    ...extra,
-  };
-}
+const cand = (id: string, rows: Partial<OutcomeData>[], extra: Partial<Candidate> = {}) => stressCandidate(review, id, rows, extra);
 
 const base = [cand('s1', [{ yi: -0.5, vi: 0.04 }]), cand('s2', [{ yi: -0.3, vi: 0.05 }]), cand('s3', [{ yi: -0.1, vi: 0.03 }])];
 
