@@ -18,7 +18,20 @@ import { analyze } from '../meta/index.js';
 import type { AnalysisResult } from '../meta/index.js';
 import { isAnalysable, type Candidate } from '../evidence/candidate.js';
 import { favoursIntervention, type Review } from '../reviews/index.js';
+import { trialSequentialAnalysis, type TsaResult } from './tsa.js';
+import {
+  STATS_VERSION,
+  analysisInputs,
+  contentHash,
+  diffVersions,
+  diffLines,
+  summaryLine,
+  type AnalysisInputs,
+  type SoftwareVersion,
+  type VersionDiff,
+} from './versions.js';
 import { analysesEntered, notPooledReason, outcomeEffects } from './entry.js';
+import { poolAttrition, type AttritionSnapshot } from './attrition.js';
 import type {
   Certainty,
   DisplayRules,
@@ -106,6 +119,8 @@ export interface OutcomeSnapshot {
   lowRiskOnly: LowRiskOnly | null;
   metaRegressionInfo: MetaRegressionInfo | null;
   display: DisplayRules;
+  /** Trial sequential analysis (primary outcomes with an MID; null otherwise). */
+  tsa?: TsaResult | null;
 }
 
 export type Verdict = 'favours-intervention' | 'favours-control' | 'no-clear-difference';
@@ -120,6 +135,17 @@ export function verdictOf(review: Review, outcomeId: string, r: Pick<AnalysisRes
 export interface ChangeEntry {
   at: string;
   text: string;
+  /** The version this entry describes (absent in snapshots from before versioning). */
+  version?: number;
+  /** Conclusions that moved in that version (feed summaries). */
+  flags?: string[];
+}
+
+/** One point of the living curve: an outcome's pooled result as a published version showed it. */
+export interface HistoryPoint {
+  version: number;
+  at: string;
+  outcomes: { id: string; label: string; primary: boolean; k: number; estimate: number | null; ciLower: number | null; ciUpper: number | null }[];
 }
 
 export interface ReviewSnapshot {
@@ -129,8 +155,23 @@ export interface ReviewSnapshot {
   shortTitle: string;
   kind: Review['kind'];
   question: Review['question'];
+  /** Same number as `version` (kept for readers of snapshots from before versioning). */
   revision: number;
+  /** The published version: raised only when an analysis input changed (core/analysis/versions). */
+  version: number;
+  /** When this version was computed (ISO, with time). */
   generatedAt: string;
+  /** SHA-256 of the analysis inputs, settings and statistics version (core/analysis/versions). */
+  contentHash: string;
+  software: SoftwareVersion;
+  /** The exact inputs of every analysis of this version (`npm run reproduce` recomputes from them). */
+  inputs: AnalysisInputs;
+  /** What moved since the previous version, at displayed precision. */
+  diff: VersionDiff;
+  /** One line: the version's summary (versions list, feed). */
+  summary: string;
+  /** Every published version's pooled results, oldest first (the living curve). */
+  history: HistoryPoint[];
   settings: { measure: 'SMD'; method: string; ci: string; level: number };
   counts: Record<string, number>;
   outcomes: OutcomeSnapshot[];
@@ -142,14 +183,18 @@ export interface ReviewSnapshot {
   headline: Headline | null;
   sources: SourceSearched[];
   evidenceMap: EvidenceMap | null;
+  /** Pooled dropout (core/analysis/attrition.ts); null when the review does not pool attrition. */
+  attrition: null | AttritionSnapshot;
 }
 
 /** Inputs of a snapshot beyond the candidates (loaded by the reanalysis handler). */
 export interface SnapshotInputs {
   /** Leads' GRADE judgements by outcome id. */
   judgements?: GradeJudgements;
-  /** When each source was last searched for this review (poll checkpoints). */
+  /** When each source was last searched for this review (poll checkpoints; not an analysis input). */
   sources?: SourceSearched[];
+  /** The software computing the version (core/analysis/versions). */
+  software?: SoftwareVersion;
 }
 
 function label(c: Candidate): string {
@@ -164,12 +209,10 @@ function studyYear(c: Candidate): number | undefined {
 
 const Z975 = 1.959963984540054;
 
-/** Builds the snapshot. `previous` (the last published one) feeds the changelog and the revision. */
+/** Builds the snapshot. `previous` (the last published version) feeds the diff and the version number. */
 export function buildSnapshot(review: Review, candidates: Candidate[], now: Date, previous?: ReviewSnapshot | null, inputs: SnapshotInputs = {}): ReviewSnapshot {
   const at = now.toISOString();
-  const counts: Record<string, number> = {};
-  for (const c of candidates) counts[c.status] = (counts[c.status] ?? 0) + 1;
-  counts.total = candidates.length;
+  const counts = countsOf(candidates);
 
   const accepted = candidates.filter((c) => c.status === 'accepted');
   const labels = uniqueLabels(accepted.map((c) => ({ id: c.studyId, label: label(c) })));
@@ -292,6 +335,8 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
       baseline: (review.baseline ?? []).filter((b) => b.outcome === outcome.id),
       ...(outcome.mid !== undefined ? { mid: outcome.mid } : {}),
       ...readingOf(outcome, rows, participants, result, subgroups.length, low),
+      // Sequential monitoring of a primary outcome (sensitivity analysis, core/analysis/tsa).
+      tsa: outcome.primary ? trialSequentialAnalysis(rows, { mid: outcome.mid, direction: outcome.direction }) : null,
     };
   });
 
@@ -322,6 +367,9 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
   }
 
   const attributions = [...new Set(accepted.map((c) => c.attribution).filter((a): a is string => !!a))];
+  const analysis = analysisInputs(review, candidates, inputs.judgements);
+  const software = inputs.software ?? { stats: STATS_VERSION };
+  const version = (previous ? (previous.version ?? previous.revision) : 0) + 1;
   const snapshot: ReviewSnapshot = {
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,
     reviewId: review.id,
@@ -329,8 +377,15 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
     shortTitle: review.shortTitle,
     kind: review.kind,
     question: review.question,
-    revision: (previous?.revision ?? 0) + 1,
+    revision: version,
+    version,
     generatedAt: at,
+    contentHash: contentHash(analysis, software.stats),
+    software,
+    inputs: analysis,
+    diff: { from: null, added: [], removed: [], corrected: [], retracted: [], outcomes: [], settings: [], flags: [] },
+    summary: '',
+    history: [],
     settings,
     counts,
     outcomes,
@@ -342,38 +397,66 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
     headline: headline(outcomes, previous),
     sources: inputs.sources ?? [],
     evidenceMap: evidenceMap(review, accepted.map((c) => ({ year: studyYear(c), moderators: c.extraction?.moderators ?? {} }))),
+    attrition: poolAttrition(review, included.map((c) => ({ id: c.studyId, label: labelOf(c), year: studyYear(c), arms: c.extraction!.arms }))),
   };
-  snapshot.changes = [...describeChanges(previous ?? null, snapshot), ...(previous?.changes ?? [])].slice(0, 200);
+  const removalReasons = new Map<string, string>();
+  for (const c of candidates) {
+    const w = (c as { withdrawal?: { reason?: string } }).withdrawal;
+    if (c.status === 'withdrawn' && w?.reason) removalReasons.set(c.studyId, `withdrawn: ${w.reason}`);
+    else if (c.status !== 'accepted') removalReasons.set(c.studyId, `now ${c.status}`);
+  }
+  snapshot.diff = diffVersions(previous ?? null, snapshot, { removalReasons });
+  snapshot.summary = summaryLine(snapshot.diff, snapshot);
+  snapshot.changes = [{ at, version, text: snapshot.summary, flags: snapshot.diff.flags.map((f) => f.text) }, ...(previous?.changes ?? []).filter((c) => c.version !== undefined)];
+  snapshot.history = [...(previous?.history ?? []), historyPoint(snapshot)];
   return snapshot;
 }
 
-const fmt = (x: number | null | undefined) => (x === null || x === undefined ? '–' : x.toFixed(2));
+function historyPoint(s: ReviewSnapshot): HistoryPoint {
+  return {
+    version: s.version,
+    at: s.generatedAt,
+    outcomes: s.outcomes.map((o) => ({
+      id: o.id,
+      label: o.label,
+      primary: o.primary,
+      k: o.k,
+      estimate: o.result?.estimate ?? null,
+      ciLower: o.result?.ciLower ?? null,
+      ciUpper: o.result?.ciUpper ?? null,
+    })),
+  };
+}
 
-/** What moved between two snapshots, in words (the dashboard's changelog and the Atom feed). */
+/**
+ * Whether the candidates as they are now make a new version: only when the content hash of the
+ * analysis inputs (+ settings + statistics version) differs from the latest version's. Screening,
+ * queue movement, stream replays and restarts leave the hash alone, so they never make a version;
+ * `counts` (the curation flow) is returned either way for the page.
+ */
+export function planVersion(
+  review: Review,
+  candidates: Candidate[],
+  now: Date,
+  previous: ReviewSnapshot | null,
+  inputs: SnapshotInputs = {},
+): { publish: true; snapshot: ReviewSnapshot; counts: Record<string, number> } | { publish: false; hash: string; counts: Record<string, number> } {
+  const counts = countsOf(candidates);
+  const hash = contentHash(analysisInputs(review, candidates, inputs.judgements), (inputs.software ?? { stats: STATS_VERSION }).stats);
+  if (previous && previous.contentHash === hash) return { publish: false, hash, counts };
+  return { publish: true, snapshot: buildSnapshot(review, candidates, now, previous, inputs), counts };
+}
+
+/** Candidates per curation status, plus `total` (the curation flow the page shows). */
+export function countsOf(candidates: Candidate[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const c of candidates) counts[c.status] = (counts[c.status] ?? 0) + 1;
+  counts.total = candidates.length;
+  return counts;
+}
+
+/** What moved between two snapshots, in words (kept for callers of the changelog API). */
 export function describeChanges(prev: ReviewSnapshot | null, next: ReviewSnapshot): ChangeEntry[] {
-  const at = next.generatedAt;
-  const out: ChangeEntry[] = [];
-  const prevStudies = new Map((prev?.studies ?? []).map((s) => [s.id, s]));
-  const nextStudies = new Map(next.studies.map((s) => [s.id, s]));
-  const added = next.studies.filter((s) => !prevStudies.has(s.id));
-  const removed = (prev?.studies ?? []).filter((s) => !nextStudies.has(s.id));
-  if (added.length) {
-    const names = added.slice(0, 5).map((s) => s.label).join('; ');
-    out.push({ at, text: `${added.length} stud${added.length === 1 ? 'y' : 'ies'} accepted: ${names}${added.length > 5 ? '; …' : ''}` });
-  }
-  if (removed.length) out.push({ at, text: `${removed.length} stud${removed.length === 1 ? 'y' : 'ies'} withdrawn: ${removed.slice(0, 5).map((s) => s.label).join('; ')}` });
-  const newlyRetracted = next.excluded.filter((e) => e.reason.startsWith('retracted') && !(prev?.excluded ?? []).some((p) => p.id === e.id));
-  for (const e of newlyRetracted) out.push({ at, text: `${e.label} was retracted and left the analysis${e.reason.length > 'retracted'.length ? ` (notice: ${e.reason.replace(/^retracted:?\s*/, '')})` : ''}` });
-  for (const o of next.outcomes) {
-    const p = prev?.outcomes.find((x) => x.id === o.id);
-    const before = p?.result?.estimate ?? null;
-    const after = o.result?.estimate ?? null;
-    if ((p?.k ?? 0) !== o.k || (before !== null && after !== null && Math.abs(before - after) > 1e-9)) {
-      out.push({
-        at,
-        text: `${o.label}: k ${p?.k ?? 0} → ${o.k}; pooled SMD ${fmt(before)} → ${fmt(after)}${o.result ? ` [${fmt(o.result.ciLower)}, ${fmt(o.result.ciUpper)}]` : ''}`,
-      });
-    }
-  }
-  return out;
+  const version = next.version ?? next.revision;
+  return diffLines(diffVersions(prev, next)).map((text) => ({ at: next.generatedAt, version, text }));
 }

@@ -328,7 +328,7 @@ function analyzeIndependent(request: AnalysisRequest, yi: number[], vi: number[]
   };
 
   if (k >= 3) {
-    result.leaveOneOut = leave1out(yi, vi, o).map((f, i) => ({
+    result.leaveOneOut = leave1out(yi, vi, o, fit?.tau2).map((f, i) => ({
       id: ids[i],
       estimate: f ? num(f.estimate) : null,
       se: f ? num(f.se) : null,
@@ -340,7 +340,7 @@ function analyzeIndependent(request: AnalysisRequest, yi: number[], vi: number[]
       q: f ? num(f.QE) : null,
     }));
     const order = stableOrder(request.studies.map((s) => s.year));
-    result.cumulative = cumul(yi, vi, order, o).map(({ index, fit: f }, j) => ({
+    result.cumulative = cumul(yi, vi, order, o, fit?.tau2).map(({ index, fit: f }, j) => ({
       id: ids[index],
       year: num(request.studies[index].year),
       k: j + 1,

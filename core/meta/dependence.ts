@@ -158,7 +158,7 @@ function evaluate(y: number[], blocks: Block[], s1: number, s2: number): Eval | 
     let ww = 0;
     for (let i = 0; i < n; i++) ww += wc[i] * wc[i];
     const Ww = Wc.map((row) => row.reduce((a, x, j) => a + x * wc[j], 0));
-    for (let i = 0; i < n; i++) sWw += Ww[i] * Ww[i];
+    for (let i = 0; i < n; i++) sWw += wc[i] * Ww[i];
     sS2 += S[c] * S[c];
     sS3 += S[c] ** 3;
     sw2 += ww;
@@ -190,33 +190,57 @@ function fitReml(y: number[], blocks: Block[], fixed: [number | null, number | n
   let ev = evaluate(y, blocks, th[0], th[1]);
   if (!ev) throw new DependenceError('the marginal variance matrix is not positive definite');
   let it = 0;
+  const scale = () => Math.max(1e-6, th[0] + th[1]);
+  const search = (step: number[]): { th: number[]; ev: Eval } | null => {
+    let f = 1;
+    for (let h = 0; h < 60; h++) {
+      const cand = th.map((t, j) => Math.max(0, t + f * step[j]));
+      const next = evaluate(y, blocks, cand[0], cand[1]);
+      if (next && next.ll >= ev!.ll - 1e-13 * Math.abs(ev!.ll)) return { th: cand, ev: next };
+      f /= 2;
+    }
+    return null;
+  };
   for (; it < 500; it++) {
     const free = [0, 1].filter((j) => fixed[j] === null && !(th[j] <= 0 && ev!.score[j] <= 0));
+    if (free.length === 0) break;
     let step = [0, 0];
     if (free.length === 2) {
       const [[a, b], [, d]] = ev.info;
       const det = a * d - b * b;
       step = [(d * ev.score[0] - b * ev.score[1]) / det, (a * ev.score[1] - b * ev.score[0]) / det];
-    } else if (free.length === 1) {
+    } else {
       const j = free[0];
       step[j] = ev.score[j] / ev.info[j][j];
     }
-    if (!step.every(Number.isFinite) || free.length === 0) break;
-    let f = 1;
-    let next: Eval | null = null;
-    let cand = th;
-    for (let h = 0; h < 60; h++) {
-      cand = th.map((t, j) => Math.max(0, t + f * step[j]));
-      next = evaluate(y, blocks, cand[0], cand[1]);
-      if (next && next.ll >= ev.ll - 1e-12 * Math.abs(ev.ll)) break;
-      f /= 2;
-      next = null;
+    const diagonal = [ev.score[0] / ev.info[0][0], ev.score[1] / ev.info[1][1]];
+    if (!step.every(Number.isFinite)) step = free.length === 2 ? diagonal : step;
+    if (free.length === 2) {
+      const j = [0, 1].find((c) => th[c] + step[c] < 0);
+      if (j !== undefined && th[j] > 0) {
+        // the joint step leaves the box: move onto the face σ²_j = 0 if that is no worse, and go on from there
+        const face = th.slice();
+        face[j] = 0;
+        const fev = evaluate(y, blocks, face[0], face[1]);
+        if (fev && fev.ll >= ev.ll - 1e-13 * Math.abs(ev.ll)) {
+          th = face;
+          ev = fev;
+          continue;
+        }
+      } else if (j !== undefined) {
+        // on the face with a positive score: the coupled step points outwards; use the diagonal one
+        step = diagonal;
+      }
     }
+    // converged: the full scoring step (as far as the bounds allow) no longer moves the estimates
+    const move = Math.max(...[0, 1].map((j) => Math.abs(Math.max(0, th[j] + step[j]) - th[j])));
+    if (move < 1e-11 * scale()) break;
+    let next = search(step);
+    // an ill-conditioned information matrix: fall back to a scaled gradient step
+    if (!next && free.length === 2) next = search([ev.score[0] / ev.info[0][0], ev.score[1] / ev.info[1][1]]);
     if (!next) break;
-    const change = Math.max(Math.abs(cand[0] - th[0]), Math.abs(cand[1] - th[1]));
-    th = cand;
-    ev = next;
-    if (change < 1e-12 * Math.max(1e-4, th[0] + th[1])) break;
+    th = next.th;
+    ev = next.ev;
   }
   return { s1: th[0], s2: th[1], ev, iterations: it };
 }

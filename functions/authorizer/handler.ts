@@ -4,6 +4,7 @@
  */
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { createAuthorizer, type AuthorizerResponse } from './authorize.js';
+import { instrument, observability } from '../observability.js';
 
 function required(name: string): string {
   const v = process.env[name];
@@ -13,4 +14,8 @@ function required(name: string): string {
 
 const authorize = createAuthorizer({ auth: { cognito: { issuer: required('COGNITO_ISSUER'), clientId: required('COGNITO_CLIENT_ID') } } });
 
-export const handler = async (event: APIGatewayRequestAuthorizerEventV2): Promise<AuthorizerResponse> => authorize(event);
+export const handler = instrument(
+  observability('authorizer'),
+  async (event: APIGatewayRequestAuthorizerEventV2): Promise<AuthorizerResponse> => authorize(event),
+  (event) => event.requestContext?.requestId,
+);

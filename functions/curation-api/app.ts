@@ -13,6 +13,7 @@ import { HTTPException } from 'hono/http-exception';
 import { createContext, type CurationDeps, type Env } from './context.js';
 import { apiNotFound, onError } from './errors.js';
 import { extractionRoutes } from './routes/extraction.js';
+import { jsonGuard } from './routes/shared.js';
 import { reportRoutes } from './routes/reports.js';
 import { reviewRoutes } from './routes/reviews.js';
 import { screeningRoutes } from './routes/screening.js';
@@ -44,6 +45,7 @@ export function createCurationApp(deps: CurationDeps): OpenAPIHono<Env> {
     if (c.req.path.endsWith('/import')) return next();
     return bodyLimit({ maxSize: 2 * 1024 * 1024, onError: tooLarge })(c, next);
   });
+  app.use('/api/*', jsonGuard);
 
   // ---------------------------------------------------------------- routes
   app.route('/', reviewRoutes(ctx));

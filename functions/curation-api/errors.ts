@@ -1,13 +1,17 @@
 /** The ONE mapping of every failure onto a JSON error body (status, plain-words message, fields). */
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { CurationError } from '../../core/curation/errors.js';
+import { CurationError, type FieldError } from '../../core/curation/errors.js';
+import { ErrorPage } from './layout.js';
 import { InvalidCursorError, VersionConflictError } from '../adapters/curation-store.js';
 import { AuthError } from './auth.js';
 import { NotFoundError, RequestValidationError } from './context.js';
 
-export function onError(err: Error, c: Context): Response {
-  const body = (status: number, error: string, extra: Record<string, unknown> = {}) => c.json({ status, error, ...extra }, status as 400);
+export function onError(err: Error, c: Context): Response | Promise<Response> {
+  // Curator pages answer with a page; everything else (the API) with JSON.
+  const asPage = c.req.path.startsWith('/curate') && c.req.method === 'GET';
+  const body = (status: number, error: string, extra: { fields?: FieldError[]; currentVersion?: number } = {}) =>
+    asPage ? c.html(String(ErrorPage({ status, error, ...(extra.fields ? { fields: extra.fields } : {}) })), status as 400) : c.json({ status, error, ...extra }, status as 400);
   if (err instanceof RequestValidationError) return body(400, 'invalid request', { fields: err.fields });
   if (err instanceof CurationError) {
     const status = { invalid: 400, forbidden: 403, state: 409, 'not-found': 404 }[err.code];

@@ -8,7 +8,8 @@ import { CANDIDATE_STATUSES, SOURCES, type CandidateStatus } from '../../core/ev
 import type { EventItem } from '../../core/data-model/items.js';
 import type { Review } from '../../core/reviews/schema.js';
 import type { CuratedCandidate } from '../../core/curation/workflow.js';
-import { compareDrafts, OUTCOME_FORMATS, ROB2_DOMAINS, type ExtractionForm, type FormOutcome } from '../../core/curation/extraction.js';
+import { compareDrafts, OUTCOME_FORMATS, readDraft, ROB2_DOMAINS, type DraftForm, type ExtractionForm, type FormOutcome } from '../../core/curation/extraction.js';
+import { blindEvents } from '../../core/curation/blinding.js';
 import { ROB_JUDGEMENTS } from '../../core/evidence/candidate.js';
 import type { AppContext, Env } from './context.js';
 import { initialForm } from './present.js';
@@ -17,6 +18,8 @@ import { CSP, Layout } from './layout.js';
 import { mountHostedUi } from './hosted-ui.js';
 import { RetractionNotices } from './retraction-notices.js';
 import { retractionAlerts } from '../adapters/retraction-alerts.js';
+import { CandidateParams, ReviewIdParam } from './schemas.js';
+import { pathParams } from './routes/shared.js';
 
 function identifierLink(type: string, value: string): string | undefined {
   if (type === 'doi') return `https://doi.org/${encodeURI(value)}`;
@@ -186,7 +189,7 @@ function OutcomeRow(review: Review, i: number | '__i__', o: Partial<FormOutcome>
   );
 }
 
-const ExtractionFormView: FC<{ review: Review; c: CuratedCandidate; form: ExtractionForm; editable: boolean }> = ({ review, c, form, editable }) => {
+const ExtractionFormView: FC<{ review: Review; c: CuratedCandidate; form: DraftForm; editable: boolean }> = ({ review, c, form, editable }) => {
   const arms = form.arms?.length ? form.arms : [{ role: 'intervention' }, { role: 'control' }];
   const outcomes = form.outcomes?.length ? form.outcomes : [{}];
   return (
@@ -348,7 +351,7 @@ export function uiRoutes(ctx: AppContext): Hono<Env> {
 
   app.get('/curate/reviews/:reviewId', async (c) => {
     const actor = await page(c);
-    const review = ctx.review(c.req.param('reviewId'));
+    const review = ctx.review(pathParams(ReviewIdParam, c).reviewId);
     const status = (CANDIDATE_STATUSES as readonly string[]).includes(c.req.query('status') ?? '') ? (c.req.query('status') as CandidateStatus) : 'screening';
     const source = (SOURCES as readonly string[]).includes(c.req.query('source') ?? '') ? c.req.query('source') : undefined;
     const cursor = c.req.query('cursor') || undefined;
@@ -424,10 +427,12 @@ export function uiRoutes(ctx: AppContext): Hono<Env> {
 
   app.get('/curate/reviews/:reviewId/candidates/:studyId', async (c) => {
     const actor = await page(c);
-    const review = ctx.review(c.req.param('reviewId'));
-    const cand = await ctx.candidate(review.id, c.req.param('studyId'));
-    const events = await ctx.store.listEvents(review.id, cand.studyId);
-    const form = initialForm(cand, actor) as ExtractionForm;
+    const { reviewId, studyId } = pathParams(CandidateParams, c);
+    const review = ctx.review(reviewId);
+    const cand = await ctx.candidate(review.id, studyId);
+    const events = blindEvents(cand, await ctx.store.listEvents(review.id, cand.studyId), actor, review);
+    // Whatever is stored renders: a draft saved before drafts were validated shows as a notice.
+    const { form, problems: draftProblems } = readDraft(initialForm(cand, actor));
     const api = apiPath(review.id, cand.studyId);
     const lead = actor.role === 'lead';
     const drafts = Object.values(cand.drafts ?? {});
@@ -475,6 +480,11 @@ export function uiRoutes(ctx: AppContext): Hono<Env> {
           </section>
         ) : null}
 
+        {draftProblems.length ? (
+          <p class="err" role="alert">
+            Your saved draft could not be read ({draftProblems.slice(0, 3).map((p) => `${p.path}: ${p.message}`).join('; ')}); the form starts empty. The draft is kept in the history.
+          </p>
+        ) : null}
         {cand.status === 'extraction' || cand.status === 'accepted' || cand.status === 'withdrawn' ? (
           <ExtractionFormView review={review} c={cand} form={form} editable={cand.status === 'extraction'} />
         ) : null}
@@ -509,8 +519,9 @@ export function uiRoutes(ctx: AppContext): Hono<Env> {
 
   app.get('/curate/reviews/:reviewId/candidates/:studyId/compare', async (c) => {
     const actor = await page(c);
-    const review = ctx.review(c.req.param('reviewId'));
-    const cand = await ctx.candidate(review.id, c.req.param('studyId'));
+    const { reviewId, studyId } = pathParams(CandidateParams, c);
+    const review = ctx.review(reviewId);
+    const cand = await ctx.candidate(review.id, studyId);
     const forms = Object.fromEntries(Object.entries(cand.drafts ?? {}).map(([k, d]) => [k, d.form]));
     const people = Object.keys(forms);
     const diffs = compareDrafts(forms);

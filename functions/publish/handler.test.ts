@@ -5,7 +5,8 @@
  * failures, and a failed build leaves the site as it was. The build step is the real signature of
  * buildSite with a stand-in that writes files (the Astro build itself runs in the e2e tests).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -51,21 +52,23 @@ beforeEach(() => {
   failBuild = false;
   s3.put('snaps', 'snapshots/dep/latest.json', JSON.stringify({ reviewId: 'dep', revision: 7 }));
   for (let r = 1; r <= 6; r++) s3.put('snaps', `snapshots/dep/rev-${r}.json`, JSON.stringify({ revision: r }));
+  s3.put('snaps', 'snapshots/dep/v1.json', '{"version":1}');
+  s3.put('snaps', 'snapshots/dep/counts.json', '{"counts":{}}');
   s3.put('snaps', 'snapshots/anx/latest.json', JSON.stringify({ reviewId: 'anx', revision: 2 }));
   s3.put('snaps', 'snapshots/anx/rev-1.json', '{}');
   s3.put('site', 'old/index.html', '<p>old</p>');
   s3.put('site', 'index.html', '<p>same</p>');
   pages = { 'index.html': '<p>same</p>', 'reviews/dep/index.html': '<p>dep</p>', '_astro/app.1a2b.css': 'a{}', 'feed.xml': '<feed/>', 'data/dep.csv': 'x,y' };
-  deps = { s3: s3.client(), snapshotBucket: 'snaps', siteBucket: 'site', siteUrl: 'https://evidence.example.org', now: () => 1_060_000, obs: observability('publish-test'), build: fakeBuild };
+  deps = { s3: s3.client(), snapshotDir: mkdtempSync(join(tmpdir(), 'snaps-')), snapshotBucket: 'snaps', siteBucket: 'site', siteUrl: 'https://evidence.example.org', now: () => 1_060_000, obs: observability('publish-test'), build: fakeBuild };
 });
 
 describe('publish (AWS site build)', () => {
-  it('reads only latest.json of each review, uploads changed files with types and cache headers, deletes stale ones last', async () => {
+  it('reads latest, counts and versions not yet on disk (never rev-N history), uploads changed files with types and cache headers, deletes stale ones last', async () => {
     const r = await handlePublish(deps, event('{"reviewIds":["dep"]}', '{"reviewIds":["anx","dep"]}'));
     expect(r).toEqual({ batchItemFailures: [] });
     expect(seenSnapshots).toEqual(['dep:7', 'anx:2']);
-    const gets = s3.requests.filter((q) => q.method === 'GET' && q.key).map((q) => q.key);
-    expect(gets.sort()).toEqual(['snapshots/anx/latest.json', 'snapshots/dep/latest.json']);
+    const gets = () => s3.requests.filter((q) => q.method === 'GET' && q.key).map((q) => q.key).sort();
+    expect(gets()).toEqual(['snapshots/anx/latest.json', 'snapshots/dep/counts.json', 'snapshots/dep/latest.json', 'snapshots/dep/v1.json']);
     const site = s3.buckets.get('site')!;
     expect([...site.keys()].sort()).toEqual(['_astro/app.1a2b.css', 'data/dep.csv', 'feed.xml', 'index.html', 'reviews/dep/index.html']);
     expect(site.get('feed.xml')).toMatchObject({ contentType: 'application/atom+xml; charset=utf-8', cacheControl: 'public, max-age=60' });
@@ -76,6 +79,11 @@ describe('publish (AWS site build)', () => {
     expect(writes[0]).toBe('_astro/app.1a2b.css');
     expect(writes).not.toContain('index.html');
     expect(writes[writes.length - 1]).toBe('DELETE');
+    // A second build on the same instance reads the replaceable files again, the immutable version not.
+    s3.requests.length = 0;
+    s3.put('snaps', 'snapshots/dep/v2.json', '{"version":2}');
+    await handlePublish(deps, event('{"reviewIds":["dep"]}'));
+    expect(gets()).toEqual(['snapshots/anx/latest.json', 'snapshots/dep/counts.json', 'snapshots/dep/latest.json', 'snapshots/dep/v2.json']);
   });
 
   it('a malformed message is a batch item failure; the valid ones are published', async () => {

@@ -18,7 +18,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { instrument, MetricUnit, observability, type Observability } from '../observability.js';
 import { buildSite } from './build-site.js';
 import { parsePublishMessage, planPublish, type PublishRequest } from './decide.js';
-import { fetchLatestSnapshots, syncSite } from './s3-site.js';
+import { fetchSnapshots, syncSite } from './s3-site.js';
 
 export interface PublishDeps {
   s3: S3Client;
@@ -27,6 +27,8 @@ export interface PublishDeps {
   siteUrl: string;
   /** A writable Astro project folder (Lambda: a copy of the bundled one under /tmp). */
   siteRoot?: string;
+  /** Where snapshots are kept between builds of this instance (immutable versions are not read again). */
+  snapshotDir: string;
   now: () => number;
   obs: Observability;
   build?: typeof buildSite;
@@ -58,10 +60,9 @@ export async function handlePublish(deps: PublishDeps, event: SQSEvent): Promise
   const started = deps.now();
   const work = mkdtempSync(join(tmpdir(), 'publish-'));
   try {
-    const snapshotDir = join(work, 'snapshots');
     const outDir = join(work, 'site');
-    const reviews = await fetchLatestSnapshots(deps.s3, deps.snapshotBucket, snapshotDir);
-    const built = await (deps.build ?? buildSite)({ snapshotDir, outDir, siteUrl: deps.siteUrl, ...(deps.siteRoot ? { siteRoot: deps.siteRoot } : {}) });
+    const { reviews, downloaded } = await fetchSnapshots(deps.s3, deps.snapshotBucket, deps.snapshotDir);
+    const built = await (deps.build ?? buildSite)({ snapshotDir: deps.snapshotDir, outDir, siteUrl: deps.siteUrl, ...(deps.siteRoot ? { siteRoot: deps.siteRoot } : {}) });
     const sync = await syncSite(deps.s3, deps.siteBucket, outDir);
     const done = deps.now();
     obs.metrics.addMetric('Publishes', MetricUnit.Count, 1);
@@ -73,6 +74,7 @@ export async function handlePublish(deps: PublishDeps, event: SQSEvent): Promise
       requested: plan.reviewIds,
       messages: plan.messages,
       reviews,
+      snapshotsDownloaded: downloaded,
       buildMs: built.ms,
       uploaded: sync.put.length,
       deleted: sync.delete.length,
@@ -118,6 +120,7 @@ export const handler = instrument(
       snapshotBucket: required('SNAPSHOT_BUCKET'),
       siteBucket: required('SITE_BUCKET'),
       siteUrl: required('SITE_URL'),
+      snapshotDir: join(tmpdir(), 'snapshots'),
       siteRoot: writableSiteRoot(process.env.SITE_BUNDLE_ROOT ?? process.env.LAMBDA_TASK_ROOT ?? process.cwd()),
       now: Date.now,
       obs,

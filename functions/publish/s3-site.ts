@@ -11,7 +11,8 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import {
   DeleteObjectsCommand,
   GetObjectCommand,
@@ -113,31 +114,34 @@ export async function syncSite(s3: S3Client, bucket: string, dir: string): Promi
   return plan;
 }
 
+/** Files re-read on every build (they are replaced in place). */
+const MUTABLE = /^snapshots\/([^/]+)\/(latest|counts)\.json$/;
+/** Published versions: written once, never rewritten, so a copy already on disk is still right. */
+const IMMUTABLE_VERSION = /^snapshots\/([^/]+)\/v\d+\.json$/;
+
 /**
- * Downloads `snapshots/<review>/latest.json` of every review into `dir/<review>/latest.json` (the
- * layout buildSite reads) and nothing else. Returns the review ids.
+ * Brings `dir` (laid out as buildSite reads it: `<review>/latest.json`, `counts.json`, `v<N>.json`)
+ * in line with the snapshot bucket, reading as little as possible: `latest.json` and `counts.json`
+ * of every review on every build; a version file only when it is not on disk yet (a warm instance
+ * keeps `dir` between builds, so in steady state a build reads the latest files and the new
+ * version only). Legacy `rev-<n>.json` history is never read. Returns the review ids and how many
+ * objects were downloaded.
  */
-export async function fetchLatestSnapshots(s3: S3Client, bucket: string, dir: string): Promise<string[]> {
-  const reviews: string[] = [];
-  let token: string | undefined;
-  do {
-    const r = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'snapshots/', Delimiter: '/', ContinuationToken: token }));
-    for (const p of r.CommonPrefixes ?? []) {
-      const id = p.Prefix?.slice('snapshots/'.length, -1);
-      if (id) reviews.push(id);
-    }
-    token = r.IsTruncated ? r.NextContinuationToken : undefined;
-  } while (token);
-  const found: string[] = [];
-  await inBatches(reviews, 8, async (id) => {
-    try {
-      const obj = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: `snapshots/${id}/latest.json` }));
-      await mkdir(join(dir, id), { recursive: true });
-      await writeFile(join(dir, id, 'latest.json'), await obj.Body!.transformToString());
-      found.push(id);
-    } catch (err) {
-      if ((err as { name?: string }).name !== 'NoSuchKey') throw err;
-    }
+export async function fetchSnapshots(s3: S3Client, bucket: string, dir: string): Promise<{ reviews: string[]; downloaded: number }> {
+  const keys = [...(await listBucket(s3, bucket, 'snapshots/')).keys()];
+  const reviews = new Set<string>();
+  const wanted: string[] = [];
+  for (const key of keys) {
+    const m = MUTABLE.exec(key) ?? IMMUTABLE_VERSION.exec(key);
+    if (!m) continue;
+    reviews.add(m[1]);
+    if (MUTABLE.test(key) || !existsSync(join(dir, key.slice('snapshots/'.length)))) wanted.push(key);
+  }
+  await inBatches(wanted, 8, async (key) => {
+    const obj = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const file = join(dir, key.slice('snapshots/'.length));
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, await obj.Body!.transformToString());
   });
-  return found.sort();
+  return { reviews: [...reviews].sort(), downloaded: wanted.length };
 }

@@ -108,7 +108,7 @@ describe('GRADE judgements API', () => {
     await h.doc.send(new PutCommand({ TableName: h.table, Item: { ...checkpointKey(rid, 'pubmed'), entity: 'Checkpoint', reviewId: rid, source: 'pubmed', lastRunAt: '2026-11-30T06:00:00.000Z' } }));
     const dir = mkdtempSync(join(tmpdir(), 'grade-snap-'));
     try {
-      const snap = await reanalyseReview({ doc: h.doc, table: h.table, store: diskSnapshotStore(dir), now: () => new Date('2026-12-01T00:00:00Z') }, DUAL_REVIEW);
+      const { snapshot: snap } = await reanalyseReview({ doc: h.doc, table: h.table, store: diskSnapshotStore(dir), now: () => new Date("2026-12-01T00:00:00Z") }, DUAL_REVIEW);
       const o = snap.outcomes.find((x) => x.id === 'depression')!;
       expect(o.certainty!.status).toBe('confirmed');
       expect(o.certainty!.domains.every((d) => d.source === 'lead')).toBe(true);
@@ -117,6 +117,8 @@ describe('GRADE judgements API', () => {
       expect(snap.sources).toEqual([
         { source: 'pubmed', lastSearchedAt: '2026-11-30T06:00:00.000Z' },
         { source: 'ctgov', lastSearchedAt: null },
+        { source: 'europepmc', lastSearchedAt: null },
+        { source: 'isrctn', lastSearchedAt: null },
       ]);
       expect(snap.studies.map((s) => s.label).sort()).toEqual(['Dahne 2019a', 'Dahne 2019b', 'Dahne 2019c', 'Dahne 2019d']);
     } finally {
@@ -128,6 +130,7 @@ describe('GRADE judgements API', () => {
     const page = await h.req('GET', `/curate/reviews/${rid}/grade`, { token: lead });
     expect(page.status).toBe(200);
     expect(page.text).toMatch(/Certainty of evidence \(GRADE\)/);
+    expect(page.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
     expect(page.text).toMatch(/Proposed from the data/);
     const form = new URLSearchParams({ domain: 'imprecision', action: 'override', downgrade: '2', reason: 'Few participants.' });
     const post = await h.req('POST', `/curate/reviews/${rid}/grade/depression`, { token: lead, rawBody: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });

@@ -58,8 +58,8 @@ export function withAnalysisFields(s: ReviewSnapshot, review: Review, candidates
           ],
           cross: {
             rows: 'disorder', cols: 'interventionType',
-            rowLabels: levelsOf(review, 'disorder').slice(0, 3).map((l) => l.label),
-            colLabels: levelsOf(review, 'interventionType').slice(0, 3).map((l) => l.label),
+            rowLabels: levelsOf(review, 'disorder').slice(0, 3),
+            colLabels: levelsOf(review, 'interventionType').slice(0, 3),
             cells: [[4, 2, 0], [3, 1, 1], [0, 2, 5]],
           },
         }

@@ -3,7 +3,9 @@ import { createRoute, type z } from '@hono/zod-openapi';
 import { CurationError } from '../../../core/curation/errors.js';
 import { buildExtraction, compareDrafts } from '../../../core/curation/extraction.js';
 import { RequestValidationError, type AppContext } from '../context.js';
-import { CandidateParams, FormBody, PreviewBody } from '../schemas.js';
+import type { ExtractionForm } from '../../../core/curation/extraction.js';
+import { AcceptBody, CandidateParams, DraftBody, PreviewBody } from '../schemas.js';
+import { acceptedEffects, implausibleValues } from '../../../core/curation/plausibility.js';
 import { commandRoute, errors, json, router, runCommand, security, signedIn } from './shared.js';
 
 const MAX_DRAFT_CHARS = 100_000;
@@ -11,12 +13,10 @@ const MAX_DRAFT_CHARS = 100_000;
 export function extractionRoutes(ctx: AppContext) {
   const app = router();
   const auth = signedIn(ctx);
-  app.openapi(commandRoute(ctx, 'draft', FormBody, 'Extraction draft saved (validation errors are returned, not enforced)'), async (c) => {
+  app.openapi(commandRoute(ctx, 'draft', DraftBody, 'Extraction draft saved (incomplete is fine; each field present must have its type)', 'save-draft'), async (c) => {
     const { reviewId, studyId } = c.req.valid('param');
-    const b = c.req.valid('json') as z.infer<typeof FormBody>;
+    const b = c.req.valid('json') as z.infer<typeof DraftBody>;
     const review = ctx.review(reviewId);
-    // A draft may be incomplete, but it must be a form (an object) of bounded size.
-    if (b.form === null || typeof b.form !== 'object' || Array.isArray(b.form)) throw new RequestValidationError([{ path: 'form', message: 'must be an object', in: 'body' }]);
     // Drafts live on the candidate item (DynamoDB items are at most 400 KB).
     if (JSON.stringify(b.form).length > MAX_DRAFT_CHARS)
       throw new RequestValidationError([{ path: 'form', message: `a draft may hold at most ${MAX_DRAFT_CHARS} characters of JSON`, in: 'body' }]);
@@ -24,12 +24,22 @@ export function extractionRoutes(ctx: AppContext) {
     const out = await runCommand(ctx, c.get('actor'), reviewId, studyId, b.version, { type: 'save-draft', form: b.form });
     return c.json({ ...out, validation: { errors: res.errors, outcomes: res.outcomes } }, 200);
   });
-  app.openapi(commandRoute(ctx, 'accept', FormBody, 'Accepted with the validated extraction'), async (c) => {
+  app.openapi(commandRoute(ctx, 'accept', AcceptBody, 'Accepted with the validated extraction', 'accept'), async (c) => {
     const { reviewId, studyId } = c.req.valid('param');
-    const b = c.req.valid('json') as z.infer<typeof FormBody>;
+    const b = c.req.valid('json') as z.infer<typeof AcceptBody>;
     const res = buildExtraction(b.form, ctx.review(reviewId));
     if (!res.extraction) throw new CurationError('invalid', 'the extraction is not valid', res.errors.map((e) => ({ ...e, path: `form.${e.path}` })));
-    return c.json(await runCommand(ctx, c.get('actor'), reviewId, studyId, b.version, { type: 'accept', extraction: res.extraction }), 200);
+    const flags = implausibleValues(b.form as ExtractionForm, res, acceptedEffects(await ctx.store.allCandidates(reviewId), studyId));
+    if (flags.length && !b.confirmImplausible)
+      throw new CurationError(
+        'invalid',
+        c.get('actor').role === 'lead'
+          ? 'some values are implausible: check them, then confirm with a reason (confirmImplausible) to let them enter the analysis'
+          : "some values are implausible: check them; if they are right, a lead's confirmation with a reason is needed before they enter an analysis",
+        flags.map((f) => ({ ...f, path: `form.${f.path}`, in: 'body' })),
+      );
+    const confirmed = flags.length && b.confirmImplausible ? { reason: b.confirmImplausible, values: flags.map((f) => `${f.path}: ${f.message}`) } : undefined;
+    return c.json(await runCommand(ctx, c.get('actor'), reviewId, studyId, b.version, { type: 'accept', extraction: res.extraction, ...(confirmed ? { confirmed } : {}) }), 200);
   });
   app.openapi(
     createRoute({
@@ -43,8 +53,10 @@ export function extractionRoutes(ctx: AppContext) {
     async (c) => {
       const { reviewId, studyId } = c.req.valid('param');
       await ctx.candidate(reviewId, studyId);
-      const res = buildExtraction(c.req.valid('json').form, ctx.review(reviewId));
-      return c.json({ valid: res.errors.length === 0, errors: res.errors, outcomes: res.outcomes }, 200);
+      const form = c.req.valid('json').form;
+      const res = buildExtraction(form, ctx.review(reviewId));
+      const implausible = res.extraction ? implausibleValues(form as ExtractionForm, res, acceptedEffects(await ctx.store.allCandidates(reviewId), studyId)) : [];
+      return c.json({ valid: res.errors.length === 0, errors: res.errors, outcomes: res.outcomes, implausible }, 200);
     },
   );
   app.openapi(

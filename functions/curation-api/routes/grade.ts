@@ -18,6 +18,7 @@ import { appendGradeJudgement, getGradeItem, GradeConflictError, loadGradeJudgem
 import type { AppContext, Env } from '../context.js';
 import { ReviewIdParam } from '../schemas.js';
 import { mountGradeUi } from './grade-ui.js';
+import { router } from './shared.js';
 
 export interface OutcomeGrade {
   outcomeId: string;
@@ -96,7 +97,9 @@ const errors = {
 };
 
 /** Mounts the API routes and the curator page. Call after mountUi (its /curate headers apply). */
-export function mountGrade(app: OpenAPIHono<Env>, ctx: AppContext): void {
+export function mountGrade(parent: OpenAPIHono<Env>, ctx: AppContext): void {
+  // A sub-app from the shared router: the same request-validation hook (400 naming the field) as the other routes.
+  const app = router();
   const lead = async (c: Context<Env>) => {
     const actor = await ctx.authenticate(c);
     requireLead(actor);
@@ -132,4 +135,5 @@ export function mountGrade(app: OpenAPIHono<Env>, ctx: AppContext): void {
     },
   );
   mountGradeUi(app, ctx);
+  parent.route('/', app);
 }

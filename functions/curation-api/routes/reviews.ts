@@ -1,7 +1,7 @@
 /** Reading: health, the reviews, who I am, one candidate with its history and form. */
 import { createRoute } from '@hono/zod-openapi';
 import type { AppContext } from '../context.js';
-import { initialForm, publicCandidate, publicEvent } from '../present.js';
+import { initialForm, publicCandidate, publicEvents } from '../present.js';
 import { CandidateParams, ReviewIdParam } from '../schemas.js';
 import { errors, json, router, security, signedIn } from './shared.js';
 
@@ -40,7 +40,9 @@ export function reviewRoutes(ctx: AppContext) {
       const { reviewId, studyId } = c.req.valid('param');
       const cand = await ctx.candidate(reviewId, studyId);
       const events = await ctx.store.listEvents(reviewId, studyId);
-      return c.json({ candidate: publicCandidate(cand), events: events.map(publicEvent), form: initialForm(cand, c.get('actor')) }, 200);
+      const actor = c.get('actor');
+      const review = ctx.review(reviewId);
+      return c.json({ candidate: publicCandidate(cand, actor, review), events: publicEvents(cand, events, actor, review), form: initialForm(cand, actor) }, 200);
     },
   );
   return app;

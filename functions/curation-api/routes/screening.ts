@@ -8,7 +8,8 @@ import { commandRoute, errors, json, router, runCommand, security, signedIn } fr
 
 export function screeningRoutes(ctx: AppContext) {
   const app = router();
-  const serialisedPages = new WeakMap<QueuePage, string>();
+  // A shared page is serialised once per reader (blinding makes the JSON depend on who asks).
+  const serialisedPages = new WeakMap<QueuePage, Map<string, string>>();
   app.openapi(
     createRoute({
       method: 'get',
@@ -21,15 +22,18 @@ export function screeningRoutes(ctx: AppContext) {
     async (c) => {
       const { reviewId } = c.req.valid('param');
       const q = c.req.valid('query');
-      ctx.review(reviewId);
+      const review = ctx.review(reviewId);
+      const actor = c.get('actor');
       if (q.minScore !== undefined && q.maxScore !== undefined && q.minScore > q.maxScore)
         throw new RequestValidationError([{ path: 'minScore', message: 'must not exceed maxScore', in: 'query' }]);
       const page = await ctx.queueCache.get(reviewId, { reviewId, ...q, summary: true });
       // Serialise a shared page once (concurrent identical requests share the page object).
-      let body = serialisedPages.get(page);
+      let forPage = serialisedPages.get(page);
+      if (!forPage) serialisedPages.set(page, (forPage = new Map()));
+      let body = forPage.get(actor.id);
       if (body === undefined) {
-        body = JSON.stringify({ items: page.items.map(publicCandidate), cursor: page.cursor ?? null });
-        serialisedPages.set(page, body);
+        body = JSON.stringify({ items: page.items.map((x) => publicCandidate(x, actor, review)), cursor: page.cursor ?? null });
+        if (forPage.size < 50) forPage.set(actor.id, body);
       }
       // The body is the documented JSON, pre-serialised (hence the cast for the typed handler).
       return c.body(body, 200, { 'Content-Type': 'application/json' }) as never;

@@ -3,9 +3,10 @@
  * errors, the signed-in middleware, and the shared response and error descriptions.
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import type { MiddlewareHandler } from 'hono';
-import { formatPath } from '../../../core/curation/errors.js';
-import { applyCommand, type Actor, type Command } from '../../../core/curation/workflow.js';
+import type { Context, MiddlewareHandler } from 'hono';
+import { issuesToFields, type SchemaIssue } from '../../../core/curation/errors.js';
+import { jsonProblems } from '../../../core/curation/json-guard.js';
+import { applyCommand, assertCommandAllowed, type Actor, type Command } from '../../../core/curation/workflow.js';
 import { VersionConflictError } from '../../adapters/curation-store.js';
 import { publicCandidate } from '../present.js';
 import { RequestValidationError, type AppContext, type Env } from '../context.js';
@@ -17,9 +18,8 @@ export function router(): OpenAPIHono<Env> {
     defaultHook: (result) => {
       if (!result.success) {
         const where = (result as { target?: string }).target;
-        throw new RequestValidationError(
-          result.error.issues.map((i) => ({ path: formatPath(i.path) || '(body)', message: i.message, ...(where ? { in: where === 'json' ? 'body' : where } : {}) })),
-        );
+        const at = where ? { in: where === 'json' ? 'body' : where } : {};
+        throw new RequestValidationError(issuesToFields(result.error.issues as unknown as SchemaIssue[]).map((f) => ({ ...f, ...at })));
       }
     },
   });
@@ -44,12 +44,12 @@ export const conflict = { 409: { description: 'Version conflict or not allowed i
 export const security = [{ bearer: [] as string[] }];
 
 /** POST /api/reviews/{reviewId}/candidates/{studyId}/<path> with a JSON body. */
-export function commandRoute(ctx: AppContext, path: string, body: z.ZodType, description: string) {
+export function commandRoute(ctx: AppContext, path: string, body: z.ZodType, description: string, type?: Command['type']) {
   return createRoute({
     method: 'post',
     path: `/api/reviews/{reviewId}/candidates/{studyId}/${path}`,
     security,
-    middleware: [signedIn(ctx)] as const,
+    middleware: (type ? [signedIn(ctx), allowedInStatus(ctx, type)] : [signedIn(ctx)]) as [MiddlewareHandler<Env>],
     request: { params: CandidateParams, body: { required: true, content: { 'application/json': { schema: body } } } },
     responses: { 200: { description, ...json() }, ...errors, ...conflict },
   });
@@ -66,5 +66,43 @@ export async function runCommand(ctx: AppContext, actor: Actor, reviewId: string
   } finally {
     ctx.queueCache.invalidate(reviewId);
   }
-  return { candidate: publicCandidate(t.candidate), event: t.event };
+  return { candidate: publicCandidate(t.candidate, actor, review), event: t.event };
+}
+
+/**
+ * Every JSON body, before any schema reads it: numbers DynamoDB cannot store, nesting deeper than
+ * a form ever is, `__proto__` keys → 400 naming the field. Malformed JSON is left to the route's
+ * validator (which says so).
+ */
+export const jsonGuard: MiddlewareHandler<Env> = async (c, next) => {
+  if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && /json/i.test(c.req.header('content-type') ?? '')) {
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      return next();
+    }
+    const problems = jsonProblems(body);
+    if (problems.length) throw new RequestValidationError(problems.map((p) => ({ ...p, in: 'body' })));
+  }
+  return next();
+};
+
+/**
+ * Before the body is validated: is the command allowed in the candidate's status at all? (Accept
+ * of a candidate still in full text says so, rather than complaining about the form.)
+ */
+export function allowedInStatus(ctx: AppContext, type: Command['type']): MiddlewareHandler<Env> {
+  return async (c, next) => {
+    const p = CandidateParams.safeParse(c.req.param());
+    if (p.success) assertCommandAllowed(await ctx.candidate(p.data.reviewId, p.data.studyId), type);
+    return next();
+  };
+}
+
+/** Path parameters of a plain (page) route checked against the API's own schemas: 400 naming the parameter. */
+export function pathParams<T extends z.ZodType>(schema: T, c: Context): z.infer<T> {
+  const r = schema.safeParse(c.req.param());
+  if (!r.success) throw new RequestValidationError(issuesToFields(r.error.issues as unknown as SchemaIssue[]).map((f) => ({ ...f, in: 'path' })));
+  return r.data;
 }

@@ -71,7 +71,7 @@ export interface Headline {
 }
 export interface EvidenceMap {
   dimensions: Array<{ id: string; label: string; counts: Array<{ level: string; label: string; studies: number }> }>;
-  cross: null | { rows: string; cols: string; rowLabels: string[]; colLabels: string[]; cells: number[][] };
+  cross: null | { rows: string; cols: string; rowLabels: Array<{ level: string; label: string }>; colLabels: Array<{ level: string; label: string }>; cells: number[][] };
 }
 
 export type ReviewSnapshot = Omit<CoreSnapshot, 'outcomes' | 'studies'> & {

@@ -45,6 +45,13 @@ export function loadSnapshots(): ReviewSnapshot[] {
         const issue = parsed.error.issues[0];
         throw new Error(`${file}: ${issue.path.join('.')}: ${issue.message}`);
       }
+      // Curation counts move with screening without a new version (snapshot store counts.json).
+      const countsFile = join(dir, entry.name, 'counts.json');
+      if (existsSync(countsFile)) {
+        const live = JSON.parse(readFileSync(countsFile, 'utf8'));
+        raw.counts = live.counts ?? raw.counts;
+        raw.sources = live.sources ?? raw.sources;
+      }
       out.push(raw as ReviewSnapshot);
     }
   }

@@ -35,7 +35,7 @@ export function robDefs(id: string): string {
 }
 
 export function robUse(id: string, j: RobJudgements[RobDomainKey], x: number, y: number): string {
-  return `<use href="#${id}-r${j ? j[0] : 'n'}" x="${c(x)}" y="${c(y)}"><title>${j ? ROB_WORD[j] : 'not assessed'}</title></use>`;
+  return `<use href="#${id}-r${j ? j[0] : 'n'}" x="${c(x)}" y="${c(y)}"/>`;
 }
 
 export function robWord(j: RobJudgements[RobDomainKey] | undefined): string {
@@ -151,5 +151,6 @@ export function forestChart(o: OutcomeSnapshot, opts: ForestOptions = {}): Chart
   const notes: string[] = [];
   if (rows.some((s) => s.ciLower < xmin || s.ciUpper > xmax)) notes.push('Intervals reaching beyond the axis end in an arrow; their full values are in the table.');
   if (!showPi && r.piLower !== null) notes.push(...(o.display?.notes.filter((n) => /prediction/i.test(n)) ?? []));
-  return { id, title, description, wide: draw('w'), narrow: draw('n'), table: { caption: `${o.label}: effect per study (SMD, ${o.benefit.replace(/\.$/, '').toLowerCase()})`, columns, rows: tableRows }, notes };
+  const links = opts.studyHref ? [...rows.map((s) => opts.studyHref!(s.id)), null] : undefined;
+  return { id, title, description, wide: draw('w'), narrow: draw('n'), table: { caption: `${o.label}: effect per study (SMD, ${o.benefit.replace(/\.$/, '').toLowerCase()})`, columns, rows: tableRows, ...(links ? { links } : {}) }, notes };
 }

@@ -12,7 +12,12 @@ export interface ChartTable {
   caption: string;
   columns: string[];
   rows: Array<Array<string | number>>;
+  /** Optional link per row for the first cell (e.g. a study page). */
+  links?: Array<string | null>;
 }
+
+/** Data tables up to this many rows sit under their chart; longer ones get their own page. */
+export const INLINE_ROWS = 40;
 
 export interface Chart {
   /** Anchor id on the page and the stem of its download files. */
