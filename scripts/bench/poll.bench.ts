@@ -68,6 +68,13 @@ export default async function pollBench(opts: { quick: boolean }): Promise<void>
   let lastLog = 0;
   try {
     const { url } = await nextMessage<{ url: string }>(child);
+    const fetchPhase = async () => {
+      child.send('report');
+      const rep = await nextMessage<FakePubmedReport>(child);
+      const q = rep.requests;
+      const r = (q.length - 1) / ((q[q.length - 1].at - q[0].at) / 1000);
+      console.log(`  fetch phase     ${q.length} requests at ${r.toFixed(2)}/s = ${((r / rate) * 100).toFixed(1)}% of ${rate}/s; max in any 1 s window ${rep.maxInWindow}; 429 answers ${q.filter((x) => x.status === 429).length}; poller RSS so far ${(peakRss / 2 ** 20).toFixed(0)} MB; load ${loadavg()[0].toFixed(1)}`);
+    };
     const spools: SpoolStats[] = [];
     const t0 = performance.now();
     loop.enable();
@@ -79,6 +86,9 @@ export default async function pollBench(opts: { quick: boolean }): Promise<void>
       store,
       env: { PUBMED_EUTILS_URL: url, ...(withKey ? { NCBI_API_KEY: 'bench-key' } : {}), ...(process.env.POLL_REQUEST_WORKER ? { POLL_REQUEST_WORKER: process.env.POLL_REQUEST_WORKER } : {}) },
       log: (m) => {
+        // The fetch phase ends long before the store side (DynamoDB Local's write rate) is done:
+        // its figures are printed at once.
+        if (/: all \d+ batches fetched/.test(m)) void fetchPhase();
         if (performance.now() - lastLog > 5000) {
           lastLog = performance.now();
           process.stderr.write(`  ${m}\n`);
@@ -106,7 +116,7 @@ export default async function pollBench(opts: { quick: boolean }): Promise<void>
     const peakSpoolItems = Math.max(0, ...spools.map((s) => s.peakItems));
     const perRecord = (x: number) => (x / Math.max(1, r.new)).toFixed(2);
     const load = loadavg();
-    console.log(`poll backfill (${n} records${opts.quick ? ', quick' : ''}, ${rate} req/s allowed; requests sent from ${process.env.POLL_REQUEST_WORKER === '0' ? 'the main thread' : 'the request worker thread'}; machine load ${load.map((x) => x.toFixed(1)).join(' / ')} (1/5/15 min) on ${cpus().length} cores)`);
+    console.log(`poll backfill (${n} records${opts.quick ? ', quick' : ''}, ${rate} req/s allowed; requests sent from ${process.env.POLL_REQUEST_WORKER === '1' ? 'the request worker thread' : 'the main thread'}; machine load ${load.map((x) => x.toFixed(1)).join(' / ')} (1/5/15 min) on ${cpus().length} cores)`);
     console.log(`  stored          ${r.new} new, ${r.failures.length} failed cycles, ${r.candidates} candidates`);
     console.log(`  requests/s      ${reqRate.toFixed(2)} at the server over the fetch phase (${reqs.length} requests in ${span.toFixed(1)} s) = ${((reqRate / rate) * 100).toFixed(1)}% of ${rate}/s; max in any 1 s window: ${report.maxInWindow}; 429 answers: ${status429}`);
     console.log(`  request gaps    p50 ${pct(0.5)} ms, p90 ${pct(0.9)} ms, max ${pct(1)} ms (limiter spacing ${((1000 + JITTER_TOLERANCE_MS) / rate).toFixed(0)} ms); closest ${rate + 1} consecutive arrivals span ${closest.toFixed(0)} ms (> 1000 = never above the rate); poller event-loop delay p99 ${(loop.percentile(99) / 1e6).toFixed(0)} ms, max ${(loop.max / 1e6).toFixed(0)} ms; fake server's p99 ${report.loopP99Ms.toFixed(0)} ms, max ${report.loopMaxMs.toFixed(0)} ms`);

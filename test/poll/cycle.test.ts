@@ -196,7 +196,10 @@ describe('PubMed poll into DynamoDB Local', () => {
       expect(pm.faults).toHaveLength(0);
       // The hung esearch and the slow efetch were each asked again.
       expect(pm.requests.filter((q) => q.path.endsWith('esearch.fcgi')).length).toBeGreaterThanOrEqual(2);
-      expect(pm.requests.filter((q) => q.path.endsWith('efetch.fcgi'))).toHaveLength(3);
+      // The slow efetch was asked again (on a loaded machine other answers may also exceed 500 ms).
+      const efetchIds = pm.requests.filter((q) => q.path.endsWith('efetch.fcgi')).map((q) => q.params.get('id'));
+      expect(efetchIds.length).toBeGreaterThanOrEqual(3);
+      expect(efetchIds.length).toBeGreaterThan(new Set(efetchIds).size);
       const before = await scanAll(doc, t);
 
       // Every answer hangs: the cycle gives up with a clear line; nothing stored changes.
