@@ -7,6 +7,8 @@ import { createDocumentClient } from '../adapters/dynamo/client.js';
 import { ALL_REVIEWS } from '../../reviews/index.js';
 import { createCurationApp } from './app.js';
 import { authConfig, configFromEnv } from './config.js';
+import { instrument, observability } from '../observability.js';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 
 const config = configFromEnv();
 const app = createCurationApp({
@@ -16,4 +18,9 @@ const app = createCurationApp({
   auth: authConfig(config),
 });
 
-export const handler = handle(app);
+const lambda = handle(app);
+export const handler = instrument(
+  observability('curation-api'),
+  (event: APIGatewayProxyEventV2, context: Context) => lambda(event as never, context as never),
+  (event) => event.requestContext?.requestId,
+);

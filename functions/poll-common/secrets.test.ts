@@ -9,6 +9,7 @@ const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:NcbiApiKey-abc
 let server: Server;
 let client: SecretsManagerClient;
 let asked: { target: string; secretId: unknown }[] = [];
+/** A string; null = the secret has no value yet (created empty); 'fail' = Secrets Manager fails. */
 let secret: string | null = ' key-from-secret \n';
 
 beforeAll(async () => {
@@ -21,7 +22,12 @@ beforeAll(async () => {
       res.setHeader('content-type', 'application/x-amz-json-1.1');
       if (secret === null) {
         res.writeHead(400);
-        res.end(JSON.stringify({ __type: 'ResourceNotFoundException', message: 'no such secret' }));
+        res.end(JSON.stringify({ __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret value for staging label: AWSCURRENT" }));
+        return;
+      }
+      if (secret === 'fail') {
+        res.writeHead(500);
+        res.end(JSON.stringify({ __type: 'InternalServiceError', message: 'service failed' }));
         return;
       }
       res.end(JSON.stringify({ ARN: body.SecretId, Name: 'NcbiApiKey', SecretString: secret }));
@@ -54,15 +60,18 @@ describe('resolveNcbiKey', () => {
     expect(asked).toEqual([{ target: 'secretsmanager.GetSecretValue', secretId: ARN }]);
   });
 
-  it('returns undefined without a key or an ARN, and for an empty secret', async () => {
+  it('returns undefined without a key or an ARN, for a blank secret, and for a secret created empty (no value yet)', async () => {
     expect(await resolveNcbiKey({}, client)).toBeUndefined();
     secret = '  ';
+    expect(await resolveNcbiKey({ NCBI_SECRET_ARN: ARN }, client)).toBeUndefined();
+    clearNcbiKeyCache();
+    secret = null;
     expect(await resolveNcbiKey({ NCBI_SECRET_ARN: ARN }, client)).toBeUndefined();
   });
 
   it('does not cache a failed read', async () => {
-    secret = null;
-    await expect(resolveNcbiKey({ NCBI_SECRET_ARN: ARN }, client)).rejects.toThrow(/no such secret/);
+    secret = 'fail';
+    await expect(resolveNcbiKey({ NCBI_SECRET_ARN: ARN }, client)).rejects.toThrow(/service failed/);
     secret = 'second-try';
     expect(await resolveNcbiKey({ NCBI_SECRET_ARN: ARN }, client)).toBe('second-try');
     expect(asked).toHaveLength(2);

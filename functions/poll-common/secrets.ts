@@ -3,7 +3,8 @@
  * AWS the function receives only the secret's ARN (NCBI_SECRET_ARN) and reads the value from
  * Secrets Manager at run time, once per container (a rotated key is picked up at the next cold
  * start; docs/deploy.md). The secret string is the bare key. No key → undefined (NCBI then allows
- * 3 requests/s instead of 10).
+ * 3 requests/s instead of 10): no variable, a blank secret string, or a secret that has no value
+ * yet (the Data stack creates it EMPTY, so polling works without a key until one is stored).
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
@@ -18,8 +19,14 @@ export async function resolveNcbiKey(env: Env, client?: SecretsManagerClient): P
   if (!arn) return undefined;
   if (cache?.arn !== arn) {
     const value = (async () => {
-      const out = await (client ?? new SecretsManagerClient({})).send(new GetSecretValueCommand({ SecretId: arn }));
-      return out.SecretString?.trim() || undefined;
+      try {
+        const out = await (client ?? new SecretsManagerClient({})).send(new GetSecretValueCommand({ SecretId: arn }));
+        return out.SecretString?.trim() || undefined;
+      } catch (err) {
+        // An empty secret (no AWSCURRENT version yet) answers ResourceNotFoundException: no key.
+        if ((err as { name?: string }).name === 'ResourceNotFoundException') return undefined;
+        throw err;
+      }
     })();
     cache = { arn, value };
     // A failed read is not cached: the next invocation tries again.

@@ -1,4 +1,4 @@
 /** Scheduled Lambda: PubMed poll. Event `{ reviewId?: string }` (all living reviews when absent). */
-import { pollHandler, type PollEvent } from '../poll-common/handler.js';
+import { pollLambda } from '../poll-common/handler.js';
 
-export const handler = (event?: PollEvent) => pollHandler('pubmed', event);
+export const handler = pollLambda('pubmed');

@@ -11,7 +11,8 @@ import { ALL_REVIEWS } from '../../reviews/index.js';
 import { createDocumentClient, tableName } from '../adapters/dynamo/client.js';
 import { s3SnapshotStore, type SnapshotStore } from '../adapters/snapshot-store.js';
 import { sqsPublishRequester } from '../publish/request.js';
-import { reanalyseReview } from './reanalyse.js';
+import { reanalyseReview, type ReanalyseResult } from './reanalyse.js';
+import { instrument, MetricUnit, observability } from '../observability.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 type Image = Record<string, AttributeValue> | undefined;
@@ -27,10 +28,13 @@ export interface HandlerDeps {
   doc: DynamoDBDocumentClient;
   table: string;
   store: SnapshotStore;
+  /** Reviews whose public pages must be re-published (a new version, or new curation counts). */
   onPublished?: (reviewIds: string[]) => Promise<void>;
   log?: (msg: string) => void;
+  now?: () => Date;
 }
 
+/** Re-checks every review the batch concerns; returns those whose pages changed (version or counts). */
 export async function handleChanges(deps: HandlerDeps, changes: ChangeImage[]): Promise<string[]> {
   const ids = reviewsToReanalyse(changes);
   const done: string[] = [];
@@ -40,15 +44,19 @@ export async function handleChanges(deps: HandlerDeps, changes: ChangeImage[]): 
       deps.log?.(`reanalyse: no review file for "${id}", skipped`);
       continue;
     }
-    const snap = await reanalyseReview(deps, review);
-    const primary = snap.outcomes.find((o) => o.primary) ?? snap.outcomes[0];
-    deps.log?.(
-      `reanalysed ${id} (revision ${snap.revision}): ${primary ? `${primary.label} k=${primary.k}${primary.result?.estimate != null ? `, SMD ${primary.result.estimate.toFixed(3)}` : ''}` : 'no outcomes'}`,
-    );
-    done.push(id);
+    const res = await reanalyseReview(deps, review);
+    deps.log?.(describeResult(id, res));
+    if (res.published || res.countsChanged) done.push(id);
   }
   if (done.length && deps.onPublished) await deps.onPublished(done);
   return done;
+}
+
+export function describeResult(id: string, res: ReanalyseResult): string {
+  const snap = res.snapshot;
+  if (!res.published) return `reanalysed ${id}: no analysis input changed, version ${snap.version} stays${res.countsChanged ? ' (curation counts updated)' : ''}`;
+  const primary = snap.outcomes.find((o) => o.primary) ?? snap.outcomes[0];
+  return `reanalysed ${id} (version ${snap.version}, ${res.ms} ms): ${primary ? `${primary.label} k=${primary.k}${primary.result?.estimate != null ? `, SMD ${primary.result.estimate.toFixed(3)}` : ''}` : 'no outcomes'} — ${snap.summary}`;
 }
 
 let cached: HandlerDeps | undefined;
@@ -68,7 +76,50 @@ function depsFromEnv(): HandlerDeps {
   return cached;
 }
 
-export const handler = async (event: DynamoDBStreamEvent): Promise<{ reviews: string[] }> => {
-  const reviews = await handleChanges(depsFromEnv(), decodeStreamRecords(event));
-  return { reviews };
-};
+/** The hourly schedule's event: re-check the curation counts of these reviews (all when absent). */
+export interface CountsRefreshEvent {
+  refresh: 'counts';
+  reviewIds?: string[];
+}
+
+/**
+ * A counts refresh as the changes it stands for: one status move per review, which the triggers
+ * treat as "the curation flow moved" (the stream filter keeps such writes from the function; the
+ * schedule brings them in once an hour instead).
+ */
+export function countsRefreshChanges(reviewIds: string[]): ChangeImage[] {
+  return reviewIds.map((reviewId) => ({
+    oldImage: { entity: 'Candidate', reviewId, status: 'screening' },
+    newImage: { entity: 'Candidate', reviewId, status: 'extraction' },
+  }));
+}
+
+const obs = observability('reanalyse');
+
+/**
+ * Stream batches (ReportBatchItemFailures is on): a failure returns the batch's first sequence
+ * number, so the event source retries (and bisects) from there; nothing is lost or skipped.
+ */
+export const handler = instrument(
+  obs,
+  async (event: DynamoDBStreamEvent | CountsRefreshEvent): Promise<{ reviews: string[]; batchItemFailures: { itemIdentifier: string }[] }> => {
+    const deps = { ...depsFromEnv(), log: (m: string) => obs.logger.info(m) };
+    if ('refresh' in event) {
+      const ids = event.reviewIds ?? ALL_REVIEWS.map((r) => r.id);
+      const reviews = await handleChanges(deps, countsRefreshChanges(ids));
+      obs.metrics.addMetric('CountsRefreshed', MetricUnit.Count, reviews.length);
+      return { reviews, batchItemFailures: [] };
+    }
+    try {
+      const reviews = await handleChanges(deps, decodeStreamRecords(event));
+      obs.metrics.addMetric('Reanalyses', MetricUnit.Count, reviews.length);
+      return { reviews, batchItemFailures: [] };
+    } catch (err) {
+      obs.logger.error('reanalysis failed; the batch will be retried', err as Error);
+      obs.metrics.addMetric('ReanalysisFailures', MetricUnit.Count, 1);
+      const first = event.Records[0]?.dynamodb?.SequenceNumber;
+      return { reviews: [], batchItemFailures: first ? [{ itemIdentifier: first }] : [] };
+    }
+  },
+  (event) => ('Records' in event ? event.Records[0]?.eventID : 'counts-refresh'),
+);
