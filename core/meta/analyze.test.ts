@@ -104,4 +104,24 @@ describe('npm run analyze (CLI)', () => {
     const j = run(['-'], '{not json');
     expect(j.status).toBe(2);
   });
+  it('--batch: one result per line in order; a bad line gives {"error"} and the rest go on', () => {
+    const good = JSON.stringify(gen([[0.3, 0.04], [0.1, 0.05], [0.5, 0.03]]));
+    const r = run(['--batch', '-'], [good, '{"methd": "DL"}', '', 'not json', good].join('\n'));
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(4);
+    expect(lines[0].k).toBe(3);
+    expect(lines[1].error).toMatch(/methd: is not a known field \(did you mean "method"\?\)/);
+    expect(lines[2].error).toMatch(/^invalid JSON/);
+    expect(lines[3]).toEqual(lines[0]);
+  });
+  it('a request above the size limit fails at once with a clear message', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'analyze-'));
+    const file = join(dir, 'big.json');
+    writeFileSync(file, Buffer.alloc(51 * 1024 * 1024, 32));
+    const r = run([file]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/is 51\.0 MB; the limit is 50 MB per request/);
+  });
 });
+

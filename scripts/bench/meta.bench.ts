@@ -59,6 +59,41 @@ t <- sapply(seq_len(reps), function(i) system.time(suite())[["elapsed"]])
 cat(median(t) * 1000, "\n")
 `;
 
+/** Start-up of `npm run analyze` (the prebuilt bundle) and the --batch rate. */
+function cliFigures(quick: boolean): void {
+  const bundle = join(process.cwd(), 'dist', 'cli', 'analyze.mjs');
+  const build = spawnSync(process.execPath, ['scripts/build-cli.mjs'], { encoding: 'utf8' });
+  if (build.status !== 0) {
+    console.log(`  cli: bundle could not be built (${build.stderr.trim()})`);
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'meta-cli-'));
+  try {
+    const one = join(dir, 'k200.json');
+    writeFileSync(one, JSON.stringify(dataset(200)));
+    const runs: number[] = [];
+    for (let i = 0; i < (quick ? 3 : 7); i++) {
+      const t0 = performance.now();
+      spawnSync(process.execPath, [bundle, one], { encoding: 'utf8' });
+      runs.push(performance.now() - t0);
+    }
+    runs.sort((a, b) => a - b);
+    const med = runs[Math.floor(runs.length / 2)];
+    console.log(`  cli: one k=200 request, whole process ${med.toFixed(0)} ms (target < 500 ms: ${med < 500 ? 'met' : 'MISSED'})`);
+    const n = quick ? 500 : 2000;
+    const lines = Array.from({ length: n }, (_, i) => JSON.stringify({ ...dataset(50, i + 1), subgroup: undefined, metaRegression: undefined })).join('\n');
+    const file = join(dir, 'batch.ndjson');
+    writeFileSync(file, lines);
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, [bundle, '--batch', file], { encoding: 'utf8', maxBuffer: 1 << 30 });
+    const ms = performance.now() - t0;
+    const perMin = (n / ms) * 60000;
+    console.log(`  cli --batch: ${n} requests of k=50 in ${ms.toFixed(0)} ms → ${perMin.toFixed(0)} per minute (target ≥ 10000: ${perMin >= 10000 && r.status === 0 ? 'met' : 'MISSED'})`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function hasRscript(): boolean {
   const r = spawnSync('Rscript', ['-e', 'suppressPackageStartupMessages(library(metafor))'], { encoding: 'utf8' });
   return r.status === 0;
@@ -73,6 +108,12 @@ export default async function bench({ quick }: { quick: boolean }): Promise<void
     ms[k] = timeIt(() => analyze(req), quick ? 200 : 1000, k >= 2000 ? (quick ? 2 : 5) : 200);
     console.log(`  k=${String(k).padStart(4)}  ${ms[k].toFixed(2)} ms`);
   }
+  {
+    const req = dataset(20000);
+    const t = timeIt(() => analyze(req), 0, quick ? 1 : 3);
+    console.log(`  k=20000  ${t.toFixed(0)} ms (whole suite; target < 5000 ms: ${t < 5000 ? 'met' : 'MISSED'})`);
+  }
+  cliFigures(quick);
   console.log(`  growth: k 20→200 ×${(ms[200] / ms[20]).toFixed(1)}, 200→2000 ×${(ms[2000] / ms[200]).toFixed(1)} (O(k²) would be ×100 per step)`);
   console.log(`  targets: k=200 < 20 ms: ${ms[200] < 20 ? 'met' : 'MISSED'}; k=2000 < 2000 ms: ${ms[2000] < 2000 ? 'met' : 'MISSED'}`);
   if (!hasRscript()) {
