@@ -19,6 +19,8 @@ import { reviewRoutes } from './routes/reviews.js';
 import { screeningRoutes } from './routes/screening.js';
 import { transferRoutes } from './routes/transfer.js';
 import { uiRoutes } from './ui.js';
+import { denyByDefault } from './access.js';
+import { mountGrade } from './routes/grade.js';
 
 export type { AuthConfig, CurationDeps, Env } from './context.js';
 export { initialForm, publicCandidate } from './present.js';
@@ -37,6 +39,7 @@ export function createCurationApp(deps: CurationDeps): OpenAPIHono<Env> {
     c.header('X-Content-Type-Options', 'nosniff');
     await next();
   });
+  app.use('*', denyByDefault<Env>((c) => ctx.authenticate(c)));
   app.use('/api/reviews/:reviewId/import', bodyLimit({ maxSize: 4 * 1024 * 1024, onError: tooLarge }));
   app.use('/api/*', async (c, next) => {
     if (c.req.path.endsWith('/import')) return next();
@@ -51,6 +54,7 @@ export function createCurationApp(deps: CurationDeps): OpenAPIHono<Env> {
   app.route('/', reportRoutes(ctx));
   app.route('/', transferRoutes(ctx));
   app.route('/', uiRoutes(ctx));
+  mountGrade(app, ctx);
 
   // ---------------------------------------------------------------- OpenAPI, fallbacks, errors
   app.doc31('/api/openapi.json', {

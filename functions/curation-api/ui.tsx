@@ -17,6 +17,8 @@ import { initialForm } from './present.js';
 import { CSS, JS } from './ui-assets.js';
 import { CSP, Layout } from './layout.js';
 import { mountHostedUi } from './hosted-ui.js';
+import { RetractionNotices } from './retraction-notices.js';
+import { retractionAlerts } from '../adapters/retraction-alerts.js';
 import { CandidateParams, ReviewIdParam } from './schemas.js';
 import { pathParams } from './routes/shared.js';
 
@@ -49,6 +51,7 @@ const Identifiers: FC<{ c: CuratedCandidate }> = ({ c }) => (
       );
     })}
     {c.retracted ? <span class="badge">RETRACTED</span> : null}
+    {c.preprint ? <span class="badge" title="The main record is a preprint: not peer-reviewed">PREPRINT</span> : null}
   </p>
 );
 
@@ -312,6 +315,7 @@ export function uiRoutes(ctx: AppContext): Hono<Env> {
   app.get('/curate', async (c) => {
     const actor = await page(c);
     const counts = await Promise.all([...ctx.reviews.values()].map(async (r) => [r, await ctx.store.countByStatus(r.id, CANDIDATE_STATUSES)] as const));
+    const retractions = (await Promise.all([...ctx.reviews.values()].map(async (r) => (await retractionAlerts(ctx.store.doc, ctx.store.table, r.id)).map((alert) => ({ title: r.shortTitle, alert }))))).flat();
     return c.html(
       <Layout title="Reviews" actor={actor}>
         <h1>Living reviews</h1>
@@ -341,6 +345,7 @@ export function uiRoutes(ctx: AppContext): Hono<Env> {
             ))}
           </tbody>
         </table>
+        <RetractionNotices alerts={retractions} />
       </Layout>,
     );
   });

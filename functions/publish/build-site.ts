@@ -17,6 +17,8 @@ export interface BuildOptions {
   outDir: string;
   siteUrl?: string;
   log?: (line: string) => void;
+  /** The Astro project folder (default `<repo>/site`); the AWS build passes a writable copy. */
+  siteRoot?: string;
 }
 
 export async function buildSite(opts: BuildOptions): Promise<{ ms: number }> {
@@ -27,7 +29,7 @@ export async function buildSite(opts: BuildOptions): Promise<{ ms: number }> {
   mkdirSync(dirname(out), { recursive: true });
   const astroBin = join(dirname(createRequire(import.meta.url).resolve('astro/package.json')), 'astro.js');
   await new Promise<void>((res, rej) => {
-    const child = spawn(process.execPath, [astroBin, 'build', '--root', join(ROOT, 'site'), '--silent'], {
+    const child = spawn(process.execPath, [astroBin, 'build', '--root', opts.siteRoot ?? join(ROOT, 'site'), '--silent'], {
       env: {
         ...process.env,
         ASTRO_TELEMETRY_DISABLED: '1',

@@ -1,15 +1,11 @@
 /**
- * The publish decision, pure (no SDK, no clock): given the publish requests of one SQS batch and
- * the recent builds of the site-build project, start a build or not.
+ * The publish request format and what one batch of requests asks for. Pure (no SDK, no clock).
  *
- * A build reads the snapshot bucket after it starts, and reanalyse sends its request only after
- * its snapshots are written. So a build that started at or after the moment the NEWEST request of
- * the batch was sent, and that has not finished yet, will publish every snapshot the batch asks
- * for: the batch can be dropped. (A build that started after only the oldest request could miss
- * the snapshots of a later one, so the newest request is the bar.) In every other case — nothing
- * running, or only builds that started earlier — a new build is started: the newer snapshots
- * must land. Finished builds never cover a batch (a failed one published nothing, a succeeded one
- * started too early by definition or it would still be the newest).
+ * Reanalyse sends `{"reviewIds": [...]}` to the FIFO publish queue after it wrote new snapshots
+ * (one message group, so at most one site build runs at a time; requests that arrive while a build
+ * runs are taken together by the next one). A build always publishes the LATEST snapshot of every
+ * review, so one build answers every request of its batch; the oldest request's send time gives
+ * the accept → published latency.
  */
 
 export interface PublishRequest {
@@ -20,17 +16,13 @@ export interface PublishRequest {
   sentAt: number;
 }
 
-export interface BuildSummary {
-  id: string;
-  /** CodeBuild buildStatus: IN_PROGRESS (also while queued), SUCCEEDED, FAILED, STOPPED, … */
-  status: string;
-  /** ms since the epoch; CodeBuild sets it when the build is submitted. */
-  startTime?: number;
+export interface PublishPlan {
+  /** Every review asked for, once, sorted. */
+  reviewIds: string[];
+  /** Send time of the oldest request (ms since the epoch): the latency of a publish is measured from it. */
+  oldestSentAt: number;
+  messages: number;
 }
-
-export type PublishDecision =
-  | { action: 'start'; reviewIds: string[]; reason: string }
-  | { action: 'skip'; reviewIds: string[]; coveredBy: string; reason: string };
 
 export class PublishMessageError extends Error {
   constructor(
@@ -65,29 +57,11 @@ export function parsePublishMessage(body: string): { reviewIds: string[] } {
   return { reviewIds: (ids as string[]).map((id) => id.trim()) };
 }
 
-const unique = (xs: string[]) => [...new Set(xs)].sort();
-
-export function decidePublish(requests: PublishRequest[], builds: BuildSummary[]): PublishDecision {
-  if (requests.length === 0) throw new Error('decidePublish: no requests');
-  const reviewIds = unique(requests.flatMap((r) => r.reviewIds));
-  const newest = Math.max(...requests.map((r) => r.sentAt));
-  const covering = builds
-    .filter((b) => b.status === 'IN_PROGRESS' && b.startTime !== undefined && b.startTime >= newest)
-    .sort((a, b) => a.startTime! - b.startTime!)[0];
-  if (covering) {
-    return {
-      action: 'skip',
-      reviewIds,
-      coveredBy: covering.id,
-      reason: `build ${covering.id} started ${new Date(covering.startTime!).toISOString()}, after the newest request (${new Date(newest).toISOString()}), and is still running`,
-    };
-  }
-  const running = builds.filter((b) => b.status === 'IN_PROGRESS').length;
+export function planPublish(requests: PublishRequest[]): PublishPlan {
+  if (requests.length === 0) throw new Error('planPublish: no requests');
   return {
-    action: 'start',
-    reviewIds,
-    reason: running
-      ? `${running} build(s) in progress started before the newest request (${new Date(newest).toISOString()}); the newer snapshots must land`
-      : 'no build in progress',
+    reviewIds: [...new Set(requests.flatMap((r) => r.reviewIds))].sort(),
+    oldestSentAt: Math.min(...requests.map((r) => r.sentAt)),
+    messages: requests.length,
   };
 }

@@ -1,136 +1,109 @@
 /**
- * The publish handler against a fake CodeBuild service on a real HTTP server (AWS JSON 1.1
- * protocol, as the SDK speaks it): what it asks CodeBuild, and when it starts a build.
+ * The AWS site build against a fake S3 on a real HTTP server (S3's REST/XML wire format): only the
+ * latest snapshots are read, the built folder is synced (changed files only, assets before pages,
+ * deletions last, content types and cache headers), malformed messages are reported as batch item
+ * failures, and a failed build leaves the site as it was. The build step is the real signature of
+ * buildSite with a stand-in that writes files (the Astro build itself runs in the e2e tests).
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { CodeBuildClient } from '@aws-sdk/client-codebuild';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { handlePublish, RECENT_BUILDS, type PublishDeps } from './handler.js';
+import { startFakeS3, type FakeS3 } from '../../test/fakes/s3.js';
+import { observability } from '../observability.js';
+import type { BuildOptions } from './build-site.js';
+import { handlePublish, type PublishDeps } from './handler.js';
+import { planSiteSync } from './s3-site.js';
 
-interface Call {
-  op: string;
-  body: Record<string, unknown>;
+let s3: FakeS3;
+let seenSnapshots: string[] = [];
+let pages: Record<string, string> = {};
+let failBuild = false;
+
+async function fakeBuild(opts: BuildOptions): Promise<{ ms: number }> {
+  if (failBuild) throw new Error('site build failed (exit 1): boom');
+  seenSnapshots = [];
+  for (const id of ['dep', 'anx', 'gone']) {
+    try {
+      seenSnapshots.push(`${id}:${JSON.parse(readFileSync(join(opts.snapshotDir, id, 'latest.json'), 'utf8')).revision}`);
+    } catch {
+      /* not published */
+    }
+  }
+  for (const [key, body] of Object.entries(pages)) {
+    mkdirSync(join(opts.outDir, key, '..'), { recursive: true });
+    writeFileSync(join(opts.outDir, key), body);
+  }
+  return { ms: 1 };
 }
-interface FakeBuild {
-  id: string;
-  buildStatus: string;
-  startTime?: number; // epoch seconds, as the wire format carries it
-}
 
-let server: Server;
-let calls: Call[] = [];
-let builds: FakeBuild[] = [];
-let failStart = false;
-let client: CodeBuildClient;
+const event = (...bodies: string[]): SQSEvent =>
+  ({ Records: bodies.map((body, i) => ({ messageId: `m${i}`, body, attributes: { SentTimestamp: String(1_000_000 + i * 1000) } })) }) as unknown as SQSEvent;
 
+let deps: PublishDeps;
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let raw = '';
-    req.on('data', (d: Buffer) => (raw += d.toString()));
-    req.on('end', () => {
-      const op = String(req.headers['x-amz-target'] ?? '').replace('CodeBuild_20161006.', '');
-      const body = JSON.parse(raw || '{}') as Record<string, unknown>;
-      calls.push({ op, body });
-      const send = (status: number, payload: unknown) => {
-        res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
-        res.end(JSON.stringify(payload));
-      };
-      if (op === 'ListBuildsForProject') return send(200, { ids: builds.map((b) => b.id) });
-      if (op === 'BatchGetBuilds') {
-        const ids = body.ids as string[];
-        return send(200, { builds: builds.filter((b) => ids.includes(b.id)) });
-      }
-      if (op === 'StartBuild') {
-        if (failStart) return send(400, { __type: 'AccountLimitExceededException', message: 'too many builds' });
-        const id = `${String(body.projectName)}:new-${calls.length}`;
-        return send(200, { build: { id, buildStatus: 'IN_PROGRESS' } });
-      }
-      send(400, { __type: 'InvalidInputException', message: `unexpected ${op}` });
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  client = new CodeBuildClient({
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    region: 'eu-west-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    maxAttempts: 1,
-  });
+  s3 = await startFakeS3({ pageSize: 2 });
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => s3.close());
 beforeEach(() => {
-  calls = [];
-  builds = [];
-  failStart = false;
+  s3.buckets.clear();
+  s3.requests.length = 0;
+  failBuild = false;
+  s3.put('snaps', 'snapshots/dep/latest.json', JSON.stringify({ reviewId: 'dep', revision: 7 }));
+  for (let r = 1; r <= 6; r++) s3.put('snaps', `snapshots/dep/rev-${r}.json`, JSON.stringify({ revision: r }));
+  s3.put('snaps', 'snapshots/anx/latest.json', JSON.stringify({ reviewId: 'anx', revision: 2 }));
+  s3.put('snaps', 'snapshots/anx/rev-1.json', '{}');
+  s3.put('site', 'old/index.html', '<p>old</p>');
+  s3.put('site', 'index.html', '<p>same</p>');
+  pages = { 'index.html': '<p>same</p>', 'reviews/dep/index.html': '<p>dep</p>', '_astro/app.1a2b.css': 'a{}', 'feed.xml': '<feed/>', 'data/dep.csv': 'x,y' };
+  deps = { s3: s3.client(), snapshotBucket: 'snaps', siteBucket: 'site', siteUrl: 'https://evidence.example.org', now: () => 1_060_000, obs: observability('publish-test'), build: fakeBuild };
 });
 
-const T0 = Date.parse('2026-03-01T10:00:00Z');
-const record = (messageId: string, body: string, sentAt: number): SQSRecord =>
-  ({ messageId, body, attributes: { SentTimestamp: String(sentAt) } }) as unknown as SQSRecord;
-const event = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
-
-function deps(logs: Record<string, unknown>[]): PublishDeps {
-  return { codebuild: client, projectName: 'site-build', log: (e) => logs.push(e) };
-}
-
-describe('handlePublish', () => {
-  it('starts one build for a batch and logs the review ids that asked', async () => {
-    const logs: Record<string, unknown>[] = [];
-    const res = await handlePublish(
-      deps(logs),
-      event(record('m1', '{"reviewIds":["b"]}', T0), record('m2', '{"reviewIds":["a","b"]}', T0 + 1000)),
-    );
-    expect(res.batchItemFailures).toEqual([]);
-    expect(calls.map((c) => c.op)).toEqual(['ListBuildsForProject', 'StartBuild']);
-    expect(calls[0].body).toMatchObject({ projectName: 'site-build', sortOrder: 'DESCENDING' });
-    expect(calls[1].body).toEqual({ projectName: 'site-build' });
-    expect(logs).toContainEqual(expect.objectContaining({ msg: 'site build started', reviewIds: ['a', 'b'], messages: 2, buildId: 'site-build:new-2' }));
+describe('publish (AWS site build)', () => {
+  it('reads only latest.json of each review, uploads changed files with types and cache headers, deletes stale ones last', async () => {
+    const r = await handlePublish(deps, event('{"reviewIds":["dep"]}', '{"reviewIds":["anx","dep"]}'));
+    expect(r).toEqual({ batchItemFailures: [] });
+    expect(seenSnapshots).toEqual(['dep:7', 'anx:2']);
+    const gets = s3.requests.filter((q) => q.method === 'GET' && q.key).map((q) => q.key);
+    expect(gets.sort()).toEqual(['snapshots/anx/latest.json', 'snapshots/dep/latest.json']);
+    const site = s3.buckets.get('site')!;
+    expect([...site.keys()].sort()).toEqual(['_astro/app.1a2b.css', 'data/dep.csv', 'feed.xml', 'index.html', 'reviews/dep/index.html']);
+    expect(site.get('feed.xml')).toMatchObject({ contentType: 'application/atom+xml; charset=utf-8', cacheControl: 'public, max-age=60' });
+    expect(site.get('data/dep.csv')!.contentType).toBe('text/csv; charset=utf-8');
+    expect(site.get('_astro/app.1a2b.css')!.cacheControl).toMatch(/immutable/);
+    const writes = s3.requests.filter((q) => q.method === 'PUT' || q.method === 'POST').map((q) => (q.method === 'POST' ? 'DELETE' : q.key));
+    // The unchanged index.html is not uploaded again; the asset goes first, the deletion last.
+    expect(writes[0]).toBe('_astro/app.1a2b.css');
+    expect(writes).not.toContain('index.html');
+    expect(writes[writes.length - 1]).toBe('DELETE');
   });
 
-  it('skips when a build that started after the newest message is still running', async () => {
-    builds = [
-      { id: 'site-build:late', buildStatus: 'IN_PROGRESS', startTime: (T0 + 60_000) / 1000 },
-      { id: 'site-build:old', buildStatus: 'SUCCEEDED', startTime: (T0 - 600_000) / 1000 },
-    ];
-    const logs: Record<string, unknown>[] = [];
-    await handlePublish(deps(logs), event(record('m1', '{"reviewIds":["a"]}', T0)));
-    expect(calls.map((c) => c.op)).toEqual(['ListBuildsForProject', 'BatchGetBuilds']);
-    expect(calls[1].body).toEqual({ ids: ['site-build:late', 'site-build:old'] });
-    expect(logs).toContainEqual(expect.objectContaining({ msg: 'publish covered by a running build', coveredBy: 'site-build:late' }));
+  it('a malformed message is a batch item failure; the valid ones are published', async () => {
+    const r = await handlePublish(deps, event('{"reviewIds":["dep"]}', 'not json', '{"reviewIds":[]}'));
+    expect(r).toEqual({ batchItemFailures: [{ itemIdentifier: 'm1' }, { itemIdentifier: 'm2' }] });
+    expect(s3.buckets.get('site')!.has('reviews/dep/index.html')).toBe(true);
   });
 
-  it('still starts a build when the running one started before the newest message', async () => {
-    builds = [{ id: 'site-build:early', buildStatus: 'IN_PROGRESS', startTime: (T0 - 30_000) / 1000 }];
-    await handlePublish(deps([]), event(record('m1', '{"reviewIds":["a"]}', T0)));
-    expect(calls.map((c) => c.op)).toEqual(['ListBuildsForProject', 'BatchGetBuilds', 'StartBuild']);
+  it('only malformed messages: no build, every one reported', async () => {
+    failBuild = true;
+    await expect(handlePublish(deps, event('{}'))).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'm0' }] });
   });
 
-  it(`inspects only the ${RECENT_BUILDS} most recent builds`, async () => {
-    builds = Array.from({ length: 25 }, (_, i) => ({ id: `site-build:${i}`, buildStatus: 'SUCCEEDED', startTime: T0 / 1000 - i }));
-    await handlePublish(deps([]), event(record('m1', '{"reviewIds":["a"]}', T0)));
-    expect((calls[1].body.ids as string[]).length).toBe(RECENT_BUILDS);
+  it('a failed build throws (the batch is retried) and leaves the site bucket untouched', async () => {
+    failBuild = true;
+    const before = [...s3.buckets.get('site')!.keys()].sort();
+    await expect(handlePublish(deps, event('{"reviewIds":["dep"]}'))).rejects.toThrow(/site build failed/);
+    expect([...s3.buckets.get('site')!.keys()].sort()).toEqual(before);
+    expect(s3.requests.filter((q) => q.method === 'PUT' || q.method === 'POST')).toEqual([]);
   });
+});
 
-  it('reports malformed messages as item failures, naming the field, and builds for the rest', async () => {
-    const logs: Record<string, unknown>[] = [];
-    const res = await handlePublish(
-      deps(logs),
-      event(record('bad', '{"reviewId":"a"}', T0), record('good', '{"reviewIds":["a"]}', T0)),
-    );
-    expect(res.batchItemFailures).toEqual([{ itemIdentifier: 'bad' }]);
-    expect(logs).toContainEqual(expect.objectContaining({ level: 'error', messageId: 'bad', error: expect.stringContaining('reviewIds') }));
-    expect(calls.map((c) => c.op)).toContain('StartBuild');
-  });
-
-  it('starts nothing when every message is malformed', async () => {
-    const res = await handlePublish(deps([]), event(record('bad', 'nope', T0)));
-    expect(res.batchItemFailures).toEqual([{ itemIdentifier: 'bad' }]);
-    expect(calls).toEqual([]);
-  });
-
-  it('fails the whole batch when CodeBuild refuses to start (SQS retries it)', async () => {
-    failStart = true;
-    await expect(handlePublish(deps([]), event(record('m1', '{"reviewIds":["a"]}', T0)))).rejects.toThrow(/too many builds/);
+describe('planSiteSync', () => {
+  it('uploads new and changed files, keeps equal ones, deletes what the build no longer has; names from upstream are plain keys', () => {
+    const f = (key: string, md5: string) => ({ key, md5, path: `/x/${key}` });
+    const plan = planSiteSync([f('index.html', 'a'), f('_astro/x.js', 'b'), f('reviews/toString/index.html', 'c'), f('__proto__/index.html', 'd')], new Map([['index.html', 'a'], ['reviews/constructor/index.html', 'z'], ['_astro/x.js', 'old']]));
+    expect(plan.put.map((p) => p.key)).toEqual(['_astro/x.js', '__proto__/index.html', 'reviews/toString/index.html']);
+    expect(plan.delete).toEqual(['reviews/constructor/index.html']);
+    expect(plan.unchanged).toBe(1);
   });
 });

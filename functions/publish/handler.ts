@@ -1,42 +1,38 @@
 /**
- * Lambda entry: a batch of publish requests from the SQS publish queue → at most one CodeBuild
- * site build (project BUILD_PROJECT_NAME, infra/constructs/site-build.ts). Thin: parsing and the
- * start/skip decision live in ./decide.ts.
+ * Lambda entry of the site build (AWS): a batch of publish requests from the FIFO publish queue →
+ * ONE build of the whole site from the latest snapshots → the site bucket. The same build function
+ * as the local runner (./build-site.ts, Astro); this file only brings the snapshots in and the
+ * pages out (./s3-site.ts), and measures.
  *  - malformed messages are reported as batch item failures (retried, then the DLQ, alarmed) and
- *    never start a build;
- *  - a StartBuild/ListBuilds error fails the whole batch (SQS retries it).
+ *    do not block the others;
+ *  - a failed build or upload fails every valid message of the batch (SQS retries it; the site
+ *    keeps its previous, complete state: uploads never delete before every new file is up).
+ * Metrics: Publishes, PublishFailures, PublishDuration (ms), AcceptToPublishedLatency (ms, from the
+ * oldest request of the batch), PagesUploaded, PagesDeleted.
  */
-import {
-  BatchGetBuildsCommand,
-  CodeBuildClient,
-  ListBuildsForProjectCommand,
-  StartBuildCommand,
-} from '@aws-sdk/client-codebuild';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { decidePublish, parsePublishMessage, type BuildSummary, type PublishRequest } from './decide.js';
-
-/** How many of the project's most recent builds are inspected. */
-export const RECENT_BUILDS = 10;
+import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { instrument, MetricUnit, observability, type Observability } from '../observability.js';
+import { buildSite } from './build-site.js';
+import { parsePublishMessage, planPublish, type PublishRequest } from './decide.js';
+import { fetchLatestSnapshots, syncSite } from './s3-site.js';
 
 export interface PublishDeps {
-  codebuild: CodeBuildClient;
-  projectName: string;
-  log: (entry: Record<string, unknown>) => void;
+  s3: S3Client;
+  snapshotBucket: string;
+  siteBucket: string;
+  siteUrl: string;
+  /** A writable Astro project folder (Lambda: a copy of the bundled one under /tmp). */
+  siteRoot?: string;
+  now: () => number;
+  obs: Observability;
+  build?: typeof buildSite;
 }
 
-export async function recentBuilds(client: CodeBuildClient, projectName: string): Promise<BuildSummary[]> {
-  const listed = await client.send(new ListBuildsForProjectCommand({ projectName, sortOrder: 'DESCENDING' }));
-  const ids = (listed.ids ?? []).slice(0, RECENT_BUILDS);
-  if (ids.length === 0) return [];
-  const got = await client.send(new BatchGetBuildsCommand({ ids }));
-  return (got.builds ?? []).map((b) => ({
-    id: b.id ?? '?',
-    status: b.buildStatus ?? 'UNKNOWN',
-    ...(b.startTime ? { startTime: b.startTime.getTime() } : {}),
-  }));
-}
-
-export async function handlePublish(deps: PublishDeps, event: SQSEvent): Promise<SQSBatchResponse> {
+export function parseBatch(event: SQSEvent, obs: Observability): { requests: PublishRequest[]; failures: string[] } {
   const requests: PublishRequest[] = [];
   const failures: string[] = [];
   for (const record of event.Records) {
@@ -47,30 +43,86 @@ export async function handlePublish(deps: PublishDeps, event: SQSEvent): Promise
       requests.push({ messageId: record.messageId, reviewIds, sentAt });
     } catch (err) {
       failures.push(record.messageId);
-      deps.log({ level: 'error', msg: 'rejected publish message', messageId: record.messageId, error: (err as Error).message });
+      obs.logger.error('rejected publish message', { messageId: record.messageId, error: (err as Error).message });
     }
   }
-  const response: SQSBatchResponse = { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
-  if (requests.length === 0) return response;
+  return { requests, failures };
+}
 
-  const decision = decidePublish(requests, await recentBuilds(deps.codebuild, deps.projectName));
-  const base = { project: deps.projectName, reviewIds: decision.reviewIds, messages: requests.length, reason: decision.reason };
-  if (decision.action === 'skip') {
-    deps.log({ level: 'info', msg: 'publish covered by a running build', coveredBy: decision.coveredBy, ...base });
-    return response;
+export async function handlePublish(deps: PublishDeps, event: SQSEvent): Promise<SQSBatchResponse> {
+  const { obs } = deps;
+  const { requests, failures } = parseBatch(event, obs);
+  const itemFailures = (ids: string[]): SQSBatchResponse => ({ batchItemFailures: ids.map((itemIdentifier) => ({ itemIdentifier })) });
+  if (requests.length === 0) return itemFailures(failures);
+  const plan = planPublish(requests);
+  const started = deps.now();
+  const work = mkdtempSync(join(tmpdir(), 'publish-'));
+  try {
+    const snapshotDir = join(work, 'snapshots');
+    const outDir = join(work, 'site');
+    const reviews = await fetchLatestSnapshots(deps.s3, deps.snapshotBucket, snapshotDir);
+    const built = await (deps.build ?? buildSite)({ snapshotDir, outDir, siteUrl: deps.siteUrl, ...(deps.siteRoot ? { siteRoot: deps.siteRoot } : {}) });
+    const sync = await syncSite(deps.s3, deps.siteBucket, outDir);
+    const done = deps.now();
+    obs.metrics.addMetric('Publishes', MetricUnit.Count, 1);
+    obs.metrics.addMetric('PublishDuration', MetricUnit.Milliseconds, done - started);
+    obs.metrics.addMetric('AcceptToPublishedLatency', MetricUnit.Milliseconds, done - plan.oldestSentAt);
+    obs.metrics.addMetric('PagesUploaded', MetricUnit.Count, sync.put.length);
+    obs.metrics.addMetric('PagesDeleted', MetricUnit.Count, sync.delete.length);
+    obs.logger.info('site published', {
+      requested: plan.reviewIds,
+      messages: plan.messages,
+      reviews,
+      buildMs: built.ms,
+      uploaded: sync.put.length,
+      deleted: sync.delete.length,
+      unchanged: sync.unchanged,
+      latencyMs: done - plan.oldestSentAt,
+    });
+    return itemFailures(failures);
+  } catch (err) {
+    obs.metrics.addMetric('PublishFailures', MetricUnit.Count, 1);
+    throw err;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
-  const started = await deps.codebuild.send(new StartBuildCommand({ projectName: deps.projectName }));
-  deps.log({ level: 'info', msg: 'site build started', buildId: started.build?.id, ...base });
-  return response;
 }
 
-let cached: PublishDeps | undefined;
-function depsFromEnv(): PublishDeps {
-  if (cached) return cached;
-  const projectName = process.env.BUILD_PROJECT_NAME;
-  if (!projectName) throw new Error('BUILD_PROJECT_NAME is not set');
-  cached = { codebuild: new CodeBuildClient({}), projectName, log: (e) => console.log(JSON.stringify(e)) };
-  return cached;
+/**
+ * The bundled Astro project is read-only (/var/task): Astro writes `.astro/` and its cache inside
+ * the project, so each instance copies `site/` once to /tmp and links `node_modules` and `core`
+ * (read-only is fine for those) beside it.
+ */
+export function writableSiteRoot(bundleRoot: string, into = join(tmpdir(), 'site-project')): string {
+  const site = join(into, 'site');
+  if (existsSync(site)) return site;
+  cpSync(join(bundleRoot, 'site'), site, { recursive: true });
+  for (const dir of ['node_modules', 'core']) if (existsSync(join(bundleRoot, dir))) symlinkSync(join(bundleRoot, dir), join(into, dir), 'dir');
+  return site;
 }
 
-export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => handlePublish(depsFromEnv(), event);
+function required(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`publish configuration: ${name} is required`);
+  return v;
+}
+
+const obs = observability('publish');
+let deps: PublishDeps | undefined;
+
+export const handler = instrument(
+  obs,
+  async (event: SQSEvent, _context: Context): Promise<SQSBatchResponse> => {
+    deps ??= {
+      s3: new S3Client({}),
+      snapshotBucket: required('SNAPSHOT_BUCKET'),
+      siteBucket: required('SITE_BUCKET'),
+      siteUrl: required('SITE_URL'),
+      siteRoot: writableSiteRoot(process.env.SITE_BUNDLE_ROOT ?? process.env.LAMBDA_TASK_ROOT ?? process.cwd()),
+      now: Date.now,
+      obs,
+    };
+    return handlePublish(deps, event);
+  },
+  (event) => event.Records[0]?.messageId,
+);

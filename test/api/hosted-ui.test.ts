@@ -190,10 +190,10 @@ describe('a failed sign-in sets no session cookie', () => {
     [{ kind: 'fail', status: 400, body: '{"error":"invalid_grant"}' } as const, 400, /refused the sign-in code \(invalid_grant\)/],
     [{ kind: 'fail', status: 500, body: '{"error":"internal_error"}' } as const, 502, /failed \(HTTP 500, internal_error\)/],
     [{ kind: 'fail', status: 200, body: '<html>not json</html>', contentType: 'text/html' } as const, 502, /returned no ID token/],
-    [{ kind: 'hang', ms: 5000 } as const, 504, new RegExp(`did not answer within ${TIMEOUT_MS} ms`)],
+    [{ kind: 'hang', ms: 20_000 } as const, 504, new RegExp(`did not answer within ${TIMEOUT_MS} ms`)],
   ])('token endpoint %j → %i with a clear message', async (behaviour, status, message) => {
     cognito.setTokenBehaviour(behaviour);
-    const t0 = Date.now();
+    // No wall-clock check: a hang that was not cut off would answer 500 after 20 s (→ 502, not 504).
     const { b, hops } = await signIn(CURATOR);
     const r = last(hops);
     expect(new URL(r.url).pathname).toBe('/curate/callback');
@@ -202,7 +202,6 @@ describe('a failed sign-in sets no session cookie', () => {
     expect(r.text).toContain('href="/curate/login"');
     expect(sessionSetBy(hops)).toEqual([]);
     expect(b.cookie(h.base, 'curate_session')).toBeUndefined();
-    expect(Date.now() - t0).toBeLessThan(3000);
   });
 
   it.each([

@@ -6,7 +6,11 @@ import { maxInWindow, type LoggedRequest } from '../fakes/common.js';
 import { startFakePubmed } from '../fakes/pubmed.js';
 import { FAST_RETRY } from './helpers.js';
 
-/** Requests per second measured at the server: max in any 1-s window, and the mean over the run. */
+/**
+ * Requests per second at the server: max in any 1-s window and the mean over the run (both upper
+ * bounds only: how close to the rate a run gets depends on how busy the machine is, so throughput is
+ * reported by `npm run bench`, and tested on the virtual clock above).
+ */
 async function measure(rate: number, key: string | undefined, n: number) {
   // The fake answers 429 (NCBI's JSON body) above the rate, as NCBI does: none may be seen.
   const pm = await startFakePubmed({ count: 50, seed: 1, enforceRate: rate });
@@ -84,6 +88,21 @@ describe('rate limiter on a virtual clock', () => {
     expect(starts[10] - starts[0]).toBeGreaterThanOrEqual(lim.windowMs + 100);
   });
 
+  it('with punctual timers and many concurrent callers it runs at the interval, not slower (throughput on the virtual clock)', async () => {
+    for (const rate of [3, 10, 1, 2.5]) {
+      let t = 0;
+      const clock: LimiterClock = { now: () => t, sleep: async (ms) => void (t += ms) };
+      const lim = new RateLimiter(rate, clock);
+      const starts: number[] = [];
+      // 40 callers at once, as the poller's concurrent requests are.
+      await Promise.all(Array.from({ length: 40 }, () => lim.acquire().then(() => starts.push(t))));
+      expect(starts).toHaveLength(40);
+      for (let i = 1; i < 40; i++) expect(starts[i] - starts[i - 1]).toBeLessThan(lim.intervalMs + 1);
+      // 1000/1075 of the allowed rate: 2.79/s at 3/s, 9.30/s at 10/s.
+      expect((39 / (starts[39] - starts[0])) * 1000).toBeGreaterThan((rate * 1000) / (1000 + 75) - 0.05);
+    }
+  });
+
   it('a request after a pause starts at once, the next one an interval later', async () => {
     let t = 0;
     const clock: LimiterClock = { now: () => t, sleep: async (ms) => void (t += ms) };
@@ -100,21 +119,21 @@ describe('rate limiter on a virtual clock', () => {
 });
 
 describe('E-utilities rate limiter', () => {
-  it('never exceeds 3 requests/s without a key, measured at the server, while staying near the rate', async () => {
+  it('never exceeds 3 requests/s without a key, measured at the server', async () => {
     const m = await measure(3, undefined, 13);
     expect(m.statuses.filter((s) => s !== 200), 'answers other than 200 (429 = over the rate)').toEqual([]);
     expect(m.count).toBe(13);
     expect(m.max).toBeLessThanOrEqual(3);
     expect(m.mean).toBeLessThanOrEqual(3);
-    expect(m.mean).toBeGreaterThan(2.5);
-  }, 60_000);
+  }, 120_000);
 
   it('never exceeds 10 requests/s with an API key', async () => {
     const m = await measure(10, 'secret-key', 41);
     expect(m.statuses.filter((s) => s !== 200)).toEqual([]);
+    expect(m.count).toBe(41);
     expect(m.max).toBeLessThanOrEqual(10);
-    expect(m.mean).toBeGreaterThan(8.2);
-  }, 60_000);
+    expect(m.mean).toBeLessThanOrEqual(10);
+  }, 120_000);
 
   it('an explicit lower rate is honoured, a higher one is clamped to the allowed maximum', () => {
     expect(pubmedConfig({ PUBMED_RATE_PER_SEC: '1' }).rate).toBe(1);

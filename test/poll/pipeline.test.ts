@@ -15,41 +15,51 @@ afterAll(async () => {
   for (const t of tables) await dropTestTable(t);
 });
 
-/** The real store, made slow: each batch waits before it is written; records when each batch ended. */
-class SlowStore extends IngestStore {
-  readonly storedAt: number[] = [];
+/**
+ * The real store, held back: its first batch is not written until `release()` says so (or a long
+ * safety ceiling passes, so that a fetch that waited for the store fails the test instead of hanging).
+ * Records, in order, what each batch saw when it ended. No wall-clock comparison.
+ */
+class GatedStore extends IngestStore {
+  readonly efetchesSeenWhenStored: number[] = [];
   constructor(
     doc: ConstructorParameters<typeof IngestStore>[0],
     table: string,
-    private readonly delayMs: number,
+    private readonly release: () => boolean,
+    private readonly efetchesSoFar: () => number,
+    private readonly ceilingMs: number,
   ) {
     super(doc, table);
   }
   override async ingestBatch(records: SourceRecord[], ctx: ReviewContext, concurrency?: number): Promise<IngestOutcome[]> {
-    await new Promise((r) => setTimeout(r, this.delayMs));
+    if (this.efetchesSeenWhenStored.length === 0) {
+      for (let waited = 0; !this.release() && waited < this.ceilingMs; waited += 20) await new Promise((r) => setTimeout(r, 20));
+    }
     const out = await super.ingestBatch(records, ctx, concurrency);
-    this.storedAt.push(performance.now());
+    this.efetchesSeenWhenStored.push(this.efetchesSoFar());
     return out;
   }
 }
 
 describe('poll cycle stages', () => {
-  it('fetches every batch at the allowed rate while a slow store is still writing the first ones', async () => {
+  it('fetches every batch at the allowed rate while the store has not yet written the first one', async () => {
     // 1,200 records in one window: 1 esearch + 6 efetch batches of 200.
     const pm = await startFakePubmed({ corpus: generateArticles({ count: 1200, seed: 11, from: '2024-05-01', to: '2024-05-20' }) });
     const { table, doc } = await freshTable();
     tables.push(table);
     try {
-      const store = new SlowStore(doc, table, 1000);
+      // The store's first batch waits until the server has answered all 6 efetches: if fetching
+      // waited for the store, the fetches would never arrive and the ceiling (60 s) would end the wait.
+      const efetchCount = () => pm.requests.filter((q) => q.path.endsWith('efetch.fcgi')).length;
+      const store = new GatedStore(doc, table, () => efetchCount() >= 6, efetchCount, 60_000);
       const r = await poll({ doc, table, store, backfillFrom: '2024-05-01', now: () => new Date('2024-05-21T08:00:00Z'), pubmed: { retry: FAST_RETRY } }, { pubmed: pm.url });
       expect(r.failures).toEqual([]);
       expect(r.new).toBe(1200);
       const efetches = pm.requests.filter((q) => q.path.endsWith('efetch.fcgi'));
       expect(efetches).toHaveLength(6);
-      // Both clocks are this process's performance.now(): the last efetch reached the server
-      // before the store finished its second batch (6 × 1 s of storing and more, ~2 s of fetching).
-      expect(store.storedAt).toHaveLength(6);
-      expect(efetches[efetches.length - 1].at).toBeLessThan(store.storedAt[1]);
+      // Every efetch had reached the server before the store finished its first batch.
+      expect(store.efetchesSeenWhenStored).toHaveLength(6);
+      expect(store.efetchesSeenWhenStored[0]).toBe(6);
       expect(pm.maxInWindow(1000)).toBeLessThanOrEqual(10);
     } finally {
       await pm.close();
