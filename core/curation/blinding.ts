@@ -35,9 +35,9 @@ export function blindEvents<E extends EventLike>(c: CuratedCandidate, events: re
   const stage = blindStage(c, actor, review);
   if (!stage) return [...events];
   return events.map((e) => {
-    if (e.type !== 'screened' || e.actor === actor.id || (e.after as { stage?: string } | undefined)?.stage !== stage) return e;
+    if ((e.type !== 'screened' && e.type !== 'screening-undone') || e.actor === actor.id || (e.after as { stage?: string } | undefined)?.stage !== stage) return e;
     const { reason: _r, ...rest } = e;
     const after = (e.after ?? {}) as Record<string, unknown>;
-    return { ...rest, actor: 'another screener', after: { status: after.status, version: after.version, stage, blinded: true } } as unknown as E;
+    return { ...rest, actor: 'another screener', before: {}, after: { status: after.status, version: after.version, stage, blinded: true } } as unknown as E;
   });
 }

@@ -65,6 +65,7 @@ export type CuratedCandidate = Candidate & CurationFields;
 export type Command =
   | { type: 'screen'; decision: Decision; reason?: string; note?: string }
   | { type: 'resolve'; decision: Decision; reason?: string; note?: string }
+  | { type: 'undo-screen' }
   | { type: 'save-draft'; form: unknown }
   | { type: 'accept'; extraction: Extraction; /** A lead's confirmation of implausible values (plausibility.ts). */ confirmed?: { reason: string; values: string[] } }
   | { type: 'withdraw'; reason: string }
@@ -98,7 +99,12 @@ function nextStatus(stage: Stage, decision: Decision): CandidateStatus {
   return stage === 'title-abstract' ? 'fulltext' : 'extraction';
 }
 
-function requireReason(review: Review, decision: Decision, reason: string | undefined, field: string): void {
+/** An exclusion reason that needs the screener's note to mean anything ("Other (explain)"). */
+export function reasonNeedsNote(reasonId: string | undefined): boolean {
+  return reasonId === 'other';
+}
+
+function requireReason(review: Review, decision: Decision, reason: string | undefined, field: string, note?: string): void {
   if (decision !== 'exclude') {
     if (reason !== undefined) throw new CurationError('invalid', 'a reason is only given with "exclude"', [{ path: field, message: 'only allowed when decision is "exclude"' }]);
     return;
@@ -109,6 +115,7 @@ function requireReason(review: Review, decision: Decision, reason: string | unde
       { path: field, message: `must be one of ${review.exclusionReasons.map((r) => r.id).join(', ')}` },
     ]);
   }
+  if (reasonNeedsNote(reason) && !note?.trim()) throw new CurationError('invalid', '"Other" as the exclusion reason needs a note saying what the other reason is', [{ path: 'note', message: 'required when the reason is "other": say why' }]);
 }
 
 function requireLead(actor: Actor, what: string): void {
@@ -133,6 +140,7 @@ function wrongState(c: CuratedCandidate, what: string): CurationError {
 export const COMMAND_STATUSES: Record<Command['type'], readonly CandidateStatus[]> = {
   screen: ['screening', 'fulltext'],
   resolve: ['conflict'],
+  'undo-screen': ['screening', 'fulltext'],
   'save-draft': ['extraction'],
   accept: ['extraction'],
   withdraw: ['accepted'],
@@ -142,6 +150,7 @@ export const COMMAND_STATUSES: Record<Command['type'], readonly CandidateStatus[
 const VERB: Record<Command['type'], string> = {
   screen: 'screen',
   resolve: 'resolve',
+  'undo-screen': 'undo your screening decision on',
   'save-draft': 'save an extraction draft for',
   accept: 'accept',
   withdraw: 'withdraw',
@@ -181,7 +190,7 @@ export function applyCommand(c: CuratedCandidate, cmd: Command, actor: Actor, re
     case 'screen': {
       assertCommandAllowed(c, 'screen');
       const stage = stageOf(c)!;
-      requireReason(review, cmd.decision, cmd.reason, 'reason');
+      requireReason(review, cmd.decision, cmd.reason, 'reason', cmd.note);
       next.screening ??= {};
       const st: StageState = (next.screening[stage] ??= { decisions: [] });
       const mine: ScreeningDecision = {
@@ -213,11 +222,22 @@ export function applyCommand(c: CuratedCandidate, cmd: Command, actor: Actor, re
       }
       return event('screened', {}, { stage, decision: cmd.decision, ...(cmd.reason ? { reason: cmd.reason } : {}), ...(cmd.note ? { note: cmd.note } : {}) }, cmd.reason);
     }
+    case 'undo-screen': {
+      // My decision may be taken back while the stage is still open (the other screener has not
+      // decided yet, or, in single screening, never: that decision closes the stage at once).
+      assertCommandAllowed(c, 'undo-screen');
+      const stage = stageOf(c)!;
+      const st = next.screening?.[stage];
+      const mine = st?.decisions.find((d) => d.screener === actor.id);
+      if (!st || !mine) throw new CurationError('state', `there is no decision of yours at the ${stage} stage to undo`);
+      st.decisions = st.decisions.filter((d) => d !== mine);
+      return event('screening-undone', { stage, decision: mine.decision, ...(mine.reason ? { reason: mine.reason } : {}) }, { stage });
+    }
     case 'resolve': {
       requireLead(actor, 'resolve a screening conflict');
       assertCommandAllowed(c, 'resolve');
       const stage = stageOf(c)!;
-      requireReason(review, cmd.decision, cmd.reason, 'reason');
+      requireReason(review, cmd.decision, cmd.reason, 'reason', cmd.note);
       next.screening ??= {};
       const st = (next.screening[stage] ??= { decisions: [] });
       st.resolution = { by: actor.id, decision: cmd.decision, ...(cmd.reason ? { reason: cmd.reason } : {}), ...(cmd.note ? { note: cmd.note } : {}), at };

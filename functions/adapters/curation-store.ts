@@ -44,7 +44,7 @@ export interface QueueQuery {
   summary?: boolean;
 }
 
-const QUEUE_FIELDS = ['entity', 'reviewId', 'studyId', 'status', 'version', 'title', 'abstract', 'year', 'firstAuthor', 'journal', 'sources', 'identifiers', 'triage', 'retracted', 'preprint', 'createdAt', 'updatedAt', 'acceptedAt', 'conflictStage', 'exclusion', 'pk', 'sk', 'gsi1pk', 'gsi1sk'] as const;
+const QUEUE_FIELDS = ['entity', 'reviewId', 'studyId', 'status', 'version', 'title', 'abstract', 'year', 'firstAuthor', 'journal', 'sources', 'identifiers', 'triage', 'retracted', 'preprint', 'createdAt', 'updatedAt', 'acceptedAt', 'conflictStage', 'exclusion', 'screening', 'pk', 'sk', 'gsi1pk', 'gsi1sk'] as const;
 
 export interface QueuePage {
   items: CuratedCandidate[];
@@ -136,7 +136,7 @@ export class CurationStore {
       };
       if (filters.length) input.FilterExpression = filters.join(' AND ');
       if (q.summary) {
-        // Listing fields only: drafts, extractions and screening details stay in the table.
+        // Listing fields only (with the screening votes the cards show); drafts and extractions stay in the table.
         input.ProjectionExpression = QUEUE_FIELDS.map((f) => `#f_${f}`).join(', ');
         for (const f of QUEUE_FIELDS) names[`#f_${f}`] = f;
       }

@@ -39,6 +39,12 @@ export function createCurationApp(deps: CurationDeps): OpenAPIHono<Env> {
     c.header('X-Content-Type-Options', 'nosniff');
     await next();
   });
+  // Unknown /api/* paths answer the API's JSON 404 even when the app is mounted under another
+  // (the local runner's catch-all would otherwise answer with a site page).
+  app.use('/api/*', async (c, next) => {
+    await next();
+    if (c.res.status === 404 && !(c.res.headers.get('content-type') ?? '').includes('json')) c.res = apiNotFound(c);
+  });
   app.use('*', denyByDefault<Env>((c) => ctx.authenticate(c)));
   app.use('/api/reviews/:reviewId/import', bodyLimit({ maxSize: 4 * 1024 * 1024, onError: tooLarge }));
   app.use('/api/*', async (c, next) => {
@@ -62,7 +68,6 @@ export function createCurationApp(deps: CurationDeps): OpenAPIHono<Env> {
     info: { title: 'Living evidence — curation API', version: '1.0.0' },
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
-  app.all('/api/*', apiNotFound);
   app.notFound((c) => (c.req.path.startsWith('/api/') ? apiNotFound(c) : c.text('Not found', 404)));
   app.onError(onError);
   return app;

@@ -51,6 +51,9 @@ export const ScreenBody = z.strictObject({
   note: shortText(2000).optional(),
 });
 
+/** A command that needs nothing but the version (undo). */
+export const VersionBody = z.strictObject({ version });
+
 export const ReasonBody = z.strictObject({
   version,
   reason: z.string().trim().min(1, { message: 'required' }).max(2000),

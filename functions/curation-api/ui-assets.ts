@@ -7,7 +7,10 @@ export const CSS = `
 :root { color-scheme: light; --fg:#1a1a1a; --muted:#4a4a4a; --bg:#fff; --accent:#0b57d0; --bad:#a50e0e; --ok:#0d652d; --line:#c4c4c4; }
 * { box-sizing: border-box; }
 body { font: 16px/1.5 system-ui, sans-serif; color: var(--fg); background: var(--bg); margin: 0; }
-header.top { display:flex; gap:1rem; align-items:center; padding:.5rem 1rem; border-bottom:1px solid var(--line); }
+header.top { display:flex; flex-wrap:wrap; gap:.5rem 1rem; align-items:center; padding:.5rem 1rem; border-bottom:1px solid var(--line); }
+main, article, p, h1, h2, li, td, th { overflow-wrap:anywhere; }
+input, select, textarea { max-width:100%; }
+.skip { top: 0; }
 header.top nav a { margin-right: 1rem; }
 main { padding: 1rem; max-width: 72rem; margin: 0 auto; }
 a { color: var(--accent); }
@@ -29,6 +32,9 @@ input, select, textarea { font: inherit; padding:.2rem .3rem; border:1px solid v
 input[aria-invalid="true"], select[aria-invalid="true"] { border:2px solid var(--bad); }
 .err { color: var(--bad); font-size:.85rem; display:block; }
 .status { min-height:1.5rem; font-weight:600; }
+.vote { font-weight:600; color: var(--ok); min-height:1.5rem; margin:.25rem 0; }
+ul.votes { margin:.25rem 0; }
+[hidden] { display:none !important; }
 table { border-collapse: collapse; margin:.5rem 0; }
 th, td { border:1px solid var(--line); padding:.25rem .4rem; text-align:left; vertical-align: top; }
 fieldset { border:1px solid var(--line); margin:.75rem 0; }
@@ -66,21 +72,60 @@ export const JS = `
       items.forEach(function (el, k) { el.setAttribute('aria-current', k === cur ? 'true' : 'false'); });
       items[cur].focus();
     }
+    function feedback(el, msg) {
+      var v = el.querySelector('[data-vote]');
+      if (v) v.textContent = msg;
+      say(msg);
+    }
+    function labelOf(el, reason) {
+      var sel = el.querySelector('select[data-reason]');
+      if (!sel || !reason) return '';
+      for (var i = 0; i < sel.options.length; i++) if (sel.options[i].value === reason) return sel.options[i].textContent.replace(/^\d+\.\s*/, '');
+      return reason;
+    }
     function decide(el, decision, reason) {
       var body = { version: Number(el.dataset.version), decision: decision };
       if (reason) body.reason = reason;
+      var noteEl = el.querySelector('[data-note]');
+      var note = noteEl ? noteEl.value.trim() : '';
+      if (note) body.note = note;
+      if (reason === 'other' && !note) { feedback(el, '"Other" needs a note: type why, then press Exclude'); if (noteEl) noteEl.focus(); var sel0 = el.querySelector('select[data-reason]'); if (sel0) sel0.value = 'other'; return; }
       var action = el.dataset.status === 'conflict' ? 'resolve' : 'screen';
-      say('Saving…');
+      feedback(el, 'Saving…');
       api('POST', el.dataset.api + '/' + action, body).then(function (res) {
         if (res.status === 200) {
           el.dataset.version = String(res.json.candidate.version);
           var st = el.querySelector('[data-cand-status]');
           if (st) st.textContent = res.json.candidate.status;
-          say((decision === 'include' ? 'Included' : 'Excluded') + ': ' + el.dataset.title + ' → ' + res.json.candidate.status);
+          var next = res.json.candidate.status;
+          var what = (decision === 'include' ? 'Included' : 'Excluded') + (reason ? ' — ' + labelOf(el, reason) : '') + (note ? ' (“' + note + '”)' : '');
+          var outcome = next === el.dataset.status ? 'waiting for the second screener' : next === 'conflict' ? 'the screeners disagree: a lead resolves it' : 'now ' + next;
+          feedback(el, (action === 'resolve' ? 'Resolved: ' : 'Your vote: ') + what + ' · ' + outcome + '. ' + el.dataset.title);
           el.dataset.done = 'true';
+          var u = el.querySelector('[data-undo]');
+          if (u) u.hidden = !(next === el.dataset.status);
+          el.dataset.status = next;
           focusItem(cur + 1);
-        } else say('Not saved — ' + describe(res));
+        } else feedback(el, 'Not saved — ' + describe(res));
       });
+    }
+    function undo(el) {
+      feedback(el, 'Undoing…');
+      api('POST', el.dataset.api + '/undo', { version: Number(el.dataset.version) }).then(function (res) {
+        if (res.status === 200) {
+          el.dataset.version = String(res.json.candidate.version);
+          el.dataset.done = '';
+          var u = el.querySelector('[data-undo]');
+          if (u) u.hidden = true;
+          feedback(el, 'Vote undone: decide again. ' + el.dataset.title);
+          focusItem(items.indexOf(el));
+        } else feedback(el, 'Not undone — ' + describe(res));
+      });
+    }
+    function nextPage() {
+      var a = document.querySelector('a[data-next-page]');
+      if (a) { say('Opening the next page…'); location.href = a.href; }
+      else say('This is the last card.');
     }
     items.forEach(function (el, k) {
       el.addEventListener('focus', function () { cur = k; items.forEach(function (x, j) { x.setAttribute('aria-current', j === k ? 'true' : 'false'); }); });
@@ -88,20 +133,24 @@ export const JS = `
         b.addEventListener('click', function () {
           var d = b.getAttribute('data-decide');
           var sel = el.querySelector('select[data-reason]');
-          if (d === 'exclude' && sel && !sel.value) { say('Choose an exclusion reason first'); sel.focus(); return; }
+          if (d === 'exclude' && sel && !sel.value) { feedback(el, 'Choose an exclusion reason first'); sel.focus(); return; }
           decide(el, d, d === 'exclude' && sel ? sel.value : undefined);
         });
       });
+      var ub = el.querySelector('[data-undo]');
+      if (ub) ub.addEventListener('click', function () { undo(el); });
     });
     document.addEventListener('keydown', function (e) {
       if (e.ctrlKey || e.metaKey || e.altKey) return;
       var t = e.target;
       if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT')) return;
       var el = items[cur];
-      if (e.key === 'j' || e.key === 'ArrowDown') { e.preventDefault(); focusItem(cur + 1); }
+      if (e.key === 'j' || e.key === 'ArrowDown') { e.preventDefault(); if (cur >= items.length - 1) nextPage(); else focusItem(cur + 1); }
       else if (e.key === 'k' || e.key === 'ArrowUp') { e.preventDefault(); focusItem(cur - 1); }
       else if (!el) return;
       else if (e.key === 'i') { e.preventDefault(); decide(el, 'include'); }
+      else if (e.key === 'u') { var ubt = el.querySelector('[data-undo]'); if (ubt && !ubt.hidden) { e.preventDefault(); undo(el); } }
+      else if (e.key === 'n') { var ne = el.querySelector('[data-note]'); if (ne) { e.preventDefault(); ne.focus(); } }
       else if (/^[1-9]$/.test(e.key)) {
         var sel = el.querySelector('select[data-reason]');
         var opt = sel && sel.options[Number(e.key)];

@@ -9,7 +9,8 @@ import type { EventItem } from '../../core/data-model/items.js';
 import type { Review } from '../../core/reviews/schema.js';
 import type { CuratedCandidate } from '../../core/curation/workflow.js';
 import { compareDrafts, OUTCOME_FORMATS, readDraft, ROB2_DOMAINS, type DraftForm, type ExtractionForm, type FormOutcome } from '../../core/curation/extraction.js';
-import { blindEvents } from '../../core/curation/blinding.js';
+import { blindCandidate, blindEvents } from '../../core/curation/blinding.js';
+import { stageOf } from '../../core/curation/workflow.js';
 import { ROB_JUDGEMENTS } from '../../core/evidence/candidate.js';
 import type { AppContext, Env } from './context.js';
 import { initialForm } from './present.js';
@@ -357,6 +358,17 @@ export function uiRoutes(ctx: AppContext): Hono<Env> {
     const cursor = c.req.query('cursor') || undefined;
     const pageData = await ctx.queueCache.get(review.id, { reviewId: review.id, status, limit: 25, summary: true, ...(cursor ? { cursor } : {}), ...(source ? { source } : {}) });
     const screenable = status === 'screening' || status === 'fulltext' || (status === 'conflict' && actor.role === 'lead');
+    // My to-do: cards I have already voted on leave the screening queue (shown again with ?mine=all).
+    const showMine = c.req.query('mine') === 'all';
+    const items = pageData.items.map((x) => blindCandidate(x, actor, review));
+    const myVote = (x: CuratedCandidate) => {
+      const st = stageOf(x);
+      return st ? x.screening?.[st]?.decisions.find((d) => d.screener === actor.id) : undefined;
+    };
+    const shown = status === 'screening' || status === 'fulltext' ? items.filter((x) => showMine || !myVote(x)) : items;
+    const hidden = items.length - shown.length;
+    const reasonLabel = (id: string | undefined) => (id ? (review.exclusionReasons.find((r) => r.id === id)?.label ?? id) : '');
+    const nextHref = pageData.cursor ? `?status=${status}${source ? `&source=${source}` : ''}${showMine ? '&mine=all' : ''}&cursor=${encodeURIComponent(pageData.cursor)}` : undefined;
     return c.html(
       <Layout title={`${review.shortTitle}: ${status}`} actor={actor}>
         <h1>
@@ -373,52 +385,87 @@ export function uiRoutes(ctx: AppContext): Hono<Env> {
         </nav>
         {screenable ? (
           <p class="muted">
-            Keys: <kbd>j</kbd>/<kbd>k</kbd> next/previous, <kbd>i</kbd> include, <kbd>1</kbd>–<kbd>9</kbd> exclude with that reason, <kbd>x</kbd> choose a reason, <kbd>o</kbd> open.
+            Keys: <kbd>j</kbd>/<kbd>k</kbd> next/previous, <kbd>i</kbd> include, <kbd>1</kbd>–<kbd>9</kbd> exclude with that reason, <kbd>x</kbd> choose a reason, <kbd>n</kbd> note,{' '}
+            <kbd>u</kbd> undo my vote, <kbd>o</kbd> open. After the last card, <kbd>j</kbd> opens the next page.
           </p>
         ) : null}
-        <section data-queue aria-label="Queue">
-          {pageData.items.length === 0 ? <p>Nothing in this queue.</p> : null}
-          {pageData.items.map((cand, i) => (
-            <article
-              class="cand"
-              tabindex={0}
-              aria-labelledby={`t-${i}`}
-              data-api={apiPath(review.id, cand.studyId)}
-              data-version={String(cand.version)}
-              data-status={cand.status}
-              data-title={cand.title.slice(0, 120)}
-            >
-              <h2 id={`t-${i}`}>
-                <a href={pagePath(review.id, cand.studyId)} data-open>
-                  {cand.title}
-                </a>
-              </h2>
-              <p class="muted">
-                {[cand.firstAuthor, cand.journal, cand.year].filter((x) => x !== undefined && x !== '').join(' · ')} · status <span data-cand-status>{cand.status}</span>
-              </p>
-              <Identifiers c={cand} />
-              <p>
-                Triage score <span class="score">{cand.triage?.score ?? 0}</span>
-                {cand.triage?.reasons?.length ? `: ${cand.triage.reasons.join('; ')}` : ''}
-              </p>
-              {cand.abstract ? <p class="abstract">{cand.abstract}</p> : null}
-              {screenable ? (
-                <div class="actions">
-                  <button type="button" data-decide="include">
-                    Include (i)
-                  </button>
-                  <ReasonSelect review={review} id={`reason-${i}`} />
-                  <button type="button" data-decide="exclude">
-                    Exclude
-                  </button>
-                </div>
-              ) : null}
-            </article>
-          ))}
-        </section>
-        {pageData.cursor ? (
+        {hidden ? (
           <p>
-            <a href={`?status=${status}${source ? `&source=${source}` : ''}&cursor=${encodeURIComponent(pageData.cursor)}`}>Next page</a>
+            {hidden} record(s) on this page you have already voted on are not shown. <a href={`?status=${status}&mine=all`}>Show them</a>
+          </p>
+        ) : null}
+        <section data-queue aria-label="Queue" data-next={nextHref}>
+          {shown.length === 0 ? <p>Nothing left for you in this queue{nextHref ? ' on this page' : ''}.</p> : null}
+          {shown.map((cand, i) => {
+            const vote = myVote(cand);
+            const st = stageOf(cand);
+            const conflictVotes = cand.status === 'conflict' ? (cand.screening?.[cand.conflictStage ?? 'title-abstract']?.decisions ?? []) : [];
+            return (
+              <article
+                class="cand"
+                tabindex={0}
+                aria-labelledby={`t-${i}`}
+                data-api={apiPath(review.id, cand.studyId)}
+                data-version={String(cand.version)}
+                data-status={cand.status}
+                data-title={cand.title.slice(0, 120)}
+              >
+                <h2 id={`t-${i}`}>
+                  <a href={pagePath(review.id, cand.studyId)} data-open>
+                    {cand.title}
+                  </a>
+                </h2>
+                <p class="muted">
+                  {[cand.firstAuthor, cand.journal, cand.year].filter((x) => x !== undefined && x !== '').join(' · ')} · status <span data-cand-status>{cand.status}</span>
+                  {st && cand.screening?.[st]?.blinded ? ' · another screener has voted (hidden until you vote)' : ''}
+                </p>
+                <Identifiers c={cand} />
+                <p>
+                  Triage score <span class="score">{cand.triage?.score ?? 0}</span>
+                  {cand.triage?.reasons?.length ? `: ${cand.triage.reasons.join('; ')}` : ''}
+                </p>
+                {cand.abstract ? <p class="abstract">{cand.abstract}</p> : null}
+                {conflictVotes.length ? (
+                  <ul class="votes" aria-label="The two votes">
+                    {conflictVotes.map((d) => (
+                      <li>
+                        <strong>{d.name ?? d.screener}</strong>: {d.decision}
+                        {d.reason ? ` — ${reasonLabel(d.reason)}` : ''}
+                        {d.note ? ` (“${d.note}”)` : ''}
+                      </li>
+                    ))}
+                  </ul>
+                ) : null}
+                <p class="vote" data-vote>
+                  {vote ? `Your vote: ${vote.decision}${vote.reason ? ` — ${reasonLabel(vote.reason)}` : ''}${vote.note ? ` (“${vote.note}”)` : ''}` : ''}
+                </p>
+                {screenable ? (
+                  <div class="actions">
+                    <button type="button" data-decide="include">
+                      Include (i)
+                    </button>
+                    <ReasonSelect review={review} id={`reason-${i}`} />
+                    <label for={`note-${i}`}>Note</label>
+                    <input id={`note-${i}`} data-note maxlength={2000} />
+                    <button type="button" data-decide="exclude">
+                      Exclude
+                    </button>
+                    {cand.status !== 'conflict' ? (
+                      <button type="button" data-undo hidden={!vote}>
+                        Undo my vote (u)
+                      </button>
+                    ) : null}
+                  </div>
+                ) : null}
+              </article>
+            );
+          })}
+        </section>
+        {nextHref ? (
+          <p>
+            <a href={nextHref} data-next-page>
+              Next page
+            </a>
           </p>
         ) : null}
       </Layout>,

@@ -318,6 +318,20 @@ describe('unknown ids and state', () => {
   });
 });
 
+describe('unknown /api/* paths when the app is mounted under another (the local runner)', () => {
+  it("answer the API's JSON 404, not the parent's catch-all page", async () => {
+    const { Hono } = await import('hono');
+    const { createCurationApp } = await import('../../functions/curation-api/app.js');
+    const parent = new Hono();
+    parent.route('/', createCurationApp({ doc: h.doc, table: h.table, reviews: [SINGLE_REVIEW], auth: { localSecret: SECRET } }));
+    parent.get('*', (c) => c.html('<p>site 404</p>', 404));
+    const r = await parent.request(`/api/reviews/${rid}/nothing`, { headers: { authorization: `Bearer ${curator}` } });
+    expect(r.status).toBe(404);
+    expect(r.headers.get('content-type')).toContain('application/json');
+    expect((await r.json()).error).toMatch(/no route GET/);
+  });
+});
+
 describe('tokens', () => {
   it('missing, expired, forged, wrong-audience and group-less tokens', async () => {
     const path = `${base}/scr/screen`;

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
-import { SINGLE_REVIEW, startHarness, type Harness } from '../api/harness.js';
+import { DUAL_REVIEW, SINGLE_REVIEW, startHarness, type Harness } from '../api/harness.js';
 
 let h: Harness;
 let browser: Browser;
@@ -65,9 +65,9 @@ describe('curator UI', () => {
     await expect(page.locator('article.cand h2').first().textContent()).resolves.toContain('<b>trial</b>');
     expect(await axe(page)).toEqual([]);
     await page.keyboard.press('i'); // include the first (best score)
-    await expect.poll(() => page.locator('#status').textContent()).toContain('Included');
+    await expect.poll(() => page.locator('#status').textContent(), { timeout: 20_000 }).toContain('Included');
     await page.keyboard.press('2'); // exclude the second with reason 2
-    await expect.poll(() => page.locator('#status').textContent()).toContain('Excluded');
+    await expect.poll(() => page.locator('#status').textContent(), { timeout: 20_000 }).toContain('Excluded');
     const k1 = await h.req('GET', `/api/reviews/${rid}/candidates/k1`, { token: await h.token('curator', 'alice') });
     const k2 = await h.req('GET', `/api/reviews/${rid}/candidates/k2`, { token: await h.token('curator', 'alice') });
     expect(k1.json.candidate.status).toBe('fulltext');
@@ -96,17 +96,75 @@ describe('curator UI', () => {
     await set('outcomes[0].control.n', '55');
     await set('outcomes[0].control.mean', '10.3');
     await set('outcomes[0].control.sd', '4.8');
-    await expect.poll(() => page.locator('[data-for="outcomes[0].intervention.sd"]').textContent()).toBe('must be greater than 0');
+    await expect.poll(() => page.locator('[data-for="outcomes[0].intervention.sd"]').textContent(), { timeout: 20_000 }).toBe('must be greater than 0');
     await expect(page.locator('[data-path="outcomes[0].intervention.sd"]').getAttribute('aria-invalid')).resolves.toBe('true');
     await set('outcomes[0].intervention.sd', '4.2');
-    await expect.poll(() => page.locator('[data-effect]').first().textContent()).toMatch(/^g = -0\.4\d\d /);
+    await expect.poll(() => page.locator('[data-effect]').first().textContent(), { timeout: 20_000 }).toMatch(/^g = -0\.4\d\d /);
     await expect(page.locator('[data-path="outcomes[0].intervention.sd"]').getAttribute('aria-invalid')).resolves.toBeNull();
     expect(await axe(page)).toEqual([]);
     await page.locator('button[value="accept"]').click();
-    await expect.poll(() => page.locator('#status').textContent()).toContain('Accepted');
+    await expect.poll(() => page.locator('#status').textContent(), { timeout: 20_000 }).toContain('Accepted');
     const x1 = await h.req('GET', `/api/reviews/${rid}/candidates/x1`, { token: await h.token('curator', 'alice') });
     expect(x1.json.candidate.status).toBe('accepted');
     expect(x1.json.candidate.extraction.outcomes[0]).toMatchObject({ n1: 50, sd1: 4.2, n2: 55, sd2: 4.8 });
+  });
+
+  it('dual screening at 1280 and 390 px: my vote shows on the card, undo while the other has not voted, the card leaves my to-do, conflict cards show both votes', async () => {
+    const d = DUAL_REVIEW.id;
+    for (const i of [1, 2, 3]) await h.seed({ reviewId: d, studyId: `d${i}`, title: `Dual ${i}`, triage: { score: 90 - i, reasons: [] } });
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto(`${h.base}/curate/reviews/${d}?status=screening`);
+      expect(await page.evaluate(() => document.compatMode)).toBe('CSS1Compat'); // <!DOCTYPE html>: standards mode
+      expect(await axe(page)).toEqual([]);
+      const scrollW = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect(scrollW).toBeLessThanOrEqual(width);
+    }
+    await page.keyboard.press('i');
+    const card = page.locator('article.cand').first();
+    await expect.poll(() => card.locator('[data-vote]').textContent(), { timeout: 20_000 }).toContain('Your vote: Included');
+    await expect(card.locator('[data-vote]').textContent()).resolves.toContain('waiting for the second screener');
+    await expect.poll(() => page.locator('#status').textContent(), { timeout: 20_000 }).toContain('Your vote: Included');
+    await card.focus();
+    await page.keyboard.press('u');
+    await expect.poll(() => card.locator('[data-vote]').textContent(), { timeout: 20_000 }).toContain('Vote undone');
+    const tok = await h.token('curator', 'alice');
+    expect((await h.req('GET', `/api/reviews/${d}/candidates/d1`, { token: tok })).json.candidate.screening['title-abstract'].decisions).toEqual([]);
+    // "Other" needs a note
+    const other = page.locator('article.cand').nth(1);
+    await other.locator('select[data-reason]').selectOption('other');
+    await other.locator('button[data-decide="exclude"]').click();
+    await expect.poll(() => other.locator('[data-vote]').textContent(), { timeout: 20_000 }).toContain('needs a note');
+    await other.locator('[data-note]').fill('conference abstract only');
+    await other.locator('button[data-decide="exclude"]').click();
+    await expect.poll(() => other.locator('[data-vote]').textContent(), { timeout: 20_000 }).toContain('conference abstract only');
+    // reload: the voted card has left my to-do
+    await page.goto(`${h.base}/curate/reviews/${d}?status=screening`);
+    await expect(page.locator('article.cand').allTextContents()).resolves.not.toEqual(expect.arrayContaining([expect.stringContaining('Dual 2')]));
+    // bob disagrees → conflict; the lead's conflict card names both votes
+    const bob = await h.token('curator', 'bob');
+    const v = (await h.req('GET', `/api/reviews/${d}/candidates/d2`, { token: bob })).json.candidate.version;
+    expect((await h.req('POST', `/api/reviews/${d}/candidates/d2/screen`, { token: bob, body: { version: v, decision: 'include' } })).json.candidate.status).toBe('conflict');
+    const lead = await (await browser.newContext()).newPage();
+    await lead.goto(`${h.base}/curate/signin?token=${await h.token('lead', 'lee')}`);
+    await lead.goto(`${h.base}/curate/reviews/${d}?status=conflict`);
+    const votes = await lead.locator('ul.votes').first().textContent();
+    expect(votes).toContain('Test curator alice');
+    expect(votes).toContain('Test curator bob');
+    expect(votes).toContain('conference abstract only');
+    expect(await axe(lead)).toEqual([]);
+    await lead.close();
+  });
+
+  it('j after the last card opens the next page', async () => {
+    const r = SINGLE_REVIEW.id;
+    for (let i = 0; i < 27; i++) await h.seed({ reviewId: r, studyId: `p${i}`, title: `Paged ${i}`, triage: { score: 10, reasons: [] } });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${h.base}/curate/reviews/${r}?status=screening`);
+    const n = await page.locator('article.cand').count();
+    for (let i = 0; i < n; i++) await page.keyboard.press('j');
+    await page.waitForURL(/cursor=/, { timeout: 30_000 });
+    expect(await page.locator('article.cand').count()).toBeGreaterThan(0);
   });
 
   it('no script errors and no CSP violations on the pages visited', () => {

@@ -3,7 +3,7 @@ import { createRoute, type z } from '@hono/zod-openapi';
 import type { QueuePage } from '../../adapters/curation-store.js';
 import { RequestValidationError, type AppContext } from '../context.js';
 import { publicCandidate } from '../present.js';
-import { QueueQuerySchema, ReasonBody, ReviewIdParam, ScreenBody } from '../schemas.js';
+import { QueueQuerySchema, ReasonBody, ReviewIdParam, ScreenBody, VersionBody } from '../schemas.js';
 import { commandRoute, errors, json, router, runCommand, security, signedIn } from './shared.js';
 
 export function screeningRoutes(ctx: AppContext) {
@@ -51,6 +51,11 @@ export function screeningRoutes(ctx: AppContext) {
     const b = c.req.valid('json') as z.infer<typeof ScreenBody>;
     const cmd = { type: 'resolve' as const, decision: b.decision, ...(b.reason ? { reason: b.reason } : {}), ...(b.note ? { note: b.note } : {}) };
     return c.json(await runCommand(ctx, c.get('actor'), reviewId, studyId, b.version, cmd), 200);
+  });
+  app.openapi(commandRoute(ctx, 'undo', VersionBody, 'My screening decision taken back (while the stage is still open)'), async (c) => {
+    const { reviewId, studyId } = c.req.valid('param');
+    const b = c.req.valid('json') as z.infer<typeof VersionBody>;
+    return c.json(await runCommand(ctx, c.get('actor'), reviewId, studyId, b.version, { type: 'undo-screen' }), 200);
   });
   for (const [path, type, description] of [
     ['withdraw', 'withdraw', 'Withdrawn by a lead'],
