@@ -137,6 +137,6 @@ describe('site pages built from snapshots with every analysis field', () => {
           }
         } else for (const c of r.charts) expect(c.minFont, c.id).toBeGreaterThanOrEqual(11);
       }
-    });
+    }, 600_000);
   }
 });
