@@ -141,7 +141,7 @@ describe('public dashboard', () => {
     await page.goto(`${stack.url}/reviews/selfguided-depression/studies/${study}/`);
     const row = snap.outcomes.find((o: { id: string }) => o.id === 'depression').studies.find((r: { id: string }) => r.id === study);
     if (row) await expect(page.locator('[data-outcome="depression"] [data-testid="study-smd"]').textContent()).resolves.toBe(`${minus(row.yi)} [${minus(row.ciLower)}, ${minus(row.ciUpper)}]`);
-  });
+  }, 900_000);
 
   it('downloads and the Atom feed are served with their content types', async () => {
     const json = await fetch(`${stack.url}/data/selfguided-depression.json`);

@@ -158,10 +158,13 @@ describe('meta-regression bubble plot', () => {
     const ch = bubbleChart(depression, 'knha', 'Year')!;
     expect(ch.wide).not.toMatch(/class="band"/);
     expect(ch.notes.join(' ')).toMatch(/covariance/);
-    expect(count(ch.wide, /class="bub"/g)).toBe(depression.k + 1);
+    const mr = depression.result!.metaRegression!;
+    expect(count(ch.wide, /class="bub"/g)).toBe(depression.k - mr.excluded.length + 1);
+    if (mr.moderators.length > 1) expect(ch.notes.join(' ')).toMatch(/held at its mean/);
   });
   it('with the covariance the band is drawn', () => {
-    const mr = { ...depression.result!.metaRegression!, vcov: [[4, -0.002], [-0.002, 0.000001]] };
+    const full = depression.result!.metaRegression!;
+    const mr = { ...full, moderators: ['year'], coefficients: full.coefficients.filter((c) => c.name === 'intercept' || c.name === 'year'), vcov: [[4, -0.002], [-0.002, 0.000001]] };
     const ch = bubbleChart({ ...depression, result: { ...depression.result!, metaRegression: mr } }, 'knha', 'Year')!;
     expect(ch.wide).toMatch(/<polygon [^>]*class="band"/);
     expect(ch.notes).toEqual([]);
@@ -210,7 +213,7 @@ describe('review charts and downloads', () => {
   it('summary-of-findings footnotes are numbered once across outcomes', () => {
     const { numbers, notes } = footnoteNumbers(dep.outcomes);
     expect(notes.length).toBe(new Set(notes).size);
-    expect(numbers.get('depression')).toEqual([1]);
-    expect(numbers.get('qol')).toEqual([1]);
+    for (const o of dep.outcomes) expect((numbers.get(o.id) ?? []).map((n) => notes[n - 1])).toEqual(o.certainty?.footnotes ?? []);
+    expect(notes.length).toBeGreaterThan(0);
   });
 });

@@ -24,19 +24,26 @@ export function fittedBand(coef: [number, number], vcov: number[][], crit: numbe
 
 export function bubbleChart(o: OutcomeSnapshot, ci: string, moderatorLabel?: string): Chart | null {
   const mr = o.result?.metaRegression as MetaRegression | null | undefined;
-  if (!mr || mr.moderators.length !== 1 || mr.coefficients.length !== 2 || mr.error) return null;
-  const [b0, b1] = mr.coefficients;
-  if (b0.estimate === null || b1.estimate === null) return null;
+  if (!mr || mr.moderators.length < 1 || mr.error) return null;
+  const coef = new Map(mr.coefficients.map((c) => [c.name, c.estimate]));
+  const b0 = mr.coefficients.find((c) => c.name === 'intercept');
   const mod = mr.moderators[0];
+  const b1 = mr.coefficients.find((c) => c.name === mod);
+  if (!b0 || !b1 || b0.estimate === null || b1.estimate === null || mr.coefficients.length !== mr.moderators.length + 1) return null;
+  if (mr.moderators.some((m) => coef.get(m) === undefined || coef.get(m) === null)) return null;
   const modLabel = moderatorLabel ?? mod;
-  const pts = o.studies
-    .filter((s) => typeof s.moderators[mod] === 'number')
-    .map((s) => ({ label: s.label, x: s.moderators[mod] as number, yi: s.yi, w: s.weight ?? 0 }));
+  const others = mr.moderators.slice(1);
+  const excluded = new Set(mr.excluded);
+  const used = o.studies.filter((s) => !excluded.has(s.id) && mr.moderators.every((m) => typeof s.moderators[m] === 'number'));
+  const pts = used.map((s) => ({ label: s.label, x: s.moderators[mod] as number, yi: s.yi, w: s.weight ?? 0 }));
   if (pts.length < 3) return null;
+  // Other moderators held at their mean over the studies in the model (the line is a slice of the fit).
+  const held = others.map((m) => ({ m, v: used.reduce((a, s) => a + (s.moderators[m] as number), 0) / used.length }));
+  const offset = held.reduce((a, h) => a + (coef.get(h.m) as number) * h.v, 0);
   const id = `metareg-${o.id}`;
   const [xlo, xhi] = pad(Math.min(...pts.map((p) => p.x)), Math.max(...pts.map((p) => p.x)), 0.05, 1);
-  const fit = (v: number) => b0.estimate! + b1.estimate! * v;
-  const V = mr.vcov && mr.vcov.length === 2 ? mr.vcov : null;
+  const fit = (v: number) => b0.estimate! + offset + b1.estimate! * v;
+  const V = mr.vcov && mr.vcov.length === 2 && others.length === 0 ? mr.vcov : null;
   const q = bandCritical(ci, mr.qmDf2);
   const band = (v: number) => (V ? fittedBand([b0.estimate!, b1.estimate!], V, q, v).upper - fit(v) : 0);
   const grid = Array.from({ length: 41 }, (_, i) => xlo + ((xhi - xlo) * i) / 40);
@@ -71,11 +78,14 @@ export function bubbleChart(o: OutcomeSnapshot, ci: string, moderatorLabel?: str
     p.push(lg.svg, '</svg>');
     return p.join('');
   };
-  const notes = V ? [] : ['No confidence band: this snapshot does not carry the coefficient covariance needed to compute it.'];
+  const notes = [
+    ...(held.length ? [`Model with ${mr.moderators.join(' and ')}: the line shows the fit against ${modLabel} with ${held.map((h) => `${h.m} held at its mean (${h.v.toFixed(1)})`).join(', ')}.`] : []),
+    ...(V ? [] : [held.length ? 'No confidence band: drawn only for one-moderator models with the coefficient covariance.' : 'No confidence band: this snapshot does not carry the coefficient covariance needed to compute it.']),
+  ];
   return {
     id, title, description, wide: draw('w'), narrow: draw('n'), notes,
     table: {
-      caption: `${o.label}: SMD per study against ${modLabel} (fitted: ${fmt(b0.estimate, 3)} + ${fmt(b1.estimate, 3)} × ${modLabel})`,
+      caption: `${o.label}: SMD per study against ${modLabel} (fitted: ${fmt(b0.estimate! + offset, 3)} + ${fmt(b1.estimate, 3)} × ${modLabel})`,
       columns: ['Study', modLabel, 'SMD', 'Weight (%)', 'Fitted SMD'],
       rows: pts.map((s) => [s.label, s.x, Number(s.yi.toFixed(4)), Number(s.w.toFixed(2)), Number(fit(s.x).toFixed(4))]),
     },
