@@ -46,7 +46,7 @@ const SOURCES: { source: PollSource; id: string; entry: string; description: str
  * Scheduler target that may invoke exactly the function's unqualified ARN (the stock target also
  * grants `<arn>:*`, every version and alias).
  */
-class InvokeFunction extends LambdaInvoke {
+export class InvokeFunction extends LambdaInvoke {
   constructor(private readonly target: IFunction, props: ConstructorParameters<typeof LambdaInvoke>[1]) {
     super(target, props);
   }
