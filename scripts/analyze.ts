@@ -3,7 +3,7 @@
  * Prints only the result JSON on stdout; invalid input exits with status 2 and messages on stderr.
  */
 import { readFileSync } from 'node:fs';
-import { analyze, formatIssue, validateRequest } from '../core/meta/index.js';
+import { analyze, formatIssues, validateRequest } from '../core/meta/index.js';
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`${message}\n`);
@@ -25,6 +25,6 @@ try {
   fail(`invalid JSON: ${(e as Error).message}`);
 }
 const v = validateRequest(raw);
-if (!v.ok) fail(v.errors.map(formatIssue).join('\n'));
+if (!v.ok) fail(formatIssues(v.errors));
 const result = analyze(v.request);
 process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -1,7 +1,7 @@
 /**
- * `npm run poll -- [--source pubmed|ctgov|all] [--review ID]`
+ * `npm run poll -- [--source pubmed|ctgov|europepmc|isrctn|all] [--review ID]`
  *
- * One polling cycle against the configured upstreams (PUBMED_EUTILS_URL, CTGOV_API_URL) into the
+ * One polling cycle against the configured upstreams (PUBMED_EUTILS_URL, CTGOV_API_URL, EUROPE_PMC_URL, ISRCTN_API_URL) into the
  * configured database (DYNAMODB_ENDPOINT, else the running stack's or a DynamoDB Local on DATA_DIR).
  * Progress goes to stderr; the LAST line of stdout is the summary JSON of CONTRACTS.md.
  *
@@ -14,6 +14,8 @@ import { POLL_SOURCES, runPollCycle, summaryLine, type PollSource } from '../fun
 import { REVIEW_IDS } from '../reviews/index.js';
 import { withDatabase } from './lib/dynamo-local.js';
 import { runMain, StartupError } from './lib/errors.js';
+
+const USAGE = `usage: npm run poll -- [--source ${POLL_SOURCES.join('|')}|all] [--review ID]`;
 
 export interface PollArgs {
   sources: PollSource[];
@@ -35,15 +37,15 @@ export function parsePollArgs(argv: string[]): PollArgs {
       const v = value();
       if (v === 'all') sources = [...POLL_SOURCES];
       else if ((POLL_SOURCES as readonly string[]).includes(v)) sources = [v as PollSource];
-      else throw new StartupError(`--source must be pubmed, ctgov or all (got "${v}")`, 2);
+      else throw new StartupError(`--source must be ${POLL_SOURCES.join(', ')} or all (got "${v}")`, 2);
     } else if (flag === '--review') {
       const v = value();
       if (!REVIEW_IDS.includes(v)) throw new StartupError(`--review: unknown review "${v}" (known: ${REVIEW_IDS.join(', ')})`, 2);
       reviewIds.push(v);
     } else if (flag === '--help' || flag === '-h') {
-      throw new StartupError('usage: npm run poll -- [--source pubmed|ctgov|all] [--review ID]', 0);
+      throw new StartupError(USAGE, 0);
     } else {
-      throw new StartupError(`unknown argument "${a}" (usage: npm run poll -- [--source pubmed|ctgov|all] [--review ID])`, 2);
+      throw new StartupError(`unknown argument "${a}" (${USAGE})`, 2);
     }
   }
   return { sources, reviewIds };

@@ -32,6 +32,7 @@ import { StartupError, runMain } from './lib/errors.js';
 import { createSiteBuilder } from './lib/site-builder.js';
 import { staticSite } from './lib/static.js';
 import { startStreamConsumer } from './lib/stream-consumer.js';
+import { registerStack } from './lib/stack-registry.js';
 
 const log = (msg: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 
@@ -129,9 +130,9 @@ async function main(): Promise<void> {
 
   // Catch up: every review re-pooled from the table as it is now (covers anything a crash left).
   for (const review of ALL_REVIEWS) {
-    const snap = await reanalyseReview({ doc, table, store }, review);
+    const { snapshot: snap, published } = await reanalyseReview({ doc, table, store }, review);
     const o = snap.outcomes.find((x) => x.primary) ?? snap.outcomes[0];
-    log(`pooled ${review.id}: ${snap.studies.length} accepted${o?.result?.estimate != null ? `, ${o.label} SMD ${o.result.estimate.toFixed(2)} (k=${o.k})` : ''}`);
+    log(`pooled ${review.id}: version ${snap.version}${published ? ' (new)' : ' (unchanged)'}, ${snap.studies.length} accepted${o?.result?.estimate != null ? `, ${o.label} SMD ${o.result.estimate.toFixed(2)} (k=${o.k})` : ''}`);
   }
   builder.schedule('start-up');
 
@@ -139,6 +140,8 @@ async function main(): Promise<void> {
     table,
     checkpointFile: join(cfg.dataDir, 'stream-checkpoint.json'),
     log,
+    // A burst (an import, several accepts in a row) becomes one batch, hence one version.
+    settleMs: Number(process.env.STREAM_SETTLE_MS ?? 1000),
     onBatch: async (changes) => {
       const done = await handleChanges({ doc, table, store, log }, changes);
       if (done.length) builder.schedule(`reanalysed ${done.join(', ')}`);
@@ -255,6 +258,10 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
+  // Lets `npm run import` find this stack by its DATA_DIR (scripts/lib/stack-registry.ts).
+  const unregister = registerStack({ dataDir: cfg.dataDir, endpoint: db.endpoint, url: `${baseUrl}/` });
+  cleanups.push(async () => unregister());
+  process.once('exit', unregister);
 
 }
 

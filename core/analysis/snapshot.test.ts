@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { buildSnapshot } from './snapshot.js';
-import { reviewsToReanalyse } from './triggers.js';
+import { classifyChanges, reviewsToReanalyse } from './triggers.js';
 import { importMetapsyCsv } from '../import/metapsy.js';
 import { toImportedCandidate } from '../import/candidate.js';
 import { getReview } from '../../reviews/index.js';
@@ -44,6 +44,95 @@ describe('snapshot of the self-guided depression review agrees with metafor on t
       expect(snap.attributions.join(' ')).toMatch(/10\.5281\/zenodo\.12705748/);
     });
   }
+});
+
+describe('issue 11 fields on the Metapsy data, against metafor (scripts/fixtures/snapshot.R)', () => {
+  const base = getReview('selfguided-depression');
+  const candidates = metapsyCandidates(base);
+  const metapsyLabel = new Map(candidates.map((c) => [c.studyId, c.identifiers.find((i) => i.type === 'metapsy')!.value]));
+  for (const ref of fixture.extras as any[]) {
+    it(`${ref.method} + ${ref.test}: low-risk-only and meta-regression with studies lacking a moderator left out`, () => {
+      const review: Review = { ...base, analysis: { ...base.analysis, method: ref.method, ci: ref.test } };
+      const o = buildSnapshot(review, candidates, NOW).outcomes.find((x) => x.id === 'depression')!;
+      const tol = ref.method === 'REML' ? 1e-5 : 1e-6;
+      expect(o.lowRiskOnly!.k).toBe(ref.lowRiskOnly.k);
+      for (const f of ['estimate', 'ciLower', 'ciUpper'] as const) expect(Math.abs(o.lowRiskOnly![f] - ref.lowRiskOnly[f]), f).toBeLessThan(tol);
+      const mr = o.result!.metaRegression!;
+      expect(mr.coefficients.map((c) => c.name)).toEqual(ref.metaRegression.names);
+      mr.coefficients.forEach((c, i) => {
+        expect(Math.abs(c.estimate! - ref.metaRegression.estimate[i]) / Math.max(1, Math.abs(ref.metaRegression.estimate[i])), c.name).toBeLessThan(tol);
+        expect(Math.abs(c.se! - ref.metaRegression.se[i]) / Math.max(1, ref.metaRegression.se[i]), c.name).toBeLessThan(tol);
+      });
+      expect(Math.abs(mr.tau2! - ref.metaRegression.tau2)).toBeLessThan(tol);
+      const info = o.metaRegressionInfo!;
+      expect(info.kUsed).toBe(ref.metaRegression.k);
+      expect(info.kLeftOut).toBe(ref.metaRegression.leftOut.length);
+      expect(mr.excluded.map((id) => metapsyLabel.get(id)).sort()).toEqual([...ref.metaRegression.leftOut].sort());
+      expect(info.note).toMatch(new RegExp(`${ref.metaRegression.k} of ${o.k} studies`));
+    });
+  }
+
+  const snap = buildSnapshot(base, candidates, NOW);
+  const dep = snap.outcomes.find((x) => x.id === 'depression')!;
+  it('labels are unique within the review (Dahne 2019a / 2019b), in study-id order', () => {
+    const labels = snap.studies.map((s) => s.label);
+    expect(new Set(labels).size).toBe(labels.length);
+    const dahne = snap.studies.filter((s) => s.label.startsWith('Dahne 2019')).sort((a, b) => (a.id < b.id ? -1 : 1));
+    expect(dahne.map((s) => s.label)).toEqual(['Dahne 2019a', 'Dahne 2019b']);
+    for (const row of dep.studies) expect(row.label).toBe(snap.studies.find((s) => s.id === row.id)!.label);
+  });
+  it('subgroup levels carry the review file labels', () => {
+    for (const sg of dep.subgroups) {
+      const mod = base.moderators.find((m) => m.id === sg.moderator)!;
+      expect(mod.type).toBe('categorical');
+      expect(sg.levels.map((l) => l.level)).toEqual(sg.result!.groups.map((g) => g.level));
+      for (const l of sg.levels) expect(l.label).toBe((mod as { levels: { id: string; label: string }[] }).levels.find((x) => x.id === l.level)!.label);
+    }
+    expect(dep.subgroups.find((s) => s.moderator === 'targetGroup')!.levels.find((l) => l.level === 'adul')!.label).not.toBe('adul');
+  });
+  it('RoB summary: weight shares per domain sum to 100 and match the study rows', () => {
+    expect(dep.robSummary!.map((r) => r.domain)).toEqual(['D1', 'D2', 'D3', 'D4', 'D5', 'overall']);
+    for (const r of dep.robSummary!) expect(r.low + r.some + r.high + r.missing).toBeCloseTo(100, 9);
+    const highOverall = dep.studies.filter((s) => s.rob?.overall === 'high').reduce((a, s) => a + s.weight!, 0);
+    expect(dep.robSummary!.find((r) => r.domain === 'overall')!.high).toBeCloseTo(highOverall, 9);
+    expect(snap.studies.find((s) => s.id === dep.studies[0].id)!.robDomains).toEqual(dep.studies[0].rob);
+    expect(snap.studies.find((s) => s.id === dep.studies[0].id)!.outcomes).toContain('depression');
+  });
+  it('certainty, plain language, display rules and headline are filled from the data', () => {
+    expect(dep.k).toBeGreaterThanOrEqual(10);
+    expect(dep.display).toMatchObject({ predictionInterval: true, subgroupTests: true, smallStudyTests: true, tau2UpperAtLimit: false });
+    expect(dep.certainty!.status).toBe('proposed');
+    expect(dep.certainty!.domains.map((d) => d.domain)).toEqual(['risk-of-bias', 'inconsistency', 'imprecision', 'publication-bias', 'indirectness']);
+    expect(dep.plainLanguage!.direction).toBe('benefit');
+    expect(dep.plainLanguage!.translation).toMatch(/PHQ-9/);
+    expect(snap.headline).toMatchObject({ outcomeId: 'depression', sentence: dep.plainLanguage!.sentence, certainty: dep.certainty!.rating, estimate: dep.result!.estimate, previousEstimate: null });
+    const next = buildSnapshot(base, candidates.slice(0, -3), NOW, snap);
+    expect(next.headline!.previousEstimate).toBe(dep.result!.estimate);
+    expect(snap.sources).toEqual([]);
+  });
+});
+
+describe('small k: nothing shown as a finding below the rules; τ² bound at the search limit flagged', () => {
+  const review = getReview('hcp-emental-health');
+  it('k = 2: no PI, subgroup test or small-study test as findings; notes say why', () => {
+    const cs = [cand('s1', [{ yi: -0.9, vi: 0.01 }]), cand('s2', [{ yi: 0.8, vi: 0.01 }])];
+    const o = buildSnapshot(review, cs, NOW).outcomes.find((x) => x.id === 'stress')!;
+    expect(o.result!.piLower).not.toBeNull();
+    expect(o.display.predictionInterval).toBe(false);
+    expect(o.display.subgroupTests).toBe(false);
+    expect(o.display.smallStudyTests).toBe(false);
+    expect(o.display.notes.join(' ')).toMatch(/prediction interval is not shown/);
+  });
+  it('an upper τ² bound equal to the Q-profile search limit is flagged', async () => {
+    const { tau2UpperAtLimit } = await import('./reading.js');
+    const cs = [cand('s1', [{ yi: -1, vi: 0.001 }]), cand('s2', [{ yi: 1, vi: 0.001 }])];
+    const r = buildSnapshot(review, cs, NOW).outcomes.find((x) => x.id === 'stress')!;
+    expect(r.result!.tau2CiUpper).toBe(100);
+    expect(r.display.tau2UpperAtLimit).toBe(true);
+    expect(r.display.notes.join(' ')).toMatch(/> 100/);
+    expect(tau2UpperAtLimit({ tau2: 0.2, tau2CiUpper: 1.7 })).toBe(false);
+    expect(tau2UpperAtLimit({ tau2: 30, tau2CiUpper: 300 })).toBe(true);
+  });
 });
 
 const review = getReview('hcp-emental-health');
@@ -124,12 +213,14 @@ describe('snapshot rules', () => {
     expect(r.estimate).toBeLessThan(0);
   });
 
-  it('the changelog says what moved and the revision counts up', () => {
+  it('the changelog says what moved and the version counts up', () => {
     const first = buildSnapshot(review, [cand('s1', [{ yi: -0.5, vi: 0.04 }])], NOW);
     const second = buildSnapshot(review, [cand('s1', [{ yi: -0.5, vi: 0.04 }]), cand('s2', [{ yi: -0.1, vi: 0.04 }])], new Date('2026-11-23T00:00:00Z'), first);
-    expect(second.revision).toBe(first.revision + 1);
-    expect(second.changes[0].text).toMatch(/1 study accepted: Authors2 2022/);
-    expect(second.changes.some((c) => /k 1 → 2; pooled SMD -0\.50 → -0\.30/.test(c.text))).toBe(true);
+    expect(second.version).toBe(first.version + 1);
+    expect(second.revision).toBe(second.version);
+    expect(second.changes[0]).toMatchObject({ version: 2, at: '2026-11-23T00:00:00.000Z' });
+    expect(second.changes[0].text).toMatch(/^1 study added \(Authors2 2022\); Stress SMD −0\.50 → −0\.30/);
+    expect(second.changes[1]).toMatchObject({ version: 1 });
   });
 });
 
@@ -141,6 +232,16 @@ describe('which changes trigger reanalysis', () => {
     expect(reviewsToReanalyse([{ oldImage: accepted, newImage: { ...accepted, retracted: true } }])).toEqual([review.id]);
     expect(reviewsToReanalyse([{ oldImage: { entity: 'Event', reviewId: 'x' }, newImage: null }])).toEqual([]);
     expect(reviewsToReanalyse([{ oldImage: accepted, newImage: { ...accepted, updatedAt: 'later', version: 2 } }])).toEqual([]);
+  });
+  it('screening moves only the counts; analysis inputs are told apart from titles and notes', () => {
+    const screening = { ...accepted, status: 'screening' };
+    expect(classifyChanges([{ oldImage: screening, newImage: { ...screening, status: 'fulltext' } }])).toEqual({ analysis: [], counts: [review.id] });
+    expect(classifyChanges([{ oldImage: null, newImage: screening }])).toEqual({ analysis: [], counts: [review.id] });
+    expect(classifyChanges([{ oldImage: accepted, newImage: { ...accepted, title: 'Renamed by a poll' } }])).toEqual({ analysis: [], counts: [] });
+    const noted = { ...accepted, extraction: { ...accepted.extraction!, notes: 'checked twice' } };
+    expect(classifyChanges([{ oldImage: accepted, newImage: noted }])).toEqual({ analysis: [], counts: [] });
+    const rob = { ...accepted, extraction: { ...accepted.extraction!, rob: { tool: 'rob2' as const, domains: {}, overall: 'high' as const } } };
+    expect(classifyChanges([{ oldImage: accepted, newImage: rob }])).toEqual({ analysis: [review.id], counts: [] });
   });
 });
 

@@ -4,7 +4,8 @@
  *
  * Per outcome:
  *  1. every accepted, non-retracted study contributes its rows for that outcome at the preferred
- *     time point; each row becomes an SMD (Hedges' g, arm 1 − arm 2, metafor's escalc) or is taken
+ *     time point (or a spelling the review lists), with a listed instrument — the rule of
+ *     core/analysis/entry.ts, which also says why a trial enters nothing (`excluded`); each row becomes an SMD (Hedges' g, arm 1 − arm 2, metafor's escalc) or is taken
  *     as given (yi, vi), then aligned to the outcome's direction (core/reviews/direction);
  *  2. a study with several rows (several instruments or comparisons) contributes one effect: the
  *     mean of its yi and the mean of its vi ("study-averaged", the approach of the Metapsy reference
@@ -13,10 +14,41 @@
  *     one subgroup analysis per categorical moderator listed in `review.subgroups` and the
  *     meta-regression on `review.metaRegression`.
  */
-import { analyze, escalcSMD } from '../meta/index.js';
+import { analyze } from '../meta/index.js';
 import type { AnalysisResult } from '../meta/index.js';
-import { isAnalysable, type Candidate, type Extraction } from '../evidence/candidate.js';
-import { alignToOutcomeDetailed, favoursIntervention, type Review } from '../reviews/index.js';
+import { isAnalysable, type Candidate } from '../evidence/candidate.js';
+import { favoursIntervention, type Review } from '../reviews/index.js';
+import { trialSequentialAnalysis, type TsaResult } from './tsa.js';
+import {
+  STATS_VERSION,
+  analysisInputs,
+  contentHash,
+  diffVersions,
+  diffLines,
+  summaryLine,
+  type AnalysisInputs,
+  type SoftwareVersion,
+  type VersionDiff,
+} from './versions.js';
+import { analysesEntered, notPooledReason, outcomeEffects } from './entry.js';
+import { poolAttrition, type AttritionSnapshot } from './attrition.js';
+import type {
+  Certainty,
+  DisplayRules,
+  EvidenceMap,
+  GradeJudgements,
+  Headline,
+  LowRiskOnly,
+  MetaRegressionInfo,
+  PlainLanguage,
+  RobDomains,
+  RobSummaryRow,
+  SourceSearched,
+} from './fields.js';
+
+import { displayRules, evidenceMap, headline, levelLabels, lowRiskOnly, metaRegressionInfo, metaRegressionPlan, canRegress, outcomeReading, robOf, robSummary, uniqueLabels } from './reading.js';
+
+export type * from './fields.js';
 
 export const SNAPSHOT_SCHEMA_VERSION = 1;
 
@@ -29,6 +61,11 @@ export interface SnapshotStudy {
   rob?: string;
   attribution?: string;
   retracted?: boolean;
+  robDomains?: RobDomains;
+  /** ids of the analyses (outcomes) the study is in */
+  outcomes?: string[];
+  /** The study's main record is a preprint: not peer-reviewed (yet). */
+  preprint?: boolean;
 }
 
 export interface OutcomeStudyRow {
@@ -45,12 +82,15 @@ export interface OutcomeStudyRow {
   instruments: string[];
   flipped: boolean;
   moderators: Record<string, string | number>;
+  rob?: RobDomains;
 }
 
 export interface SubgroupView {
   moderator: string;
   label: string;
   result: AnalysisResult['subgroups'];
+  /** labels from the review file's moderator levels */
+  levels: Array<{ level: string; label: string }>;
 }
 
 export interface OutcomeSnapshot {
@@ -73,6 +113,14 @@ export interface OutcomeSnapshot {
   subgroups: SubgroupView[];
   baseline: Review['baseline'];
   mid?: number;
+  certainty: Certainty | null;
+  plainLanguage: PlainLanguage | null;
+  robSummary: RobSummaryRow[] | null;
+  lowRiskOnly: LowRiskOnly | null;
+  metaRegressionInfo: MetaRegressionInfo | null;
+  display: DisplayRules;
+  /** Trial sequential analysis (primary outcomes with an MID; null otherwise). */
+  tsa?: TsaResult | null;
 }
 
 export type Verdict = 'favours-intervention' | 'favours-control' | 'no-clear-difference';
@@ -87,6 +135,17 @@ export function verdictOf(review: Review, outcomeId: string, r: Pick<AnalysisRes
 export interface ChangeEntry {
   at: string;
   text: string;
+  /** The version this entry describes (absent in snapshots from before versioning). */
+  version?: number;
+  /** Conclusions that moved in that version (feed summaries). */
+  flags?: string[];
+}
+
+/** One point of the living curve: an outcome's pooled result as a published version showed it. */
+export interface HistoryPoint {
+  version: number;
+  at: string;
+  outcomes: { id: string; label: string; primary: boolean; k: number; estimate: number | null; ciLower: number | null; ciUpper: number | null }[];
 }
 
 export interface ReviewSnapshot {
@@ -96,8 +155,23 @@ export interface ReviewSnapshot {
   shortTitle: string;
   kind: Review['kind'];
   question: Review['question'];
+  /** Same number as `version` (kept for readers of snapshots from before versioning). */
   revision: number;
+  /** The published version: raised only when an analysis input changed (core/analysis/versions). */
+  version: number;
+  /** When this version was computed (ISO, with time). */
   generatedAt: string;
+  /** SHA-256 of the analysis inputs, settings and statistics version (core/analysis/versions). */
+  contentHash: string;
+  software: SoftwareVersion;
+  /** The exact inputs of every analysis of this version (`npm run reproduce` recomputes from them). */
+  inputs: AnalysisInputs;
+  /** What moved since the previous version, at displayed precision. */
+  diff: VersionDiff;
+  /** One line: the version's summary (versions list, feed). */
+  summary: string;
+  /** Every published version's pooled results, oldest first (the living curve). */
+  history: HistoryPoint[];
   settings: { measure: 'SMD'; method: string; ci: string; level: number };
   counts: Record<string, number>;
   outcomes: OutcomeSnapshot[];
@@ -106,6 +180,21 @@ export interface ReviewSnapshot {
   map: Record<string, Record<string, number>>;
   attributions: string[];
   changes: ChangeEntry[];
+  headline: Headline | null;
+  sources: SourceSearched[];
+  evidenceMap: EvidenceMap | null;
+  /** Pooled dropout (core/analysis/attrition.ts); null when the review does not pool attrition. */
+  attrition: null | AttritionSnapshot;
+}
+
+/** Inputs of a snapshot beyond the candidates (loaded by the reanalysis handler). */
+export interface SnapshotInputs {
+  /** Leads' GRADE judgements by outcome id. */
+  judgements?: GradeJudgements;
+  /** When each source was last searched for this review (poll checkpoints; not an analysis input). */
+  sources?: SourceSearched[];
+  /** The software computing the version (core/analysis/versions). */
+  software?: SoftwareVersion;
 }
 
 function label(c: Candidate): string {
@@ -118,51 +207,26 @@ function studyYear(c: Candidate): number | undefined {
   return c.extraction?.year ?? c.year;
 }
 
-interface RowEffect {
-  yi: number;
-  vi: number;
-  n: number | null;
-  instrument: string;
-  flipped: boolean;
-}
-
-function rowEffects(review: Review, outcomeId: string, timepoint: string, ex: Extraction): RowEffect[] {
-  const out: RowEffect[] = [];
-  for (const o of ex.outcomes) {
-    if (o.outcome !== outcomeId || o.timepoint.toLowerCase() !== timepoint) continue;
-    let yi: number;
-    let vi: number;
-    let n: number | null = null;
-    if (o.n1 !== undefined && o.m1 !== undefined && o.sd1 !== undefined && o.n2 !== undefined && o.m2 !== undefined && o.sd2 !== undefined) {
-      const e = escalcSMD({ n1: o.n1, m1: o.m1, sd1: o.sd1, n2: o.n2, m2: o.m2, sd2: o.sd2 });
-      yi = e.yi;
-      vi = e.vi;
-      n = o.n1 + o.n2;
-    } else if (o.yi !== undefined && o.vi !== undefined) {
-      yi = o.yi;
-      vi = o.vi;
-    } else continue;
-    if (!Number.isFinite(yi) || !Number.isFinite(vi) || vi <= 0) continue;
-    const a = alignToOutcomeDetailed(review, outcomeId, o.instrument, yi);
-    out.push({ yi: a.yi, vi, n, instrument: o.instrument, flipped: a.flipped });
-  }
-  return out;
-}
-
 const Z975 = 1.959963984540054;
 
-/** Builds the snapshot. `previous` (the last published one) feeds the changelog and the revision. */
-export function buildSnapshot(review: Review, candidates: Candidate[], now: Date, previous?: ReviewSnapshot | null): ReviewSnapshot {
+/** Builds the snapshot. `previous` (the last published version) feeds the diff and the version number. */
+export function buildSnapshot(review: Review, candidates: Candidate[], now: Date, previous?: ReviewSnapshot | null, inputs: SnapshotInputs = {}): ReviewSnapshot {
   const at = now.toISOString();
-  const counts: Record<string, number> = {};
-  for (const c of candidates) counts[c.status] = (counts[c.status] ?? 0) + 1;
-  counts.total = candidates.length;
+  const counts = countsOf(candidates);
 
   const accepted = candidates.filter((c) => c.status === 'accepted');
+  const labels = uniqueLabels(accepted.map((c) => ({ id: c.studyId, label: label(c) })));
+  const labelOf = (c: Candidate) => labels.get(c.studyId) ?? label(c);
   const included = accepted.filter(isAnalysable);
-  const excluded = accepted
-    .filter((c) => !isAnalysable(c))
-    .map((c) => ({ id: c.studyId, label: label(c), reason: c.retracted ? `retracted${c.retractionNotice ? `: ${c.retractionNotice}` : ''}` : 'no analysable outcome data' }));
+  // Accepted but not pooled: every accepted trial that enters no analysis, with the reason (entry.ts).
+  const excluded = accepted.flatMap((c) => {
+    const reason = c.retracted
+      ? `retracted${c.retractionNotice ? `: ${c.retractionNotice}` : ''}`
+      : !isAnalysable(c)
+        ? 'no analysable outcome data'
+        : notPooledReason(analysesEntered(review, c.extraction));
+    return reason === null ? [] : [{ id: c.studyId, label: labelOf(c), reason }];
+  });
 
   const settings = {
     measure: 'SMD' as const,
@@ -171,11 +235,32 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
     level: 0.95,
   };
 
+  /** The issue 11 fields of one outcome (logic in reading.ts). */
+  const readingOf = (
+    outcome: Review['outcomes'][number],
+    rows: OutcomeStudyRow[],
+    participants: number | null,
+    result: AnalysisResult | null,
+    nSubgroups: number,
+    low: ReturnType<typeof lowRiskOnly>,
+  ) => {
+    const display = displayRules(result, nSubgroups);
+    if (low.note) display.notes.push(low.note);
+    const read = outcomeReading(review, outcome, { k: rows.length, participants, result, studies: rows }, display, inputs.judgements?.get(outcome.id));
+    return {
+      ...read,
+      robSummary: robSummary(rows),
+      lowRiskOnly: low.value,
+      metaRegressionInfo: rows.length ? metaRegressionInfo(review, metaRegressionPlan(review, rows), rows, result?.metaRegression ?? null) : null,
+      display,
+    };
+  };
+
   const outcomes: OutcomeSnapshot[] = review.outcomes.map((outcome) => {
     const timepoint = outcome.timepoint.preferred;
     const rows: OutcomeStudyRow[] = [];
     for (const c of included) {
-      const effects = rowEffects(review, outcome.id, timepoint, c.extraction!);
+      const { effects } = outcomeEffects(review, outcome, c.extraction);
       if (effects.length === 0) continue;
       const yi = effects.reduce((s, e) => s + e.yi, 0) / effects.length;
       const vi = effects.reduce((s, e) => s + e.vi, 0) / effects.length;
@@ -183,7 +268,7 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
       const se = Math.sqrt(vi);
       rows.push({
         id: c.studyId,
-        label: label(c),
+        label: labelOf(c),
         year: studyYear(c),
         yi,
         vi,
@@ -195,6 +280,7 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
         instruments: [...new Set(effects.map((e) => e.instrument))],
         flipped: effects.some((e) => e.flipped),
         moderators: c.extraction!.moderators ?? {},
+        ...(robOf(c) ? { rob: robOf(c) } : {}),
       });
     }
     // Cumulative order: by year, ties in a stable order (study id) so re-runs agree.
@@ -202,15 +288,15 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
 
     let result: AnalysisResult | null = null;
     const subgroups: SubgroupView[] = [];
+    // Meta-regression on the studies that have its moderators (reading.ts); the rest are left out and counted.
+    const mrPlan = metaRegressionPlan(review, rows);
+    let low: ReturnType<typeof lowRiskOnly> = { value: null, note: null };
     if (rows.length > 0) {
-      const numericMods = (review.metaRegression ?? []).filter((m) =>
-        rows.filter((r) => typeof r.moderators[m] === 'number').length === rows.length,
-      );
-      const studies = rows.map((r) => ({ id: r.id, year: r.year ?? 9999, yi: r.yi, vi: r.vi, moderators: r.moderators }));
+      const studies = rows.map((r) => ({ id: r.id, year: r.year ?? 9999, yi: r.yi, vi: r.vi, moderators: mrPlan.moderatorsOf(r) }));
       const base = { measure: 'GEN' as const, method: settings.method, ci: settings.ci, level: settings.level, studies };
       result = analyze({
         ...base,
-        ...(numericMods.length && rows.length > numericMods.length + 2 ? { metaRegression: numericMods } : {}),
+        ...(canRegress(mrPlan) ? { metaRegression: mrPlan.moderators } : {}),
       });
       const weights = new Map(result.studies.map((s) => [s.id, s.weight]));
       for (const r of rows) r.weight = weights.get(r.id) ?? null;
@@ -225,8 +311,9 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
           studies: studies.filter((s) => typeof s.moderators[modId] === 'string'),
           subgroup: modId,
         });
-        subgroups.push({ moderator: modId, label: mod.label, result: sub.subgroups });
+        subgroups.push({ moderator: modId, label: mod.label, result: sub.subgroups, levels: levelLabels(review, modId, sub.subgroups?.groups.map((g) => g.level) ?? []) });
       }
+      low = lowRiskOnly(base, studies, new Map(rows.map((r) => [r.id, r.rob])), result);
     }
     const participants = rows.every((r) => r.n !== null) && rows.length ? rows.reduce((s, r) => s + (r.n ?? 0), 0) : null;
     return {
@@ -247,18 +334,24 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
       subgroups,
       baseline: (review.baseline ?? []).filter((b) => b.outcome === outcome.id),
       ...(outcome.mid !== undefined ? { mid: outcome.mid } : {}),
+      ...readingOf(outcome, rows, participants, result, subgroups.length, low),
+      // Sequential monitoring of a primary outcome (sensitivity analysis, core/analysis/tsa).
+      tsa: outcome.primary ? trialSequentialAnalysis(rows, { mid: outcome.mid, direction: outcome.direction }) : null,
     };
   });
 
   const studies: SnapshotStudy[] = accepted.map((c) => ({
     id: c.studyId,
-    label: label(c),
+    label: labelOf(c),
     year: studyYear(c),
     sources: c.sources,
     identifiers: c.identifiers,
     ...(c.extraction?.rob ? { rob: c.extraction.rob.overall } : {}),
     ...(c.attribution ? { attribution: c.attribution } : {}),
     ...(c.retracted ? { retracted: true } : {}),
+    ...(robOf(c) ? { robDomains: robOf(c) } : {}),
+    outcomes: outcomes.filter((o) => o.studies.some((r) => r.id === c.studyId)).map((o) => o.id),
+    ...(c.preprint ? { preprint: true } : {}),
   }));
 
   const map: Record<string, Record<string, number>> = { year: {} };
@@ -274,6 +367,9 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
   }
 
   const attributions = [...new Set(accepted.map((c) => c.attribution).filter((a): a is string => !!a))];
+  const analysis = analysisInputs(review, candidates, inputs.judgements);
+  const software = inputs.software ?? { stats: STATS_VERSION };
+  const version = (previous ? (previous.version ?? previous.revision) : 0) + 1;
   const snapshot: ReviewSnapshot = {
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,
     reviewId: review.id,
@@ -281,8 +377,15 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
     shortTitle: review.shortTitle,
     kind: review.kind,
     question: review.question,
-    revision: (previous?.revision ?? 0) + 1,
+    revision: version,
+    version,
     generatedAt: at,
+    contentHash: contentHash(analysis, software.stats),
+    software,
+    inputs: analysis,
+    diff: { from: null, added: [], removed: [], corrected: [], retracted: [], outcomes: [], settings: [], flags: [] },
+    summary: '',
+    history: [],
     settings,
     counts,
     outcomes,
@@ -291,38 +394,69 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
     map,
     attributions,
     changes: [],
+    headline: headline(outcomes, previous),
+    sources: inputs.sources ?? [],
+    evidenceMap: evidenceMap(review, accepted.map((c) => ({ year: studyYear(c), moderators: c.extraction?.moderators ?? {} }))),
+    attrition: poolAttrition(review, included.map((c) => ({ id: c.studyId, label: labelOf(c), year: studyYear(c), arms: c.extraction!.arms }))),
   };
-  snapshot.changes = [...describeChanges(previous ?? null, snapshot), ...(previous?.changes ?? [])].slice(0, 200);
+  const removalReasons = new Map<string, string>();
+  for (const c of candidates) {
+    const w = (c as { withdrawal?: { reason?: string } }).withdrawal;
+    if (c.status === 'withdrawn' && w?.reason) removalReasons.set(c.studyId, `withdrawn: ${w.reason}`);
+    else if (c.status !== 'accepted') removalReasons.set(c.studyId, `now ${c.status}`);
+  }
+  snapshot.diff = diffVersions(previous ?? null, snapshot, { removalReasons });
+  snapshot.summary = summaryLine(snapshot.diff, snapshot);
+  snapshot.changes = [{ at, version, text: snapshot.summary, flags: snapshot.diff.flags.map((f) => f.text) }, ...(previous?.changes ?? []).filter((c) => c.version !== undefined)];
+  snapshot.history = [...(previous?.history ?? []), historyPoint(snapshot)];
   return snapshot;
 }
 
-const fmt = (x: number | null | undefined) => (x === null || x === undefined ? '–' : x.toFixed(2));
+function historyPoint(s: ReviewSnapshot): HistoryPoint {
+  return {
+    version: s.version,
+    at: s.generatedAt,
+    outcomes: s.outcomes.map((o) => ({
+      id: o.id,
+      label: o.label,
+      primary: o.primary,
+      k: o.k,
+      estimate: o.result?.estimate ?? null,
+      ciLower: o.result?.ciLower ?? null,
+      ciUpper: o.result?.ciUpper ?? null,
+    })),
+  };
+}
 
-/** What moved between two snapshots, in words (the dashboard's changelog and the Atom feed). */
+/**
+ * Whether the candidates as they are now make a new version: only when the content hash of the
+ * analysis inputs (+ settings + statistics version) differs from the latest version's. Screening,
+ * queue movement, stream replays and restarts leave the hash alone, so they never make a version;
+ * `counts` (the curation flow) is returned either way for the page.
+ */
+export function planVersion(
+  review: Review,
+  candidates: Candidate[],
+  now: Date,
+  previous: ReviewSnapshot | null,
+  inputs: SnapshotInputs = {},
+): { publish: true; snapshot: ReviewSnapshot; counts: Record<string, number> } | { publish: false; hash: string; counts: Record<string, number> } {
+  const counts = countsOf(candidates);
+  const hash = contentHash(analysisInputs(review, candidates, inputs.judgements), (inputs.software ?? { stats: STATS_VERSION }).stats);
+  if (previous && previous.contentHash === hash) return { publish: false, hash, counts };
+  return { publish: true, snapshot: buildSnapshot(review, candidates, now, previous, inputs), counts };
+}
+
+/** Candidates per curation status, plus `total` (the curation flow the page shows). */
+export function countsOf(candidates: Candidate[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const c of candidates) counts[c.status] = (counts[c.status] ?? 0) + 1;
+  counts.total = candidates.length;
+  return counts;
+}
+
+/** What moved between two snapshots, in words (kept for callers of the changelog API). */
 export function describeChanges(prev: ReviewSnapshot | null, next: ReviewSnapshot): ChangeEntry[] {
-  const at = next.generatedAt;
-  const out: ChangeEntry[] = [];
-  const prevStudies = new Map((prev?.studies ?? []).map((s) => [s.id, s]));
-  const nextStudies = new Map(next.studies.map((s) => [s.id, s]));
-  const added = next.studies.filter((s) => !prevStudies.has(s.id));
-  const removed = (prev?.studies ?? []).filter((s) => !nextStudies.has(s.id));
-  if (added.length) {
-    const names = added.slice(0, 5).map((s) => s.label).join('; ');
-    out.push({ at, text: `${added.length} stud${added.length === 1 ? 'y' : 'ies'} accepted: ${names}${added.length > 5 ? '; …' : ''}` });
-  }
-  if (removed.length) out.push({ at, text: `${removed.length} stud${removed.length === 1 ? 'y' : 'ies'} withdrawn: ${removed.slice(0, 5).map((s) => s.label).join('; ')}` });
-  const newlyRetracted = next.excluded.filter((e) => e.reason.startsWith('retracted') && !(prev?.excluded ?? []).some((p) => p.id === e.id));
-  for (const e of newlyRetracted) out.push({ at, text: `${e.label} was retracted and left the analysis` });
-  for (const o of next.outcomes) {
-    const p = prev?.outcomes.find((x) => x.id === o.id);
-    const before = p?.result?.estimate ?? null;
-    const after = o.result?.estimate ?? null;
-    if ((p?.k ?? 0) !== o.k || (before !== null && after !== null && Math.abs(before - after) > 1e-9)) {
-      out.push({
-        at,
-        text: `${o.label}: k ${p?.k ?? 0} → ${o.k}; pooled SMD ${fmt(before)} → ${fmt(after)}${o.result ? ` [${fmt(o.result.ciLower)}, ${fmt(o.result.ciUpper)}]` : ''}`,
-      });
-    }
-  }
-  return out;
+  const version = next.version ?? next.revision;
+  return diffLines(diffVersions(prev, next)).map((text) => ({ at: next.generatedAt, version, text }));
 }

@@ -1,9 +1,15 @@
 /**
- * Which reviews a batch of table changes requires to re-pool. Pure: fed with the old and new
- * images of stream records (already unmarshalled). A review is re-pooled when a candidate enters or
- * leaves the analysis, or when an analysable candidate's data, retraction or moderators change.
+ * Which reviews a batch of table changes concerns. Pure: fed with the old and new images of stream
+ * records (already unmarshalled).
+ *  - `analysis`: an analysis input moved (a study entered or left the accepted set, or an accepted
+ *    study's extracted data, moderators, risk of bias, year or retraction changed — the same
+ *    definition as the content hash, core/analysis/versions `analysisKey`). These may make a version.
+ *  - `counts`: only the curation flow moved (screening, queue movement): the page's counts are
+ *    refreshed, no version is made.
  */
-import { isAnalysable, type Candidate } from '../evidence/candidate.js';
+import type { Candidate } from '../evidence/candidate.js';
+import { gradeItemReview } from '../data-model/items.js';
+import { analysisKey } from './versions.js';
 
 export interface ChangeImage {
   oldImage?: Record<string, unknown> | null;
@@ -15,22 +21,34 @@ function asCandidate(img: Record<string, unknown> | null | undefined): Candidate
   return img as unknown as Candidate;
 }
 
-function analysisView(c: Candidate | null): string | null {
-  if (!c || !isAnalysable(c)) return null;
-  return JSON.stringify({ e: c.extraction, y: c.year, a: c.firstAuthor, t: c.title, r: c.retracted ?? false });
+export interface ClassifiedChanges {
+  analysis: string[];
+  counts: string[];
 }
 
-export function reviewsToReanalyse(changes: ChangeImage[]): string[] {
-  const out = new Set<string>();
+export function classifyChanges(changes: ChangeImage[]): ClassifiedChanges {
+  const analysis = new Set<string>();
+  const counts = new Set<string>();
   for (const ch of changes) {
+    // A lead's GRADE judgement enters the next snapshot.
+    const graded = gradeItemReview(ch.newImage) ?? gradeItemReview(ch.oldImage);
+    if (graded) {
+      analysis.add(graded);
+      continue;
+    }
     const before = asCandidate(ch.oldImage);
     const after = asCandidate(ch.newImage);
     const reviewId = after?.reviewId ?? before?.reviewId;
     if (!reviewId) continue;
-    const statusChanged = before?.status !== after?.status;
-    if (analysisView(before) !== analysisView(after)) out.add(reviewId);
-    // Counts shown on the dashboard (PRISMA flow) change with any status move.
-    else if (statusChanged) out.add(reviewId);
+    if ((before ? analysisKey(before) : null) !== (after ? analysisKey(after) : null)) analysis.add(reviewId);
+    else if (before?.status !== after?.status) counts.add(reviewId);
   }
-  return [...out].sort();
+  for (const id of analysis) counts.delete(id);
+  return { analysis: [...analysis].sort(), counts: [...counts].sort() };
+}
+
+/** Every review a batch concerns (analysis or counts): each is re-checked by the reanalysis. */
+export function reviewsToReanalyse(changes: ChangeImage[]): string[] {
+  const { analysis, counts } = classifyChanges(changes);
+  return [...new Set([...analysis, ...counts])].sort();
 }

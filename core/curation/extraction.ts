@@ -8,7 +8,7 @@ import { ArmSchema, ExtractionSchema, ROB_JUDGEMENTS, type Extraction, type Outc
 import { escalcSMD } from '../meta/effects.js';
 import type { Review } from '../reviews/schema.js';
 import { findInstrument } from '../reviews/direction.js';
-import { type FieldError, formatPath } from './errors.js';
+import { type FieldError, issuesToFields } from './errors.js';
 import { meanSdFromMedianIqr, sdFromCi, sdFromSe } from '../meta/conversions.js';
 
 const num = z.number().refine(Number.isFinite, { message: 'must be a finite number' });
@@ -62,6 +62,27 @@ export const ExtractionFormSchema = z.strictObject({
   year: z.number().int().min(1900).max(2100).optional(),
 });
 export type ExtractionForm = z.infer<typeof ExtractionFormSchema>;
+
+/**
+ * A draft: the same form with every field optional, and every field that is present typed as
+ * strictly as on accept (a draft with `arms: "abc"` or a number sent as an object is refused).
+ */
+export const DraftFormSchema = z.strictObject({
+  arms: z.array(ArmSchema.partial().strict()).max(20).optional(),
+  outcomes: z.array(FormOutcomeSchema.partial()).max(200).optional(),
+  moderators: ExtractionFormSchema.shape.moderators.optional(),
+  rob: RobFormSchema.partial().optional(),
+  notes: ExtractionFormSchema.shape.notes,
+  sourceLocation: ExtractionFormSchema.shape.sourceLocation,
+  year: ExtractionFormSchema.shape.year,
+});
+export type DraftForm = z.infer<typeof DraftFormSchema>;
+
+/** A stored draft as a form the page can show, or why it cannot be read (drafts stored before validation). */
+export function readDraft(stored: unknown): { form: DraftForm; problems: FieldError[] } {
+  const r = DraftFormSchema.safeParse(stored);
+  return r.success ? { form: r.data, problems: [] } : { form: {}, problems: issuesToFields(r.error.issues) };
+}
 
 /** RoB 2 domains for randomised trials (Sterne et al. 2019). */
 export const ROB2_DOMAINS = [
@@ -180,7 +201,7 @@ function effectOf(yi: number, vi: number): ComputedEffect {
 export function buildExtraction(input: unknown, review: Review): ExtractionResult {
   const parsed = ExtractionFormSchema.safeParse(input);
   if (!parsed.success) {
-    return { errors: parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })), outcomes: [] };
+    return { errors: issuesToFields(parsed.error.issues), outcomes: [] };
   }
   const form = parsed.data;
   const errors: FieldError[] = [];
@@ -304,7 +325,7 @@ export function buildExtraction(input: unknown, review: Review): ExtractionResul
     ...(form.year !== undefined ? { year: form.year } : {}),
   };
   const checked = ExtractionSchema.safeParse(candidate);
-  if (!checked.success) return { errors: checked.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })), outcomes };
+  if (!checked.success) return { errors: issuesToFields(checked.error.issues), outcomes };
   return { extraction: checked.data, errors: [], outcomes };
 }
 
@@ -357,11 +378,12 @@ export interface FieldDifference {
 /** Compare two or more extractors' drafts field by field (leaves of the JSON trees). */
 export function compareDrafts(drafts: Record<string, unknown>): FieldDifference[] {
   const flat = new Map<string, Map<string, unknown>>();
-  const walk = (who: string, v: unknown, path: string) => {
-    if (v !== null && typeof v === 'object') {
+  const walk = (who: string, v: unknown, path: string, depth = 0) => {
+    if (depth > 20) set(who, path, '(nested too deeply)');
+    else if (v !== null && typeof v === 'object') {
       const entries = Array.isArray(v) ? v.map((x, i) => [`[${i}]`, x] as const) : Object.entries(v).map(([k, x]) => [path ? `.${k}` : k, x] as const);
       if (entries.length === 0) set(who, path, Array.isArray(v) ? '[]' : '{}');
-      for (const [k, x] of entries) walk(who, x, `${path}${k}`);
+      for (const [k, x] of entries) walk(who, x, `${path}${k}`, depth + 1);
     } else set(who, path, v);
   };
   const set = (who: string, path: string, v: unknown) => {

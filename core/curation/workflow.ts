@@ -37,6 +37,8 @@ export interface StageState {
   decisions: ScreeningDecision[];
   resolution?: { by: string; decision: Decision; reason?: string; note?: string; at: string };
   outcome?: Decision;
+  /** Shown to a screener who has not decided yet (blinding.ts): how many decisions are hidden. */
+  blinded?: number;
 }
 export type ScreeningState = Partial<Record<Stage, StageState>>;
 
@@ -64,7 +66,7 @@ export type Command =
   | { type: 'screen'; decision: Decision; reason?: string; note?: string }
   | { type: 'resolve'; decision: Decision; reason?: string; note?: string }
   | { type: 'save-draft'; form: unknown }
-  | { type: 'accept'; extraction: Extraction }
+  | { type: 'accept'; extraction: Extraction; /** A lead's confirmation of implausible values (plausibility.ts). */ confirmed?: { reason: string; values: string[] } }
   | { type: 'withdraw'; reason: string }
   | { type: 'reopen'; reason: string }
   | { type: 'reinstate'; reason: string };
@@ -113,8 +115,43 @@ function requireLead(actor: Actor, what: string): void {
   if (actor.role !== 'lead') throw new CurationError('forbidden', `only a lead can ${what}`);
 }
 
+const WHERE: Record<CandidateStatus, string> = {
+  screening: 'at title and abstract screening',
+  fulltext: 'at full-text screening (include it at full text first)',
+  conflict: 'in a screening conflict (a lead resolves it first)',
+  extraction: 'in extraction',
+  accepted: 'already accepted',
+  excluded: 'excluded',
+  withdrawn: 'withdrawn',
+};
+
 function wrongState(c: CuratedCandidate, what: string): CurationError {
-  return new CurationError('state', `cannot ${what} a candidate in status "${c.status}"`);
+  return new CurationError('state', `cannot ${what} this candidate: it is ${WHERE[c.status]} (status "${c.status}")`);
+}
+
+/** The statuses in which each command may be applied (checked by applyCommand). */
+export const COMMAND_STATUSES: Record<Command['type'], readonly CandidateStatus[]> = {
+  screen: ['screening', 'fulltext'],
+  resolve: ['conflict'],
+  'save-draft': ['extraction'],
+  accept: ['extraction'],
+  withdraw: ['accepted'],
+  reopen: ['excluded'],
+  reinstate: ['withdrawn'],
+};
+const VERB: Record<Command['type'], string> = {
+  screen: 'screen',
+  resolve: 'resolve',
+  'save-draft': 'save an extraction draft for',
+  accept: 'accept',
+  withdraw: 'withdraw',
+  reopen: 'reopen',
+  reinstate: 'reinstate',
+};
+
+/** Throws the 'state' CurationError when `type` is not allowed in the candidate's status. */
+export function assertCommandAllowed(c: CuratedCandidate, type: Command['type']): void {
+  if (!COMMAND_STATUSES[type].includes(c.status)) throw wrongState(c, VERB[type]);
 }
 
 function summary(c: CuratedCandidate): Record<string, unknown> {
@@ -142,7 +179,7 @@ export function applyCommand(c: CuratedCandidate, cmd: Command, actor: Actor, re
 
   switch (cmd.type) {
     case 'screen': {
-      if (c.status !== 'screening' && c.status !== 'fulltext') throw wrongState(c, 'screen');
+      assertCommandAllowed(c, 'screen');
       const stage = stageOf(c)!;
       requireReason(review, cmd.decision, cmd.reason, 'reason');
       next.screening ??= {};
@@ -178,7 +215,7 @@ export function applyCommand(c: CuratedCandidate, cmd: Command, actor: Actor, re
     }
     case 'resolve': {
       requireLead(actor, 'resolve a screening conflict');
-      if (c.status !== 'conflict') throw wrongState(c, 'resolve');
+      assertCommandAllowed(c, 'resolve');
       const stage = stageOf(c)!;
       requireReason(review, cmd.decision, cmd.reason, 'reason');
       next.screening ??= {};
@@ -188,24 +225,33 @@ export function applyCommand(c: CuratedCandidate, cmd: Command, actor: Actor, re
       return event('conflict-resolved', { stage }, { stage, decision: cmd.decision, ...(cmd.reason ? { reason: cmd.reason } : {}) }, cmd.reason);
     }
     case 'save-draft': {
-      if (c.status !== 'extraction') throw wrongState(c, 'save an extraction draft for');
+      assertCommandAllowed(c, 'save-draft');
       next.drafts ??= {};
       const before = c.drafts?.[actor.id]?.form;
       next.drafts[actor.id] = { extractor: actor.id, ...(actor.name ? { name: actor.name } : {}), form: cmd.form, savedAt: at };
       return event('extraction-saved', before === undefined ? {} : { draft: before }, { draft: cmd.form });
     }
     case 'accept': {
-      if (c.status !== 'extraction') throw wrongState(c, 'accept');
+      assertCommandAllowed(c, 'accept');
+      if (cmd.confirmed) {
+        requireLead(actor, 'confirm implausible values');
+        if (!cmd.confirmed.reason.trim()) throw new CurationError('invalid', 'a confirmation of implausible values needs a reason', [{ path: 'confirmImplausible', message: 'required' }]);
+      }
       next.status = 'accepted';
       next.extraction = cmd.extraction;
       next.acceptedAt = at;
       next.acceptedBy = actor.id;
       if (cmd.extraction.year !== undefined && next.year === undefined) next.year = cmd.extraction.year;
-      return event('accepted', c.extraction ? { extraction: c.extraction } : {}, { extraction: cmd.extraction });
+      return event(
+        'accepted',
+        c.extraction ? { extraction: c.extraction } : {},
+        { extraction: cmd.extraction, ...(cmd.confirmed ? { confirmedImplausible: cmd.confirmed.values } : {}) },
+        cmd.confirmed?.reason,
+      );
     }
     case 'withdraw': {
       requireLead(actor, 'withdraw an accepted study');
-      if (c.status !== 'accepted') throw wrongState(c, 'withdraw');
+      assertCommandAllowed(c, 'withdraw');
       if (!cmd.reason.trim()) throw new CurationError('invalid', 'a withdrawal needs a reason', [{ path: 'reason', message: 'required' }]);
       next.status = 'withdrawn';
       next.withdrawal = { by: actor.id, reason: cmd.reason, at };
@@ -213,7 +259,7 @@ export function applyCommand(c: CuratedCandidate, cmd: Command, actor: Actor, re
     }
     case 'reopen': {
       requireLead(actor, 'reopen an excluded candidate');
-      if (c.status !== 'excluded') throw wrongState(c, 'reopen');
+      assertCommandAllowed(c, 'reopen');
       const stage = c.exclusion?.stage ?? 'title-abstract';
       next.status = stage === 'fulltext' ? 'fulltext' : 'screening';
       if (next.screening?.[stage]) delete next.screening[stage];
@@ -222,7 +268,7 @@ export function applyCommand(c: CuratedCandidate, cmd: Command, actor: Actor, re
     }
     case 'reinstate': {
       requireLead(actor, 'reinstate a withdrawn study');
-      if (c.status !== 'withdrawn') throw wrongState(c, 'reinstate');
+      assertCommandAllowed(c, 'reinstate');
       next.status = 'extraction';
       delete next.acceptedAt;
       return event('reinstated', c.withdrawal ? { withdrawal: c.withdrawal } : {}, {}, cmd.reason);

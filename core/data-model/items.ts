@@ -4,7 +4,8 @@
  * candidate's status.
  */
 import type { Candidate } from '../evidence/candidate.js';
-import { candidateKey, queueIndexKeys, studyCandidatesIndexKeys } from './keys.js';
+import type { GradeJudgement } from '../analysis/fields.js';
+import { candidateKey, ENTITY, gradeKey, queueIndexKeys, studyCandidatesIndexKeys } from './keys.js';
 
 export type CandidateItem = Candidate & {
   pk: string;
@@ -48,4 +49,25 @@ export interface EventItem {
   before?: unknown;
   after?: unknown;
   reason?: string;
+}
+
+/** Leads' GRADE judgements of one outcome: the full history, latest per domain applies. */
+export interface GradeItem {
+  entity: 'Grade';
+  pk: string;
+  sk: string;
+  reviewId: string;
+  outcomeId: string;
+  version: number;
+  judgements: GradeJudgement[];
+  updatedAt: string;
+}
+
+export function gradeItem(reviewId: string, outcomeId: string, judgements: GradeJudgement[], version: number, updatedAt: string): GradeItem {
+  return { entity: ENTITY.grade, ...gradeKey(reviewId, outcomeId), reviewId, outcomeId, version, judgements, updatedAt };
+}
+
+/** The review of a stored GRADE item image (stream record), if it is one. */
+export function gradeItemReview(img: Record<string, unknown> | null | undefined): string | null {
+  return img && img.entity === ENTITY.grade && typeof img.reviewId === 'string' ? img.reviewId : null;
 }

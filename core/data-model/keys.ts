@@ -14,6 +14,7 @@ export const ENTITY = {
   checkpoint: 'Checkpoint',
   quarantine: 'Quarantine',
   snapshot: 'Snapshot',
+  grade: 'Grade',
 } as const;
 
 /** Source records as received: one item per (source, source id). */
@@ -79,3 +80,9 @@ export const quarantineKey = (source: string, at: string, id: string) => ({
 
 /** Pointer to a review's latest published snapshot (the snapshot bodies live in the store). */
 export const snapshotKey = (reviewId: string) => ({ pk: `SNAPSHOT#${reviewId}`, sk: 'LATEST' });
+
+/** Leads' GRADE judgements of one outcome of a review (all domains, with their history). */
+export const gradeKey = (reviewId: string, outcomeId: string) => ({ pk: `GRADE#${reviewId}`, sk: `OUTCOME#${outcomeId}` });
+export const gradePartition = (reviewId: string) => `GRADE#${reviewId}`;
+/** Audit events of GRADE judgements live beside candidate events, under this pseudo study id. */
+export const gradeEventSubject = (outcomeId: string) => `grade:${outcomeId}`;

@@ -16,10 +16,11 @@ export const CANDIDATE_STATUSES = [
 ] as const;
 export type CandidateStatus = (typeof CANDIDATE_STATUSES)[number];
 
-export const SOURCES = ['pubmed', 'ctgov', 'ris', 'metapsy', 'manual'] as const;
+export const SOURCES = ['pubmed', 'ctgov', 'europepmc', 'isrctn', 'ris', 'metapsy', 'manual'] as const;
 export type Source = (typeof SOURCES)[number];
 
-export const IDENTIFIER_TYPES = ['pmid', 'doi', 'pmcid', 'nct', 'isrctn', 'chictr', 'anzctr', 'drks', 'registry', 'metapsy'] as const;
+/** `ppr`: a Europe PMC preprint id (PPR123456). */
+export const IDENTIFIER_TYPES = ['pmid', 'doi', 'pmcid', 'ppr', 'nct', 'isrctn', 'chictr', 'anzctr', 'drks', 'registry', 'metapsy'] as const;
 export type IdentifierType = (typeof IDENTIFIER_TYPES)[number];
 export const IdentifierSchema = z.object({ type: z.enum(IDENTIFIER_TYPES), value: z.string().min(1).max(200) });
 export type Identifier = z.infer<typeof IdentifierSchema>;
@@ -121,6 +122,8 @@ export interface Candidate {
   triage: TriageResult;
   retracted?: boolean;
   retractionNotice?: string;
+  /** The study's main record is a preprint: not peer-reviewed (yet). */
+  preprint?: boolean;
   extraction?: Extraction;
   /** Licence / attribution text for imported data (e.g. Metapsy ODC-By). */
   attribution?: string;

@@ -87,6 +87,21 @@ export function titleKey(r: Pick<SourceRecord, 'title' | 'year' | 'firstAuthor'>
   return `${t}|${r.year}|${a}`;
 }
 
+/**
+ * Internal identifier type for preprint ↔ journal article matching: normalised title + first
+ * author, without the year (a preprint and its publication are often a year apart). Only reports
+ * (publications and preprints) carry it, and only for distinctive titles (≥ 6 words).
+ */
+export const TITLE_AUTHOR_TYPE = 'titleauthor';
+
+export function titleAuthorKey(r: Pick<SourceRecord, 'title' | 'firstAuthor' | 'kind'>): string | undefined {
+  if (r.kind === 'registration') return undefined;
+  const t = normaliseTitle(r.title ?? '');
+  if (!t || t.split(' ').length < 6 || !r.firstAuthor) return undefined;
+  const a = normaliseName(r.firstAuthor);
+  return a ? `${t}|${a}` : undefined;
+}
+
 /** Priority of identifier types when a record's identifiers point at different studies. */
 const PRIORITY: Record<string, number> = {
   nct: 0,
@@ -98,8 +113,10 @@ const PRIORITY: Record<string, number> = {
   pmid: 3,
   doi: 4,
   pmcid: 5,
+  ppr: 5,
   metapsy: 6,
   [TITLE_KEY_TYPE]: 9,
+  [TITLE_AUTHOR_TYPE]: 10,
 };
 
 export interface LinkKey {
@@ -113,7 +130,7 @@ export interface LinkKey {
  * the title key.
  */
 export function linkKeys(r: SourceRecord): LinkKey[] {
-  const own: LinkKey = r.source === 'pubmed' ? { type: 'pmid', value: r.sourceId } : { type: 'nct', value: r.sourceId };
+  const own = ownKey(r);
   const others = r.identifiers
     .filter((i) => !(i.type === own.type && i.value.toLowerCase() === own.value.toLowerCase()))
     .sort((a, b) => (PRIORITY[a.type] ?? 8) - (PRIORITY[b.type] ?? 8))
@@ -121,6 +138,8 @@ export function linkKeys(r: SourceRecord): LinkKey[] {
   const out = [own, ...others];
   const tk = titleKey(r);
   if (tk) out.push({ type: TITLE_KEY_TYPE, value: tk });
+  const ta = titleAuthorKey(r);
+  if (ta) out.push({ type: TITLE_AUTHOR_TYPE, value: ta });
   const seen = new Set<string>();
   return out.filter((k) => {
     const s = `${k.type}:${k.value.toLowerCase()}`;
@@ -134,7 +153,31 @@ export function linkKeys(r: SourceRecord): LinkKey[] {
 export function foundingStudyId(r: SourceRecord): string {
   const nct = r.identifiers.find((i) => i.type === 'nct');
   if (nct) return nct.value.toUpperCase();
+  if (r.source === 'isrctn') return r.sourceId.toUpperCase();
   return r.source === 'pubmed' ? `PMID${r.sourceId}` : r.sourceId.toUpperCase();
+}
+
+/** The key of a record's own id: PMID, NCT id, Europe PMC preprint id, ISRCTN number. */
+export function ownKey(r: Pick<SourceRecord, 'source' | 'sourceId'>): LinkKey {
+  switch (r.source) {
+    case 'pubmed':
+      return { type: 'pmid', value: r.sourceId };
+    case 'ctgov':
+      return { type: 'nct', value: r.sourceId };
+    case 'isrctn':
+      return { type: 'isrctn', value: r.sourceId };
+    case 'europepmc':
+      return /^\d+$/.test(r.sourceId) ? { type: 'pmid', value: r.sourceId } : { type: 'ppr', value: r.sourceId };
+  }
+}
+
+/** Why a record joined the study it did, for the curator ("pmid:123 stated by Europe PMC"). */
+export function linkReason(r: SourceRecord, key: LinkKey): string {
+  const rel = (r.relations ?? []).find((x) => x.id.type === key.type && x.id.value.toLowerCase() === key.value.toLowerCase());
+  if (rel) return `${key.type} ${key.value}: ${rel.statedBy}`;
+  if (key.type === TITLE_AUTHOR_TYPE) return `same title and first author (${key.value.split('|')[1]})`;
+  if (key.type === TITLE_KEY_TYPE) return 'same title, year and first author';
+  return `shared identifier ${key.type} ${key.value}`;
 }
 
 export interface StudyResolution {
@@ -143,6 +186,8 @@ export interface StudyResolution {
   toClaim: LinkKey[];
   /** Keys claimed by a different study than the one chosen (left as they are; reported). */
   conflicts: { key: LinkKey; studyId: string }[];
+  /** The claimed key that joined the record to an existing study (absent: founded or kept its own). */
+  matchedBy?: LinkKey;
 }
 
 /**
@@ -154,11 +199,13 @@ export function resolveStudy(r: SourceRecord, owners: Map<string, string>, prefe
   const keys = linkKeys(r);
   const keyString = (k: LinkKey) => `${k.type}:${k.value.toLowerCase()}`;
   let studyId = preferred;
+  let matchedBy: LinkKey | undefined;
   if (!studyId) {
     for (const k of keys) {
       const o = owners.get(keyString(k));
       if (o) {
         studyId = o;
+        matchedBy = k;
         break;
       }
     }
@@ -171,5 +218,5 @@ export function resolveStudy(r: SourceRecord, owners: Map<string, string>, prefe
     if (!o) toClaim.push(k);
     else if (o !== studyId) conflicts.push({ key: k, studyId: o });
   }
-  return { studyId, toClaim, conflicts };
+  return { studyId, toClaim, conflicts, ...(matchedBy ? { matchedBy } : {}) };
 }

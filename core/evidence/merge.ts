@@ -19,10 +19,15 @@ export interface RecordRef {
   hash: string;
   triage: TriageResult;
   retracted?: boolean;
+  /** Why this record joined the study (a stated preprint ↔ article link, a shared id, a title match). */
+  linkedBy?: string;
 }
 
+/** How sources are named in notices and events. */
+export const SOURCE_LABEL: Record<SourceRecord['source'], string> = { pubmed: 'PubMed', ctgov: 'ClinicalTrials.gov', europepmc: 'Europe PMC', isrctn: 'ISRCTN' };
+
 export interface CandidateEvent {
-  type: 'queued' | 'record-linked' | 'record-updated' | 'retracted';
+  type: 'queued' | 'record-linked' | 'record-updated' | 'retracted' | 'primary-changed';
   reason?: string;
   before?: unknown;
   after?: unknown;
@@ -38,6 +43,8 @@ export interface MergeInput {
   studyId: string;
   triage: TriageResult;
   proposedExtraction?: OutcomeData[];
+  /** Why the record joined an existing study (see RecordRef.linkedBy). */
+  linkReason?: string;
   now: string;
 }
 
@@ -53,10 +60,13 @@ function refsOf(c: Candidate | undefined): RecordRef[] {
   return Array.isArray(c?.records) ? (c.records as RecordRef[]) : [];
 }
 
-/** Which record's fields are displayed: publications before registrations, then the lowest id. */
+/** Peer-reviewed publications first, then preprints, then registrations. */
+const KIND_RANK: Record<RecordRef['kind'], number> = { publication: 0, preprint: 1, registration: 2 };
+
+/** Which record's fields are displayed: publications, then preprints, then registrations; then the lowest id. */
 function isBetterPrimary(a: RecordRef, b: RecordRef | undefined): boolean {
   if (!b) return true;
-  if (a.kind !== b.kind) return a.kind === 'publication';
+  if (a.kind !== b.kind) return KIND_RANK[a.kind] < KIND_RANK[b.kind];
   return a.sourceId.localeCompare(b.sourceId, 'en', { numeric: true }) < 0;
 }
 
@@ -83,7 +93,10 @@ function mergedView(c: Candidate): unknown {
     records: c.records,
     proposedExtraction: c.proposedExtraction,
     registration: c.registration,
+    isrctnRegistration: c.isrctnRegistration,
     publicationTypes: c.publicationTypes,
+    preprint: c.preprint,
+    primaryRecord: c.primaryRecord,
   };
 }
 
@@ -96,9 +109,11 @@ export function mergeRecord(input: MergeInput): MergeResult {
     hash: input.recordHash,
     triage: input.triage,
     ...(record.retraction?.retracted ? { retracted: true } : {}),
+    ...(input.linkReason ? { linkedBy: input.linkReason.slice(0, 300) } : {}),
   };
-  const refs = refsOf(existing).filter((r) => !(r.source === ref.source && r.sourceId === ref.sourceId));
   const previousRef = refsOf(existing).find((r) => r.source === ref.source && r.sourceId === ref.sourceId);
+  if (!input.linkReason && previousRef?.linkedBy) ref.linkedBy = previousRef.linkedBy;
+  const refs = refsOf(existing).filter((r) => !(r.source === ref.source && r.sourceId === ref.sourceId));
   refs.push(ref);
   refs.sort((a, b) => `${a.source}#${a.sourceId}`.localeCompare(`${b.source}#${b.sourceId}`));
 
@@ -129,8 +144,9 @@ export function mergeRecord(input: MergeInput): MergeResult {
     else delete next.abstract;
     if (record.year) next.year = record.year;
     if (record.firstAuthor) next.firstAuthor = record.firstAuthor;
-    if (record.journal) next.journal = record.journal;
-    else if (record.kind === 'registration' && !next.journal) next.journal = 'ClinicalTrials.gov';
+    if (record.kind === 'preprint' && (record.server || record.journal)) next.journal = (record.server ?? record.journal) as string;
+    else if (record.journal) next.journal = record.journal;
+    else if (record.kind === 'registration' && (!next.journal || takeDisplay)) next.journal = SOURCE_LABEL[record.source];
     next.primaryRecord = { source: record.source, sourceId: record.sourceId };
     if (record.publicationTypes.length) next.publicationTypes = record.publicationTypes;
   }
@@ -138,7 +154,17 @@ export function mergeRecord(input: MergeInput): MergeResult {
   next.sources = [...new Set<Source>([...(base.sources ?? []), record.source])].sort();
   next.identifiers = uniqueIdentifiers([...(base.identifiers ?? []), ...record.identifiers]).slice(0, MAX_IDENTIFIERS);
   next.triage = bestTriage(refs);
-  if (record.kind === 'registration' && record.registry) {
+  const primaryRef = takeDisplay ? ref : currentPrimaryRef;
+  if (primaryRef?.kind === 'preprint') next.preprint = true;
+  else delete next.preprint;
+  if (record.source === 'isrctn' && record.registry) {
+    next.isrctnRegistration = {
+      isrctn: record.sourceId,
+      ...(record.registry.overallStatus ? { status: record.registry.overallStatus } : {}),
+      ...(record.registry.allocation ? { allocation: record.registry.allocation } : {}),
+      ...(record.registry.enrollment?.count !== undefined ? { enrollment: record.registry.enrollment.count } : {}),
+    };
+  } else if (record.kind === 'registration' && record.registry) {
     next.registration = {
       nctId: record.sourceId,
       ...(record.registry.overallStatus ? { status: record.registry.overallStatus } : {}),
@@ -153,7 +179,7 @@ export function mergeRecord(input: MergeInput): MergeResult {
   const events: CandidateEvent[] = [];
   if (record.retraction?.retracted && !base.retracted) {
     next.retracted = true;
-    next.retractionNotice = `${record.source === 'pubmed' ? 'PubMed' : 'ClinicalTrials.gov'} ${record.sourceId}: ${record.retraction.notice}`.slice(0, 2000);
+    next.retractionNotice = `${SOURCE_LABEL[record.source]} ${record.sourceId}: ${record.retraction.notice}`.slice(0, 2000);
     events.push({
       type: 'retracted',
       reason: next.retractionNotice as string,
@@ -170,12 +196,22 @@ export function mergeRecord(input: MergeInput): MergeResult {
   if (!existing) {
     events.unshift({ type: 'queued', reason: `new ${record.kind} ${record.source} ${record.sourceId}`, after: { status: 'screening', triage: next.triage.score } });
   } else if (!previousRef) {
-    events.unshift({ type: 'record-linked', reason: `${record.source} ${record.sourceId} linked to the study`, after: { sources: next.sources } });
+    events.unshift({ type: 'record-linked', reason: `${record.source} ${record.sourceId} linked to the study${ref.linkedBy ? ` (${ref.linkedBy})` : ''}`, after: { sources: next.sources } });
   } else {
     const fields = ['title', 'abstract', 'year', 'identifiers', 'triage', 'proposedExtraction', 'registration', 'publicationTypes'].filter(
       (f) => canonicalJson(existing[f]) !== canonicalJson(next[f]),
     );
     events.unshift({ type: 'record-updated', reason: `${record.source} ${record.sourceId} changed upstream${fields.length ? ` (${fields.join(', ')})` : ''}`, before: { hash: previousRef.hash }, after: { hash: ref.hash } });
+  }
+  if (existing && currentPrimaryRef && takeDisplay && !isCurrentPrimary) {
+    // The main record moves (a preprint published, a registration's study reported): the previous
+    // one stays among the study's records, and this event keeps what it was.
+    events.push({
+      type: 'primary-changed',
+      reason: `main record moved from the ${currentPrimaryRef.kind} ${currentPrimaryRef.source} ${currentPrimaryRef.sourceId} to the ${ref.kind} ${ref.source} ${ref.sourceId}`,
+      before: { source: currentPrimaryRef.source, sourceId: currentPrimaryRef.sourceId, kind: currentPrimaryRef.kind, title: existing.title, ...(existing.preprint ? { preprint: true } : {}) },
+      after: { source: ref.source, sourceId: ref.sourceId, kind: ref.kind, title: next.title, ...(next.preprint ? { preprint: true } : {}) },
+    });
   }
   return { candidate: next, changed: true, events };
 }

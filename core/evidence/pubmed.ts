@@ -256,7 +256,7 @@ const ARTICLE_OPEN = /<(PubmedArticle|PubmedBookArticle)(?=[\s>])/g;
 export interface EfetchEnvelope {
   /** Each article's XML, trailing DeleteCitation and whitespace removed. */
   articles: string[];
-  /** The PMID each article names first (MedlineCitation/PMID), or `article-N` when none. */
+  /** The PMID each article names first (MedlineCitation/PMID), or `unidentified` when none. */
   ids: string[];
   /** Unexpected content before the first article (not a comment or DeleteCitation), if any. */
   prefix?: string;
@@ -299,7 +299,7 @@ export function splitEfetch(xml: string): EfetchEnvelope {
   const articles = starts.map((start, i) => trimArticleTail(inner.slice(start, starts[i + 1] ?? inner.length)));
   return {
     articles,
-    ids: articles.map((raw, i) => raw.match(FIRST_PMID)?.[1] ?? `article-${i + 1}`),
+    ids: articles.map((raw) => raw.match(FIRST_PMID)?.[1] ?? 'unidentified'),
     ...(pre.trim() && !/^(\s|<!--[\s\S]*?-->|<DeleteCitation>[\s\S]*<\/DeleteCitation>)*$/.test(pre) ? { prefix: pre } : {}),
   };
 }

@@ -5,7 +5,20 @@
  */
 import type { Identifier } from './candidate.js';
 
-export type RecordSource = 'pubmed' | 'ctgov';
+export type RecordSource = 'pubmed' | 'ctgov' | 'europepmc' | 'isrctn';
+
+/**
+ * A relation between this record and another version of the same trial report, with who stated it:
+ * a preprint and the journal article it became (Europe PMC's or PubMed's own link), kept so that a
+ * curator sees why two records are one study.
+ */
+export interface RecordRelation {
+  /** `published-as`: this preprint became that publication; `preprint-of`: the reverse. */
+  kind: 'published-as' | 'preprint-of';
+  id: Identifier;
+  /** Who stated it, e.g. `Europe PMC commentCorrection "Preprint in"`. */
+  statedBy: string;
+}
 
 /** A date of any precision: `iso` is `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; `text` as written upstream. */
 export interface PartialDate {
@@ -70,9 +83,10 @@ export interface RegistryInfo {
 
 export interface SourceRecord {
   source: RecordSource;
-  /** PMID or NCT id. */
+  /** PMID, NCT id, Europe PMC id (PPR…) or ISRCTN number. */
   sourceId: string;
-  kind: 'publication' | 'registration';
+  /** A preprint is a report that has not been peer-reviewed (yet). */
+  kind: 'publication' | 'preprint' | 'registration';
   title: string;
   officialTitle?: string;
   abstract?: string;
@@ -101,6 +115,10 @@ export interface SourceRecord {
   /** PMIDs this record is a retraction notice of (PubMed RetractionOf). */
   retracts?: string[];
   registry?: RegistryInfo;
+  /** Stated links to other versions of the same report (preprint ↔ journal article). */
+  relations?: RecordRelation[];
+  /** Preprint server or publisher of a preprint (medRxiv, PsyArXiv, Research Square…). */
+  server?: string;
   postedResults?: PostedOutcome[];
   language?: string[];
 }

@@ -67,13 +67,13 @@ describe('validation', () => {
   it('names the study and the field', () => {
     expect(bad([{ id: 'a', ...arm }, { id: 's2', ...arm, sd1: 0 }])).toEqual([{ study: 's2', field: 'sd1', message: 'must be > 0' }]);
     expect(bad([{ id: 'x', ...arm, n2: 1 }])[0]).toMatchObject({ study: 'x', field: 'n2' });
-    expect(bad([{ id: 'x', n1: 20, m1: 1, sd1: 1 }]).map((e) => e.field)).toEqual(['n2', 'm2', 'sd2']);
+    expect(bad([{ id: 'x', n1: 20, m1: 1, sd1: 1 }]).map((e) => e.field)).toEqual(['n2, m2, sd2']);
     expect(bad([{ id: 'x', ...arm, m1: 'NaN' }])[0]).toMatchObject({ study: 'x', field: 'm1' });
     expect(bad([{ id: 'x', yi: 0.1, vi: 0 }])[0]).toMatchObject({ study: 'x', field: 'vi' });
   });
   it('rejects unknown method, measure and ci', () => {
     expect(bad([{ id: 'a', ...arm }], { method: 'XX' })[0].field).toBe('method');
-    expect(bad([{ id: 'a', ...arm }], { measure: 'OR' })[0].field).toBe('measure');
+    expect(bad([{ id: 'a', ...arm }], { measure: 'ORR' })[0].field).toBe('measure');
     expect(bad([{ id: 'a', ...arm }], { ci: 't' })[0].field).toBe('ci');
     expect(bad([])[0].field).toBe('studies');
   });

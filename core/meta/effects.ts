@@ -104,11 +104,23 @@ export function escalcPFT(x: number, n: number): EffectSize {
 export function transfLogit(yi: number): number {
   return 1 / (1 + Math.exp(-yi));
 }
-/** Inverse Freeman-Tukey for a given (harmonic-mean) n, as metafor's transf.ipft. */
+/** Freeman-Tukey transform of a proportion p with n (metafor's transf.pft). */
+export function transfPft(p: number, n: number): number {
+  const x = p * n;
+  return 0.5 * (Math.asin(Math.sqrt(x / (n + 1))) + Math.asin(Math.sqrt((x + 1) / (n + 1))));
+}
+/** Inverse Freeman-Tukey for a given (harmonic-mean) n, as metafor's transf.ipft / transf.ipft.hm. */
 export function transfIpft(yi: number, n: number): number {
+  if (yi > transfPft(1, n)) return 1;
+  if (yi < transfPft(0, n)) return 0;
   const s = Math.sin(2 * yi);
   const inner = s + (s - 1 / s) / n;
-  const p = 0.5 * (1 - Math.sign(Math.cos(2 * yi)) * Math.sqrt(Math.max(0, 1 - inner * inner)));
-  if (yi < Math.asin(Math.sqrt(0)) ) return 0;
-  return Math.min(1, Math.max(0, p));
+  const p = 0.5 * (1 - Math.sign(Math.cos(2 * yi)) * Math.sqrt(1 - inner * inner));
+  return Number.isNaN(p) ? NaN : p;
+}
+/** The harmonic mean of sample sizes, as transf.ipft.hm uses (1 / mean(1/n)). */
+export function harmonicMean(ns: number[]): number {
+  let s = 0;
+  for (const n of ns) s += 1 / n;
+  return ns.length / s;
 }

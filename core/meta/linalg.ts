@@ -95,3 +95,65 @@ export function symEigenvalues(a0: Matrix): number[] {
   }
   return a.map((r, i) => r[i]);
 }
+
+/** Cholesky factor L (lower, a = L L') of a symmetric positive-definite matrix; null when not PD. */
+export function cholesky(a: Matrix): Matrix | null {
+  const n = a.length;
+  const L = zeros(n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = a[i][j];
+      for (let k = 0; k < j; k++) s -= L[i][k] * L[j][k];
+      if (i === j) {
+        if (!(s > 0) || !Number.isFinite(s)) return null;
+        L[i][i] = Math.sqrt(s);
+      } else L[i][j] = s / L[j][j];
+    }
+  }
+  return L;
+}
+
+/** Eigen-decomposition of a small symmetric matrix (cyclic Jacobi): values and column vectors. */
+export function symEigen(a0: Matrix): { values: number[]; vectors: Matrix } {
+  const n = a0.length;
+  const a = a0.map((r) => r.slice());
+  const v = zeros(n);
+  for (let i = 0; i < n; i++) v[i][i] = 1;
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0;
+    let diag = 0;
+    for (let i = 0; i < n; i++) {
+      diag += a[i][i] * a[i][i];
+      for (let j = i + 1; j < n; j++) off += a[i][j] * a[i][j];
+    }
+    if (off <= 1e-32 * diag || off < 1e-300) break;
+    for (let p = 0; p < n; p++) {
+      for (let q = p + 1; q < n; q++) {
+        if (Math.abs(a[p][q]) < 1e-300) continue;
+        const theta = (a[q][q] - a[p][p]) / (2 * a[p][q]);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < n; k++) {
+          const akp = a[k][p];
+          const akq = a[k][q];
+          a[k][p] = c * akp - s * akq;
+          a[k][q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < n; k++) {
+          const apk = a[p][k];
+          const aqk = a[q][k];
+          a[p][k] = c * apk - s * aqk;
+          a[q][k] = s * apk + c * aqk;
+        }
+        for (let k = 0; k < n; k++) {
+          const vkp = v[k][p];
+          const vkq = v[k][q];
+          v[k][p] = c * vkp - s * vkq;
+          v[k][q] = s * vkp + c * vkq;
+        }
+      }
+    }
+  }
+  return { values: a.map((r, i) => r[i]), vectors: v };
+}

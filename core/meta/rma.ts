@@ -424,7 +424,7 @@ function estimateTau2Intercept(yi: number[], vi: number[], method: Method): Tau2
 }
 
 const critCache = new Map<string, number>();
-function critFor(test: Test, level: number, ddf: number): number | null {
+export function critFor(test: Test, level: number, ddf: number): number | null {
   const a = 1 - level;
   if (test === 'knha' && !(ddf > 0)) return null;
   const key = test === 'knha' ? `t${ddf}:${level}` : `z:${level}`;

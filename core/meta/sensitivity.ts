@@ -2,6 +2,7 @@
 import { rma, type Method, type RmaFit, type Test } from './rma.js';
 import { invSPD } from './linalg.js';
 import { pt, qt } from './special.js';
+import { cumulFast, FAST_METHODS, leave1outFast } from './subsets.js';
 
 export interface ModelOpts {
   method: Method;
@@ -46,8 +47,25 @@ function tryFit(yi: number[], vi: number[], o: ModelOpts): SubsetFit | null {
   }
 }
 
+/** The full model's τ² when the shared-sums refits apply (intercept-only, a non-PM estimator). */
+function fastCentre(yi: number[], vi: number[], o: ModelOpts): number | null {
+  if (!FAST_METHODS.includes(o.method) || yi.length < 3) return null;
+  try {
+    return rma(yi, vi, { method: o.method, test: o.test, level: o.level }).tau2;
+  } catch {
+    return null;
+  }
+}
+
 /** leave1out(): the model refitted without each study in turn (null where the fit fails). */
-export function leave1out(yi: number[], vi: number[], o: ModelOpts): (SubsetFit | null)[] {
+export function leave1out(yi: number[], vi: number[], o: ModelOpts, tau2?: number): (SubsetFit | null)[] {
+  const c = tau2 !== undefined && FAST_METHODS.includes(o.method) ? tau2 : fastCentre(yi, vi, o);
+  if (c !== null) return leave1outFast(yi, vi, c, o.method, o.test, o.level);
+  return leave1outRefit(yi, vi, o);
+}
+
+/** leave1out() by refitting each subset from scratch (the reference the shared-sums version is tested against). */
+export function leave1outRefit(yi: number[], vi: number[], o: ModelOpts): (SubsetFit | null)[] {
   const k = yi.length;
   const out: (SubsetFit | null)[] = [];
   const ys = new Array<number>(k - 1);
@@ -66,7 +84,15 @@ export function leave1out(yi: number[], vi: number[], o: ModelOpts): (SubsetFit 
 }
 
 /** cumul(): the model fitted to the first 1, 2, …, k studies of the given order (indices). */
-export function cumul(yi: number[], vi: number[], order: number[], o: ModelOpts): { index: number; fit: SubsetFit | null }[] {
+export function cumul(yi: number[], vi: number[], order: number[], o: ModelOpts, tau2?: number): { index: number; fit: SubsetFit | null }[] {
+  const c = tau2 !== undefined && FAST_METHODS.includes(o.method) ? tau2 : fastCentre(yi, vi, o);
+  if (c === null) return cumulRefit(yi, vi, order, o);
+  const fits = cumulFast(yi, vi, order, c, o.method, o.test, o.level);
+  return order.map((index, q) => ({ index, fit: q === 0 ? tryFit([yi[index]], [vi[index]], o) : fits[q] }));
+}
+
+/** cumul() by refitting each prefix from scratch. */
+export function cumulRefit(yi: number[], vi: number[], order: number[], o: ModelOpts): { index: number; fit: SubsetFit | null }[] {
   const out: { index: number; fit: SubsetFit | null }[] = [];
   const ys: number[] = [];
   const vs: number[] = [];

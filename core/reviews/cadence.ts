@@ -123,3 +123,16 @@ export function duePolls(input: DuePollsInput): PollSlot[] {
   }
   return due;
 }
+
+/**
+ * The sources each living review is polled from, each on the review's cadence with its own
+ * checkpoint: THE one list, used by the pollers (`npm run poll -- --source …`), the local runner
+ * and the AWS schedules (one EventBridge schedule per review × source).
+ */
+export const POLL_SOURCES = ['pubmed', 'ctgov', 'europepmc', 'isrctn'] as const;
+export type PollSource = (typeof POLL_SOURCES)[number];
+
+/** Derived search of a source that a review does not spell out: its ClinicalTrials.gov condition AND intervention. */
+export function defaultSearch(review: { searches: { ctgov: { condition: string; intervention: string } } }): string {
+  return `(${review.searches.ctgov.condition}) AND (${review.searches.ctgov.intervention})`;
+}

@@ -44,9 +44,32 @@ export const OutcomeSchema = z.strictObject({
     /** How the time point is chosen when a trial reports several. */
     rule: text.max(1000),
     preferred: z.literal('post'),
+    /**
+     * Other spellings of the preferred time point that curators meet in papers ("post-test",
+     * "post-treatment"); matched like instrument names (case, spaces, dashes ignored). Only what a
+     * review lists here is matched: nothing else is guessed (core/analysis/entry.ts).
+     */
+    aliases: z.array(text.max(40)).max(30).optional(),
   }),
   /** Minimal important difference on the SMD scale (positive magnitude). */
   mid: finite.refine((v) => v > 0, { message: 'must be greater than 0' }).optional(),
+  /**
+   * SMD magnitudes at which an effect counts as small / moderate / large (plain-language reading,
+   * core/analysis/plain-language.ts). Unset: the MID (or 0.2) / 0.5 / 0.8.
+   */
+  thresholds: z
+    .strictObject({ small: finite.refine((v) => v > 0, { message: 'must be greater than 0' }), moderate: finite, large: finite })
+    .refine((t) => t.small < t.moderate && t.moderate < t.large, { message: 'must increase: small < moderate < large' })
+    .optional(),
+  /** A reference instrument and its SD, to translate an SMD into points a clinician knows. */
+  reference: z
+    .strictObject({
+      instrument: text.max(120),
+      sd: finite.refine((v) => v > 0, { message: 'must be greater than 0' }),
+      /** Where the SD comes from. */
+      source: text.max(1000),
+    })
+    .optional(),
 });
 export type Outcome = z.infer<typeof OutcomeSchema>;
 
@@ -133,6 +156,8 @@ const ReviewObjectSchema = z.strictObject({
   shortTitle: text.max(80),
   kind: z.enum(['meta-analysis', 'evidence-map']),
   summary: z.string().max(4000).optional(),
+  /** Plural noun phrase naming the interventions in plain-language sentences, e.g. "self-guided digital interventions". */
+  interventionLabel: text.max(120).optional(),
   question: z.strictObject({
     population: text.max(2000),
     intervention: text.max(2000),
@@ -153,6 +178,10 @@ const ReviewObjectSchema = z.strictObject({
       advanced: text.max(1000),
       rationale: text.max(2000),
     }),
+    /** Europe PMC preprint search (its query syntax); default: the ctgov condition AND intervention. */
+    europepmc: z.strictObject({ query: text.max(4000), rationale: text.max(2000) }).optional(),
+    /** ISRCTN registry search (`q` of its query API); default: the ctgov condition AND intervention. */
+    isrctn: z.strictObject({ query: text.max(2000), rationale: text.max(2000) }).optional(),
   }),
   /** Polling cadence: "hourly" | "daily" | "weekly" or a whole number of hours (core/reviews/cadence.ts). */
   cadence: CadenceSchema,

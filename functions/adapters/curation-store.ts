@@ -44,7 +44,7 @@ export interface QueueQuery {
   summary?: boolean;
 }
 
-const QUEUE_FIELDS = ['entity', 'reviewId', 'studyId', 'status', 'version', 'title', 'abstract', 'year', 'firstAuthor', 'journal', 'sources', 'identifiers', 'triage', 'retracted', 'createdAt', 'updatedAt', 'acceptedAt', 'conflictStage', 'exclusion', 'pk', 'sk', 'gsi1pk', 'gsi1sk'] as const;
+const QUEUE_FIELDS = ['entity', 'reviewId', 'studyId', 'status', 'version', 'title', 'abstract', 'year', 'firstAuthor', 'journal', 'sources', 'identifiers', 'triage', 'retracted', 'preprint', 'createdAt', 'updatedAt', 'acceptedAt', 'conflictStage', 'exclusion', 'pk', 'sk', 'gsi1pk', 'gsi1sk'] as const;
 
 export interface QueuePage {
   items: CuratedCandidate[];

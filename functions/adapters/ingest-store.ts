@@ -13,7 +13,7 @@ import { candidateItem } from '../../core/data-model/items.js';
 import { candidateKey, candidatePrefix, checkpointKey, ENTITY, eventKey, identifierKey, quarantineKey, recordHistoryKey, recordKey } from '../../core/data-model/keys.js';
 import type { Candidate } from '../../core/evidence/candidate.js';
 import { proposeExtraction, type OutcomeSpec } from '../../core/evidence/extraction.js';
-import { foundingStudyId, linkKeys, resolveStudy, type LinkKey } from '../../core/evidence/identity.js';
+import { foundingStudyId, linkKeys, linkReason, resolveStudy, type LinkKey } from '../../core/evidence/identity.js';
 import { markRetracted, mergeRecord, type CandidateEvent, type MergeResult } from '../../core/evidence/merge.js';
 import type { MalformedRecord, SourceRecord } from '../../core/evidence/record.js';
 import { contentHash } from '../../core/evidence/text.js';
@@ -36,6 +36,10 @@ export interface Checkpoint {
   mdatThrough?: string;
   /** ClinicalTrials.gov: last whole day of LastUpdatePostDate fully ingested. */
   updatedThrough?: string;
+  /** Europe PMC: last whole day of first index dates (FIRST_IDATE) fully ingested. */
+  indexedThrough?: string;
+  /** ISRCTN: last whole day of last-edited dates fully ingested. */
+  editedThrough?: string;
   lastRunAt?: string;
   lastSummary?: Record<string, number>;
 }
@@ -353,6 +357,7 @@ export class IngestStore {
     const candidate = snap && snap.items.has(cId) ? (snap.items.get(cId) as Candidate) : snap && snap.lookedUp?.has(cId) ? undefined : await this.get<Candidate>(cKey);
     const proposed = record.postedResults ? proposeExtraction(record.sourceId, record.postedResults, ctx.outcomes) : undefined;
     const merged = mergeRecord({
+      ...(res.matchedBy && !existing ? { linkReason: linkReason(record, res.matchedBy) } : {}),
       existing: candidate,
       record,
       recordHash: hash,

@@ -7,11 +7,10 @@
  * denied, state mismatch, expired), 401/403 (token not valid / not a curator), 502/504 (the
  * sign-in service failed / timed out); no session cookie is set in any of those cases.
  */
-import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import type { Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { decodeJwt } from 'jose';
-import type { AppContext, Env } from './app.js';
+import type { AppContext, Env } from './context.js';
 import { AuthError, SESSION_COOKIE } from './auth.js';
 import { Layout } from './layout.js';
 import {
@@ -33,7 +32,7 @@ const MAX_SESSION_S = 24 * 3600;
 
 type Status = 400 | 401 | 403 | 502 | 504;
 
-export function mountHostedUi(app: OpenAPIHono<Env>, ctx: AppContext): void {
+export function mountHostedUi(app: Hono<Env>, ctx: AppContext): void {
   const hosted = ctx.hostedUi;
   /** Cookies are Secure whenever the public URL is https (always in AWS). */
   const secureFor = (c: Context) => (hosted ? new URL(hosted.config.redirectUri).protocol === 'https:' : new URL(c.req.url).protocol === 'https:');

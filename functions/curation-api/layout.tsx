@@ -1,10 +1,14 @@
 /** The page frame of the curator UI (and the UI's Content-Security-Policy). */
 import type { Child, FC } from 'hono/jsx';
+import { raw } from 'hono/html';
 import type { Actor } from '../../core/curation/workflow.js';
 
 export const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+/** Every page starts with the doctype (standards mode, not quirks). */
 export const Layout: FC<{ title: string; actor?: Actor; children?: Child }> = ({ title, actor, children }) => (
+  <>
+  {raw('<!DOCTYPE html>')}
   <html lang="en">
     <head>
       <meta charset="utf-8" />
@@ -35,4 +39,27 @@ export const Layout: FC<{ title: string; actor?: Actor; children?: Child }> = ({
       <script src="/curate/assets/app.js" defer></script>
     </body>
   </html>
+  </>
+);
+
+/** An error as a page (curator pages): what went wrong, in plain words, and the fields. */
+export const ErrorPage: FC<{ status: number; error: string; fields?: { path: string; message: string }[] }> = ({ status, error, fields }) => (
+  <Layout title={`Error ${status}`}>
+    <h1>
+      {status === 404 ? 'Not found' : status === 400 ? 'This address is not valid' : status === 409 ? 'Not possible now' : 'Something went wrong'} ({status})
+    </h1>
+    <p>{error}</p>
+    {fields?.length ? (
+      <ul>
+        {fields.map((f) => (
+          <li>
+            <strong>{f.path}</strong>: {f.message}
+          </li>
+        ))}
+      </ul>
+    ) : null}
+    <p>
+      <a href="/curate">Back to the reviews</a>
+    </p>
+  </Layout>
 );

@@ -1,6 +1,7 @@
 /** Request and response schemas of the curation API (zod, registered in the OpenAPI document). */
 import { z } from '@hono/zod-openapi';
 import { CANDIDATE_STATUSES, SOURCES } from '../../core/evidence/candidate.js';
+import { DraftFormSchema, ExtractionFormSchema } from '../../core/curation/extraction.js';
 
 export const ReviewIdParam = z.object({
   reviewId: z
@@ -55,13 +56,24 @@ export const ReasonBody = z.strictObject({
   reason: z.string().trim().min(1, { message: 'required' }).max(2000),
 });
 
-/** The extraction form is validated by core/curation (field errors with paths). */
-export const FormBody = z.strictObject({
+/** Accept: the complete extraction form (the one zod definition in core/curation/extraction.ts). */
+export const AcceptBody = z.strictObject({
   version,
-  form: z.unknown().openapi({ description: 'Extraction form (see core/curation/extraction.ts ExtractionFormSchema)' }),
+  form: ExtractionFormSchema,
+  confirmImplausible: z
+    .string()
+    .trim()
+    .min(1, { message: 'must not be empty' })
+    .max(2000)
+    .optional()
+    .openapi({ description: "A lead's reason for letting implausible values (|SMD| > 5, a tiny SD or variance, an outlier) enter the analysis." }),
 });
 
-export const PreviewBody = z.strictObject({ form: z.unknown() });
+/** Draft: the same form with every field optional, each present field typed as strictly as on accept. */
+export const DraftBody = z.strictObject({ version, form: DraftFormSchema });
+
+/** Preview takes any form as typed so far and answers with field errors (nothing is stored). */
+export const PreviewBody = z.strictObject({ form: z.unknown().openapi({ description: 'The form as typed so far (see the accept body for its schema)' }) });
 
 export const ImportBody = z.strictObject({
   ris: z

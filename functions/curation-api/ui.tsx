@@ -2,20 +2,24 @@
  * The curator UI under /curate: server-rendered with hono/jsx (which escapes every text and
  * attribute value), keyboard-first, no build step. Actions go through the JSON API.
  */
-import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { FC } from 'hono/jsx';
 import { CANDIDATE_STATUSES, SOURCES, type CandidateStatus } from '../../core/evidence/candidate.js';
 import type { EventItem } from '../../core/data-model/items.js';
 import type { Review } from '../../core/reviews/schema.js';
 import type { CuratedCandidate } from '../../core/curation/workflow.js';
-import { compareDrafts, OUTCOME_FORMATS, ROB2_DOMAINS, type ExtractionForm, type FormOutcome } from '../../core/curation/extraction.js';
+import { compareDrafts, OUTCOME_FORMATS, readDraft, ROB2_DOMAINS, type DraftForm, type ExtractionForm, type FormOutcome } from '../../core/curation/extraction.js';
+import { blindEvents } from '../../core/curation/blinding.js';
 import { ROB_JUDGEMENTS } from '../../core/evidence/candidate.js';
-import type { AppContext, Env } from './app.js';
-import { initialForm } from './app.js';
+import type { AppContext, Env } from './context.js';
+import { initialForm } from './present.js';
 import { CSS, JS } from './ui-assets.js';
 import { CSP, Layout } from './layout.js';
 import { mountHostedUi } from './hosted-ui.js';
+import { RetractionNotices } from './retraction-notices.js';
+import { retractionAlerts } from '../adapters/retraction-alerts.js';
+import { CandidateParams, ReviewIdParam } from './schemas.js';
+import { pathParams } from './routes/shared.js';
 
 function identifierLink(type: string, value: string): string | undefined {
   if (type === 'doi') return `https://doi.org/${encodeURI(value)}`;
@@ -46,6 +50,7 @@ const Identifiers: FC<{ c: CuratedCandidate }> = ({ c }) => (
       );
     })}
     {c.retracted ? <span class="badge">RETRACTED</span> : null}
+    {c.preprint ? <span class="badge" title="The main record is a preprint: not peer-reviewed">PREPRINT</span> : null}
   </p>
 );
 
@@ -184,7 +189,7 @@ function OutcomeRow(review: Review, i: number | '__i__', o: Partial<FormOutcome>
   );
 }
 
-const ExtractionFormView: FC<{ review: Review; c: CuratedCandidate; form: ExtractionForm; editable: boolean }> = ({ review, c, form, editable }) => {
+const ExtractionFormView: FC<{ review: Review; c: CuratedCandidate; form: DraftForm; editable: boolean }> = ({ review, c, form, editable }) => {
   const arms = form.arms?.length ? form.arms : [{ role: 'intervention' }, { role: 'control' }];
   const outcomes = form.outcomes?.length ? form.outcomes : [{}];
   return (
@@ -286,7 +291,9 @@ const History: FC<{ events: EventItem[] }> = ({ events }) => (
   </section>
 );
 
-export function mountUi(app: OpenAPIHono<Env>, ctx: AppContext): void {
+/** The curator pages under /curate (mounted by app.ts). */
+export function uiRoutes(ctx: AppContext): Hono<Env> {
+  const app = new Hono<Env>();
   app.use('/curate/*', async (c, next) => {
     await next();
     c.header('Content-Security-Policy', CSP);
@@ -307,6 +314,7 @@ export function mountUi(app: OpenAPIHono<Env>, ctx: AppContext): void {
   app.get('/curate', async (c) => {
     const actor = await page(c);
     const counts = await Promise.all([...ctx.reviews.values()].map(async (r) => [r, await ctx.store.countByStatus(r.id, CANDIDATE_STATUSES)] as const));
+    const retractions = (await Promise.all([...ctx.reviews.values()].map(async (r) => (await retractionAlerts(ctx.store.doc, ctx.store.table, r.id)).map((alert) => ({ title: r.shortTitle, alert }))))).flat();
     return c.html(
       <Layout title="Reviews" actor={actor}>
         <h1>Living reviews</h1>
@@ -336,13 +344,14 @@ export function mountUi(app: OpenAPIHono<Env>, ctx: AppContext): void {
             ))}
           </tbody>
         </table>
+        <RetractionNotices alerts={retractions} />
       </Layout>,
     );
   });
 
   app.get('/curate/reviews/:reviewId', async (c) => {
     const actor = await page(c);
-    const review = ctx.review(c.req.param('reviewId'));
+    const review = ctx.review(pathParams(ReviewIdParam, c).reviewId);
     const status = (CANDIDATE_STATUSES as readonly string[]).includes(c.req.query('status') ?? '') ? (c.req.query('status') as CandidateStatus) : 'screening';
     const source = (SOURCES as readonly string[]).includes(c.req.query('source') ?? '') ? c.req.query('source') : undefined;
     const cursor = c.req.query('cursor') || undefined;
@@ -418,10 +427,12 @@ export function mountUi(app: OpenAPIHono<Env>, ctx: AppContext): void {
 
   app.get('/curate/reviews/:reviewId/candidates/:studyId', async (c) => {
     const actor = await page(c);
-    const review = ctx.review(c.req.param('reviewId'));
-    const cand = await ctx.candidate(review.id, c.req.param('studyId'));
-    const events = await ctx.store.listEvents(review.id, cand.studyId);
-    const form = initialForm(cand, actor) as ExtractionForm;
+    const { reviewId, studyId } = pathParams(CandidateParams, c);
+    const review = ctx.review(reviewId);
+    const cand = await ctx.candidate(review.id, studyId);
+    const events = blindEvents(cand, await ctx.store.listEvents(review.id, cand.studyId), actor, review);
+    // Whatever is stored renders: a draft saved before drafts were validated shows as a notice.
+    const { form, problems: draftProblems } = readDraft(initialForm(cand, actor));
     const api = apiPath(review.id, cand.studyId);
     const lead = actor.role === 'lead';
     const drafts = Object.values(cand.drafts ?? {});
@@ -469,6 +480,11 @@ export function mountUi(app: OpenAPIHono<Env>, ctx: AppContext): void {
           </section>
         ) : null}
 
+        {draftProblems.length ? (
+          <p class="err" role="alert">
+            Your saved draft could not be read ({draftProblems.slice(0, 3).map((p) => `${p.path}: ${p.message}`).join('; ')}); the form starts empty. The draft is kept in the history.
+          </p>
+        ) : null}
         {cand.status === 'extraction' || cand.status === 'accepted' || cand.status === 'withdrawn' ? (
           <ExtractionFormView review={review} c={cand} form={form} editable={cand.status === 'extraction'} />
         ) : null}
@@ -503,8 +519,9 @@ export function mountUi(app: OpenAPIHono<Env>, ctx: AppContext): void {
 
   app.get('/curate/reviews/:reviewId/candidates/:studyId/compare', async (c) => {
     const actor = await page(c);
-    const review = ctx.review(c.req.param('reviewId'));
-    const cand = await ctx.candidate(review.id, c.req.param('studyId'));
+    const { reviewId, studyId } = pathParams(CandidateParams, c);
+    const review = ctx.review(reviewId);
+    const cand = await ctx.candidate(review.id, studyId);
     const forms = Object.fromEntries(Object.entries(cand.drafts ?? {}).map(([k, d]) => [k, d.form]));
     const people = Object.keys(forms);
     const diffs = compareDrafts(forms);
@@ -539,4 +556,5 @@ export function mountUi(app: OpenAPIHono<Env>, ctx: AppContext): void {
       </Layout>,
     );
   });
+  return app;
 }

@@ -11,16 +11,21 @@ import type { MalformedRecord, SourceRecord } from '../../core/evidence/record.j
 import { reviewTerms } from '../../core/evidence/triage.js';
 import { addDays, ctgovAdvanced, eutilsDate, isoDay, nextWindow, splitWindow, type DayWindow } from '../../core/evidence/windows.js';
 import type { Review } from '../../core/reviews/index.js';
+import { defaultSearch, POLL_SOURCES, type PollSource } from '../../core/reviews/cadence.js';
 import { ALL_REVIEWS, getReview } from '../../reviews/index.js';
 import { CtgovClient, ctgovConfig, type CtgovConfig } from '../adapters/ctgov/client.js';
 import { UpstreamError } from './http.js';
 import { DEFAULT_SPOOL_BYTES, spool, type SpoolStats } from './spool.js';
-import { IngestStore, type IngestOutcome, type ReviewContext } from '../adapters/ingest-store.js';
+import { IngestStore, type Checkpoint, type IngestOutcome, type ReviewContext } from '../adapters/ingest-store.js';
+import { EuropePmcClient, europePmcConfig, type EuropePmcConfig } from '../adapters/europepmc/client.js';
+import { IsrctnClient, isrctnConfig, type IsrctnConfig } from '../adapters/isrctn/client.js';
+import { europePmcQuery, mapEuropePmcResults } from '../../core/evidence/europepmc.js';
+import { isrctnQuery, parseIsrctnTrials } from '../../core/evidence/isrctn.js';
 import { PubmedClient, pubmedConfig, type PubmedConfig } from '../adapters/pubmed/client.js';
 import { parseEfetchArticles, splitEfetch, type EfetchParse } from '../../core/evidence/pubmed.js';
+import { contentHash } from '../../core/evidence/text.js';
 
-export const POLL_SOURCES = ['pubmed', 'ctgov'] as const;
-export type PollSource = (typeof POLL_SOURCES)[number];
+export { POLL_SOURCES, type PollSource } from '../../core/reviews/cadence.js';
 
 /** The contract summary (CONTRACTS.md), in its key order. */
 export interface PollSummary {
@@ -50,6 +55,8 @@ export interface PollCycleOptions {
   now?: () => Date;
   pubmed?: Partial<PubmedConfig>;
   ctgov?: Partial<CtgovConfig>;
+  europepmc?: Partial<EuropePmcConfig>;
+  isrctn?: Partial<IsrctnConfig>;
   /** Days re-read before a checkpoint (default 3, env POLL_OVERLAP_DAYS). */
   overlapDays?: number;
   /** First-poll start, YYYY-MM-DD (default env POLL_BACKFILL_FROM, else two years before today). */
@@ -94,21 +101,50 @@ interface Counts {
   quarantined: number;
 }
 
-class Ingestor {
+/** Which outcome a record keeps when it is met more than once in a cycle: the strongest. */
+const OUTCOME_RANK: Record<IngestOutcome | 'quarantined', number> = { unchanged: 0, updated: 1, new: 2, quarantined: -1 };
+
+/**
+ * Stores what one (review, source) pass fetched and counts it in records, not in fetches: a record
+ * met again in the same cycle (a re-asked batch, the edat and mdat passes overlapping, a retried
+ * page) counts once in `fetched` and once in the strongest outcome it had (new > updated >
+ * unchanged); a malformed record met again (recognised by its raw body) is quarantined once.
+ */
+export class Ingestor {
   readonly counts: Counts = { fetched: 0, new: 0, updated: 0, unchanged: 0, quarantined: 0 };
+  /** Record key (`source:id`, or `source#hash` of a malformed body) → what it counted as. */
+  private readonly seen = new Map<string, IngestOutcome | 'quarantined'>();
   constructor(
     private readonly store: IngestStore,
     private readonly ctx: ReviewContext,
     private readonly concurrency: number,
   ) {}
-  async take(records: SourceRecord[], malformed: MalformedRecord[]): Promise<void> {
-    this.counts.fetched += records.length + malformed.length;
-    for (const m of malformed) {
-      await this.store.quarantine(m, this.ctx.reviewId);
-      this.counts.quarantined++;
+  private count(key: string, outcome: IngestOutcome | 'quarantined'): void {
+    const before = this.seen.get(key);
+    if (before === undefined) {
+      this.seen.set(key, outcome);
+      this.counts.fetched++;
+      this.counts[outcome]++;
+      return;
     }
-    const outcomes: IngestOutcome[] = await this.store.ingestBatch(records, this.ctx, this.concurrency);
-    for (const o of outcomes) this.counts[o]++;
+    if (before === 'quarantined' || outcome === 'quarantined' || OUTCOME_RANK[outcome] <= OUTCOME_RANK[before]) return;
+    this.counts[before]--;
+    this.counts[outcome]++;
+    this.seen.set(key, outcome);
+  }
+  async take(records: SourceRecord[], malformed: MalformedRecord[]): Promise<void> {
+    for (const m of malformed) {
+      const key = `${m.source}#${contentHash(m.raw)}`;
+      if (this.seen.has(key)) continue;
+      await this.store.quarantine(m, this.ctx.reviewId);
+      this.count(key, 'quarantined');
+    }
+    // The same record twice in one batch is stored once.
+    const byKey = new Map<string, SourceRecord>();
+    for (const r of records) byKey.set(`${r.source}:${r.sourceId}`, r);
+    const unique = [...byKey.values()];
+    const outcomes: IngestOutcome[] = await this.store.ingestBatch(unique, this.ctx, this.concurrency);
+    unique.forEach((r, i) => this.count(`${r.source}:${r.sourceId}`, outcomes[i]));
   }
 }
 
@@ -123,13 +159,6 @@ interface EfetchPart {
  * checked, articles not yet parsed), or a window with no records; `through`: the window ends here.
  */
 type PubmedSpoolItem = { kind: 'batch'; task: number; parts: EfetchPart[]; through?: string } | { kind: 'window'; through: string };
-
-interface CtgovSpoolItem {
-  page: number;
-  pages?: number;
-  records: SourceRecord[];
-  malformed: MalformedRecord[];
-}
 
 /**
  * Parses an efetch body a few articles at a time, yielding to the event loop in between: a whole
@@ -323,15 +352,45 @@ async function pollPubmedReview(review: Review, client: PubmedClient, d: SourceD
   return ing.counts;
 }
 
+/** One page of a paged source, mapped, on its way to the store side. */
+interface PageItem {
+  page: number;
+  pages?: number;
+  records: SourceRecord[];
+  malformed: MalformedRecord[];
+}
+
+/**
+ * A paged source (ClinicalTrials.gov, Europe PMC, ISRCTN): the producer fetches pages at the
+ * source's allowed rate and puts each, mapped, in the spool; the consumer stores them. The
+ * checkpoint (`through`: the fields that move it) advances only after every page is stored.
+ */
+async function pollPages(review: Review, source: PollSource, d: SourceDeps, ing: Ingestor, before: Checkpoint | undefined, produce: (put: (item: PageItem) => Promise<void>) => Promise<void>, through: Partial<Checkpoint>): Promise<Counts> {
+  const stats = await spool<PageItem>({
+    maxBytes: d.spoolBytes,
+    produce,
+    consume: async (item) => {
+      await ing.take(item.records, item.malformed);
+      d.log(`${source} ${review.id}: page ${item.page}${item.pages !== undefined ? ` of ${item.pages}` : ''}, ${ing.counts.fetched} fetched (${ing.counts.new} new, ${ing.counts.updated} updated, ${ing.counts.unchanged} unchanged, ${ing.counts.quarantined} quarantined)`);
+    },
+  });
+  d.onSpool?.(stats);
+  await d.store.putCheckpoint({ ...(before ?? {}), reviewId: review.id, source, ...through, lastRunAt: new Date().toISOString(), lastSummary: { ...ing.counts } });
+  return ing.counts;
+}
+
 async function pollCtgovReview(review: Review, client: CtgovClient, d: SourceDeps, ing: Ingestor): Promise<Counts> {
   const before = await d.store.getCheckpoint(review.id, 'ctgov');
   const from = before?.updatedThrough ? addDays(before.updatedThrough, -d.overlapDays) : d.backfillFrom;
   const s = review.searches.ctgov;
   const q = { cond: s.condition, intr: s.intervention, ...(s.term ? { term: s.term } : {}), advanced: ctgovAdvanced(s.advanced, from) };
-  // Producer: pages at the allowed rate, each mapped and put in the spool; consumer: stores them.
-  const stats = await spool<CtgovSpoolItem>({
-    maxBytes: d.spoolBytes,
-    produce: async (put) => {
+  return pollPages(
+    review,
+    'ctgov',
+    d,
+    ing,
+    before,
+    async (put) => {
       let token: string | undefined;
       const tokens = new Set<string>();
       let page = 0;
@@ -358,14 +417,64 @@ async function pollCtgovReview(review: Review, client: CtgovClient, d: SourceDep
         if (token) tokens.add(token);
       } while (token);
     },
-    consume: async (item) => {
-      await ing.take(item.records, item.malformed);
-      d.log(`ctgov ${review.id}: page ${item.page}${item.pages !== undefined ? ` of ${item.pages}` : ''}, ${ing.counts.fetched} fetched (${ing.counts.new} new, ${ing.counts.updated} updated, ${ing.counts.unchanged} unchanged, ${ing.counts.quarantined} quarantined)`);
+    { updatedThrough: d.today },
+  );
+}
+
+/** Europe PMC preprints (SRC:PPR) first indexed since the checkpoint (with overlap), by cursorMark. */
+async function pollEuropePmcReview(review: Review, client: EuropePmcClient, d: SourceDeps, ing: Ingestor): Promise<Counts> {
+  const before = await d.store.getCheckpoint(review.id, 'europepmc');
+  const from = before?.indexedThrough ? addDays(before.indexedThrough, -d.overlapDays) : d.backfillFrom;
+  const query = europePmcQuery(review.searches.europepmc?.query ?? defaultSearch(review), from, d.today, !!before?.indexedThrough);
+  return pollPages(
+    review,
+    'europepmc',
+    d,
+    ing,
+    before,
+    async (put) => {
+      let mark = '*';
+      const marks = new Set<string>([mark]);
+      for (let page = 1; ; page++) {
+        const res = await client.search(query, mark);
+        if (res.results.length === 0) break;
+        const pages = Math.max(1, Math.ceil(res.hitCount / client.config.pageSize));
+        await put({ page, pages, ...mapEuropePmcResults(res.results, `page${page}`) });
+        const next = res.nextCursorMark;
+        if (!next || marks.has(next)) break;
+        marks.add(next);
+        mark = next;
+      }
     },
-  });
-  d.onSpool?.(stats);
-  await d.store.putCheckpoint({ ...(before ?? {}), reviewId: review.id, source: 'ctgov', updatedThrough: d.today, lastRunAt: new Date().toISOString(), lastSummary: { ...ing.counts } });
-  return ing.counts;
+    { indexedThrough: d.today },
+  );
+}
+
+/** ISRCTN trials edited since the checkpoint (with overlap) that match the review's registry query, by offset. */
+async function pollIsrctnReview(review: Review, client: IsrctnClient, d: SourceDeps, ing: Ingestor): Promise<Counts> {
+  const before = await d.store.getCheckpoint(review.id, 'isrctn');
+  const from = before?.editedThrough ? addDays(before.editedThrough, -d.overlapDays) : d.backfillFrom;
+  const q = isrctnQuery(review.searches.isrctn?.query ?? defaultSearch(review), from);
+  return pollPages(
+    review,
+    'isrctn',
+    d,
+    ing,
+    before,
+    async (put) => {
+      let offset = 0;
+      for (let page = 1; ; page++) {
+        const res = await client.query(q, offset);
+        const n = res.envelope.trials.length;
+        if (n === 0) break;
+        const pages = Math.max(1, Math.ceil(res.envelope.totalCount / client.config.pageSize));
+        await put({ page, pages, ...parseIsrctnTrials(res.envelope) });
+        offset += n;
+        if (offset >= res.envelope.totalCount) break;
+      }
+    },
+    { editedThrough: d.today },
+  );
 }
 
 function selectReviews(opts: PollCycleOptions): Review[] {
@@ -401,6 +510,8 @@ export async function runPollCycle(opts: PollCycleOptions): Promise<PollCycleRes
   };
   const pubmed = sources.includes('pubmed') ? new PubmedClient(pubmedConfig(env, opts.pubmed), log) : undefined;
   const ctgov = sources.includes('ctgov') ? new CtgovClient(ctgovConfig(env, opts.ctgov), log) : undefined;
+  const europepmc = sources.includes('europepmc') ? new EuropePmcClient(europePmcConfig(env, opts.europepmc), log) : undefined;
+  const isrctn = sources.includes('isrctn') ? new IsrctnClient(isrctnConfig(env, opts.isrctn), log) : undefined;
 
   const result: PollCycleResult = { ...emptySummary(), attempted: 0, failures: [] };
   const unreachable = new Set<PollSource>();
@@ -416,7 +527,9 @@ export async function runPollCycle(opts: PollCycleOptions): Promise<PollCycleRes
       const ing = new Ingestor(store, reviewContext(review), deps.concurrency);
       try {
         if (source === 'pubmed') await pollPubmedReview(review, pubmed!, deps, ing);
-        else await pollCtgovReview(review, ctgov!, deps, ing);
+        else if (source === 'ctgov') await pollCtgovReview(review, ctgov!, deps, ing);
+        else if (source === 'europepmc') await pollEuropePmcReview(review, europepmc!, deps, ing);
+        else await pollIsrctnReview(review, isrctn!, deps, ing);
       } catch (err) {
         const line = `${source} ${review.id}: cycle failed: ${(err as Error)?.message ?? String(err)}`;
         result.failures.push(line);

@@ -3,6 +3,7 @@
  * and retries with exponential backoff + full jitter on 429, 5xx, network errors, timeouts, and
  * on bodies the caller recognises as errors (an error JSON inside a 200, a truncated document).
  */
+import { RequestWorker } from './request-worker.js';
 
 export class UpstreamError extends Error {
   override name = 'UpstreamError';
@@ -56,6 +57,8 @@ export interface LimiterClock {
 
 const REAL_CLOCK: LimiterClock = { now: () => performance.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
 
+let limiterSeq = 0;
+
 export class RateLimiter {
   /** Least spacing of two consecutive request starts. */
   readonly intervalMs: number;
@@ -64,6 +67,8 @@ export class RateLimiter {
   readonly windowMs: number;
   private last = -Infinity;
   private chain: Promise<void> = Promise.resolve();
+  /** Identity of the upstream (sharedLimiter's key): the request worker keeps one limiter per key. */
+  key = `limiter-${++limiterSeq}`;
   constructor(
     readonly ratePerSecond: number,
     private readonly clock: LimiterClock = REAL_CLOCK,
@@ -95,6 +100,7 @@ export function sharedLimiter(key: string, rate: number): RateLimiter {
   let l = limiters.get(k);
   if (!l) {
     l = new RateLimiter(rate);
+    l.key = k;
     limiters.set(k, l);
   }
   return l;
@@ -123,6 +129,11 @@ export interface RequestSpec {
 
 export interface HttpDeps {
   limiter: RateLimiter;
+  /**
+   * Wait for the limiter and send from the request worker thread (request-worker.ts), away from
+   * whatever holds this thread's event loop. Ignored when `fetchImpl` is given.
+   */
+  offThread?: boolean;
   retry: RetryPolicy;
   log?: (msg: string) => void;
   fetchImpl?: typeof fetch;
@@ -140,7 +151,7 @@ function backoff(attempt: number, policy: RetryPolicy, retryAfter?: string | nul
  * error body; any other exception from `parse` is treated as a malformed (retryable) body too.
  * Throws UpstreamError once attempts are exhausted or for a non-retryable status (4xx but 429).
  */
-export async function requestWithRetry<T>(spec: RequestSpec, deps: HttpDeps, parse: (body: string, res: Response) => T): Promise<T> {
+export async function requestWithRetry<T>(spec: RequestSpec, deps: HttpDeps, parse: (body: string) => T): Promise<T> {
   const f = deps.fetchImpl ?? fetch;
   let lastError: UpstreamError | undefined;
   for (let attempt = 0; attempt < deps.retry.attempts; attempt++) {
@@ -150,18 +161,22 @@ export async function requestWithRetry<T>(spec: RequestSpec, deps: HttpDeps, par
       if (deps.retry.logRetries) deps.log?.(`${lastError?.message ?? spec.what}; retry ${attempt}/${deps.retry.attempts - 1} in ${Math.round(delay)} ms`);
       await new Promise((r) => setTimeout(r, delay));
     }
-    await deps.limiter.acquire();
-    let res: Response;
+    let res: { status: number; retryAfter: string | null };
     let body: string;
     try {
-      const init: RequestInit = {
-        method: spec.method ?? 'GET',
-        headers: { 'user-agent': 'living-evidence-poller/0.1', ...(spec.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...spec.headers },
-        signal: AbortSignal.timeout(deps.retry.timeoutMs),
-        ...(spec.form ? { body: new URLSearchParams(spec.form).toString() } : {}),
-      };
-      res = await f(spec.url, init);
-      body = await res.text();
+      const method = spec.method ?? 'GET';
+      const headers = { 'user-agent': 'living-evidence-poller/0.1', ...(spec.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...spec.headers };
+      const form = spec.form ? new URLSearchParams(spec.form).toString() : undefined;
+      if (deps.offThread && !deps.fetchImpl) {
+        const r = await RequestWorker.shared().send({ key: deps.limiter.key, intervalMs: deps.limiter.intervalMs, url: spec.url, method, headers, ...(form !== undefined ? { body: form } : {}), timeoutMs: deps.retry.timeoutMs });
+        res = r;
+        body = r.body;
+      } else {
+        await deps.limiter.acquire();
+        const got = await f(spec.url, { method, headers, signal: AbortSignal.timeout(deps.retry.timeoutMs), ...(form !== undefined ? { body: form } : {}) });
+        res = { status: got.status, retryAfter: got.headers.get('retry-after') };
+        body = await got.text();
+      }
     } catch (err) {
       const e = err as Error;
       const reason = e.name === 'TimeoutError' || e.name === 'AbortError' ? `timed out after ${deps.retry.timeoutMs} ms` : `network error: ${(e.cause as Error)?.message ?? e.message}`;
@@ -170,7 +185,7 @@ export async function requestWithRetry<T>(spec: RequestSpec, deps: HttpDeps, par
     }
     if (res.status === 429 || res.status >= 500) {
       lastError = Object.assign(new UpstreamError(`HTTP ${res.status}${res.status === 429 ? ' (rate limited)' : ''}: ${body.replace(/\s+/g, ' ').slice(0, 120)}`, true, res.status), {
-        retryAfter: res.headers.get('retry-after'),
+        retryAfter: res.retryAfter,
       });
       continue;
     }
@@ -178,7 +193,7 @@ export async function requestWithRetry<T>(spec: RequestSpec, deps: HttpDeps, par
       throw new UpstreamError(`${spec.what}: HTTP ${res.status}: ${body.replace(/\s+/g, ' ').slice(0, 300)}`, false, res.status);
     }
     try {
-      return parse(body, res);
+      return parse(body);
     } catch (err) {
       if (err instanceof UpstreamError && !err.retryable) throw err;
       lastError = err instanceof UpstreamError ? err : new UpstreamError(`malformed response: ${(err as Error).message}`, true, res.status);

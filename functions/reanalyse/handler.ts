@@ -11,7 +11,7 @@ import { ALL_REVIEWS } from '../../reviews/index.js';
 import { createDocumentClient, tableName } from '../adapters/dynamo/client.js';
 import { s3SnapshotStore, type SnapshotStore } from '../adapters/snapshot-store.js';
 import { sqsPublishRequester } from '../publish/request.js';
-import { reanalyseReview } from './reanalyse.js';
+import { reanalyseReview, type ReanalyseResult } from './reanalyse.js';
 import { instrument, MetricUnit, observability } from '../observability.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
@@ -28,10 +28,13 @@ export interface HandlerDeps {
   doc: DynamoDBDocumentClient;
   table: string;
   store: SnapshotStore;
+  /** Reviews whose public pages must be re-published (a new version, or new curation counts). */
   onPublished?: (reviewIds: string[]) => Promise<void>;
   log?: (msg: string) => void;
+  now?: () => Date;
 }
 
+/** Re-checks every review the batch concerns; returns those whose pages changed (version or counts). */
 export async function handleChanges(deps: HandlerDeps, changes: ChangeImage[]): Promise<string[]> {
   const ids = reviewsToReanalyse(changes);
   const done: string[] = [];
@@ -41,15 +44,19 @@ export async function handleChanges(deps: HandlerDeps, changes: ChangeImage[]): 
       deps.log?.(`reanalyse: no review file for "${id}", skipped`);
       continue;
     }
-    const snap = await reanalyseReview(deps, review);
-    const primary = snap.outcomes.find((o) => o.primary) ?? snap.outcomes[0];
-    deps.log?.(
-      `reanalysed ${id} (revision ${snap.revision}): ${primary ? `${primary.label} k=${primary.k}${primary.result?.estimate != null ? `, SMD ${primary.result.estimate.toFixed(3)}` : ''}` : 'no outcomes'}`,
-    );
-    done.push(id);
+    const res = await reanalyseReview(deps, review);
+    deps.log?.(describeResult(id, res));
+    if (res.published || res.countsChanged) done.push(id);
   }
   if (done.length && deps.onPublished) await deps.onPublished(done);
   return done;
+}
+
+export function describeResult(id: string, res: ReanalyseResult): string {
+  const snap = res.snapshot;
+  if (!res.published) return `reanalysed ${id}: no analysis input changed, version ${snap.version} stays${res.countsChanged ? ' (curation counts updated)' : ''}`;
+  const primary = snap.outcomes.find((o) => o.primary) ?? snap.outcomes[0];
+  return `reanalysed ${id} (version ${snap.version}, ${res.ms} ms): ${primary ? `${primary.label} k=${primary.k}${primary.result?.estimate != null ? `, SMD ${primary.result.estimate.toFixed(3)}` : ''}` : 'no outcomes'} — ${snap.summary}`;
 }
 
 let cached: HandlerDeps | undefined;

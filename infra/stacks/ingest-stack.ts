@@ -1,10 +1,11 @@
 /**
- * Ingest: one poller Lambda per source (PubMed, ClinicalTrials.gov), invoked per review by
+ * Ingest: one poller Lambda per source (PubMed, ClinicalTrials.gov, Europe PMC, ISRCTN: the list
+ * POLL_SOURCES in core/reviews/cadence.ts), invoked per review by
  * EventBridge Scheduler at the review's cadence. Reserved concurrency 1 per source (politeness
  * towards NCBI / CT.gov and no concurrent writers of the same checkpoint), a dead-letter queue
  * per source for both failed asynchronous invocations and failed schedule deliveries.
  *
- * Schedule input (the event the handler receives): `{ "reviewId": "<id>", "source": "pubmed" | "ctgov" }`.
+ * Schedule input (the event the handler receives): `{ "reviewId": "<id>", "source": "<one of POLL_SOURCES>" }`.
  */
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -19,7 +20,8 @@ import { AppFunction } from '../constructs/lambda.js';
 import { deadLetterQueue } from '../queues.js';
 import type { ReviewSchedule } from '../reviews.js';
 
-export type PollSource = 'pubmed' | 'ctgov';
+import { POLL_SOURCES, type PollSource } from '../../core/reviews/cadence.js';
+export type { PollSource };
 
 export interface Poller {
   source: PollSource;
@@ -37,10 +39,14 @@ export interface IngestStackProps extends StackProps {
   ncbiEmail?: string;
 }
 
-const SOURCES: { source: PollSource; id: string; entry: string; description: string }[] = [
-  { source: 'pubmed', id: 'PollPubmed', entry: 'functions/poll-pubmed/handler.ts', description: 'Polls PubMed E-utilities for new RCTs of a review' },
-  { source: 'ctgov', id: 'PollCtgov', entry: 'functions/poll-ctgov/handler.ts', description: 'Polls ClinicalTrials.gov API v2 for new RCTs of a review' },
-];
+/** One function per source of POLL_SOURCES (the Record type makes a new source need its entry here). */
+const SOURCE_FUNCTIONS: Record<PollSource, { id: string; entry: string; description: string }> = {
+  pubmed: { id: 'PollPubmed', entry: 'functions/poll-pubmed/handler.ts', description: 'Polls PubMed E-utilities for new RCTs of a review' },
+  ctgov: { id: 'PollCtgov', entry: 'functions/poll-ctgov/handler.ts', description: 'Polls ClinicalTrials.gov API v2 for new RCTs of a review' },
+  europepmc: { id: 'PollEuropepmc', entry: 'functions/poll-europepmc/handler.ts', description: 'Polls Europe PMC for new preprints of RCTs of a review' },
+  isrctn: { id: 'PollIsrctn', entry: 'functions/poll-isrctn/handler.ts', description: 'Polls the ISRCTN registry for new or edited trials of a review' },
+};
+const SOURCES = POLL_SOURCES.map((source) => ({ source, ...SOURCE_FUNCTIONS[source] }));
 
 /**
  * Scheduler target that may invoke exactly the function's unqualified ARN (the stock target also

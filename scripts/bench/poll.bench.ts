@@ -11,6 +11,7 @@
  * DynamoDB Local.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
@@ -76,7 +77,7 @@ export default async function pollBench(opts: { quick: boolean }): Promise<void>
       doc,
       table,
       store,
-      env: { PUBMED_EUTILS_URL: url, ...(withKey ? { NCBI_API_KEY: 'bench-key' } : {}) },
+      env: { PUBMED_EUTILS_URL: url, ...(withKey ? { NCBI_API_KEY: 'bench-key' } : {}), ...(process.env.POLL_REQUEST_WORKER ? { POLL_REQUEST_WORKER: process.env.POLL_REQUEST_WORKER } : {}) },
       log: (m) => {
         if (performance.now() - lastLog > 5000) {
           lastLog = performance.now();
@@ -104,7 +105,8 @@ export default async function pollBench(opts: { quick: boolean }): Promise<void>
     const peakSpool = Math.max(0, ...spools.map((s) => s.peakBytes));
     const peakSpoolItems = Math.max(0, ...spools.map((s) => s.peakItems));
     const perRecord = (x: number) => (x / Math.max(1, r.new)).toFixed(2);
-    console.log(`poll backfill (${n} records${opts.quick ? ', quick' : ''}, ${rate} req/s allowed)`);
+    const load = loadavg();
+    console.log(`poll backfill (${n} records${opts.quick ? ', quick' : ''}, ${rate} req/s allowed; requests sent from ${process.env.POLL_REQUEST_WORKER === '0' ? 'the main thread' : 'the request worker thread'}; machine load ${load.map((x) => x.toFixed(1)).join(' / ')} (1/5/15 min) on ${cpus().length} cores)`);
     console.log(`  stored          ${r.new} new, ${r.failures.length} failed cycles, ${r.candidates} candidates`);
     console.log(`  requests/s      ${reqRate.toFixed(2)} at the server over the fetch phase (${reqs.length} requests in ${span.toFixed(1)} s) = ${((reqRate / rate) * 100).toFixed(1)}% of ${rate}/s; max in any 1 s window: ${report.maxInWindow}; 429 answers: ${status429}`);
     console.log(`  request gaps    p50 ${pct(0.5)} ms, p90 ${pct(0.9)} ms, max ${pct(1)} ms (limiter spacing ${((1000 + JITTER_TOLERANCE_MS) / rate).toFixed(0)} ms); closest ${rate + 1} consecutive arrivals span ${closest.toFixed(0)} ms (> 1000 = never above the rate); poller event-loop delay p99 ${(loop.percentile(99) / 1e6).toFixed(0)} ms, max ${(loop.max / 1e6).toFixed(0)} ms; fake server's p99 ${report.loopP99Ms.toFixed(0)} ms, max ${report.loopMaxMs.toFixed(0)} ms`);

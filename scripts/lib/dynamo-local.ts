@@ -213,6 +213,14 @@ export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
   return resolve(env.DATA_DIR || '.data');
 }
 
+/** The DynamoDB Local endpoint a running `npm start` on `dir` (a DATA_DIR) published, if it answers. */
+export async function publishedEndpoint(dir: string): Promise<string | undefined> {
+  const published = join(resolve(dir), 'dynamodb', 'endpoint');
+  if (!existsSync(published)) return undefined;
+  const candidate = readFileSync(published, 'utf8').trim();
+  return candidate && (await isAnswering(candidate)) ? candidate : undefined;
+}
+
 /**
  * Runs `fn` against a database: DYNAMODB_ENDPOINT when set; else the instance a running `npm start`
  * published; else a DynamoDB Local started on DATA_DIR for the duration of `fn`. The table is
@@ -223,14 +231,8 @@ export async function withDatabase<T>(fn: (endpoint: string) => Promise<T>, log:
   let endpoint = process.env.DYNAMODB_ENDPOINT;
   if (!endpoint) {
     const dir = join(dataDir(), 'dynamodb');
-    const published = join(dir, 'endpoint');
-    if (existsSync(published)) {
-      const candidate = readFileSync(published, 'utf8').trim();
-      if (await isAnswering(candidate)) {
-        endpoint = candidate;
-        log(`using the DynamoDB Local of the running stack at ${endpoint}`);
-      }
-    }
+    endpoint = await publishedEndpoint(dataDir());
+    if (endpoint) log(`using the DynamoDB Local of the running stack at ${endpoint}`);
     if (!endpoint) {
       log(`starting DynamoDB Local on ${dir} …`);
       db = await startDynamoLocal({ dir });

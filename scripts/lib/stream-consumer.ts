@@ -28,7 +28,7 @@ interface Checkpoint {
 }
 
 const MAX_ATTEMPTS = 5;
-const BATCH_MAX = 1000;
+const BATCH_MAX = 5000;
 
 export interface StreamConsumerOptions {
   table: string;
@@ -36,6 +36,12 @@ export interface StreamConsumerOptions {
   onBatch: (changes: ChangeImage[]) => Promise<void>;
   log: (msg: string) => void;
   pollMs?: number;
+  /**
+   * Debounce: after catching up on a batch, wait this long for more records before handing it
+   * over, and keep collecting while they come (an import, a burst of accepts → one batch, hence
+   * one version). 0 = hand over as soon as caught up.
+   */
+  settleMs?: number;
 }
 
 export interface StreamConsumer {
@@ -100,6 +106,7 @@ export async function startStreamConsumer(opts: StreamConsumerOptions): Promise<
   let idle = false;
   let waiters: (() => void)[] = [];
   const pollMs = opts.pollMs ?? 500;
+  const settleMs = opts.settleMs ?? 0;
   const failures = new Map<string, number>();
 
   async function listShards(): Promise<Shard[]> {
@@ -147,6 +154,7 @@ export async function startStreamConsumer(opts: StreamConsumerOptions): Promise<
         const records: _Record[] = [];
         let next: string | null = it;
         let caughtUp = false;
+        let settled = false;
         try {
           while (next && records.length < BATCH_MAX) {
             const r: GetRecordsCommandOutput = await streams.send(new GetRecordsCommand({ ShardIterator: next, Limit: 100 }));
@@ -154,9 +162,16 @@ export async function startStreamConsumer(opts: StreamConsumerOptions): Promise<
             records.push(...got);
             next = r.NextShardIterator ?? null;
             if (!got.length) {
+              if (records.length && settleMs > 0 && !settled && next && !stopped) {
+                // Caught up with a batch in hand: give a burst time to finish, then look again.
+                settled = true;
+                await new Promise((res) => setTimeout(res, settleMs));
+                continue;
+              }
               caughtUp = true;
               break;
             }
+            settled = false;
           }
         } catch (err) {
           if (err instanceof ExpiredIteratorException || err instanceof TrimmedDataAccessException) {

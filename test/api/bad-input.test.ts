@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
 import { issueLocalToken, LOCAL_AUDIENCE, LOCAL_ISSUER } from '../../functions/curation-api/auth.js';
-import { SECRET, SINGLE_REVIEW, startHarness, validForm, type Harness } from './harness.js';
+import { DUAL_REVIEW, SECRET, SINGLE_REVIEW, startHarness, validForm, type Harness } from './harness.js';
 
 let h: Harness;
 let curator: string;
@@ -109,6 +109,171 @@ describe('extraction values', () => {
   });
 });
 
+describe('hostile numbers, nesting and keys (every write route)', () => {
+  const rawForm = (v: string) => JSON.stringify({ version: 1, form: validForm() }).replace('"mean":8.1', `"mean":${v}`);
+  const json = { 'content-type': 'application/json' };
+  it.each(['1e16', '99999999999999999', '1e308', '-1e17', '1e-200', '1e-320', '-1e-131'])('%s in a form → 400 naming the field, on draft, accept and preview', async (v) => {
+    for (const route of ['draft', 'accept', 'preview']) {
+      const r = await bad('POST', `${base}/ext/${route}`, { token: curator, rawBody: rawForm(v), headers: json }, 400, 'form.outcomes[0].intervention.mean');
+      expect(r.json.fields[0].message).toMatch(/too large|too close to zero|finite/);
+    }
+  });
+  it('huge numbers in arm counts, versions and imports', async () => {
+    await bad('POST', `${base}/ext/draft`, { token: curator, body: { version: 1, form: { arms: [{ id: 'a', nRandomised: 1e16 }] } } }, 400, 'form.arms[0].nRandomised');
+    await bad('POST', `${base}/scr/screen`, { token: curator, rawBody: '{"version":99999999999999999,"decision":"include"}', headers: json }, 400, 'version');
+  });
+  it('forms nested 40 and 200,000 levels → 400', async () => {
+    const deep = (n: number) => `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`;
+    for (const n of [40, 200_000]) {
+      for (const route of ['draft', 'accept', 'preview']) {
+        const r = await bad('POST', `${base}/ext/${route}`, { token: curator, rawBody: `{"version":1,"form":${deep(n)}}`, headers: json }, 400);
+        expect(r.json.fields[0].message).toMatch(/nested too deeply/);
+      }
+    }
+    await bad('POST', `/api/reviews/${rid}/import`, { token: curator, rawBody: `{"ris":${'['.repeat(50)}${']'.repeat(50)}}`, headers: json }, 400);
+  });
+  it('a __proto__ key anywhere → 400 naming it', async () => {
+    const raw = JSON.stringify({ version: 1, form: validForm() }).replace('"moderators":{', '"moderators":{"__proto__":{"x":1},');
+    for (const route of ['draft', 'accept', 'preview']) await bad('POST', `${base}/ext/${route}`, { token: curator, rawBody: raw, headers: json }, 400, 'form.moderators.__proto__');
+    await bad('POST', `${base}/scr/screen`, { token: curator, rawBody: '{"version":1,"decision":"include","__proto__":{"admin":true}}', headers: json }, 400, '__proto__');
+  });
+  it('drafts are typed as strictly as accepts', async () => {
+    const draft = (f: unknown) => ({ token: curator, body: { version: 1, form: f } });
+    await bad('POST', `${base}/ext/draft`, draft({ arms: 'abc' }), 400, 'form.arms');
+    await bad('POST', `${base}/ext/draft`, draft({ arms: [null] }), 400, 'form.arms[0]');
+    await bad('POST', `${base}/ext/draft`, draft({ outcomes: [null] }), 400, 'form.outcomes[0]');
+    await bad('POST', `${base}/ext/draft`, draft({ outcomes: [{ intervention: { mean: { toString: 1 } } }] }), 400, 'form.outcomes[0].intervention.mean');
+    await bad('POST', `${base}/ext/draft`, draft({ colour: 'blue' }), 400, 'form.colour');
+    await bad('POST', `${base}/ext/draft`, draft('a string'), 400, 'form');
+    const r = await bad('POST', `${base}/ext/draft`, draft({ arms: 'abc' }), 400, 'form.arms');
+    expect(r.json.fields[0].message).toBe('must be a list');
+  });
+  it('an incomplete but well-typed draft is saved', async () => {
+    const h2 = await startHarness('bad-draft');
+    try {
+      await h2.seed({ reviewId: rid, studyId: 'e', status: 'extraction' });
+      const r = await h2.req('POST', `/api/reviews/${rid}/candidates/e/draft`, { token: await h2.token('curator'), body: { version: 1, form: { arms: [{ id: 'a' }], outcomes: [{ outcome: 'depression' }] } } });
+      expect(r.status, r.text).toBe(200);
+      expect(r.json.validation.errors.length).toBeGreaterThan(0);
+    } finally {
+      await h2.close();
+    }
+  });
+  it('accept without a form, and accept of a candidate still at full text, say so in plain words', async () => {
+    const r = await bad('POST', `${base}/ext/accept`, { token: curator, body: { version: 1 } }, 400, 'form');
+    expect(r.json.fields.find((f: { path: string }) => f.path === 'form').message).toBe('required');
+    const h2 = await startHarness('bad-stage');
+    try {
+      await h2.seed({ reviewId: rid, studyId: 'ft', status: 'fulltext' });
+      const before = await h2.dump();
+      const s = await h2.req('POST', `/api/reviews/${rid}/candidates/ft/accept`, { token: await h2.token('curator'), body: { version: 1 } });
+      expect(s.status).toBe(409);
+      expect(s.json.error).toMatch(/cannot accept this candidate: it is at full-text screening/);
+      expect(await h2.dump()).toBe(before);
+    } finally {
+      await h2.close();
+    }
+  });
+  it('a 1,100-character candidate id → 400 on API and UI pages alike', async () => {
+    const long = 'a'.repeat(1100);
+    await bad('GET', `${base}/${long}`, { token: curator }, 400, 'studyId');
+    await bad('POST', `${base}/${long}/draft`, { token: curator, body: { version: 1, form: {} } }, 400, 'studyId');
+    for (const path of [`/curate/reviews/${rid}/candidates/${long}`, `/curate/reviews/${rid}/candidates/${long}/compare`, `/curate/reviews/${'x'.repeat(1100)}`]) {
+      const r = await h.req('GET', path, { token: curator });
+      expect(r.status, r.text).toBe(400);
+      expect(r.text).toMatch(/studyId|reviewId/);
+      expectNoLeak(r.text);
+    }
+  });
+});
+
+describe('pages render whatever is stored', () => {
+  it('drafts stored before validation (wrong shapes) render as a notice, never a 500', async () => {
+    const h2 = await startHarness('stored');
+    try {
+      const tok = await h2.token('curator', 'alice');
+      const bads: unknown[] = [{ arms: 'abc' }, { arms: [null] }, { outcomes: [null] }, { outcomes: [{ intervention: { mean: { toString: 1 } } }] }, 'text', null, [1, 2]];
+      for (const [i, form] of bads.entries()) {
+        await h2.seed({ reviewId: rid, studyId: `d${i}`, status: 'extraction', drafts: { alice: { extractor: 'alice', form, savedAt: '2025-01-01T00:00:00.000Z' }, bob: { extractor: 'bob', form: { arms: [] }, savedAt: '2025-01-01T00:00:00.000Z' } } } as never);
+        for (const path of [`/curate/reviews/${rid}/candidates/d${i}`, `/curate/reviews/${rid}/candidates/d${i}/compare`]) {
+          const r = await h2.req('GET', path, { token: tok });
+          expect(r.status, `${path}: ${r.text.slice(0, 300)}`).toBe(200);
+        }
+        const page = await h2.req('GET', `/curate/reviews/${rid}/candidates/d${i}`, { token: tok });
+        if (form !== null && typeof form === 'object' && !Array.isArray(form)) expect(page.text).toContain('could not be read');
+        const api = await h2.req('GET', `/api/reviews/${rid}/candidates/d${i}`, { token: tok });
+        expect(api.status).toBe(200);
+      }
+    } finally {
+      await h2.close();
+    }
+  });
+});
+
+describe('blinded dual screening', () => {
+  it("before deciding, a screener sees neither the other decision (API: candidate, queue, history) nor it on the page; after deciding, both", async () => {
+    const h2 = await startHarness('blind');
+    try {
+      const drid = DUAL_REVIEW.id;
+      await h2.seed({ reviewId: drid, studyId: 'b1' });
+      const alice = await h2.token('curator', 'alice');
+      const bob = await h2.token('curator', 'bob');
+      const reason = DUAL_REVIEW.exclusionReasons[0].id;
+      const a = await h2.req('POST', `/api/reviews/${drid}/candidates/b1/screen`, { token: alice, body: { version: 1, decision: 'exclude', reason, note: 'alice-secret-note' } });
+      expect(a.status, a.text).toBe(200);
+      const seen = [
+        (await h2.req('GET', `/api/reviews/${drid}/candidates/b1`, { token: bob })).text,
+        (await h2.req('GET', `/api/reviews/${drid}/queue`, { token: bob })).text,
+        (await h2.req('GET', `/curate/reviews/${drid}/candidates/b1`, { token: bob })).text,
+        (await h2.req('GET', `/curate/reviews/${drid}`, { token: bob })).text,
+      ];
+      for (const [i, t] of seen.entries()) {
+        expect(t).not.toContain('alice-secret-note');
+        expect(t).not.toMatch(/"decision":"exclude"|· exclude|alice/);
+        if (i < 2) expect(t).not.toContain(reason); // pages list every reason in the reason menu
+      }
+      const blinded = (await h2.req('GET', `/api/reviews/${drid}/candidates/b1`, { token: bob })).json;
+      expect(blinded.candidate.screening['title-abstract']).toMatchObject({ decisions: [], blinded: 1 });
+      // alice still sees her own vote
+      expect((await h2.req('GET', `/api/reviews/${drid}/candidates/b1`, { token: alice })).text).toContain('alice-secret-note');
+      const b = await h2.req('POST', `/api/reviews/${drid}/candidates/b1/screen`, { token: bob, body: { version: 2, decision: 'include' } });
+      expect(b.status).toBe(200);
+      expect(b.json.candidate.status).toBe('conflict');
+      expect((await h2.req('GET', `/api/reviews/${drid}/candidates/b1`, { token: bob })).text).toContain('alice-secret-note');
+    } finally {
+      await h2.close();
+    }
+  });
+});
+
+describe('implausible values need a lead', () => {
+  it("a curator's accept of yi = 50, vi = 1e-12 → 400 naming the fields; a lead confirms with a reason; the event keeps it", async () => {
+    const h2 = await startHarness('implausible');
+    try {
+      await h2.seed({ reviewId: rid, studyId: 'e', status: 'extraction' });
+      const f = validForm();
+      f.outcomes[0] = { outcome: 'depression', timepoint: 'post', instrument: 'PHQ-9', format: 'effect', yi: 50, vi: 1e-12 } as never;
+      const before = await h2.dump();
+      const cur = await h2.req('POST', `/api/reviews/${rid}/candidates/e/accept`, { token: await h2.token('curator'), body: { version: 1, form: f } });
+      expect(cur.status, cur.text).toBe(400);
+      expect(cur.json.error).toMatch(/lead's confirmation/);
+      expect(cur.json.fields.map((x: { path: string }) => x.path)).toEqual(expect.arrayContaining(['form.outcomes[0].yi', 'form.outcomes[0].vi']));
+      const forged = await h2.req('POST', `/api/reviews/${rid}/candidates/e/accept`, { token: await h2.token('curator'), body: { version: 1, form: f, confirmImplausible: 'trust me' } });
+      expect(forged.status).toBe(403);
+      const lead = await h2.token('lead');
+      const noReason = await h2.req('POST', `/api/reviews/${rid}/candidates/e/accept`, { token: lead, body: { version: 1, form: f } });
+      expect(noReason.status).toBe(400);
+      expect(await h2.dump()).toBe(before);
+      const ok = await h2.req('POST', `/api/reviews/${rid}/candidates/e/accept`, { token: lead, body: { version: 1, form: f, confirmImplausible: 'checked against Table 2: typo-free' } });
+      expect(ok.status, ok.text).toBe(200);
+      expect(ok.json.event.reason).toBe('checked against Table 2: typo-free');
+      expect(ok.json.event.after.confirmedImplausible.join(' ')).toMatch(/SMD of 50\.00/);
+    } finally {
+      await h2.close();
+    }
+  });
+});
+
 describe('HTML and script in text fields', () => {
   it('is stored as text and served as JSON, never interpreted', async () => {
     const h2 = await startHarness('xss');
@@ -149,6 +314,7 @@ describe('unknown ids and state', () => {
     await bad('GET', `${base}/bad%20id!`, { token: curator }, 400, 'studyId');
     await bad('POST', `${base}/ext/screen`, { token: curator, body: { version: 1, decision: 'include' } }, 409);
     await bad('GET', `/api/nothing-here`, { token: curator }, 404);
+    await bad('POST', `/api/reviews/${rid}/nothing`, { token: curator, body: {} }, 404);
   });
 });
 

@@ -32,6 +32,21 @@ describe('public routes', () => {
     expect(r.status).toBe(200);
     expect(Object.keys(r.json.paths)).toEqual(expect.arrayContaining(['/api/reviews/{reviewId}/queue', '/api/reviews/{reviewId}/candidates/{studyId}/accept']));
   });
+  it('carries the full extraction form schema (from the one zod definition) on accept and draft', async () => {
+    const doc = (await h.req('GET', '/api/openapi.json')).json;
+    const deref = (s: any): any => (s?.$ref ? doc.components.schemas[s.$ref.split('/').pop()] : s);
+    const body = (path: string) => deref(doc.paths[path].post.requestBody.content['application/json'].schema);
+    const accept = body('/api/reviews/{reviewId}/candidates/{studyId}/accept');
+    expect(accept.required).toEqual(expect.arrayContaining(['version', 'form']));
+    const form = deref(accept.properties.form);
+    expect(form.required).toContain('outcomes');
+    const outcome = deref(deref(form.properties.outcomes).items);
+    expect(outcome.required).toEqual(expect.arrayContaining(['outcome', 'timepoint', 'instrument', 'format']));
+    expect(deref(outcome.properties.format).enum).toContain('mean-sd');
+    const draft = deref(deref(body('/api/reviews/{reviewId}/candidates/{studyId}/draft').properties.form));
+    expect(draft.required ?? []).toEqual([]);
+    expect(Object.keys(draft.properties)).toEqual(expect.arrayContaining(['arms', 'outcomes', 'moderators', 'rob', 'year']));
+  });
   it('requires a token for the queue', async () => {
     const r = await h.req('GET', `/api/reviews/${DUAL_REVIEW.id}/queue`);
     expect(r.status).toBe(401);

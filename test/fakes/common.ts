@@ -97,7 +97,15 @@ export interface Handled {
  */
 export async function startServer(
   handle: (method: string, path: string, params: URLSearchParams) => Handled,
-  opts: { faults?: Fault[]; errorDoc: (path: string) => Handled; rateLimit?: { perSecond: number; body: () => string } },
+  opts: {
+    faults?: Fault[];
+    errorDoc: (path: string) => Handled;
+    rateLimit?: { perSecond: number; body: () => string };
+    /** The upstream's own 429 answer (default: NCBI's JSON body). */
+    tooMany?: () => Handled;
+    /** Retry-After header (seconds) sent with every 429. */
+    retryAfter?: string;
+  },
 ): Promise<FakeServerBase & { server: Server }> {
   const requests: LoggedRequest[] = [];
   const faults: Fault[] = [...(opts.faults ?? [])];
@@ -116,13 +124,13 @@ export async function startServer(
       const send = (h: Handled) => {
         entry.status = h.status;
         if (res.destroyed) return;
-        res.writeHead(h.status, { 'content-type': h.contentType, 'content-length': Buffer.byteLength(h.body) });
+        res.writeHead(h.status, { 'content-type': h.contentType, 'content-length': Buffer.byteLength(h.body), ...(h.status === 429 && opts.retryAfter ? { 'retry-after': opts.retryAfter } : {}) });
         res.end(h.body);
       };
       if (opts.rateLimit) {
         const recent = requests.filter((r) => r.at > at - 1000 && r.at <= at).length;
         if (recent > opts.rateLimit.perSecond) {
-          send({ status: 429, contentType: 'application/json', body: opts.rateLimit.body() });
+          send(opts.tooMany?.() ?? { status: 429, contentType: 'application/json', body: opts.rateLimit.body() });
           return;
         }
       }
@@ -142,7 +150,8 @@ export async function startServer(
         return;
       }
       if (fault?.kind === '429' || fault?.kind === '429-in-200') {
-        send({ status: fault.kind === '429' ? 429 : 200, contentType: 'application/json', body: opts.rateLimit?.body() ?? '{"error":"API rate limit exceeded","count":"4","limit":"3"}' });
+        const tm = opts.tooMany?.();
+        send(tm ? { ...tm, status: fault.kind === '429' ? 429 : 200 } : { status: fault.kind === '429' ? 429 : 200, contentType: 'application/json', body: opts.rateLimit?.body() ?? '{"error":"API rate limit exceeded","count":"4","limit":"3"}' });
         return;
       }
       let h: Handled;

@@ -140,7 +140,7 @@ describe('Ingest stack', () => {
   };
 
   it('runs one poller per source with reserved concurrency 1 and a dead-letter queue', () => {
-    for (const prefix of ['PollPubmed', 'PollCtgov']) {
+    for (const prefix of ['PollPubmed', 'PollCtgov', 'PollEuropepmc', 'PollIsrctn']) {
       const [, fn] = fnId(t.Ingest, prefix);
       expect(fn.Properties.ReservedConcurrentExecutions).toBe(1);
       expect(fn.Properties.DeadLetterConfig.TargetArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(new RegExp(`^${prefix}Dlq`)), 'Arn'] });
@@ -150,7 +150,7 @@ describe('Ingest stack', () => {
 
   it('schedules every review for every source at the review cadence, targeting the right function', () => {
     const schedules = resources(t.Ingest, 'AWS::Scheduler::Schedule');
-    for (const [prefix, source] of [['PollPubmed', 'pubmed'], ['PollCtgov', 'ctgov']] as const) {
+    for (const [prefix, source] of [['PollPubmed', 'pubmed'], ['PollCtgov', 'ctgov'], ['PollEuropepmc', 'europepmc'], ['PollIsrctn', 'isrctn']] as const) {
       const [fnLogicalId] = fnId(t.Ingest, prefix);
       for (const reviewId of Object.keys(REVIEWS)) {
         const match = schedules.filter(([, s]) => {
@@ -181,7 +181,7 @@ describe('Ingest stack', () => {
       const actions = asArray(s.Action as string[]);
       if (actions.includes('lambda:InvokeFunction')) {
         expect(actions).toEqual(['lambda:InvokeFunction']);
-        expect(s.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Poll(Pubmed|Ctgov)Function/), 'Arn'] });
+        expect(s.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Poll(Pubmed|Ctgov|Europepmc|Isrctn)Function/), 'Arn'] });
       } else {
         expect(actions).toEqual(['sqs:SendMessage']);
       }

@@ -6,7 +6,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { candidateKey, eventPartition } from '../../core/data-model/keys.js';
 import { isAnalysable, type Candidate } from '../../core/evidence/candidate.js';
 import { dropTestTable } from '../../functions/adapters/dynamo/testing.js';
-import { generateArticles, startFakePubmed, type FakeArticle } from '../fakes/pubmed.js';
+import { articleXml, generateArticles, startFakePubmed, type FakeArticle } from '../fakes/pubmed.js';
 import { fakeStudy, startFakeCtgov } from '../fakes/ctgov.js';
 import { PubmedClient, pubmedConfig } from '../../functions/adapters/pubmed/client.js';
 import { FAST_RETRY, freshTable, instrumentedDoc, poll, REVIEW, scanAll } from './helpers.js';
@@ -119,6 +119,34 @@ describe('PubMed poll into DynamoDB Local', () => {
       expect(String(broken.reason)).toMatch(/malformed XML/);
       expect(String(q.find((i) => i.recordId === articles[6].pmid)!.reason)).toMatch(/ArticleTitle is empty/);
       expect(items.filter((i) => i.entity === 'Record')).toHaveLength(28);
+    } finally {
+      await pm.close();
+    }
+  });
+
+  it('counts records, not fetches: a malformed article lacking its PMID (asked for again) is fetched and quarantined once', async () => {
+    const articles = generateArticles({ count: 81, seed: 12 });
+    const gone = articles[40];
+    // The article for this PMID comes back without MedlineCitation/PMID: the batch seems to lack one
+    // id, so that id is asked for again and the same broken article comes back a second time.
+    articles[40] = { ...gone, rawXml: articleXml({ ...gone, rawXml: undefined }).replace(/<PMID Version="1">\d+<\/PMID>/, '') };
+    const pm = await startFakePubmed({ corpus: articles });
+    const { table: t, doc } = await table();
+    try {
+      const r = await poll({ doc, table: t }, { pubmed: pm.url });
+      expect(r.failures).toEqual([]);
+      // The id really was asked for twice (the behaviour that used to double the counts).
+      const asked = pm.requests.filter((q) => q.path.endsWith('efetch.fcgi')).flatMap((q) => (q.params.get('id') ?? '').split(','));
+      expect(asked.filter((id) => id === gone.pmid)).toHaveLength(2);
+      expect({ fetched: r.fetched, new: r.new, quarantined: r.quarantined, updated: r.updated, unchanged: r.unchanged }).toEqual({ fetched: 81, new: 80, quarantined: 1, updated: 0, unchanged: 0 });
+      const q = (await scanAll(doc, t)).filter((i) => i.entity === 'Quarantine');
+      expect(q).toHaveLength(1);
+      expect(String(q[0].reason)).toMatch(/PMID is missing/);
+      // A second cycle re-reads the overlap (edat) and the changes (mdat): every record once again.
+      const again = await poll({ doc, table: t }, { pubmed: pm.url });
+      expect(again.fetched).toBe(again.unchanged + again.quarantined);
+      expect(again.quarantined).toBeLessThanOrEqual(1);
+      expect(again.fetched).toBeLessThanOrEqual(81);
     } finally {
       await pm.close();
     }

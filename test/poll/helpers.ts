@@ -55,14 +55,16 @@ export async function freshTable(prefix = 'poll') {
 }
 
 /** One cycle against the fakes with test-friendly settings (fast retries, 10 req/s with a fake key). */
-export function poll(opts: Partial<PollCycleOptions> & Pick<PollCycleOptions, 'doc' | 'table'>, urls: { pubmed?: string; ctgov?: string }): Promise<PollCycleResult> {
+export function poll(opts: Partial<PollCycleOptions> & Pick<PollCycleOptions, 'doc' | 'table'>, urls: { pubmed?: string; ctgov?: string; europepmc?: string; isrctn?: string }): Promise<PollCycleResult> {
   const logs: string[] = [];
   return runPollCycle({
     reviewIds: [REVIEW.id],
-    sources: [...(urls.pubmed ? (['pubmed'] as const) : []), ...(urls.ctgov ? (['ctgov'] as const) : [])],
+    sources: (['pubmed', 'ctgov', 'europepmc', 'isrctn'] as const).filter((s) => urls[s]),
     env: {
       ...(urls.pubmed ? { PUBMED_EUTILS_URL: urls.pubmed } : {}),
       ...(urls.ctgov ? { CTGOV_API_URL: urls.ctgov } : {}),
+      ...(urls.europepmc ? { EUROPE_PMC_URL: urls.europepmc } : {}),
+      ...(urls.isrctn ? { ISRCTN_API_URL: urls.isrctn } : {}),
       NCBI_API_KEY: 'test-key',
       NCBI_TOOL: 'living-evidence-test',
       NCBI_EMAIL: 'test@example.org',
@@ -71,6 +73,8 @@ export function poll(opts: Partial<PollCycleOptions> & Pick<PollCycleOptions, 'd
     log: (m) => logs.push(m),
     pubmed: { retry: FAST_RETRY },
     ctgov: { retry: FAST_RETRY },
+    europepmc: { retry: FAST_RETRY, rate: 10 },
+    isrctn: { retry: FAST_RETRY, rate: 10 },
     backfillFrom: '2020-01-01',
     ...opts,
   });

@@ -2,15 +2,19 @@
  * The whole product on the embedded default, as `npm start` runs it, against fake PubMed and
  * ClinicalTrials.gov servers: poll → queue → screen and accept over HTTP → stream → reanalysis →
  * snapshot → rebuilt dashboard. Then a kill -9 right after an acceptance: the restarted stack must
- * still publish that study.
+ * still publish that study. Then a retraction from poll to page: the next poll's retraction notice
+ * takes the accepted trial out of the pooled analysis, visibly, and tells the curators.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakePubmed, type FakeArticle, type FakePubmed } from '../fakes/pubmed.js';
 import { fakeStudy, startFakeCtgov, type FakeCtgov } from '../fakes/ctgov.js';
+import { startFakeEuropePmc, type FakeEuropePmc } from '../fakes/europepmc.js';
+import { startFakeIsrctn, type FakeIsrctn } from '../fakes/isrctn.js';
 import { startStack, killDynamoOn, eventually, type Stack } from './harness.js';
 
 const REVIEW = 'cancer-digital';
@@ -79,6 +83,10 @@ const registration = fakeStudy({
 
 let pubmed: FakePubmed;
 let ctgov: FakeCtgov;
+let europepmc: FakeEuropePmc;
+let isrctn: FakeIsrctn;
+/** Upstream URLs of the fakes for the stack and `npm run poll`. */
+const upstreams = () => ({ PUBMED_EUTILS_URL: pubmed.url, CTGOV_API_URL: ctgov.url, EUROPE_PMC_URL: europepmc.url, ISRCTN_API_URL: isrctn.url });
 let stack: Stack | undefined;
 const dataDir = mkdtempSync(join(tmpdir(), 'le-stack-'));
 
@@ -154,9 +162,11 @@ beforeAll(async () => {
   const match = (term: string) => /cancer|neoplasm|oncolog/i.test(term);
   pubmed = await startFakePubmed({ corpus: [trialArticle, secondArticle], match: (term) => match(term) });
   ctgov = await startFakeCtgov({ studies: [registration] });
+  europepmc = await startFakeEuropePmc({ results: [] });
+  isrctn = await startFakeIsrctn({ trials: [] });
   stack = await startStack({
     dataDir,
-    env: { PUBMED_EUTILS_URL: pubmed.url, CTGOV_API_URL: ctgov.url, NCBI_EMAIL: 'test@example.org', NCBI_TOOL: 'living-evidence-test', POLL_ON_START: '1', POLL_TICK_SECONDS: '1' },
+    env: { ...upstreams(), NCBI_EMAIL: 'test@example.org', NCBI_TOOL: 'living-evidence-test', POLL_ON_START: '1', POLL_TICK_SECONDS: '1' },
   });
 }, 240_000);
 
@@ -165,6 +175,8 @@ afterAll(async () => {
   killDynamoOn(dataDir);
   await pubmed?.close();
   await ctgov?.close();
+  await europepmc?.close();
+  await isrctn?.close();
 });
 
 describe('the local stack end to end', () => {
@@ -214,17 +226,61 @@ describe('the local stack end to end', () => {
     await screenAndAccept(other, [lead, stack!.signInToken('curator')], { n1: 40, m1: 6.1, sd1: 3.2, n2: 41, m2: 7.4, sd2: 3.5 });
     await stack!.kill9();
 
-    stack = await startStack({ dataDir, env: { PUBMED_EUTILS_URL: pubmed.url, CTGOV_API_URL: ctgov.url, POLL_ON_START: '0' } });
+    stack = await startStack({ dataDir, env: { ...upstreams(), POLL_ON_START: '0' } });
     expect(stack.output()).toMatch(/found \(data kept from the last run\)/);
     const snap = await eventually(async () => {
       const s = snapshot();
       return s?.studies.some((x: { id: string }) => x.id === other.studyId) ? s : null;
     }, 60_000, 'the snapshot to contain the study accepted before the kill');
     expect(snap.outcomes.find((o: { id: string }) => o.id === 'depression').k).toBe(2);
+  }, 400_000);
 
-    const code = await stack.stop();
+  it('a retraction, from poll to page: the accepted trial leaves the pooled analysis, the history names the notice, curators are told', async () => {
+    // PubMed links a retraction notice to the accepted trial and changes its modification date.
+    pubmed.upsert({
+      ...trialArticle,
+      mdat: day(0),
+      publicationTypes: [...trialArticle.publicationTypes, 'Retracted Publication'],
+      comments: [{ refType: 'RetractionIn', refSource: 'Psychooncology. 2026;35(4):e7001', pmid: '39100099' }],
+    });
+    // The next poll (`npm run poll`, into the running stack's database).
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/poll.ts', '--source', 'pubmed', '--review', REVIEW], {
+      // DYNAMODB_ENDPOINT empty: the poll finds the running stack's database through DATA_DIR.
+      env: { ...process.env, ...upstreams(), DYNAMODB_ENDPOINT: '', DATA_DIR: dataDir, NCBI_EMAIL: 'test@example.org' },
+      encoding: 'utf8',
+    });
+    const summary = JSON.parse(stdout.trim().split('\n').pop()!);
+    expect(summary.updated).toBeGreaterThanOrEqual(1);
+
+    const snap = await eventually(async () => {
+      const s = snapshot();
+      return s?.outcomes.find((o: { id: string }) => o.id === 'depression')?.k === 1 ? s : null;
+    }, 90_000, 'the snapshot to drop the retracted study');
+    const ex = snap.excluded.find((e: { id: string }) => e.id === 'NCT05550001');
+    expect(ex.reason).toMatch(/^retracted: PubMed 39100001: Retracted: Psychooncology\. 2026;35\(4\):e7001, PMID 39100099/);
+    expect(snap.studies.find((x: { id: string }) => x.id === 'NCT05550001').retracted).toBe(true);
+    expect(snap.changes.some((c: { text: string }) => /was retracted and left the analysis \(notice: .*PMID 39100099/.test(c.text))).toBe(true);
+
+    // The public page says so, with the notice, and pools one study.
+    const html = await eventually(async () => {
+      const r = await fetch(`${stack!.url}/reviews/${REVIEW}/`);
+      const t = await r.text();
+      return r.status === 200 && /data-testid="k"[^>]*>1</.test(t) && t.includes('PMID 39100099') ? t : null;
+    }, 90_000, 'the rebuilt review page to drop the retracted study');
+    expect(html).toMatch(/was retracted and left the analysis/);
+
+    // Curators see it on their home page.
+    const home = await fetch(`${stack!.url}/curate`, { headers: { authorization: `Bearer ${stack!.signInToken('curator')}` } });
+    const page = await home.text();
+    expect(home.status).toBe(200);
+    expect(page).toContain('data-testid="retraction-notices"');
+    expect(page).toMatch(/NCT05550001<\/a>[^<]*was accepted\): PubMed 39100001: Retracted: Psychooncology/);
+  }, 400_000);
+
+  it('stops cleanly', async () => {
+    const code = await stack!.stop();
     expect(code).toBe(0);
-    expect(stack.output()).toMatch(/stopped cleanly/);
+    expect(stack!.output()).toMatch(/stopped cleanly/);
     // No DynamoDB Local left running on this data folder.
     const ps = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
     expect(ps.split('\n').filter((l) => l.includes('DynamoDBLocal') && l.includes(dataDir))).toEqual([]);

@@ -19,6 +19,8 @@ export interface PubmedConfig {
   retry: RetryPolicy;
   /** The most ids one esearch result set can list (NCBI: 9,999); windows are split below it. */
   esearchCap: number;
+  /** Send from the request worker thread (default; POLL_REQUEST_WORKER=0 sends from this thread). */
+  offThread: boolean;
 }
 
 export function pubmedConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<PubmedConfig> = {}): PubmedConfig {
@@ -35,6 +37,7 @@ export function pubmedConfig(env: NodeJS.ProcessEnv = process.env, overrides: Pa
     rate: Number.isFinite(configured) && configured > 0 ? Math.min(configured, max) : max,
     retry: retryFromEnv(env),
     esearchCap: ESEARCH_CAP,
+    offThread: env.POLL_REQUEST_WORKER !== '0',
     ...overrides,
   };
 }
@@ -72,6 +75,9 @@ export class PubmedClient {
     this.deps = {
       limiter: sharedLimiter(`pubmed:${config.baseUrl}:${config.apiKey ?? ''}`, config.rate),
       retry: config.retry,
+      // The backfill's budget is tight (≥ 90 % of the rate, never above): requests leave from the
+      // request worker thread, where the store side's work cannot delay them.
+      offThread: config.offThread,
       log,
     };
   }

@@ -6,10 +6,10 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import type { ReviewSnapshot } from '../../../core/analysis/snapshot';
+import type { ReviewSnapshot, OutcomeSnapshot } from './model.js';
 
-export type { ReviewSnapshot };
-export type OutcomeSnapshot = ReviewSnapshot['outcomes'][number];
+export type { ReviewSnapshot, OutcomeSnapshot };
+export { fmt, fmtP, csvEscape } from './format.js';
 
 const SnapshotShape = z.looseObject({
   schemaVersion: z.literal(1),
@@ -45,6 +45,13 @@ export function loadSnapshots(): ReviewSnapshot[] {
         const issue = parsed.error.issues[0];
         throw new Error(`${file}: ${issue.path.join('.')}: ${issue.message}`);
       }
+      // Curation counts move with screening without a new version (snapshot store counts.json).
+      const countsFile = join(dir, entry.name, 'counts.json');
+      if (existsSync(countsFile)) {
+        const live = JSON.parse(readFileSync(countsFile, 'utf8'));
+        raw.counts = live.counts ?? raw.counts;
+        raw.sources = live.sources ?? raw.sources;
+      }
       out.push(raw as ReviewSnapshot);
     }
   }
@@ -53,31 +60,7 @@ export function loadSnapshots(): ReviewSnapshot[] {
   return out;
 }
 
-export const fmt = (x: number | null | undefined, d = 2): string =>
-  x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(d).replace('-', '−');
-
-export const fmtP = (p: number | null | undefined): string =>
-  p === null || p === undefined || !Number.isFinite(p) ? '–' : p < 0.001 ? '< 0.001' : p.toFixed(3);
-
 export function primaryOutcome(s: ReviewSnapshot): OutcomeSnapshot | undefined {
   return s.outcomes.find((o) => o.primary && o.k > 0) ?? s.outcomes.find((o) => o.k > 0) ?? s.outcomes.find((o) => o.primary) ?? s.outcomes[0];
 }
 
-/** Plain-language text for the verdict the snapshot carries (computed in core/analysis). */
-export function verdict(o: OutcomeSnapshot): string {
-  switch (o.verdict) {
-    case 'favours-intervention':
-      return 'Favours the intervention.';
-    case 'favours-control':
-      return 'Favours the control.';
-    case 'no-clear-difference':
-      return 'The confidence interval includes no effect.';
-    default:
-      return 'No trials accepted yet.';
-  }
-}
-
-export function csvEscape(v: unknown): string {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}

@@ -1,0 +1,4 @@
+/** Scheduled Lambda: ISRCTN registry poll. Event `{ reviewId?: string }` (all living reviews when absent). */
+import { pollHandler, type PollEvent } from '../poll-common/handler.js';
+
+export const handler = (event?: PollEvent) => pollHandler('isrctn', event);

@@ -1,0 +1,83 @@
+/**
+ * Meta-regression bubble plot (one moderator): each study's effect against the moderator, bubble
+ * area by its weight in the main model, the fitted line from the meta-regression coefficients, and
+ * the 95% confidence band of the fitted line computed from the coefficient covariance when the
+ * snapshot carries it (x'Vx, as metafor's `predict()`); without the covariance no band is drawn and
+ * the chart says so.
+ */
+import { qnorm, qt } from '../../../../core/meta/special.js';
+import type { MetaRegression, OutcomeSnapshot } from '../model.js';
+import { fmt } from '../format.js';
+import { type Chart, c, legend, NARROW, pad, scale, svgOpen, WIDE, xAxis, yAxis } from './svg.js';
+
+/** Critical value of the band: t(df) under Knapp-Hartung (metafor's `predict()`), else normal. */
+export function bandCritical(ci: string, df: number | null | undefined): number {
+  return ci === 'knha' && df ? qt(0.975, df) : qnorm(0.975);
+}
+
+/** Fitted value and its 95% CI at x: b0 + b1·x ± crit·√(x'Vx), x = (1, x) — metafor's `predict()`. */
+export function fittedBand(coef: [number, number], vcov: number[][], crit: number, x: number): { fit: number; lower: number; upper: number } {
+  const fit = coef[0] + coef[1] * x;
+  const se = Math.sqrt(Math.max(0, vcov[0][0] + 2 * x * vcov[0][1] + x * x * vcov[1][1]));
+  return { fit, lower: fit - crit * se, upper: fit + crit * se };
+}
+
+export function bubbleChart(o: OutcomeSnapshot, ci: string, moderatorLabel?: string): Chart | null {
+  const mr = o.result?.metaRegression as MetaRegression | null | undefined;
+  if (!mr || mr.moderators.length !== 1 || mr.coefficients.length !== 2 || mr.error) return null;
+  const [b0, b1] = mr.coefficients;
+  if (b0.estimate === null || b1.estimate === null) return null;
+  const mod = mr.moderators[0];
+  const modLabel = moderatorLabel ?? mod;
+  const pts = o.studies
+    .filter((s) => typeof s.moderators[mod] === 'number')
+    .map((s) => ({ label: s.label, x: s.moderators[mod] as number, yi: s.yi, w: s.weight ?? 0 }));
+  if (pts.length < 3) return null;
+  const id = `metareg-${o.id}`;
+  const [xlo, xhi] = pad(Math.min(...pts.map((p) => p.x)), Math.max(...pts.map((p) => p.x)), 0.05, 1);
+  const fit = (v: number) => b0.estimate! + b1.estimate! * v;
+  const V = mr.vcov && mr.vcov.length === 2 ? mr.vcov : null;
+  const q = bandCritical(ci, mr.qmDf2);
+  const band = (v: number) => (V ? fittedBand([b0.estimate!, b1.estimate!], V, q, v).upper - fit(v) : 0);
+  const grid = Array.from({ length: 41 }, (_, i) => xlo + ((xhi - xlo) * i) / 40);
+  const ys = [...pts.map((p) => p.yi), ...grid.map((g) => fit(g) + band(g)), ...grid.map((g) => fit(g) - band(g)), 0];
+  const [ylo, yhi] = pad(Math.min(...ys), Math.max(...ys), 0.06, 0.4);
+  const maxW = Math.max(...pts.map((p) => p.w), 1e-9);
+  const title = `Meta-regression of ${o.label} on ${modLabel}`;
+  const description = `Each bubble is a study (area by weight): its SMD against ${modLabel}. The line is the fitted meta-regression${V ? ' with its 95% confidence band' : ''}; slope ${fmt(b1.estimate, 3)} per unit (p ${b1.pValue === null ? '–' : b1.pValue < 0.001 ? '< 0.001' : b1.pValue.toFixed(3)}).`;
+
+  const draw = (variant: 'w' | 'n'): string => {
+    const wide = variant === 'w';
+    const W = wide ? WIDE : NARROW;
+    const H = wide ? 340 : 300;
+    const L = wide ? 62 : 50, R = W - 12, T = 12, B = H - (wide ? 70 : 84);
+    const x = scale(xlo, xhi, L, R);
+    const y = scale(ylo, yhi, B, T);
+    const p: string[] = [svgOpen(id, variant, W, H, title, description, 'bubble')];
+    p.push(yAxis(y, ylo, yhi, L, 5, 'SMD', R));
+    p.push(`<line x1="${L}" x2="${R}" y1="${c(y(0))}" y2="${c(y(0))}" class="zero"/>`);
+    if (V) p.push(`<polygon points="${[...grid.map((g) => `${c(x(g))},${c(y(fit(g) + band(g)))}`), ...grid.slice().reverse().map((g) => `${c(x(g))},${c(y(fit(g) - band(g)))}`)].join(' ')}" class="band"/>`);
+    for (const s of pts) p.push(`<circle cx="${c(x(s.x))}" cy="${c(y(s.yi))}" r="${c(2 + (wide ? 10 : 7) * Math.sqrt(s.w / maxW))}" class="bub"><title>${s.label}: ${modLabel} ${s.x}, SMD ${fmt(s.yi)}</title></circle>`);
+    p.push(`<line x1="${c(x(xlo))}" x2="${c(x(xhi))}" y1="${c(y(fit(xlo)))}" y2="${c(y(fit(xhi)))}" class="line"/>`);
+    p.push(xAxis(x, xlo, xhi, B, wide ? 8 : 4, modLabel, B + 32));
+    const lg = legend(
+      [
+        { swatch: '<circle cx="7" cy="0" r="5" class="bub"/>', label: 'study (area by weight)' },
+        { swatch: '<line x1="0" x2="16" y1="0" y2="0" class="line"/>', label: 'fitted line' },
+        ...(V ? [{ swatch: '<rect x="0" y="-6" width="16" height="12" class="band"/>', label: '95% CI of the line' }] : []),
+      ],
+      L, B + 50, R - L,
+    );
+    p.push(lg.svg, '</svg>');
+    return p.join('');
+  };
+  const notes = V ? [] : ['No confidence band: this snapshot does not carry the coefficient covariance needed to compute it.'];
+  return {
+    id, title, description, wide: draw('w'), narrow: draw('n'), notes,
+    table: {
+      caption: `${o.label}: SMD per study against ${modLabel} (fitted: ${fmt(b0.estimate, 3)} + ${fmt(b1.estimate, 3)} × ${modLabel})`,
+      columns: ['Study', modLabel, 'SMD', 'Weight (%)', 'Fitted SMD'],
+      rows: pts.map((s) => [s.label, s.x, Number(s.yi.toFixed(4)), Number(s.w.toFixed(2)), Number(fit(s.x).toFixed(4))]),
+    },
+  };
+}

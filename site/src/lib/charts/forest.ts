@@ -1,0 +1,156 @@
+/**
+ * Forest plot: one row per study (square sized by weight, 95% CI whisker, n, weight, RoB 2 traffic
+ * lights), the pooled diamond, the prediction interval as a labelled bar when the snapshot says it
+ * may be shown, and favours-labels in the outcome's direction.
+ */
+import type { OutcomeSnapshot, RobDomainKey, RobJudgements } from '../model.js';
+import { fmt, fmtCi } from '../format.js';
+import { type Chart, c, esc, fit, FONT, NARROW, pad, scale, svgOpen, text, WIDE, xAxis } from './svg.js';
+
+export const ROB_KEYS: RobDomainKey[] = ['D1', 'D2', 'D3', 'D4', 'D5', 'overall'];
+const ROB_WORD = { low: 'low risk', some: 'some concerns', high: 'high risk' } as const;
+const ROB_MARK = { low: '+', some: '−', high: '×' } as const;
+
+export interface ForestOptions {
+  /** Link target for a study row (its study page). */
+  studyHref?: (id: string) => string;
+  /** Chart id (anchor); default `forest-<outcome>`. */
+  id?: string;
+}
+
+/** Left and right favours-labels in the outcome's direction. */
+export function favours(direction: OutcomeSnapshot['direction']): [string, string] {
+  return direction === 'lower-is-better' ? ['favours intervention', 'favours control'] : ['favours control', 'favours intervention'];
+}
+
+/** RoB 2 marks as reusable defs; colours as attributes (CSS does not reach into <use> copies). */
+export const ROB_COLOURS = { low: ['#15803d', '#ffffff'], some: ['#facc15', '#111827'], high: ['#b91c1c', '#ffffff'] } as const;
+
+export function robDefs(id: string): string {
+  const parts = (['low', 'some', 'high'] as const).map(
+    (j) => `<g id="${id}-r${j[0]}"><circle r="7" fill="${ROB_COLOURS[j][0]}"/><text y="4" text-anchor="middle" font-size="11" font-weight="700" fill="${ROB_COLOURS[j][1]}">${ROB_MARK[j]}</text></g>`,
+  );
+  parts.push(`<g id="${id}-rn"><circle r="6.5" fill="#e5e7eb" stroke="#6b7280"/></g>`);
+  return `<defs>${parts.join('')}</defs>`;
+}
+
+export function robUse(id: string, j: RobJudgements[RobDomainKey], x: number, y: number): string {
+  return `<use href="#${id}-r${j ? j[0] : 'n'}" x="${c(x)}" y="${c(y)}"/>`;
+}
+
+export function robWord(j: RobJudgements[RobDomainKey] | undefined): string {
+  return j ? ROB_WORD[j] : 'not assessed';
+}
+
+export function forestChart(o: OutcomeSnapshot, opts: ForestOptions = {}): Chart | null {
+  const r = o.result;
+  if (!r || o.studies.length === 0 || r.estimate === null || r.ciLower === null || r.ciUpper === null) return null;
+  const id = opts.id ?? `forest-${o.id}`;
+  const rows = o.studies;
+  const hasRob = rows.some((s) => s.rob && Object.keys(s.rob).length > 0);
+  const showPi = (o.display?.predictionInterval ?? true) && r.piLower !== null && r.piUpper !== null;
+  const [favL, favR] = favours(o.direction);
+
+  // x-range: the pooled result and (most) whiskers, capped so one huge interval cannot flatten the rest.
+  const lows = rows.map((s) => s.ciLower);
+  const highs = rows.map((s) => s.ciUpper);
+  let lo = Math.min(...lows, r.ciLower, 0);
+  let hi = Math.max(...highs, r.ciUpper, 0);
+  if (showPi) {
+    lo = Math.min(lo, r.piLower!);
+    hi = Math.max(hi, r.piUpper!);
+  }
+  lo = Math.max(lo, Math.min(-1, r.estimate - 3));
+  hi = Math.min(hi, Math.max(1, r.estimate + 3));
+  const [xmin, xmax] = pad(lo, hi, 0.04, 1);
+  const title = `Forest plot of ${o.label}: ${rows.length} stud${rows.length === 1 ? 'y' : 'ies'}`;
+  const description = `Each row is one study: the square is its standardised mean difference (size by weight), the line its 95% confidence interval; the diamond is the pooled estimate${showPi ? ' and the bar below it the prediction interval' : ''}. Effects left of zero ${favL}.`;
+
+  const link = (sid: string, inner: string) => (opts.studyHref ? `<a href="${esc(opts.studyHref(sid))}">${inner}</a>` : inner);
+  const maxW = Math.max(...rows.map((s) => s.weight ?? 0), 1e-9);
+
+  const draw = (variant: 'w' | 'n'): string => {
+    const wide = variant === 'w';
+    const W = wide ? WIDE : NARROW;
+    const rowH = wide ? 20 : 22;
+    const labelR = wide ? 196 : 104;
+    const nR = 232, wR = 286, robX0 = 306;
+    const plotL = wide ? (hasRob ? 412 : 312) : 110;
+    const plotR = wide ? 598 : 234;
+    const textR = W - 6;
+    const top = wide ? 30 : 28;
+    const x = scale(xmin, xmax, plotL, plotR);
+    const cx = (v: number) => Math.max(plotL, Math.min(plotR, x(v)));
+    const extra = showPi ? 2 : 1;
+    const yEnd = top + (rows.length + extra) * rowH + 8;
+    const H = Math.max(226, yEnd + 50);
+    const p: string[] = [svgOpen(id, variant, W, H, title, description, 'forest')];
+    if (wide && hasRob) p.push(robDefs(`${id}-${variant}`));
+    // header
+    p.push(text(wide ? 8 : 4, 18, 'Study', 'class="hdr"'));
+    if (wide) {
+      p.push(text(nR, 18, 'n', 'class="hdr" text-anchor="end"'));
+      p.push(text(wR, 18, 'Weight', 'class="hdr" text-anchor="end"'));
+      if (hasRob) ROB_KEYS.forEach((k, i) => p.push(text(robX0 + i * 18, 18, k === 'overall' ? 'All' : k, 'class="hdr" text-anchor="middle" font-size="11"')));
+    }
+    p.push(text(textR, 18, 'SMD [95% CI]', 'class="hdr" text-anchor="end"'));
+    p.push(`<line x1="${c(x(0))}" x2="${c(x(0))}" y1="${top - 6}" y2="${c(yEnd)}" class="zero"/>`);
+    rows.forEach((s, i) => {
+      const y = top + i * rowH + rowH / 2;
+      const label = wide ? fit(s.label, labelR - 8) : fit(s.label, labelR - 4);
+      p.push(`<g class="row" data-study="${esc(s.id)}">`);
+      p.push(link(s.id, text(wide ? 8 : 4, y + 4, label)));
+      if (wide) {
+        p.push(text(nR, y + 4, s.n === null ? '–' : String(s.n), 'text-anchor="end"'));
+        p.push(text(wR, y + 4, s.weight === null ? '–' : `${fmt(s.weight, 1)}%`, 'text-anchor="end"'));
+        if (hasRob) ROB_KEYS.forEach((k, j) => p.push(robUse(`${id}-${variant}`, s.rob?.[k], robX0 + j * 18, y)));
+      }
+      const a = cx(s.ciLower), b = cx(s.ciUpper);
+      p.push(`<line x1="${c(a)}" x2="${c(b)}" y1="${c(y)}" y2="${c(y)}" class="ci"/>`);
+      if (x(s.ciLower) < plotL) p.push(`<path d="M${c(plotL)} ${c(y)}l5 -4v8z" class="clip"/>`);
+      if (x(s.ciUpper) > plotR) p.push(`<path d="M${c(plotR)} ${c(y)}l-5 -4v8z" class="clip"/>`);
+      const size = 3 + 7 * Math.sqrt((s.weight ?? 0) / maxW);
+      if (x(s.yi) >= plotL && x(s.yi) <= plotR) p.push(`<rect x="${c(x(s.yi) - size / 2)}" y="${c(y - size / 2)}" width="${c(size)}" height="${c(size)}" class="pt"/>`);
+      p.push(text(textR, y + 4, fmtCi(s.yi, s.ciLower, s.ciUpper), 'text-anchor="end" class="num"'));
+      p.push('</g>');
+    });
+    const yd = top + rows.length * rowH + rowH / 2 + 4;
+    p.push(`<line x1="${wide ? 8 : 4}" x2="${textR}" y1="${c(yd - rowH / 2)}" y2="${c(yd - rowH / 2)}" class="sep"/>`);
+    p.push(text(wide ? 8 : 4, yd + 4, wide ? `Pooled estimate (${o.k} studies)` : `Pooled (k = ${o.k})`, 'class="hdr"'));
+    if (wide) {
+      if (o.participants) p.push(text(nR, yd + 4, String(o.participants), 'text-anchor="end" class="hdr"'));
+      p.push(text(wR, yd + 4, '100%', 'text-anchor="end" class="hdr"'));
+    }
+    p.push(`<polygon points="${c(cx(r.ciLower!))},${c(yd)} ${c(cx(r.estimate!))},${c(yd - 7)} ${c(cx(r.ciUpper!))},${c(yd)} ${c(cx(r.estimate!))},${c(yd + 7)}" class="diamond"/>`);
+    p.push(text(textR, yd + 4, fmtCi(r.estimate, r.ciLower, r.ciUpper), 'text-anchor="end" class="hdr num"'));
+    if (showPi) {
+      const yp = yd + rowH;
+      p.push(text(wide ? 8 : 4, yp + 4, wide ? 'Prediction interval (a new study)' : 'Prediction int.', 'class="pil"'));
+      p.push(`<line x1="${c(cx(r.piLower!))}" x2="${c(cx(r.piUpper!))}" y1="${c(yp)}" y2="${c(yp)}" class="pi"/>`);
+      p.push(text(textR, yp + 4, `${fmt(r.piLower)} to ${fmt(r.piUpper)}`, 'text-anchor="end" class="pil num"'));
+    }
+    p.push(xAxis(x, xmin, xmax, yEnd, wide ? 6 : 4));
+    if (wide) {
+      p.push(text(x(0) - 4, yEnd + 34, `← ${favL}`, 'text-anchor="end" class="fav"'));
+      p.push(text(x(0) + 4, yEnd + 34, `${favR} →`, 'class="fav"'));
+    } else {
+      p.push(text(4, yEnd + 34, `← ${favL}`, 'class="fav"'));
+      p.push(text(W - 4, yEnd + 34, `${favR} →`, 'text-anchor="end" class="fav"'));
+    }
+    p.push('</svg>');
+    return p.join('');
+  };
+
+  const columns = ['Study', 'Year', 'n', 'Weight (%)', 'SMD', '95% CI lower', '95% CI upper', ...(hasRob ? ROB_KEYS.map((k) => `RoB ${k}`) : [])];
+  const tableRows = rows.map((s) => [
+    s.label, s.year ?? '', s.n ?? '', s.weight === null ? '' : Number(s.weight.toFixed(2)),
+    Number(s.yi.toFixed(4)), Number(s.ciLower.toFixed(4)), Number(s.ciUpper.toFixed(4)),
+    ...(hasRob ? ROB_KEYS.map((k) => robWord(s.rob?.[k])) : []),
+  ]);
+  tableRows.push(['Pooled estimate', '', o.participants ?? '', 100, Number(r.estimate.toFixed(4)), Number(r.ciLower.toFixed(4)), Number(r.ciUpper.toFixed(4)), ...(hasRob ? ROB_KEYS.map(() => '') : [])]);
+  const notes: string[] = [];
+  if (rows.some((s) => s.ciLower < xmin || s.ciUpper > xmax)) notes.push('Intervals reaching beyond the axis end in an arrow; their full values are in the table.');
+  if (!showPi && r.piLower !== null) notes.push(...(o.display?.notes.filter((n) => /prediction/i.test(n)) ?? []));
+  const links = opts.studyHref ? [...rows.map((s) => opts.studyHref!(s.id)), null] : undefined;
+  return { id, title, description, wide: draw('w'), narrow: draw('n'), table: { caption: `${o.label}: effect per study (SMD, ${o.benefit.replace(/\.$/, '').toLowerCase()})`, columns, rows: tableRows, ...(links ? { links } : {}) }, notes };
+}

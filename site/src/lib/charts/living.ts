@@ -1,0 +1,98 @@
+/**
+ * The living curve: an outcome's pooled estimate (with its 95% CI) at every published version, by
+ * date — the estimate as readers saw it over time. Pure: data in, SVG text out (build time, no JS).
+ * Sized for a 390 px phone (viewBox 360 wide, scales with the page).
+ */
+import type { HistoryPoint } from '../../../../core/analysis/snapshot';
+
+export const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+export const num = (x: number, d = 2) => (Object.is(Number(x.toFixed(d)), -0) || Number(x.toFixed(d)) === 0 ? (0).toFixed(d) : x.toFixed(d).replace('-', '−'));
+
+/** About five round tick values covering [lo, hi]. */
+export function ticks(lo: number, hi: number, n = 5): number[] {
+  const span = hi - lo || 1;
+  const raw = span / n;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => span / s <= n) ?? 10 * mag;
+  const out: number[] = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-12; v += step) out.push(Number(v.toFixed(10)));
+  return out;
+}
+
+export interface LivingRow {
+  version: number;
+  at: string;
+  k: number;
+  estimate: number;
+  ciLower: number;
+  ciUpper: number;
+}
+
+/** The rows of the living curve of one outcome (versions with a pooled estimate). */
+export function livingRows(history: HistoryPoint[], outcomeId: string): LivingRow[] {
+  const out: LivingRow[] = [];
+  for (const h of history) {
+    const o = h.outcomes.find((x) => x.id === outcomeId);
+    if (!o || o.estimate === null || o.ciLower === null || o.ciUpper === null) continue;
+    out.push({ version: h.version, at: h.at, k: o.k, estimate: o.estimate, ciLower: o.ciLower, ciUpper: o.ciUpper });
+  }
+  return out;
+}
+
+export function livingSvg(rows: LivingRow[], opts: { id: string; label: string; mid?: number; direction?: 'lower-is-better' | 'higher-is-better' }): string {
+  if (rows.length === 0) return '';
+  const W = 360;
+  const H = 220;
+  const L = 44;
+  const R = 12;
+  const T = 16;
+  const B = 40;
+  const times = rows.map((r) => Date.parse(r.at));
+  let t0 = Math.min(...times);
+  let t1 = Math.max(...times);
+  if (t1 - t0 < 60_000) {
+    t0 -= 43_200_000;
+    t1 += 43_200_000;
+  }
+  const lo = Math.min(0, ...rows.map((r) => r.ciLower));
+  const hi = Math.max(0, ...rows.map((r) => r.ciUpper));
+  const pad = (hi - lo) * 0.08 || 0.1;
+  const y0 = lo - pad;
+  const y1 = hi + pad;
+  const x = (t: number) => L + ((t - t0) / (t1 - t0)) * (W - L - R);
+  const y = (v: number) => T + ((y1 - v) / (y1 - y0)) * (H - T - B);
+  const p: string[] = [];
+  p.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="living-${esc(opts.id)}-t" class="living">`);
+  p.push(`<title id="living-${esc(opts.id)}-t">${esc(opts.label)}: pooled estimate with 95% CI at each of ${rows.length} published versions</title>`);
+  for (const v of ticks(y0, y1)) {
+    p.push(`<line x1="${L}" x2="${W - R}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#ddd"/>`);
+    p.push(`<text x="${L - 4}" y="${(y(v) + 3).toFixed(1)}" text-anchor="end" font-size="10">${num(v, 1)}</text>`);
+  }
+  p.push(`<line x1="${L}" x2="${W - R}" y1="${y(0).toFixed(1)}" y2="${y(0).toFixed(1)}" stroke="#333" stroke-width="1"/>`);
+  if (opts.mid !== undefined) {
+    const m = opts.direction === 'lower-is-better' ? -opts.mid : opts.mid;
+    if (m > y0 && m < y1) {
+      p.push(`<line x1="${L}" x2="${W - R}" y1="${y(m).toFixed(1)}" y2="${y(m).toFixed(1)}" stroke="#b35900" stroke-dasharray="4 3"/>`);
+      p.push(`<text x="${W - R}" y="${(y(m) - 3).toFixed(1)}" text-anchor="end" font-size="9" fill="#b35900">MID ${num(m)}</text>`);
+    }
+  }
+  // CI band, estimate line, one marker per version
+  if (rows.length > 1) {
+    const band = [...rows.map((r, i) => `${x(times[i]).toFixed(1)},${y(r.ciUpper).toFixed(1)}`), ...rows.map((r, i) => `${x(times[i]).toFixed(1)},${y(r.ciLower).toFixed(1)}`).reverse()];
+    p.push(`<polygon points="${band.join(' ')}" fill="#1f5f99" fill-opacity="0.15" stroke="none"/>`);
+    p.push(`<polyline points="${rows.map((r, i) => `${x(times[i]).toFixed(1)},${y(r.estimate).toFixed(1)}`).join(' ')}" fill="none" stroke="#1f5f99" stroke-width="1.5"/>`);
+  }
+  rows.forEach((r, i) => {
+    const cx = x(times[i]).toFixed(1);
+    p.push(`<line x1="${cx}" x2="${cx}" y1="${y(r.ciLower).toFixed(1)}" y2="${y(r.ciUpper).toFixed(1)}" stroke="#1f5f99"/>`);
+    p.push(`<circle cx="${cx}" cy="${y(r.estimate).toFixed(1)}" r="3" fill="#1f5f99"><title>Version ${r.version}, ${r.at.slice(0, 16).replace('T', ' ')} UTC: ${num(r.estimate)} [${num(r.ciLower)}, ${num(r.ciUpper)}], k = ${r.k}</title></circle>`);
+  });
+  const d0 = new Date(t0).toISOString().slice(0, 10);
+  const d1 = new Date(t1).toISOString().slice(0, 10);
+  p.push(`<text x="${L}" y="${H - B + 14}" font-size="10">${d0}</text>`);
+  p.push(`<text x="${W - R}" y="${H - B + 14}" font-size="10" text-anchor="end">${d1}</text>`);
+  p.push(`<text x="${(L + W - R) / 2}" y="${H - 6}" font-size="10" text-anchor="middle">date of the version (UTC)</text>`);
+  p.push(`<text x="10" y="${(T + H - B) / 2}" font-size="10" text-anchor="middle" transform="rotate(-90 10 ${(T + H - B) / 2})">pooled SMD</text>`);
+  p.push('</svg>');
+  return p.join('');
+}

@@ -1,0 +1,216 @@
+/**
+ * The site's chart functions (pure TS → SVG strings) on the real snapshot of the Metapsy
+ * self-guided depression review (core's snapshot builder; test/site/sample.ts) and on small
+ * hand-made outcomes for the edge cases.
+ */
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { sampleSnapshots } from './sample.js';
+import type { OutcomeSnapshot, ReviewSnapshot } from '../../site/src/lib/model.js';
+import { forestChart, favours } from '../../site/src/lib/charts/forest.js';
+import { cumulativeChart, cumulativeRange, cumulativeSteps } from '../../site/src/lib/charts/cumulative.js';
+import { CONTOUR_Z, funnelChart } from '../../site/src/lib/charts/funnel.js';
+import { bandCritical, bubbleChart, fittedBand } from '../../site/src/lib/charts/bubble.js';
+import { subgroupChart } from '../../site/src/lib/charts/subgroup.js';
+import { countBarsChart, robSummaryChart } from '../../site/src/lib/charts/bars.js';
+import { reviewCharts, standaloneSvg, chartCsv } from '../../site/src/lib/charts/index.js';
+import { ticks } from '../../site/src/lib/charts/svg.js';
+import { tau2Text, footnoteNumbers } from '../../site/src/lib/present.js';
+
+const snaps = sampleSnapshots();
+const dep: ReviewSnapshot = snaps.find((s) => s.reviewId === 'selfguided-depression')!;
+const depression = dep.outcomes.find((o) => o.id === 'depression')!;
+const wellbeing = dep.outcomes.find((o) => o.id === 'wellbeing')!;
+
+const count = (svg: string, re: RegExp) => (svg.match(re) ?? []).length;
+const attrNums = (svg: string, name: string) => [...svg.matchAll(new RegExp(`${name}="([0-9.]+)"`, 'g'))].map((m) => Number(m[1]));
+const viewBox = (svg: string) => svg.match(/viewBox="0 0 ([0-9.]+) ([0-9.]+)"/)!.slice(1).map(Number);
+
+function tiny(over: Partial<OutcomeSnapshot> = {}): OutcomeSnapshot {
+  const rows = [
+    { id: '__proto__', label: 'toString 2001', year: 2001, yi: -0.8, vi: 0.09 },
+    { id: 'constructor', label: 'Smith, "A" 2003', year: 2003, yi: -0.2, vi: 0.04 },
+    { id: 's3', label: 'Lee 2003', year: 2003, yi: -0.4, vi: 0.02 },
+  ].map((r) => ({ ...r, ciLower: r.yi - 1.96 * Math.sqrt(r.vi), ciUpper: r.yi + 1.96 * Math.sqrt(r.vi), weight: 100 / 3, n: 80, rows: 1, instruments: ['PHQ-9'], flipped: false, moderators: { year: r.year } }));
+  return {
+    ...depression, id: 'tiny', label: 'Tiny', k: 3, participants: 240, studies: rows, subgroups: [],
+    result: { ...depression.result!, estimate: -0.4, ciLower: -0.9, ciUpper: 0.1, piLower: -1.5, piUpper: 0.7, cumulative: null, trimFill: null, metaRegression: null },
+    robSummary: null, ...over,
+  } as OutcomeSnapshot;
+}
+
+describe('forest plot', () => {
+  const ch = forestChart(depression, { studyHref: (id) => `/reviews/x/studies/${id}/` })!;
+  it('one square, whisker and study link per study; the pooled diamond; a labelled prediction interval', () => {
+    for (const svg of [ch.wide, ch.narrow]) {
+      expect(count(svg, /<g class="row"/g)).toBe(depression.k);
+      expect(count(svg, /class="diamond"/g)).toBe(1);
+      expect(count(svg, /class="pi"/g)).toBe(1);
+      expect(count(svg, /href="\/reviews\/x\/studies\//g)).toBe(depression.k);
+    }
+    expect(ch.wide).toMatch(/Prediction interval/);
+    // Every study's effect is printed as the snapshot has it.
+    for (const s of depression.studies) expect(ch.narrow).toContain(`${s.yi.toFixed(2).replace('-', '−')} [`);
+  });
+  it('weight, n and six RoB 2 marks per row on the wide layout; the phone layout drops them', () => {
+    expect(count(ch.wide, /<use href="#forest-depression-w-r[lsh]"/g)).toBe(6 * depression.studies.filter((s) => s.rob).length);
+    expect(ch.wide).toMatch(/>Weight</);
+    expect(ch.narrow).not.toMatch(/<use /);
+    expect(ch.table.columns).toEqual(expect.arrayContaining(['n', 'Weight (%)', 'RoB D1', 'RoB overall']));
+    expect(ch.table.rows).toHaveLength(depression.k + 1);
+  });
+  it('favours-labels follow the outcome direction', () => {
+    expect(favours('lower-is-better')).toEqual(['favours intervention', 'favours control']);
+    expect(favours('higher-is-better')).toEqual(['favours control', 'favours intervention']);
+    const qol = dep.outcomes.find((o) => o.id === 'qol')!;
+    expect(qol.direction).toBe('higher-is-better');
+    expect(forestChart(qol)!.wide).toMatch(/← favours control.*favours intervention →/);
+  });
+  it('no prediction interval when the snapshot says it is not meaningful (k = 2)', () => {
+    expect(wellbeing.k).toBe(2);
+    const w = forestChart({ ...wellbeing, display: { ...wellbeing.display!, predictionInterval: false } })!;
+    expect(w.wide).not.toMatch(/class="pi"/);
+  });
+  it('phone layout: 360 wide, at least 216 tall, no text below 11 px', () => {
+    const [w, h] = viewBox(ch.narrow);
+    expect(w).toBe(360);
+    expect(h).toBeGreaterThanOrEqual(216);
+    expect(Math.min(...attrNums(ch.narrow, 'font-size'))).toBeGreaterThanOrEqual(11);
+  });
+  it('study ids and labels are data: __proto__, quotes and commas survive into SVG and CSV', () => {
+    const t = forestChart(tiny(), { studyHref: (id) => `/s/${id}/` })!;
+    expect(t.wide).toContain('data-study="__proto__"');
+    expect(t.wide).toContain('Smith, &quot;A&quot; 2003');
+    expect(chartCsv(t).split('\n')[2]).toMatch(/^"Smith, ""A"" 2003",2003,/);
+  });
+  it('an interval beyond the axis ends in an arrow and says so', () => {
+    const o = tiny();
+    o.studies[0] = { ...o.studies[0], yi: -0.5, ciLower: -9, ciUpper: 8 };
+    const t = forestChart(o)!;
+    expect(count(t.wide, /class="clip"/g)).toBe(2);
+    expect(t.notes.join(' ')).toMatch(/arrow/);
+  });
+});
+
+describe('cumulative plot', () => {
+  const ch = cumulativeChart(depression)!;
+  const steps = cumulativeSteps(depression);
+  it('one step per study on a publication-year axis, same-year studies spread within the year', () => {
+    expect(steps).toHaveLength(depression.result!.cumulative!.filter((c) => c.estimate !== null && c.ciLower !== null).length);
+    for (const s of steps) expect(s.t).toBeGreaterThan(s.year);
+    for (const s of steps) expect(s.t).toBeLessThan(s.year + 1);
+    expect(ch.wide).toMatch(/Publication year/);
+    expect(ch.table.rows.map((r) => r[1])).not.toContain(undefined);
+  });
+  it('the y-range comes from the later steps (k ≥ 5): the early two-study interval is clipped, not scaled to', () => {
+    const [lo, hi] = cumulativeRange(steps);
+    const later = steps.filter((s) => s.k >= 5);
+    expect(lo).toBeLessThanOrEqual(Math.min(...later.map((s) => s.ciLower)));
+    expect(hi).toBeGreaterThanOrEqual(Math.max(...later.map((s) => s.ciUpper)));
+    const early = steps.find((s) => s.k === 2)!;
+    expect(early.ciLower < lo || early.ciUpper > hi).toBe(true);
+    expect(hi - lo).toBeLessThan(3);
+    expect(count(ch.wide, /class="clip"/g)).toBeGreaterThan(0);
+  });
+  it('the CI is one band and one legend entry, not "upper"/"lower" lines', () => {
+    expect(count(ch.wide, /class="band"/g)).toBe(2); // the band and its legend swatch
+    expect(ch.wide).toContain('>95% CI<');
+    expect(ch.wide).not.toMatch(/upper|lower/i);
+  });
+});
+
+describe('funnel plot', () => {
+  const ch = funnelChart(depression)!;
+  it('contours of p = .10/.05/.01 around zero: apexes on the zero line, half-widths in the ratio of the z quantiles', () => {
+    const wedges = ['fns', 'f10', 'f05'].map((cls) => {
+      const m = ch.wide.match(new RegExp(`<polygon points="([^"]+)" class="${cls}"/>`))!;
+      return m[1].split(' ').map((p) => p.split(',').map(Number));
+    });
+    const zeroX = Number(ch.wide.match(/<line x1="([0-9.]+)" x2="\1" y1="12" y2="[0-9.]+" class="axis"\/>/)![1]);
+    for (const w of wedges) expect(w[0][0]).toBeCloseTo(zeroX, 0);
+    const half = wedges.map((w) => (w[2][0] - w[1][0]) / 2);
+    expect(half[1] / half[0]).toBeCloseTo(CONTOUR_Z.p05 / CONTOUR_Z.p10, 2);
+    expect(half[2] / half[0]).toBeCloseTo(CONTOUR_Z.p01 / CONTOUR_Z.p10, 2);
+    expect(ch.notes.join(' ')).toMatch(/centred on zero/);
+    expect(ch.wide).not.toMatch(/p = \.05 contour/);
+  });
+  it('one dot per study plus open circles for trim-and-fill studies', () => {
+    expect(count(ch.wide, /class="dot"/g)).toBe(depression.k);
+    expect(count(ch.wide, /<circle [^>]*class="filled"/g)).toBe((depression.result!.trimFill?.filled.length ?? 0) + ((depression.result!.trimFill?.filled.length ?? 0) > 0 ? 1 : 0));
+  });
+});
+
+describe('meta-regression bubble plot', () => {
+  const ref = JSON.parse(readFileSync(resolve(__dirname, '../fixtures/site/metareg-band.json'), 'utf8')) as Array<{ test: string; coef: [number, number]; vcov: number[][]; df: number | null; x: number[]; pred: number[]; ciLower: number[]; ciUpper: number[] }>;
+  for (const r of ref) {
+    it(`band from the coefficient covariance equals metafor predict() (${r.test})`, () => {
+      const q = bandCritical(r.test, r.df);
+      r.x.forEach((x, i) => {
+        const b = fittedBand(r.coef, r.vcov, q, x);
+        expect(b.fit).toBeCloseTo(r.pred[i], 8);
+        expect(Math.abs(b.lower - r.ciLower[i])).toBeLessThan(1e-6);
+        expect(Math.abs(b.upper - r.ciUpper[i])).toBeLessThan(1e-6);
+      });
+    });
+  }
+  it('without the covariance no band is drawn and the chart says why', () => {
+    const ch = bubbleChart(depression, 'knha', 'Year')!;
+    expect(ch.wide).not.toMatch(/class="band"/);
+    expect(ch.notes.join(' ')).toMatch(/covariance/);
+    expect(count(ch.wide, /class="bub"/g)).toBe(depression.k + 1);
+  });
+  it('with the covariance the band is drawn', () => {
+    const mr = { ...depression.result!.metaRegression!, vcov: [[4, -0.002], [-0.002, 0.000001]] };
+    const ch = bubbleChart({ ...depression, result: { ...depression.result!, metaRegression: mr } }, 'knha', 'Year')!;
+    expect(ch.wide).toMatch(/<polygon [^>]*class="band"/);
+    expect(ch.notes).toEqual([]);
+  });
+});
+
+describe('subgroups, RoB summary, evidence map', () => {
+  it('one diamond per level, named by the review file label, never the code', () => {
+    const g = depression.subgroups.find((x) => x.moderator === 'targetGroup')!;
+    const ch = subgroupChart(depression, g)!;
+    expect(count(ch.wide, /class="diamond"/g)).toBe(g.result!.groups.length);
+    expect(ch.wide).toContain('Adults (k = ');
+    expect(ch.table.rows.map((r) => r[0])).not.toContain('adul');
+  });
+  it('RoB summary: one stacked bar per domain, segments in proportion to the weight shares', () => {
+    const ch = robSummaryChart(depression)!;
+    expect(ch.table.rows).toHaveLength(6);
+    const widths = [...ch.wide.matchAll(/width="([0-9.]+)" height="18" class="rob-(low|some|high|none)"/g)].map((m) => Number(m[1]));
+    const total = widths.reduce((a, b) => a + b, 0);
+    expect(total / 6).toBeCloseTo(760 - 12 - 300, -1);
+  });
+  it('evidence-map bars: one bar per level with its count', () => {
+    const ch = countBarsChart('disorder', 'Disorder', [{ level: 'dep', label: 'Depression', studies: 12 }, { level: 'anx', label: 'Anxiety', studies: 3 }])!;
+    expect(count(ch.narrow, /class="bar"/g)).toBe(2);
+    expect(ch.narrow).toContain('>12<');
+    expect(chartCsv(ch)).toBe('Disorder,Studies\nDepression,12\nAnxiety,3\n');
+  });
+});
+
+describe('review charts and downloads', () => {
+  it('every chart id is unique within a review and every download SVG is standalone with its styles', () => {
+    const all = reviewCharts(dep, '/').all;
+    expect(new Set(all.map((c) => c.id)).size).toBe(all.length);
+    const svg = standaloneSvg(all[0]);
+    expect(svg).toMatch(/^<\?xml/);
+    expect(svg).toMatch(/<style>.*\.chart-svg/s);
+  });
+  it('ticks are round numbers covering the range', () => {
+    expect(ticks(-1.1, 0.3, 5)).toEqual([-1, -0.8, -0.6, -0.4, -0.2, 0, 0.2]);
+    expect(ticks(1990, 2024, 4)).toEqual([1990, 2000, 2010, 2020]);
+  });
+  it('τ² upper bound at the search limit is printed "> 100"', () => {
+    expect(tau2Text({ ...wellbeing, display: { ...wellbeing.display!, tau2UpperAtLimit: true } })).toMatch(/, > 100\]$/);
+    expect(tau2Text({ ...depression, display: { ...depression.display!, tau2UpperAtLimit: false } })).not.toMatch(/100/);
+  });
+  it('summary-of-findings footnotes are numbered once across outcomes', () => {
+    const { numbers, notes } = footnoteNumbers(dep.outcomes);
+    expect(notes.length).toBe(new Set(notes).size);
+    expect(numbers.get('depression')).toEqual([1]);
+    expect(numbers.get('qol')).toEqual([1]);
+  });
+});
