@@ -508,7 +508,8 @@ describe('Operations stack', () => {
     expect(age).toMatchObject({ Threshold: 300_000, Namespace: 'AWS/Lambda' });
     expect(JSON.stringify(age.Dimensions)).toMatch(/ReanalyseFunction/);
     const throttles = alarms().filter((a) => a.MetricName === 'Throttles');
-    expect(throttles).toHaveLength(6);
+    // One per function: the pollers, the API, the authorizer, reanalyse, publish.
+    expect(throttles).toHaveLength(built.ingest.pollers.length + 4);
     for (const a of throttles) expect(a.Threshold).toBe(1);
     const table = alarm((a) => JSON.stringify(a.Metrics ?? []).includes('ThrottledRequests'), 'table throttles');
     expect(table.Threshold).toBe(1);
@@ -517,7 +518,7 @@ describe('Operations stack', () => {
 
   it('alarms when a poller fetched nothing for 2 × its cadence (app metric per source, missing data breaches)', () => {
     const nothing = alarms().filter((a) => a.MetricName === 'Fetched');
-    expect(nothing.map((a) => a.Dimensions.find((d: { Name: string }) => d.Name === 'source').Value).sort()).toEqual(['ctgov', 'pubmed']);
+    expect(nothing.map((a) => a.Dimensions.find((d: { Name: string }) => d.Name === 'source').Value).sort()).toEqual(built.ingest.pollers.map((p) => p.source).sort());
     for (const a of nothing) expect(a).toMatchObject({ Namespace: 'LivingEvidence/prod', Threshold: 1, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching', Period: 7200, Statistic: 'Sum' });
   });
 
