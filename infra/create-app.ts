@@ -10,6 +10,9 @@
  *                     Cognito sign-in callback uses it
  *  - cognitoDomainPrefix   prefix of the Cognito hosted-UI domain
  *                     (default `livingevidence-curation-<account>`)
+ *  - stage           deployment stage (default `prod`): part of every stack and resource name, so
+ *                     staging and production can share an account (`-c stage=staging`)
+ *  - monthlyBudgetUsd  monthly cost budget alarmed through the alarm topic (default 15)
  *  - account, region  deployment target (default: CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION,
  *                     env-agnostic when unset so that synth works offline)
  * Tests pass `bundle: false`, which sets the standard CDK context `aws:cdk:bundling-stacks` to []:
@@ -28,6 +31,7 @@ import { DataStack } from './stacks/data-stack.js';
 import { IngestStack } from './stacks/ingest-stack.js';
 import { OperationsStack } from './stacks/operations-stack.js';
 import { SiteStack } from './stacks/site-stack.js';
+import { stageOf } from './stage.js';
 
 export const STACK_PREFIX = 'LivingEvidence';
 
@@ -76,7 +80,8 @@ export function createApp(opts: CreateAppOptions = {}): LivingEvidenceApp {
   const env: Environment | undefined = account || region ? { account, region } : undefined;
   const reviews = opts.reviews ?? readReviewSchedules(opts.reviewsDir ?? join(REPO_ROOT, 'reviews'));
 
-  const name = (s: string) => `${STACK_PREFIX}-${s}`;
+  const stage = stageOf(app);
+  const name = (s: string) => `${STACK_PREFIX}-${stage}-${s}`;
   const data = new DataStack(app, name('Data'), {
     env,
     description: 'Living evidence: stateful resources (table, snapshots, NCBI key)',
@@ -99,9 +104,10 @@ export function createApp(opts: CreateAppOptions = {}): LivingEvidenceApp {
   });
   const analysis = new AnalysisStack(app, name('Analysis'), {
     env,
-    description: 'Living evidence: stream-driven reanalysis and debounced publishing',
+    description: 'Living evidence: stream-driven reanalysis and the site build',
     table: data.table,
-    distribution: site.distribution,
+    // Feed and canonical links follow the custom domain when there is one.
+    siteUrl: siteDomainName ? `https://${siteDomainName}` : `https://${site.distribution.distributionDomainName}`,
   });
   analysis.addStackDependency(data, 'writes the snapshot bucket (referenced by name)');
   analysis.addStackDependency(site, 'publishes into the site bucket (referenced by name)');
@@ -117,9 +123,10 @@ export function createApp(opts: CreateAppOptions = {}): LivingEvidenceApp {
     env,
     description: 'Living evidence: alarms, alarm topic, dashboard',
     functions: [
-      ...ingest.pollers.map((p) => ({ name: p.fn.node.id, fn: p.fn })),
-      { name: 'CurationApi', fn: curation.fn },
-      { name: 'Reanalyse', fn: analysis.reanalyse },
+      ...ingest.pollers.map((p) => ({ name: p.fn.node.id, fn: p.fn.fn })),
+      { name: 'CurationApi', fn: curation.fn.fn },
+      { name: 'Authorizer', fn: curation.authorizerFn.fn },
+      { name: 'Reanalyse', fn: analysis.reanalyse.fn },
       { name: 'Publish', fn: analysis.publish },
     ],
     deadLetterQueues: [
@@ -128,7 +135,9 @@ export function createApp(opts: CreateAppOptions = {}): LivingEvidenceApp {
       { name: 'PublishDlq', queue: analysis.publishDlq },
     ],
     pollers: ingest.pollers,
-    buildProjects: [{ name: 'SiteBuild', project: analysis.siteBuild.project }],
+    publishQueue: analysis.publishQueue,
+    streamConsumer: analysis.reanalyse.fn,
+    monthlyBudgetUsd: Number(ctx('monthlyBudgetUsd') ?? 15),
     api: curation.api,
     table: data.table,
     alarmEmail: ctx('alarmEmail'),

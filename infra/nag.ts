@@ -5,6 +5,7 @@
  */
 import { Validations, type Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { resourceName } from './stage.js';
 
 export function acknowledge(construct: IConstruct, id: string, reason: string): void {
   if (reason.trim().length < 20) throw new Error(`acknowledge(${id}): give a real reason`);
@@ -22,5 +23,5 @@ export function objectArnFinding(stack: Stack, purpose: 'snapshots' | 'site', ke
   const partition = typeof resolved === 'string' ? resolved : '<AWS::Partition>';
   const account = '<AWS::AccountId>';
   const region = '<AWS::Region>';
-  return `AwsSolutions-IAM5[Resource::arn:${partition}:s3:::living-evidence-${purpose}-${account}-${region}/${keyPrefix}*]`;
+  return `AwsSolutions-IAM5[Resource::arn:${partition}:s3:::${resourceName(stack, purpose)}-${account}-${region}/${keyPrefix}*]`;
 }

@@ -14,9 +14,10 @@ export const QUEUE_DEFAULTS = {
  * recognises queues named in another queue's redrive policy as DLQs, so Lambda/Scheduler DLQs
  * get a narrow acknowledgement.
  */
-export function deadLetterQueue(scope: Construct, id: string, usedBy: string): Queue {
+export function deadLetterQueue(scope: Construct, id: string, usedBy: string, opts: { fifo?: boolean } = {}): Queue {
   const queue = new Queue(scope, id, {
     ...QUEUE_DEFAULTS,
+    ...(opts.fifo ? { fifo: true } : {}),
     retentionPeriod: Duration.days(14),
     removalPolicy: RemovalPolicy.DESTROY,
   });

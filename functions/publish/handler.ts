@@ -12,7 +12,7 @@
  */
 import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { instrument, MetricUnit, observability, type Observability } from '../observability.js';
@@ -58,7 +58,9 @@ export async function handlePublish(deps: PublishDeps, event: SQSEvent): Promise
   if (requests.length === 0) return itemFailures(failures);
   const plan = planPublish(requests);
   const started = deps.now();
-  const work = mkdtempSync(join(tmpdir(), 'publish-'));
+  // Inside the project folder: Astro imports its rendering chunks from the output folder, and
+  // their packages (zod, …) resolve through the project's node_modules from there.
+  const work = mkdtempSync(join(deps.siteRoot ? dirname(deps.siteRoot) : tmpdir(), 'publish-'));
   try {
     const outDir = join(work, 'site');
     const { reviews, downloaded } = await fetchSnapshots(deps.s3, deps.snapshotBucket, deps.snapshotDir);

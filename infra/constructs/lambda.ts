@@ -7,7 +7,9 @@
  *    (see infra/create-app.ts `bundle: false`).
  *  - ESM output with source maps (NODE_OPTIONS=--enable-source-maps), minified, AWS SDK bundled
  *    (the version in package-lock.json, not whatever the runtime ships),
- *  - its own log group with a retention, JSON logs, active X-Ray tracing,
+ *  - its own log group with a retention, JSON logs; X-Ray tracing OFF (no SDK client is
+ *    instrumented; Powertools logs and metrics carry the correlation ids instead),
+ *  - Powertools service name and the stage's metrics namespace in the environment,
  *  - its own execution role with no AWS managed policy (only write access to its log group),
  *  - the function itself is `.fn` (an IFunction for event sources, targets and metrics),
  *  - `bindTable(table, access)`: least-privilege DynamoDB access to the table AND its indexes.
@@ -19,6 +21,7 @@ import { DockerImage, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { metricsNamespace } from '../stage.js';
 import { NodejsFunction, OutputFormat, SourceMapMode, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -97,12 +100,14 @@ export class AppFunction extends Construct {
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
-      tracing: Tracing.ACTIVE,
+      tracing: Tracing.DISABLED,
       loggingFormat: LoggingFormat.JSON,
       logGroup: this.logGroup,
       role: this.role,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: id,
+        POWERTOOLS_METRICS_NAMESPACE: metricsNamespace(this),
         ...environment,
       },
       bundling: {
@@ -124,11 +129,6 @@ export class AppFunction extends Construct {
           "import { createRequire as __appCreateRequire } from 'node:module'; const require = __appCreateRequire(import.meta.url);",
       },
     });
-    acknowledge(
-      this.role,
-      'AwsSolutions-IAM5[Resource::*]',
-      'X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) has no resource-level permissions; CDK adds exactly these two actions for Tracing.ACTIVE.',
-    );
   }
 
   addEnvironment(key: string, value: string): void {
@@ -146,10 +146,11 @@ export class AppFunction extends Construct {
     table: ITable,
     access: TableAccess,
     indexNames: string[] = EVIDENCE_TABLE.globalSecondaryIndexes.map((i) => i.indexName),
+    readActions: string[] = TABLE_READ_ACTIONS,
   ): void {
     this.role.addToPrincipalPolicy(
       new PolicyStatement({
-        actions: TABLE_READ_ACTIONS,
+        actions: readActions,
         resources: [table.tableArn, ...indexNames.map((name) => `${table.tableArn}/index/${name}`)],
       }),
     );

@@ -1,117 +1,127 @@
 /**
- * Analysis: the DynamoDB stream drives the reanalyse Lambda; a reanalysis that changed a review
- * asks for a site build by sending a message to the publish queue; the publish Lambda starts a
- * CodeBuild project that rebuilds and uploads the site.
+ * Analysis and publishing. Accept → public page in about a minute (docs/architecture.md has the
+ * component-by-component estimate), for cents (docs/deploy.md):
  *
- * Why CodeBuild: the Astro build (Vite/rollup native binaries, `npm ci`, minutes of CPU) does not
- * fit a Lambda. The project (infra/constructs/site-build.ts) builds from an S3 asset of this
- * repository, so it runs exactly the deployed code.
+ *   table stream ──filter: a candidate accepted before or after the write (core/analysis/stream-filter)
+ *        ──▶ reanalyse (batch ≤ 100, window 2 s): re-pools the review, writes its snapshot to S3,
+ *            sends {"reviewIds": [...]} to the FIFO publish queue (one message group)
+ *        ──▶ publish / site build (functions/publish/handler.ts; reserved concurrency 1): fetches the
+ *            latest snapshots, runs the same buildSite as the local runner (Astro, from a site-only
+ *            bundle made at synth: no install at publish time), uploads changed files to the site
+ *            bucket (pages max-age 60 s: no CloudFront invalidation needed).
+ * Requests that arrive while a build runs wait in the queue and are taken together by the next one
+ * (FIFO, one group: never two builds at once). Screening moves never invoke anything: an hourly
+ * schedule refreshes the curation counts instead (EventBridge Scheduler → reanalyse `{refresh}`).
  *
- * Debounced site build:
- *   reanalyse ──SendMessage {"reviewIds": [...]}──▶ PublishQueue (DelaySeconds = 120)
- *        ──▶ event source mapping (batching window 300 s, ≤ 100 messages, max concurrency 2)
- *        ──▶ publish Lambda (functions/publish/handler.ts): once per batch, StartBuild — unless a
- *            build that started after the newest message of the batch was sent is still queued or
- *            running (it reads those snapshots already; functions/publish/decide.ts)
- *        ──▶ CodeBuild `living-evidence-site-build`: npm ci → sync snapshots → npm run build:site
- *            → s3 sync to the site bucket (typed feed/JSON/CSV, --delete) → invalidate CloudFront.
- * A burst of accepted studies therefore produces one build per ~2–7 minutes instead of one per
- * study. A build that finds a newer build of the project skips its upload (the newer one read
- * newer snapshots). StartBuild failures are retried 3 times by SQS, then go to the publish DLQ;
- * failed builds are retried twice by CodeBuild (autoRetryLimit) and alarmed (Operations stack).
- *
- * Stream consumer: batch 100, batching window 5 s, bisect on error, 3 retries, records older than a
- * day dropped, partial batch failures reported by the handler, failed batch metadata sent to an
- * SQS on-failure destination.
+ * Stream consumer: bisect on error, 3 retries, records older than a day dropped, partial batch
+ * failures reported by the handler (batchItemFailures), failed batch metadata to an SQS queue.
  */
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import type { Distribution } from 'aws-cdk-lib/aws-cloudfront';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, FilterCriteria, LoggingFormat, Runtime, StartingPosition, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Bucket } from 'aws-cdk-lib/aws-s3';
-import { bucketName } from './data-stack.js';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { InvokeFunction } from './ingest-stack.js';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { STREAM_FILTER_PATTERNS } from '../../core/analysis/stream-filter.js';
 import { AppFunction } from '../constructs/lambda.js';
-import { SiteBuild } from '../constructs/site-build.js';
+import { siteBundleCode } from '../constructs/site-bundle.js';
 import { acknowledge, objectArnFinding } from '../nag.js';
 import { QUEUE_DEFAULTS, deadLetterQueue } from '../queues.js';
+import { bucketName } from './data-stack.js';
+import { metricsNamespace } from '../stage.js';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
 
 export interface AnalysisStackProps extends StackProps {
   table: ITable;
-  distribution: Distribution;
+  /** Where the public site lives (custom domain, else the CloudFront name): feed and canonical links. */
+  siteUrl: string;
 }
 
 export { objectArnFinding };
 
-export const PUBLISH_DELAY = Duration.seconds(120);
-export const PUBLISH_BATCH_WINDOW = Duration.seconds(300);
-/** > 10 is allowed because a batching window is set; the window, not the size, closes a batch. */
-export const PUBLISH_BATCH_SIZE = 100;
+export const STREAM_BATCH_WINDOW = Duration.seconds(2);
+export const PUBLISH_BATCH_SIZE = 10;
+export const SITE_BUILD_TIMEOUT = Duration.minutes(3);
+export const SITE_BUILD_MEMORY_MB = 3008;
+/** Curation counts (screening moves) refresh: hourly. */
+export const COUNTS_REFRESH = 'rate(1 hour)';
 
 export class AnalysisStack extends Stack {
   readonly reanalyse: AppFunction;
-  readonly publish: AppFunction;
-  readonly siteBuild: SiteBuild;
+  readonly publish: LambdaFunction;
+  readonly publishLogs: LogGroup;
   readonly streamFailures: Queue;
   readonly publishQueue: Queue;
   readonly publishDlq: Queue;
+  readonly countsRefresh: Schedule;
 
   constructor(scope: Construct, id: string, props: AnalysisStackProps) {
     super(scope, id, props);
     // Referenced by their deterministic names (see bucketName): no cross-stack tokens in IAM.
-    const snapshotBucket = Bucket.fromBucketName(this, 'SnapshotBucketRef', bucketName('snapshots'));
-    const siteBucket = Bucket.fromBucketName(this, 'SiteBucketRef', bucketName('site'));
+    const snapshotBucket = Bucket.fromBucketName(this, 'SnapshotBucketRef', bucketName(this, 'snapshots'));
+    const siteBucket = Bucket.fromBucketName(this, 'SiteBucketRef', bucketName(this, 'site'));
 
-    // ---- publish (debounced site build) ----
-    this.siteBuild = new SiteBuild(this, 'SiteBuild', {
-      snapshotBucket,
-      siteBucket,
-      distribution: props.distribution,
-      siteUrl: `https://${props.distribution.distributionDomainName}`,
-    });
-    const project = this.siteBuild.project;
-
-    this.publishDlq = deadLetterQueue(this, 'PublishDlq', 'the publish queue (start requests that failed 3 times)');
-    const publishTimeout = Duration.seconds(30);
+    // ---- publish: the site build Lambda, fed by a FIFO queue (one build at a time) ----
+    this.publishDlq = deadLetterQueue(this, 'PublishDlq', 'the publish queue (requests whose build failed 5 times)', { fifo: true });
     this.publishQueue = new Queue(this, 'PublishQueue', {
       ...QUEUE_DEFAULTS,
-      deliveryDelay: PUBLISH_DELAY,
-      // AWS guidance for Lambda SQS sources: ≥ 6 × function timeout + the batching window.
-      visibilityTimeout: Duration.seconds(6 * publishTimeout.toSeconds() + PUBLISH_BATCH_WINDOW.toSeconds()),
+      fifo: true,
+      // Deduplication ids are unique per request (functions/publish/request.ts).
+      contentBasedDeduplication: false,
+      // AWS guidance for Lambda SQS sources: ≥ 6 × the function timeout.
+      visibilityTimeout: Duration.seconds(6 * SITE_BUILD_TIMEOUT.toSeconds()),
       retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.publishDlq, maxReceiveCount: 3 },
+      deadLetterQueue: { queue: this.publishDlq, maxReceiveCount: 5 },
     });
 
-    this.publish = new AppFunction(this, 'Publish', {
-      entry: 'functions/publish/handler.ts',
-      description: 'Starts the site build (CodeBuild) once per batch of publish requests',
-      memorySize: 256,
-      timeout: publishTimeout,
-      environment: { BUILD_PROJECT_NAME: project.projectName },
+    this.publishLogs = new LogGroup(this, 'PublishLogs', { retention: RetentionDays.ONE_MONTH });
+    const publishRole = { role: new Role(this, 'PublishRole', { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: 'Execution role of the site build' }) };
+    this.publishLogs.grantWrite(publishRole.role);
+    this.publish = new LambdaFunction(this, 'Publish', {
+      description: 'Builds the static site from the latest snapshots (Astro, site-only bundle) and uploads the changed files',
+      code: siteBundleCode(),
+      handler: 'functions/publish/handler.handler',
+      runtime: Runtime.NODEJS_24_X,
+      // The bundle carries the x64 native rollup/esbuild of the synth machine (site-bundle.ts).
+      architecture: Architecture.X86_64,
+      memorySize: SITE_BUILD_MEMORY_MB,
+      timeout: SITE_BUILD_TIMEOUT,
+      reservedConcurrentExecutions: 1,
+      loggingFormat: LoggingFormat.JSON,
+      logGroup: this.publishLogs,
+      role: publishRole.role,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        HOME: '/tmp',
+        ASTRO_TELEMETRY_DISABLED: '1',
+        SNAPSHOT_BUCKET: snapshotBucket.bucketName,
+        SITE_BUCKET: siteBucket.bucketName,
+        SITE_URL: props.siteUrl,
+        POWERTOOLS_SERVICE_NAME: 'Publish',
+        POWERTOOLS_METRICS_NAMESPACE: metricsNamespace(this),
+      },
     });
-    this.publish.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['codebuild:StartBuild', 'codebuild:ListBuildsForProject', 'codebuild:BatchGetBuilds'],
-        resources: [project.projectArn],
-      }),
+    // Exactly what the build does: list + read snapshots, list + put + delete site objects.
+    publishRole.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['s3:ListBucket'], resources: [snapshotBucket.bucketArn], conditions: { StringLike: { 's3:prefix': ['snapshots/*'] } } }),
     );
-    this.publish.fn.addEventSource(
-      new SqsEventSource(this.publishQueue, {
-        batchSize: PUBLISH_BATCH_SIZE,
-        maxBatchingWindow: PUBLISH_BATCH_WINDOW,
-        maxConcurrency: 2,
-        reportBatchItemFailures: true,
-      }),
-    );
+    publishRole.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [snapshotBucket.arnForObjects('snapshots/*')] }));
+    publishRole.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [siteBucket.bucketArn] }));
+    publishRole.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:PutObject', 's3:DeleteObject'], resources: [siteBucket.arnForObjects('*')] }));
+    this.publish.addEventSource(new SqsEventSource(this.publishQueue, { batchSize: PUBLISH_BATCH_SIZE, reportBatchItemFailures: true }));
+    acknowledge(publishRole.role, objectArnFinding(this, 'snapshots', 'snapshots/'), 'The build reads the latest snapshot, counts and version files of every review under snapshots/ of the one snapshot bucket.');
+    acknowledge(publishRole.role, objectArnFinding(this, 'site'), 'The build owns the whole site bucket: it uploads the changed pages and deletes the ones the site no longer has.');
+    acknowledge(this.publish, 'AwsSolutions-L1', 'Runs Node.js 24, the newest runtime: the function is a plain lambda.Function (site-only bundle), which cdk-nag checks by name.');
 
     // ---- reanalyse (stream consumer) ----
     this.streamFailures = deadLetterQueue(this, 'StreamFailures', 'the reanalyse stream consumer (on-failure destination)');
     this.reanalyse = new AppFunction(this, 'Reanalyse', {
       entry: 'functions/reanalyse/handler.ts',
-      description: 'Re-pools a review when its accepted studies or extractions change',
+      description: 'Re-pools a review when an analysis input changes; refreshes curation counts hourly',
       memorySize: 1024,
       timeout: Duration.minutes(5),
       environment: {
@@ -119,42 +129,49 @@ export class AnalysisStack extends Stack {
         PUBLISH_QUEUE_URL: this.publishQueue.queueUrl,
       },
     });
-    // Stream reads + table reads; reanalyse also writes revisions back to the table.
-    this.reanalyse.bindTable(props.table, 'stream');
-    this.reanalyse.bindTable(props.table, 'readWrite');
-    snapshotBucket.grantReadWrite(this.reanalyse.role);
-    this.publishQueue.grantSendMessages(this.reanalyse.role);
+    // Stream reads + Query on the base table: nothing else (no writes, no Scan, no index).
+    this.reanalyse.bindTable(props.table, 'stream', [], ['dynamodb:Query']);
+    this.reanalyse.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['s3:ListBucket'], resources: [snapshotBucket.bucketArn], conditions: { StringLike: { 's3:prefix': ['snapshots/*'] } } }),
+    );
+    this.reanalyse.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [snapshotBucket.arnForObjects('snapshots/*')] }),
+    );
+    this.reanalyse.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.publishQueue.queueArn] }));
     this.reanalyse.fn.addEventSource(
       new DynamoEventSource(props.table, {
         startingPosition: StartingPosition.LATEST,
         batchSize: 100,
-        maxBatchingWindow: Duration.seconds(5),
+        maxBatchingWindow: STREAM_BATCH_WINDOW,
         bisectBatchOnError: true,
         retryAttempts: 3,
         maxRecordAge: Duration.days(1),
         parallelizationFactor: 1,
         reportBatchItemFailures: true,
         onFailure: new SqsDlq(this.streamFailures),
+        filters: STREAM_FILTER_PATTERNS.map((p) => FilterCriteria.filter(p)),
       }),
     );
     acknowledge(
       this.reanalyse.role,
       'AwsSolutions-IAM5[Resource::*]',
-      'dynamodb:ListStreams (added by the DynamoDB event source) has no resource-level permissions; X-Ray actions likewise.',
+      'dynamodb:ListStreams (added by the DynamoDB event source) has no resource-level permissions.',
     );
-    acknowledge(
-      this.reanalyse.role,
-      objectArnFinding(this, 'snapshots'),
-      'Reanalyse writes versioned snapshot objects anywhere in the one snapshot bucket.',
-    );
-    for (const action of ['s3:GetBucket*', 's3:GetObject*', 's3:List*', 's3:Abort*', 's3:DeleteObject*']) {
-      acknowledge(
-        this.reanalyse.role,
-        `AwsSolutions-IAM5[Action::${action}]`,
-        'CDK grantReadWrite action group, scoped to the snapshot bucket only.',
-      );
-    }
+    acknowledge(this.reanalyse.role, objectArnFinding(this, 'snapshots', 'snapshots/'), 'Reanalyse reads and writes the snapshot, counts and version objects of every review under snapshots/.');
+
+    // ---- hourly curation-counts refresh ----
+    this.countsRefresh = new Schedule(this, 'CountsRefresh', {
+      description: 'Refreshes the curation counts of every review page (screening moves do not invoke reanalyse)',
+      schedule: ScheduleExpression.expression(COUNTS_REFRESH),
+      target: new InvokeFunction(this.reanalyse.fn, {
+        input: ScheduleTargetInput.fromObject({ refresh: 'counts' }),
+        deadLetterQueue: this.streamFailures,
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(1),
+      }),
+    });
     new CfnOutput(this, 'PublishQueueUrl', { value: this.publishQueue.queueUrl });
-    new CfnOutput(this, 'SiteBuildProjectName', { value: project.projectName });
+    new CfnOutput(this, 'PublishFunctionName', { value: this.publish.functionName });
   }
 }
+

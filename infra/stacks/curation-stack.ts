@@ -9,14 +9,12 @@
  * where the public base is the custom site domain when one is configured (CloudFront then routes
  * /curate to this API), else the API's own execute-api endpoint.
  *
- * Routes. API Gateway has NO authorizer: the app verifies every token itself (jose: RS256
- * signature against the pool's JWKS, issuer, audience/client id, expiry, `cognito:groups`),
- * whether it comes as `Authorization: Bearer` or in the HttpOnly `curate_session` cookie — the
- * curator UI's browser calls to /api carry only the cookie, which a JWT authorizer cannot read.
- *  - public: GET /api/health, /api/openapi.json, /api/reviews, /api/reviews/{reviewId};
- *  - app-verified: ANY /api/{proxy+} (every curator route; 401/403 from the app);
- *  - UI: GET /curate, GET /curate/{proxy+} (pages redirect to /curate/signin without a session;
- *    /curate/login, /curate/callback, /curate/logout run the hosted-UI flow).
+ * Routes: deny by default, twice. At the gateway every route that is not on the app's one public
+ * list (functions/curation-api/access.ts: health, OpenAPI, the published reviews, the sign-in flow
+ * and UI assets) has a Lambda REQUEST authorizer (functions/authorizer) that accepts the Bearer
+ * token or the HttpOnly `curate_session` cookie — the curator UI's browser calls carry only the
+ * cookie, which a JWT authorizer cannot read — and verifies it with the app's own verifier; an
+ * unauthenticated call never reaches the API Lambda. In the app the same list is enforced again.
  * Anything else is 404 at the gateway without invoking the Lambda.
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
@@ -46,6 +44,9 @@ import {
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { PUBLIC_ROUTES as ACCESS_PUBLIC_ROUTES } from '../../functions/curation-api/access.js';
+import { resourceName } from '../stage.js';
 import { AppFunction } from '../constructs/lambda.js';
 import { acknowledge } from '../nag.js';
 
@@ -60,22 +61,16 @@ export interface CurationStackProps extends StackProps {
   cognitoDomainPrefix?: string;
 }
 
-/** Routes that anyone may call (published reviews, health, the OpenAPI document). */
-export const PUBLIC_ROUTES: { method: HttpMethod; path: string }[] = [
-  { method: HttpMethod.GET, path: '/api/health' },
-  { method: HttpMethod.GET, path: '/api/openapi.json' },
-  { method: HttpMethod.GET, path: '/api/reviews' },
-  { method: HttpMethod.GET, path: '/api/reviews/{reviewId}' },
-];
-/** Curator API routes: the app verifies the Bearer token or the session cookie (401/403). */
-export const APP_VERIFIED_ROUTES: { method: HttpMethod; path: string }[] = [
+/** Routes anyone may call: THE public list of the app (functions/curation-api/access.ts). */
+export const PUBLIC_ROUTES: { method: HttpMethod; path: string }[] = ACCESS_PUBLIC_ROUTES.map((r) => ({ method: r.method as HttpMethod, path: r.path }));
+/** Every other route: the Lambda REQUEST authorizer (Bearer token or session cookie) at the gateway. */
+export const PRIVATE_ROUTES: { method: HttpMethod; path: string }[] = [
   { method: HttpMethod.ANY, path: '/api/{proxy+}' },
-];
-/** The curator UI and its sign-in flow (pages check the session cookie themselves). */
-export const UI_ROUTES: { method: HttpMethod; path: string }[] = [
   { method: HttpMethod.GET, path: '/curate' },
-  { method: HttpMethod.GET, path: '/curate/{proxy+}' },
+  { method: HttpMethod.ANY, path: '/curate/{proxy+}' },
 ];
+/** The gateway cannot cache an either-header-or-cookie authorizer: the function caches (functions/authorizer). */
+export const AUTHORIZER_CACHE_TTL = Duration.seconds(0);
 export const API_THROTTLE = { rateLimit: 50, burstLimit: 100 };
 export const OAUTH_CALLBACK_PATH = '/curate/callback';
 export const OAUTH_SIGNED_OUT_PATH = '/curate/signin';
@@ -109,12 +104,14 @@ export class CurationStack extends Stack {
   /** https://<custom site domain> or the API endpoint: where /curate is served. */
   readonly publicBaseUrl: string;
   readonly fn: AppFunction;
+  readonly authorizerFn: AppFunction;
+  readonly authorizer: HttpLambdaAuthorizer;
 
   constructor(scope: Construct, id: string, props: CurationStackProps) {
     super(scope, id, props);
 
     this.userPool = new UserPool(this, 'Curators', {
-      userPoolName: 'living-evidence-curators',
+      userPoolName: resourceName(this, 'curators'),
       selfSignUpEnabled: false,
       signInAliases: { email: true },
       autoVerify: { email: true },
@@ -154,7 +151,7 @@ export class CurationStack extends Stack {
     });
 
     this.api = new HttpApi(this, 'HttpApi', {
-      apiName: 'living-evidence-curation',
+      apiName: resourceName(this, 'curation'),
       description: 'Living evidence curation API',
       createDefaultStage: false,
     });
@@ -201,29 +198,34 @@ export class CurationStack extends Stack {
     });
     this.fn.bindTable(props.table, 'readWrite');
 
+    this.authorizerFn = new AppFunction(this, 'Authorizer', {
+      entry: 'functions/authorizer/handler.ts',
+      description: 'API Gateway REQUEST authorizer: Bearer token or session cookie, verified as the app does',
+      memorySize: 256,
+      timeout: Duration.seconds(5),
+      environment: {
+        COGNITO_ISSUER: this.userPool.userPoolProviderUrl,
+        COGNITO_CLIENT_ID: this.userPoolClient.userPoolClientId,
+      },
+    });
+    this.authorizer = new HttpLambdaAuthorizer('SessionAuthorizer', this.authorizerFn.fn, {
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      // Either the Authorization header or the cookie: no identity source is always present, so the
+      // gateway invokes the authorizer on every request and the function caches verified tokens.
+      identitySource: [],
+      resultsCacheTtl: AUTHORIZER_CACHE_TTL,
+    });
+
     const integration = new HttpLambdaIntegration('CurationApiIntegration', this.fn.fn);
-    const reasons: [{ method: HttpMethod; path: string }[], string][] = [
-      [PUBLIC_ROUTES, 'is part of the public, read-only surface (published reviews, health, OpenAPI document).'],
-      [
-        APP_VERIFIED_ROUTES,
-        'is verified by the app, not the gateway: the curator UI authenticates its /api calls with the HttpOnly session cookie, which a JWT authorizer cannot read; the Lambda checks Bearer token or cookie (RS256 signature against the pool JWKS, issuer, client id, expiry, cognito:groups) on every curator route and answers 401/403. The stage throttle bounds unauthenticated calls.',
-      ],
-      [
-        UI_ROUTES,
-        'serves the curator UI and its Cognito hosted-UI sign-in (login, OAuth callback, logout): these must be reachable before sign-in; every page checks the session cookie in the app and redirects to the signed-out page without one.',
-      ],
-    ];
-    for (const [routes, reason] of reasons) {
-      for (const r of routes) {
-        const [route] = this.api.addRoutes({
-          path: r.path,
-          methods: [r.method],
-          integration,
-          authorizer: new HttpNoneAuthorizer(),
-        }) as HttpRoute[];
-        acknowledge(route, 'AwsSolutions-APIG4', `${r.method} ${r.path} ${reason}`);
-      }
+    for (const r of PUBLIC_ROUTES) {
+      const [route] = this.api.addRoutes({ path: r.path, methods: [r.method], integration, authorizer: new HttpNoneAuthorizer() }) as HttpRoute[];
+      acknowledge(
+        route,
+        'AwsSolutions-APIG4',
+        `${r.method} ${r.path} is on the app's one public list (functions/curation-api/access.ts): the published reviews, health, the OpenAPI document, or the sign-in flow and assets that must work before sign-in.`,
+      );
     }
+    for (const r of PRIVATE_ROUTES) this.api.addRoutes({ path: r.path, methods: [r.method], integration, authorizer: this.authorizer });
 
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
       retention: RetentionDays.THREE_MONTHS,
@@ -257,7 +259,7 @@ export class CurationStack extends Stack {
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
     new CfnOutput(this, 'ApiEndpoint', { value: this.api.apiEndpoint });
-    new CfnOutput(this, 'CurateUrl', { value: `${this.publicBaseUrl}/curate`, description: 'The curator UI (sign in here)' });
+    new CfnOutput(this, 'CurateUrl', { value: `${this.publicBaseUrl}/curate/signin`, description: 'The curator UI (sign in here)' });
     new CfnOutput(this, 'HostedUiDomain', { value: this.userPoolDomain.baseUrl(), description: 'The Cognito hosted UI (user-pool domain)' });
   }
 }

@@ -13,8 +13,9 @@ import {
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type IBucket } from 'aws-cdk-lib/aws-s3';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import type { Construct } from 'constructs';
+import { CfnSecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct, IConstruct } from 'constructs';
+import { resourceName } from '../stage.js';
 import { EVIDENCE_TABLE, type KeyAttribute, type TableDefinition } from '../../core/data-model/table.js';
 import { acknowledge } from '../nag.js';
 
@@ -61,7 +62,8 @@ export function logBucket(scope: Construct, id: string, opts: { acls?: boolean; 
     objectOwnership: opts.acls ? ObjectOwnership.BUCKET_OWNER_PREFERRED : ObjectOwnership.BUCKET_OWNER_ENFORCED,
     lifecycleRules: [{ id: 'expire-logs', expiration: Duration.days(365), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
     removalPolicy: opts.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    autoDeleteObjects: false,
+    // A bucket that is destroyed is emptied first (else `cdk destroy` fails on it).
+    autoDeleteObjects: !opts.retain,
   });
   acknowledge(
     bucket,
@@ -76,8 +78,8 @@ export function logBucket(scope: Construct, id: string, opts: { acls?: boolean; 
  * statements to them without cross-stack tokens, and cdk-nag findings on their object ARNs can be
  * acknowledged by exact id (see objectArnFinding).
  */
-export function bucketName(purpose: 'snapshots' | 'site'): string {
-  return `living-evidence-${purpose}-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
+export function bucketName(scope: IConstruct, purpose: 'snapshots' | 'site'): string {
+  return `${resourceName(scope, purpose)}-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
 }
 
 export class DataStack extends Stack {
@@ -94,7 +96,7 @@ export class DataStack extends Stack {
     this.accessLogBucket = logBucket(this, 'AccessLogs', { retain: true });
 
     this.snapshotBucket = new Bucket(this, 'Snapshots', {
-      bucketName: bucketName('snapshots'),
+      bucketName: bucketName(this, 'snapshots'),
       ...PRIVATE_BUCKET,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       versioned: true,
@@ -110,13 +112,15 @@ export class DataStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    // The NCBI E-utilities key. CloudFormation creates it with a random placeholder; the operator
-    // stores the real key with `aws secretsmanager put-secret-value` (docs/deploy.md). The pollers
-    // receive its ARN (NCBI_SECRET_ARN) and read it at run time, never at deploy time.
+    // The NCBI E-utilities key. Created EMPTY (no value: the poller then polls without a key, at
+    // 3 requests/s); the operator stores the real key with `aws secretsmanager put-secret-value`
+    // (docs/deploy.md). The pollers receive its ARN (NCBI_SECRET_ARN) and read it at run time.
     this.ncbiSecret = new Secret(this, 'NcbiApiKey', {
-      description: 'NCBI E-utilities API key used by the PubMed poller (set the value after the first deploy)',
+      description: 'NCBI E-utilities API key used by the PubMed poller (empty = no key; set the value after the first deploy)',
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // No GenerateSecretString and no SecretString: CloudFormation creates an empty secret.
+    (this.ncbiSecret.node.defaultChild as CfnSecret).addPropertyDeletionOverride('GenerateSecretString');
     acknowledge(
       this.ncbiSecret,
       'AwsSolutions-SMG4',

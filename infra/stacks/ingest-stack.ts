@@ -52,7 +52,7 @@ const SOURCES = POLL_SOURCES.map((source) => ({ source, ...SOURCE_FUNCTIONS[sour
  * Scheduler target that may invoke exactly the function's unqualified ARN (the stock target also
  * grants `<arn>:*`, every version and alias).
  */
-class InvokeFunction extends LambdaInvoke {
+export class InvokeFunction extends LambdaInvoke {
   constructor(private readonly target: IFunction, props: ConstructorParameters<typeof LambdaInvoke>[1]) {
     super(target, props);
   }

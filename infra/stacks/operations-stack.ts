@@ -1,6 +1,8 @@
 /**
- * Operations: one SNS topic for alarms, alarms on Lambda errors, DLQ depth, poller staleness,
- * failed site builds (CodeBuild) and API 5xx, and one CloudWatch dashboard.
+ * Operations: one SNS topic for alarms; alarms on Lambda errors and throttles, DLQ depth, poller
+ * staleness, a poll that fetched nothing for longer than twice its cadence, a stale site (publish
+ * requests waiting), the stream iterator age, DynamoDB throttles, API 5xx and the monthly budget;
+ * one CloudWatch dashboard (with the accept → published latency).
  *
  * Staleness ("no successful poll in 2 × cadence"): for each source, successes = Invocations −
  * Errors of its poller, summed over ONE period of 2 × the shortest review cadence (capped at the
@@ -21,30 +23,48 @@ import {
   type IAlarmAction,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type { IProject } from 'aws-cdk-lib/aws-codebuild';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Operation, type ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { CfnBudget } from 'aws-cdk-lib/aws-budgets';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { metricsNamespace, resourceName } from '../stage.js';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import type { AppFunction } from '../constructs/lambda.js';
 import { stalenessWindowHours } from '../schedule.js';
 import type { Poller } from './ingest-stack.js';
 
 export interface OperationsStackProps extends StackProps {
-  functions: { name: string; fn: AppFunction }[];
+  functions: { name: string; fn: IFunction }[];
   deadLetterQueues: { name: string; queue: IQueue }[];
   pollers: Poller[];
-  /** CodeBuild projects whose failed builds are alarmed (the site build). */
-  buildProjects?: { name: string; project: IProject }[];
+  /** The publish queue: requests waiting longer than STALE_SITE_SECONDS mean the site is stale. */
+  publishQueue: IQueue;
+  /** The stream consumer (iterator age). */
+  streamConsumer: IFunction;
   api: HttpApi;
   table: ITable;
   alarmEmail?: string;
+  /** Monthly budget in USD (context `monthlyBudgetUsd`, default 15). */
+  monthlyBudgetUsd?: number;
 }
+
+/** Thresholds, exported so the tests can hold them. */
+export const ALARM_THRESHOLDS = {
+  api5xxPer5Min: 5,
+  staleSiteSeconds: 600,
+  iteratorAgeMs: 5 * 60_000,
+  throttlesPer5Min: 1,
+  dynamoThrottlesPer5Min: 1,
+  budgetUsd: 15,
+  budgetAlertPercent: 80,
+} as const;
 
 export class OperationsStack extends Stack {
   readonly topic: Topic;
   readonly alarms: Alarm[] = [];
+  readonly budget: CfnBudget;
 
   constructor(scope: Construct, id: string, props: OperationsStackProps) {
     super(scope, id, props);
@@ -63,7 +83,7 @@ export class OperationsStack extends Stack {
       add(
         new Alarm(this, `${name}Errors`, {
           alarmDescription: `${name}: the function reported errors`,
-          metric: fn.fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+          metric: fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
           threshold: 1,
           evaluationPeriods: 1,
           comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -85,18 +105,52 @@ export class OperationsStack extends Stack {
       );
     }
 
-    for (const { name, project } of props.buildProjects ?? []) {
+    for (const { name, fn } of props.functions) {
       add(
-        new Alarm(this, `${name}FailedBuilds`, {
-          alarmDescription: `${name}: a CodeBuild build failed (after its automatic retries the site may be stale)`,
-          metric: project.metricFailedBuilds({ period: Duration.minutes(5), statistic: 'Sum' }),
-          threshold: 1,
+        new Alarm(this, `${name}Throttles`, {
+          alarmDescription: `${name}: invocations were throttled`,
+          metric: fn.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
+          threshold: ALARM_THRESHOLDS.throttlesPer5Min,
           evaluationPeriods: 1,
           comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
           treatMissingData: TreatMissingData.NOT_BREACHING,
         }),
       );
     }
+
+    add(
+      new Alarm(this, 'StaleSite', {
+        alarmDescription: `The site is stale: a publish request has waited more than ${ALARM_THRESHOLDS.staleSiteSeconds / 60} minutes (builds failing or stuck)`,
+        metric: props.publishQueue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: 'Maximum' }),
+        threshold: ALARM_THRESHOLDS.staleSiteSeconds,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+    add(
+      new Alarm(this, 'StreamIteratorAge', {
+        alarmDescription: 'Reanalysis is falling behind the table stream (iterator age above 5 minutes)',
+        metric: props.streamConsumer.metric('IteratorAge', { period: Duration.minutes(5), statistic: 'Maximum' }),
+        threshold: ALARM_THRESHOLDS.iteratorAgeMs,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+    add(
+      new Alarm(this, 'TableThrottles', {
+        alarmDescription: 'DynamoDB throttled requests on the evidence table',
+        metric: props.table.metricThrottledRequestsForOperations({
+          operations: [Operation.GET_ITEM, Operation.PUT_ITEM, Operation.UPDATE_ITEM, Operation.DELETE_ITEM, Operation.QUERY, Operation.BATCH_WRITE_ITEM, Operation.BATCH_GET_ITEM, Operation.TRANSACT_WRITE_ITEMS],
+          period: Duration.minutes(5),
+        }),
+        threshold: ALARM_THRESHOLDS.dynamoThrottlesPer5Min,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
 
     for (const poller of props.pollers) {
       const hours = stalenessWindowHours(poller.minCadenceHours);
@@ -119,6 +173,23 @@ export class OperationsStack extends Stack {
           treatMissingData: TreatMissingData.BREACHING,
         }),
       );
+      // A poll that "succeeds" but receives nothing (an upstream format change, a broken query).
+      add(
+        new Alarm(this, `${poller.fn.node.id}FetchedNothing`, {
+          alarmDescription: `The ${poller.source} poller fetched no record in ${hours} h (2 × its shortest review cadence)`,
+          metric: new Metric({
+            namespace: metricsNamespace(this),
+            metricName: 'Fetched',
+            dimensionsMap: { service: `poll-${poller.source}`, source: poller.source },
+            period,
+            statistic: 'Sum',
+          }),
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+          treatMissingData: TreatMissingData.BREACHING,
+        }),
+      );
     }
 
     const api5xx = new Metric({
@@ -130,16 +201,29 @@ export class OperationsStack extends Stack {
     });
     add(
       new Alarm(this, 'Api5xx', {
-        alarmDescription: 'Curation API: 5 or more server errors in 5 minutes',
+        alarmDescription: `Curation API: ${ALARM_THRESHOLDS.api5xxPer5Min} or more server errors in 5 minutes`,
         metric: api5xx,
-        threshold: 5,
+        threshold: ALARM_THRESHOLDS.api5xxPer5Min,
         evaluationPeriods: 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
     );
 
-    const dashboard = new Dashboard(this, 'Dashboard', { dashboardName: 'living-evidence' });
+    // Monthly cost budget: e-mail (via the alarm topic) at 80 % of actual and 100 % of forecast spend.
+    const budgetUsd = props.monthlyBudgetUsd ?? ALARM_THRESHOLDS.budgetUsd;
+    this.topic.addToResourcePolicy(
+      new PolicyStatement({ actions: ['sns:Publish'], principals: [new ServicePrincipal('budgets.amazonaws.com')], resources: [this.topic.topicArn], conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),
+    );
+    this.budget = new CfnBudget(this, 'MonthlyBudget', {
+      budget: { budgetName: resourceName(this, 'monthly'), budgetType: 'COST', timeUnit: 'MONTHLY', budgetLimit: { amount: budgetUsd, unit: 'USD' } },
+      notificationsWithSubscribers: [
+        { notification: { notificationType: 'ACTUAL', comparisonOperator: 'GREATER_THAN', threshold: ALARM_THRESHOLDS.budgetAlertPercent, thresholdType: 'PERCENTAGE' }, subscribers: [{ subscriptionType: 'SNS', address: this.topic.topicArn }] },
+        { notification: { notificationType: 'FORECASTED', comparisonOperator: 'GREATER_THAN', threshold: 100, thresholdType: 'PERCENTAGE' }, subscribers: [{ subscriptionType: 'SNS', address: this.topic.topicArn }] },
+      ],
+    });
+
+    const dashboard = new Dashboard(this, 'Dashboard', { dashboardName: resourceName(this, 'operations') });
     dashboard.addWidgets(
       new TextWidget({ markdown: '# Living evidence\nPollers, curation API, reanalysis and publishing.', width: 24, height: 2 }),
     );
@@ -147,19 +231,19 @@ export class OperationsStack extends Stack {
       new GraphWidget({
         title: 'Lambda invocations',
         width: 12,
-        left: props.functions.map(({ name, fn }) => fn.fn.metricInvocations({ label: name, period: Duration.minutes(5) })),
+        left: props.functions.map(({ name, fn }) => fn.metricInvocations({ label: name, period: Duration.minutes(5) })),
       }),
       new GraphWidget({
         title: 'Lambda errors',
         width: 12,
-        left: props.functions.map(({ name, fn }) => fn.fn.metricErrors({ label: name, period: Duration.minutes(5) })),
+        left: props.functions.map(({ name, fn }) => fn.metricErrors({ label: name, period: Duration.minutes(5) })),
       }),
     );
     dashboard.addWidgets(
       new GraphWidget({
         title: 'Lambda duration p95',
         width: 12,
-        left: props.functions.map(({ name, fn }) => fn.fn.metricDuration({ label: name, statistic: 'p95' })),
+        left: props.functions.map(({ name, fn }) => fn.metricDuration({ label: name, statistic: 'p95' })),
       }),
       new GraphWidget({
         title: 'Dead-letter queues (visible messages)',
@@ -190,6 +274,24 @@ export class OperationsStack extends Stack {
           props.table.metricConsumedWriteCapacityUnits({ label: 'write units' }),
         ],
         right: [props.table.metric('ThrottledRequests', { statistic: 'Sum', label: 'throttled' })],
+      }),
+    );
+    const appMetric = (service: string, metricName: string, statistic: string) =>
+      new Metric({ namespace: metricsNamespace(this), metricName, dimensionsMap: { service }, statistic, period: Duration.hours(1), label: `${metricName} ${statistic}` });
+    dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Publishing (ms)',
+        width: 12,
+        left: [appMetric('publish', 'AcceptToPublishedLatency', 'p95'), appMetric('publish', 'PublishDuration', 'p95')],
+      }),
+      new GraphWidget({
+        title: 'Polls (records)',
+        width: 12,
+        left: props.pollers.flatMap((p) =>
+          ['Fetched', 'New', 'Quarantined', 'FailedPolls'].map(
+            (m) => new Metric({ namespace: metricsNamespace(this), metricName: m, dimensionsMap: { service: `poll-${p.source}`, source: p.source }, statistic: 'Sum', period: Duration.hours(1), label: `${p.source} ${m}` }),
+          ),
+        ),
       }),
     );
     new CfnOutput(this, 'AlarmTopicArn', { value: this.topic.topicArn });

@@ -77,7 +77,7 @@ export class SiteStack extends Stack {
     const logs = logBucket(this, 'SiteLogs', { acls: true });
 
     this.bucket = new Bucket(this, 'SiteBucket', {
-      bucketName: bucketName('site'),
+      bucketName: bucketName(this, 'site'),
       ...PRIVATE_BUCKET,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       versioned: true,
@@ -86,8 +86,9 @@ export class SiteStack extends Stack {
       lifecycleRules: [
         { id: 'old-versions', noncurrentVersionExpiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
-      // The site is rebuilt from the snapshots on every publish.
+      // The site is rebuilt from the snapshots on every publish; `cdk destroy` empties it first.
       removalPolicy: RemovalPolicy.DESTROY,
+      autoDeleteObjects: true,
     });
 
     const headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
@@ -211,6 +212,11 @@ export class SiteStack extends Stack {
       'AwsSolutions-CFR2',
       'Static public pages; the only dynamic paths (/api/*, and /curate with a custom domain) are throttled at the API stage, and every curator route verifies a Cognito token (Bearer or session cookie) in the app. A WAF web ACL (≈ $6/month minimum) can be attached via webAclId when needed.',
     );
+    const autoDelete = this.node.tryFindChild('Custom::S3AutoDeleteObjectsCustomResourceProvider');
+    if (autoDelete) {
+      acknowledge(autoDelete, 'AwsSolutions-IAM4', 'CDK\'s own provider that empties the site buckets before `cdk destroy` (autoDeleteObjects) uses the basic Lambda execution policy.');
+      acknowledge(autoDelete, 'AwsSolutions-L1', 'CDK\'s own autoDeleteObjects provider: its runtime is chosen by aws-cdk-lib, not by this app.');
+    }
     new CfnOutput(this, 'SiteUrl', { value: `https://${this.distribution.distributionDomainName}` });
     new CfnOutput(this, 'DistributionId', { value: this.distribution.distributionId });
     new CfnOutput(this, 'SiteBucketName', { value: this.bucket.bucketName });

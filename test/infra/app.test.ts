@@ -11,6 +11,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EVIDENCE_TABLE } from '../../core/data-model/table.js';
 import { createApp, type LivingEvidenceApp } from '../../infra/create-app.js';
+import { PUBLIC_ROUTES as APP_PUBLIC } from '../../functions/curation-api/access.js';
+import { ALARM_THRESHOLDS } from '../../infra/stacks/operations-stack.js';
+import { STREAM_FILTER_PATTERNS } from '../../core/analysis/stream-filter.js';
 import { asArray, policyStatements, reviewsDir, synthWithReport, templateOf, tempDir, type SynthResult } from './helpers.js';
 
 const REVIEWS = {
@@ -43,7 +46,7 @@ beforeAll(() => {
   if (!result.assembly) throw new Error(`synth failed: ${result.error}`);
   assembly = result.assembly;
   for (const s of ['Data', 'Curation', 'Site', 'Analysis', 'Ingest', 'Operations']) {
-    t[s] = templateOf(assembly, `LivingEvidence-${s}`);
+    t[s] = templateOf(assembly, `LivingEvidence-prod-${s}`);
   }
 }, 300_000);
 
@@ -61,7 +64,7 @@ describe('cdk-nag', () => {
 describe('Data stack', () => {
   it('is termination-protected', () => {
     expect(built.data.terminationProtection).toBe(true);
-    expect(assembly.getStackByName('LivingEvidence-Data').terminationProtection).toBe(true);
+    expect(assembly.getStackByName('LivingEvidence-prod-Data').terminationProtection).toBe(true);
   });
 
   it('builds the table from core/data-model/table.ts with PITR, stream, TTL, deletion protection and encryption', () => {
@@ -200,24 +203,45 @@ describe('Ingest stack', () => {
 });
 
 describe('Curation stack', () => {
-  const PUBLIC = ['GET /api/health', 'GET /api/openapi.json', 'GET /api/reviews', 'GET /api/reviews/{reviewId}'];
+  const PUBLIC = APP_PUBLIC.map((r) => `${r.method} ${r.path}`);
 
-  it('routes only the public, the app-verified curator API and the UI paths; no gateway authorizer (the app verifies Bearer or cookie)', () => {
+  it('has a Lambda REQUEST authorizer on every route that is not on the app\'s one public list; public ones have none', () => {
     const routes = resources(t.Curation, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
-    expect(routes.map((r) => r.RouteKey).sort()).toEqual([...PUBLIC, 'ANY /api/{proxy+}', 'GET /curate', 'GET /curate/{proxy+}'].sort());
-    for (const r of routes) expect(r.AuthorizationType, r.RouteKey).toBe('NONE');
-    expect(resources(t.Curation, 'AWS::ApiGatewayV2::Authorizer')).toEqual([]);
+    const [[authorizerId, authorizer]] = resources(t.Curation, 'AWS::ApiGatewayV2::Authorizer');
+    expect(authorizer.Properties).toMatchObject({ AuthorizerType: 'REQUEST', EnableSimpleResponses: true, AuthorizerPayloadFormatVersion: '2.0', AuthorizerResultTtlInSeconds: 0 });
+    expect(JSON.stringify(authorizer.Properties.AuthorizerUri)).toMatch(/AuthorizerFunction/);
+    expect(routes.map((r) => r.RouteKey).sort()).toEqual([...PUBLIC, 'ANY /api/{proxy+}', 'GET /curate', 'ANY /curate/{proxy+}'].sort());
+    for (const r of routes) {
+      if (PUBLIC.includes(r.RouteKey)) expect(r.AuthorizationType, r.RouteKey).toBe('NONE');
+      else {
+        expect(r.AuthorizationType, r.RouteKey).toBe('CUSTOM');
+        expect(r.AuthorizerId, r.RouteKey).toEqual({ Ref: authorizerId });
+      }
+    }
+    expect(routes.filter((r) => r.AuthorizationType === 'CUSTOM').length).toBe(3);
     // Every route reaches the one curation Lambda.
     const target = new Capture();
-    t.Curation.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /curate/{proxy+}', Target: target });
+    t.Curation.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /curate', Target: target });
     for (const r of routes) expect(r.Target, r.RouteKey).toEqual(target.asObject());
+  });
+
+  it('the authorizer function verifies against the pool and client, and may be invoked by this API only', () => {
+    t.Curation.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ COGNITO_CLIENT_ID: { Ref: Match.stringLikeRegexp('CurationUi') }, COGNITO_ISSUER: Match.anyValue() }) },
+      Handler: 'index.handler',
+      Description: Match.stringLikeRegexp('REQUEST authorizer'),
+    });
+    const perms = resources(t.Curation, 'AWS::Lambda::Permission').filter(([, p]) => JSON.stringify(p.Properties.FunctionName).includes('AuthorizerFunction'));
+    expect(perms).toHaveLength(1);
+    expect(perms[0][1].Properties.Principal).toBe('apigateway.amazonaws.com');
+    expect(JSON.stringify(perms[0][1].Properties.SourceArn)).toMatch(/authorizers\//);
   });
 
   it('signs curators in through the hosted UI: Cognito domain, code grant client, callback on the API endpoint, all passed to the Lambda', () => {
     const domainRef = new Capture();
     t.Curation.hasResourceProperties('AWS::Cognito::UserPoolDomain', {
       // Default prefix: <stack name>-<account>, lowercased.
-      Domain: { 'Fn::Join': ['', ['livingevidence-curation-', { Ref: 'AWS::AccountId' }]] },
+      Domain: { 'Fn::Join': ['', ['livingevidence-prod-curation-', { Ref: 'AWS::AccountId' }]] },
       UserPoolId: { Ref: Match.stringLikeRegexp('^Curators') },
       ManagedLoginVersion: 1,
     });
@@ -252,9 +276,13 @@ describe('Curation stack', () => {
     expect(Object.keys(t.Curation.findResources('AWS::Cognito::UserPoolDomain'))).toEqual([domainRef.asString()]);
   });
 
-  it('has the curators and leads groups, admin-only sign-up, MFA and a strong password policy', () => {
+  it('has the curators and leads groups, admin-only sign-up, MFA (TOTP, no SMS), threat protection and a strong password policy', () => {
     const groups = resources(t.Curation, 'AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties.GroupName);
     expect(groups.sort()).toEqual(['curators', 'leads']);
+    const [[, pool]] = resources(t.Curation, 'AWS::Cognito::UserPool');
+    expect(pool.Properties.UserPoolAddOns).toEqual({ AdvancedSecurityMode: 'ENFORCED' });
+    expect(pool.Properties.UserPoolTier).toBe('PLUS');
+    expect(pool.Properties.EnabledMfas).toEqual(['SOFTWARE_TOKEN_MFA']);
     t.Curation.hasResourceProperties('AWS::Cognito::UserPool', {
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
       MfaConfiguration: 'ON',
@@ -288,164 +316,60 @@ describe('Analysis stack', () => {
     expect(p.DestinationConfig.OnFailure.Destination).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^StreamFailures/), 'Arn'] });
   });
 
-  it('debounces publishing through a delayed queue feeding the publish function (SQS event source)', () => {
-    const [[queueId, queue]] = resources(t.Analysis, 'AWS::SQS::Queue').filter(([id]) => id.startsWith('PublishQueue'));
-    expect(queue.Properties.DelaySeconds).toBe(120);
-    expect(queue.Properties.RedrivePolicy).toEqual({
-      deadLetterTargetArn: { 'Fn::GetAtt': [expect.stringMatching(/^PublishDlq/), 'Arn'] },
-      maxReceiveCount: 3,
-    });
-    const [publishId, publish] = resources(t.Analysis, 'AWS::Lambda::Function').find(([id]) => id.startsWith('PublishFunction'))!;
-    // AWS guidance for SQS event sources: visibility ≥ 6 × function timeout + batching window.
-    expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * publish.Properties.Timeout + 300);
-    const esm = resources(t.Analysis, 'AWS::Lambda::EventSourceMapping').find(
-      ([, e]) => JSON.stringify(e.Properties.EventSourceArn) === JSON.stringify({ 'Fn::GetAtt': [queueId, 'Arn'] }),
+  it('filters the stream to analysis-input changes (the patterns of core/analysis/stream-filter) with a 2-s window', () => {
+    const esm = resources(t.Analysis, 'AWS::Lambda::EventSourceMapping').find(([, e]) => JSON.stringify(e.Properties.EventSourceArn).includes('StreamArn'))!;
+    expect(esm[1].Properties.MaximumBatchingWindowInSeconds).toBe(2);
+    const patterns = (esm[1].Properties.FilterCriteria.Filters as { Pattern: string }[]).map((f) => JSON.parse(f.Pattern));
+    expect(patterns).toEqual(STREAM_FILTER_PATTERNS);
+    expect(JSON.stringify(patterns)).toContain('"status":{"S":["accepted"]}');
+  });
+
+  it('reanalyse has exactly stream reads, Query on the table, S3 Get/Put/List on snapshots/ and SendMessage to the publish queue', () => {
+    const mine = policyStatements(t.Analysis).filter((p) => p.policy.startsWith('ReanalyseRole'));
+    const actions = [...new Set(mine.flatMap((p) => asArray(p.statement.Action as string[])))].sort();
+    expect(actions).toEqual(
+      ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams', 'dynamodb:Query', 'logs:CreateLogStream', 'logs:PutLogEvents', 's3:GetObject', 's3:ListBucket', 's3:PutObject', 'sqs:SendMessage',
+        // The stream's on-failure destination (the event source mapping sends failed-batch records with this role).
+        'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'].sort(),
     );
-    expect(esm, 'an event source mapping from the publish queue').toBeDefined();
-    expect(esm![1].Properties).toMatchObject({
-      FunctionName: { Ref: publishId },
-      MaximumBatchingWindowInSeconds: 300,
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
-      ScalingConfig: { MaximumConcurrency: 2 },
-    });
+    for (const p of mine) {
+      const a = asArray(p.statement.Action as string[]);
+      if (a.includes('s3:PutObject')) expect(JSON.stringify(p.statement.Resource)).toMatch(/\/snapshots\/\*"/);
+      expect(a.some((x) => /Delete|BatchWrite|PutItem|UpdateItem|Scan/.test(x)), JSON.stringify(a)).toBe(false);
+    }
   });
 
-  it('lets reanalyse send to the publish queue (and only send)', () => {
-    const [[queueId]] = resources(t.Analysis, 'AWS::SQS::Queue').filter(([id]) => id.startsWith('PublishQueue'));
-    const [, reanalyse] = resources(t.Analysis, 'AWS::Lambda::Function').find(([id]) => id.startsWith('ReanalyseFunction'))!;
-    expect(reanalyse.Properties.Environment.Variables.PUBLISH_QUEUE_URL).toEqual({ Ref: queueId });
-    const sends = policyStatements(t.Analysis).filter((p) => asArray(p.statement.Action as string[]).some((a) => a.startsWith('sqs:SendMessage')));
-    const mine = sends.filter((p) => p.policy.startsWith('Reanalyse'));
-    expect(mine).toHaveLength(1);
-    // (minimizePolicies merges the send to the stream on-failure queue into the same statement)
-    const targets = asArray(mine[0].statement.Resource as unknown[]);
-    expect(targets).toContainEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
-    for (const r of targets) expect(r).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^(PublishQueue|StreamFailures)/), 'Arn'] });
-    expect(asArray(mine[0].statement.Action as string[]).every((a) => a.startsWith('sqs:SendMessage') || a.startsWith('sqs:GetQueue'))).toBe(true);
+  it('publishes through a FIFO queue (one build at a time) into the site-build function, with partial batch failures and a DLQ', () => {
+    const [[queueId, queue]] = resources(t.Analysis, 'AWS::SQS::Queue').filter(([id]) => id.startsWith('PublishQueue'));
+    expect(queue.Properties.FifoQueue).toBe(true);
+    expect(queue.Properties.DelaySeconds).toBeUndefined();
+    expect(queue.Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [expect.stringMatching(/^PublishDlq/), 'Arn'] }, maxReceiveCount: 5 });
+    const [publishId, publish] = resources(t.Analysis, 'AWS::Lambda::Function').find(([id]) => id.startsWith('Publish'))!;
+    expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * publish.Properties.Timeout);
+    expect(publish.Properties).toMatchObject({ Handler: 'functions/publish/handler.handler', Runtime: 'nodejs24.x', Architectures: ['x86_64'], ReservedConcurrentExecutions: 1, MemorySize: 3008 });
+    expect(publish.Properties.Environment.Variables).toMatchObject({ HOME: '/tmp', SITE_URL: expect.anything(), SNAPSHOT_BUCKET: expect.anything(), SITE_BUCKET: expect.anything() });
+    const esm = resources(t.Analysis, 'AWS::Lambda::EventSourceMapping').find(([, e]) => JSON.stringify(e.Properties.EventSourceArn) === JSON.stringify({ 'Fn::GetAtt': [queueId, 'Arn'] }));
+    expect(esm![1].Properties).toMatchObject({ FunctionName: { Ref: publishId }, BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+    // No CodeBuild anywhere.
+    expect(resources(t.Analysis, 'AWS::CodeBuild::Project')).toEqual([]);
   });
 
-  describe('the site build (CodeBuild)', () => {
-    const project = () => {
-      const all = resources(t.Analysis, 'AWS::CodeBuild::Project');
-      expect(all).toHaveLength(1);
-      return all[0];
-    };
-    const buildspec = () => {
-      const spec = new Capture();
-      t.Analysis.hasResourceProperties('AWS::CodeBuild::Project', { Source: Match.objectLike({ BuildSpec: spec }) });
-      return JSON.parse(spec.asString()) as { phases: Record<string, { commands: string[]; 'runtime-versions'?: Record<string, unknown> }> };
-    };
+  it('the site build may list and read snapshots/, and list, put and delete in the site bucket — nothing else', () => {
+    const mine = policyStatements(t.Analysis).filter((p) => p.policy.startsWith('PublishRole'));
+    const actions = mine.flatMap((p) => asArray(p.statement.Action as string[])).sort();
+    expect([...new Set(actions)]).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 's3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'].sort());
+    for (const p of mine) {
+      const a = asArray(p.statement.Action as string[]);
+      const res = JSON.stringify(p.statement.Resource);
+      if (a.includes('s3:GetObject')) expect(res).toMatch(/snapshots-.*\/snapshots\/\*"/);
+      if (a.includes('s3:DeleteObject')) expect(res).toMatch(/-site-/);
+    }
+  });
 
-    it('builds from an S3 asset of the repository on an AWS-managed Node image, unprivileged, KMS-encrypted, with a timeout', () => {
-      const [, p] = project();
-      const key = new Capture();
-      t.Analysis.hasResourceProperties('AWS::CodeBuild::Project', {
-        Source: Match.objectLike({ Type: 'S3', Location: Match.anyValue() }),
-        Environment: Match.objectLike({ Image: 'aws/codebuild/standard:7.0', PrivilegedMode: false, Type: 'LINUX_CONTAINER' }),
-        EncryptionKey: { 'Fn::GetAtt': [key, 'Arn'] },
-        TimeoutInMinutes: Match.anyValue(),
-      });
-      expect(p.Properties.TimeoutInMinutes).toBeLessThanOrEqual(30);
-      const keyRes = t.Analysis.toJSON().Resources[key.asString()] as Res;
-      expect(keyRes.Type).toBe('AWS::KMS::Key');
-      expect(keyRes.Properties.EnableKeyRotation).toBe(true);
-      expect(JSON.stringify(p.Properties.Source.Location)).toContain('.zip');
-      expect(buildspec().phases.install['runtime-versions']).toEqual({ nodejs: 22 });
-    });
-
-    it('logs to its own log group with a retention', () => {
-      const [, p] = project();
-      const group = p.Properties.LogsConfig.CloudWatchLogs.GroupName as { Ref: string };
-      expect(p.Properties.LogsConfig.CloudWatchLogs.Status).toBe('ENABLED');
-      const lg = t.Analysis.toJSON().Resources[group.Ref] as Res;
-      expect(lg.Type).toBe('AWS::Logs::LogGroup');
-      expect(lg.Properties.RetentionInDays).toBe(30);
-    });
-
-    it('runs npm ci, syncs the snapshots, builds the site, uploads with content types, deletes stale files, invalidates', () => {
-      const { phases } = buildspec();
-      const all = Object.values(phases).flatMap((ph) => ph.commands).join('\n');
-      const order = [
-        /npm ci\b/,
-        /aws s3 sync "s3:\/\/\$SNAPSHOT_BUCKET\/snapshots" "\$SNAPSHOT_DIR"/,
-        /npm run build:site/,
-        /--include "feed\.xml" --content-type "application\/atom\+xml; charset=utf-8"/,
-        /--include "\*\.json" --content-type "application\/json; charset=utf-8"/,
-        /--include "\*\.csv" --content-type "text\/csv; charset=utf-8"/,
-        /aws s3 sync "\$SITE_OUT_DIR" "s3:\/\/\$SITE_BUCKET" [^\n]*--delete/,
-        /aws cloudfront create-invalidation --distribution-id "\$DISTRIBUTION_ID" --paths "\/\*"/,
-      ];
-      let at = -1;
-      for (const re of order) {
-        const m = re.exec(all);
-        expect(m, String(re)).not.toBeNull();
-        expect(m!.index, `${re} comes after the previous step`).toBeGreaterThan(at);
-        at = m!.index;
-      }
-      // Build and upload in one phase: a failed build never uploads.
-      expect(phases.build.commands.join('\n')).toMatch(/build:site[\s\S]*create-invalidation/);
-      const [, p] = project();
-      const env = Object.fromEntries((p.Properties.Environment.EnvironmentVariables as { Name: string; Value: unknown }[]).map((v) => [v.Name, v.Value]));
-      expect(env.SNAPSHOT_DIR).toBe('.data/snapshots');
-      expect(env.SITE_OUT_DIR).toBeDefined();
-      expect(JSON.stringify(env.SNAPSHOT_BUCKET)).toContain('living-evidence-snapshots-');
-      expect(JSON.stringify(env.SITE_BUCKET)).toContain('living-evidence-site-');
-      expect(JSON.stringify(env.DISTRIBUTION_ID)).toMatch(/Distribution/);
-    });
-
-    it('has a least-privilege role: snapshot reads, site writes, one distribution, its own builds', () => {
-      const [, p] = project();
-      const roleId = (p.Properties.ServiceRole as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
-      const statements = resources(t.Analysis, 'AWS::IAM::Policy')
-        .filter(([, pol]) => (pol.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId))
-        .flatMap(([, pol]) => pol.Properties.PolicyDocument.Statement as Record<string, any>[]);
-      const on = (action: string) => statements.filter((s) => asArray(s.Action as string[]).includes(action));
-      expect(on('s3:PutObject').map((s) => JSON.stringify(s.Resource))).toEqual([expect.stringMatching(/living-evidence-site-.*\/\*"/)]);
-      expect(on('s3:DeleteObject').map((s) => JSON.stringify(s.Resource))).toEqual([expect.stringMatching(/living-evidence-site-.*\/\*"/)]);
-      expect(on('s3:GetObject').map((s) => JSON.stringify(s.Resource))).toEqual([expect.stringMatching(/living-evidence-snapshots-.*\/snapshots\/\*"/)]);
-      expect(on('cloudfront:CreateInvalidation').map((s) => JSON.stringify(s.Resource))).toEqual([expect.stringMatching(/:distribution\/.*Distribution/)]);
-      expect(on('codebuild:ListBuildsForProject').map((s) => JSON.stringify(s.Resource))).toEqual([
-        expect.stringMatching(/:project\/living-evidence-site-build"/),
-      ]);
-      for (const s of statements) {
-        for (const a of asArray(s.Action as string[])) expect(a).not.toMatch(/^(dynamodb|sqs|secretsmanager):/);
-      }
-    });
-
-    it('is started by the publish function, whose role is scoped to that one project', () => {
-      const [projectId] = project();
-      const [, publish] = resources(t.Analysis, 'AWS::Lambda::Function').find(([id]) => id.startsWith('PublishFunction'))!;
-      expect(publish.Properties.Environment.Variables.BUILD_PROJECT_NAME).toEqual({ Ref: projectId });
-      const publishStatements = policyStatements(t.Analysis).filter((p) => p.policy.startsWith('Publish'));
-      const codebuild = publishStatements.filter((p) => asArray(p.statement.Action as string[]).some((a) => a.startsWith('codebuild:')));
-      expect(codebuild).toHaveLength(1);
-      expect([...asArray(codebuild[0].statement.Action as string[])].sort()).toEqual([
-        'codebuild:BatchGetBuilds',
-        'codebuild:ListBuildsForProject',
-        'codebuild:StartBuild',
-      ]);
-      expect(codebuild[0].statement.Resource).toEqual({ 'Fn::GetAtt': [projectId, 'Arn'] });
-      // The function itself no longer touches buckets, the table or CloudFront; it only consumes
-      // its queue.
-      const [[queueId]] = resources(t.Analysis, 'AWS::SQS::Queue').filter(([id]) => id.startsWith('PublishQueue'));
-      for (const { statement } of publishStatements) {
-        const actions = asArray(statement.Action as string[]);
-        for (const a of actions) expect(a).toMatch(/^(codebuild|logs|xray|sqs):/);
-        if (actions.some((a) => a.startsWith('sqs:'))) expect(statement.Resource).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
-      }
-    });
-
-    it('uploads the repository without dependencies, local data, VCS or fixtures', () => {
-      const dir = built.analysis.siteBuild.source.assetPath;
-      const staged = join(built.app.outdir, dir);
-      const root = existsSync(staged) ? staged : dir;
-      for (const needed of ['package.json', 'package-lock.json', 'scripts/build-site.ts', 'site/astro.config.mjs', 'functions/publish/build-site.ts']) {
-        expect(existsSync(join(root, needed)), needed).toBe(true);
-      }
-      for (const excluded of ['node_modules', '.git', 'cdk.out', 'test/fixtures', 'site/node_modules', '.data']) {
-        expect(existsSync(join(root, excluded)), excluded).toBe(false);
-      }
-    });
+  it('refreshes the curation counts hourly by invoking reanalyse with {"refresh":"counts"}', () => {
+    const [[, schedule]] = resources(t.Analysis, 'AWS::Scheduler::Schedule');
+    expect(schedule.Properties.ScheduleExpression).toBe('rate(1 hour)');
+    expect(JSON.parse(schedule.Properties.Target.Input)).toEqual({ refresh: 'counts' });
   });
 });
 
@@ -468,6 +392,11 @@ describe('Site stack', () => {
     }
     const sitePolicy = resources(t.Site, 'AWS::S3::BucketPolicy').find(([, p]) => String(p.Properties.Bucket.Ref).startsWith('SiteBucket'))!;
     for (const s of (sitePolicy[1].Properties.PolicyDocument.Statement as Record<string, any>[]).filter((x) => x.Effect === 'Allow')) {
+      // Besides CloudFront: only CDK's autoDeleteObjects provider, which empties the bucket on destroy.
+      if (JSON.stringify(s.Principal).includes('CustomS3AutoDeleteObjects')) {
+        expect([...asArray(s.Action as string[])].sort()).toEqual(['s3:DeleteObject*', 's3:GetBucket*', 's3:List*', 's3:PutBucketPolicy'].sort());
+        continue;
+      }
       expect(s.Principal).toEqual({ Service: 'cloudfront.amazonaws.com' });
       expect(s.Condition.StringEquals['AWS:SourceArn']).toBeDefined();
     }
@@ -560,16 +489,45 @@ describe('Operations stack', () => {
     const errorTargets = alarms()
       .filter((a) => a.MetricName === 'Errors' && a.Namespace === 'AWS/Lambda')
       .map((a) => JSON.stringify(a.Dimensions));
-    for (const fn of ['PollPubmedFunction', 'PollCtgovFunction', 'CurationApiFunction', 'ReanalyseFunction', 'PublishFunction']) {
+    for (const fn of ['PollPubmedFunction', 'PollCtgovFunction', 'CurationApiFunction', 'AuthorizerFunction', 'ReanalyseFunction', 'Publish']) {
       expect(errorTargets.some((d) => d.includes(fn)), fn).toBe(true);
     }
   });
 
-  it('alarms on failed site builds', () => {
-    const failed = alarms().filter((a) => a.Namespace === 'AWS/CodeBuild' && a.MetricName === 'FailedBuilds');
-    expect(failed).toHaveLength(1);
-    expect(failed[0].Dimensions).toEqual([{ Name: 'ProjectName', Value: { 'Fn::ImportValue': expect.stringMatching(/SiteBuildProject/) } }]);
-    expect(failed[0].Threshold).toBe(1);
+  const alarm = (pred: (a: Record<string, any>) => boolean, what: string) => {
+    const found = alarms().filter(pred);
+    expect(found, what).toHaveLength(1);
+    return found[0];
+  };
+
+  it('alarms on a stale site (a publish request older than 10 min), stream iterator age, throttles and table throttles, at the set thresholds', () => {
+    const stale = alarm((a) => a.MetricName === 'ApproximateAgeOfOldestMessage', 'stale site');
+    expect(stale).toMatchObject({ Threshold: 600, ComparisonOperator: 'GreaterThanThreshold', Statistic: 'Maximum' });
+    expect(JSON.stringify(stale.Dimensions)).toMatch(/PublishQueue/);
+    const age = alarm((a) => a.MetricName === 'IteratorAge', 'iterator age');
+    expect(age).toMatchObject({ Threshold: 300_000, Namespace: 'AWS/Lambda' });
+    expect(JSON.stringify(age.Dimensions)).toMatch(/ReanalyseFunction/);
+    const throttles = alarms().filter((a) => a.MetricName === 'Throttles');
+    // One per function: the pollers, the API, the authorizer, reanalyse, publish.
+    expect(throttles).toHaveLength(built.ingest.pollers.length + 4);
+    for (const a of throttles) expect(a.Threshold).toBe(1);
+    const table = alarm((a) => JSON.stringify(a.Metrics ?? []).includes('ThrottledRequests'), 'table throttles');
+    expect(table.Threshold).toBe(1);
+    expect(ALARM_THRESHOLDS).toMatchObject({ api5xxPer5Min: 5, staleSiteSeconds: 600, iteratorAgeMs: 300_000, budgetUsd: 15 });
+  });
+
+  it('alarms when a poller fetched nothing for 2 × its cadence (app metric per source, missing data breaches)', () => {
+    const nothing = alarms().filter((a) => a.MetricName === 'Fetched');
+    expect(nothing.map((a) => a.Dimensions.find((d: { Name: string }) => d.Name === 'source').Value).sort()).toEqual(built.ingest.pollers.map((p) => p.source).sort());
+    for (const a of nothing) expect(a).toMatchObject({ Namespace: 'LivingEvidence/prod', Threshold: 1, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching', Period: 7200, Statistic: 'Sum' });
+  });
+
+  it('has a $15 monthly budget notifying the alarm topic, which budgets may publish to', () => {
+    const [[topicId]] = resources(t.Operations, 'AWS::SNS::Topic');
+    const [[, budget]] = resources(t.Operations, 'AWS::Budgets::Budget');
+    expect(budget.Properties.Budget).toMatchObject({ BudgetType: 'COST', TimeUnit: 'MONTHLY', BudgetLimit: { Amount: 15, Unit: 'USD' } });
+    for (const n of budget.Properties.NotificationsWithSubscribers) expect(n.Subscribers).toEqual([{ SubscriptionType: 'SNS', Address: { Ref: topicId } }]);
+    expect(JSON.stringify(t.Operations.findResources('AWS::SNS::TopicPolicy'))).toContain('budgets.amazonaws.com');
   });
 
   it('alarms on the depth of every dead-letter queue', () => {
@@ -596,14 +554,15 @@ describe('Operations stack', () => {
   });
 
   it('alarms on API 5xx and has one dashboard', () => {
-    expect(alarms().some((a) => a.Namespace === 'AWS/ApiGateway' && a.MetricName === '5xx')).toBe(true);
+    const api = alarm((a) => a.Namespace === 'AWS/ApiGateway' && a.MetricName === '5xx', 'API 5xx');
+    expect(api).toMatchObject({ Threshold: 5, EvaluationPeriods: 1, Period: 300 });
     expect(resources(t.Operations, 'AWS::CloudWatch::Dashboard').length).toBe(1);
   });
 });
 
 describe('IAM across the app', () => {
   it('never grants service:* actions, and Resource "*" only where no resource-level permission exists', () => {
-    const allowedStar = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'dynamodb:ListStreams']);
+    const allowedStar = new Set(['dynamodb:ListStreams']);
     for (const [stack, tpl] of Object.entries(t)) {
       for (const { policy, statement } of policyStatements(tpl)) {
         const actions = asArray(statement.Action as string[]);

@@ -30,7 +30,7 @@ beforeAll(() => {
   });
   result = synthWithReport(built.app);
   if (!result.assembly) throw new Error(`synth failed: ${result.error}`);
-  for (const s of ['Curation', 'Site']) t[s] = templateOf(result.assembly, `LivingEvidence-${s}`);
+  for (const s of ['Curation', 'Site']) t[s] = templateOf(result.assembly, `LivingEvidence-prod-${s}`);
 }, 300_000);
 
 describe('with a custom site domain and cognitoDomainPrefix', () => {
@@ -53,7 +53,7 @@ describe('with a custom site domain and cognitoDomainPrefix', () => {
         Variables: Match.objectLike({ OAUTH_REDIRECT_URI: `https://${DOMAIN}/curate/callback`, OAUTH_LOGOUT_URI: `https://${DOMAIN}/curate/signin` }),
       },
     });
-    t.Curation.hasOutput('CurateUrl', { Value: `https://${DOMAIN}/curate` });
+    t.Curation.hasOutput('CurateUrl', { Value: `https://${DOMAIN}/curate/signin` });
   });
 
   it('routes /curate and /curate/* through CloudFront to the API like /api/*: uncached, cookies and query strings forwarded, HTTPS only', () => {

@@ -43,12 +43,12 @@ function dynamoStatements(template: Template) {
 describe('AppFunction defaults', () => {
   const { template } = build('read');
 
-  it('runs Node.js 24 on arm64 with tracing, JSON logs, source maps and its own log group', () => {
+  it('runs Node.js 24 on arm64 without X-Ray (no client is instrumented), JSON logs, source maps and its own log group', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
-      TracingConfig: { Mode: 'Active' },
+      TracingConfig: Match.absent(),
       LoggingConfig: Match.objectLike({ LogFormat: 'JSON', LogGroup: Match.anyValue() }),
       Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps' }) },
     });
