@@ -148,6 +148,9 @@ describe('snapshot rules', () => {
     expect(o.k).toBe(0);
     expect(o.result).toBeNull();
     expect(o.baseline.length).toBeGreaterThan(0);
+    // The review file's note on its baseline travels with the snapshot, for the page to show.
+    expect(review.baselineNote).toBeTruthy();
+    expect(snap.baselineNote).toBe(review.baselineNote);
     expect(snap.counts.screening).toBe(1);
   });
 

@@ -179,6 +179,8 @@ export interface ReviewSnapshot {
   excluded: { id: string; label: string; reason: string }[];
   map: Record<string, Record<string, number>>;
   attributions: string[];
+  /** The review file's note on its published baseline (shown beside the baseline tables). */
+  baselineNote?: string;
   changes: ChangeEntry[];
   headline: Headline | null;
   sources: SourceSearched[];
@@ -393,6 +395,7 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
     excluded,
     map,
     attributions,
+    ...(review.baselineNote ? { baselineNote: review.baselineNote } : {}),
     changes: [],
     headline: headline(outcomes, previous),
     sources: inputs.sources ?? [],

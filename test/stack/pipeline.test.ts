@@ -209,7 +209,7 @@ describe('the local stack end to end', () => {
       const t = await r.text();
       return r.status === 200 && t.includes('Rivera') && /data-testid="k"[^>]*>1</.test(t) ? t : null;
     }, 90_000, 'the rebuilt review page to show the study');
-    expect(html).toContain('PMID 39100001');
+    expect(html).toMatch(/href="https:\/\/pubmed\.ncbi\.nlm\.nih\.gov\/39100001\/"[^>]*>PubMed 39100001</);
     // The stream was the trigger, and the dashboard came from a rebuilt site.
     expect(stack!.output()).toMatch(/reanalysed cancer-digital/);
     // Polls follow each review's cadence: the scheduler ticked every second since, yet nothing polled
