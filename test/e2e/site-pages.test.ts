@@ -112,7 +112,9 @@ describe('site pages built from snapshots with every analysis field', () => {
     const card = page.locator('[data-review="selfguided-depression"]');
     await expect(card.getByTestId('headline').textContent()).resolves.toBe(dep.headline!.sentence);
     await expect(card.getByTestId('delta').textContent()).resolves.toMatch(new RegExp(`down 0\\.03 since the previous version \\(was ${minus(dep.headline!.previousEstimate!)}\\)`));
-    await expect(card.textContent()).resolves.toMatch(/Moderate certainty/);
+    const rating = dep.outcomes.find((o) => o.id === dep.headline!.outcomeId)!.certainty!.rating;
+    const word = { high: 'High', moderate: 'Moderate', low: 'Low', 'very-low': 'Very low' }[rating];
+    await expect(card.textContent()).resolves.toMatch(new RegExp(`${word} certainty`));
     await expect(card.textContent()).resolves.toMatch(/PubMed 2026-11-21, ClinicalTrials\.gov not yet/);
     await expect(card.textContent()).resolves.toMatch(/Last changed 2026-11-22/);
   });

@@ -47,7 +47,7 @@ export function withAnalysisFields(s: ReviewSnapshot, review: Review, candidates
       ? { outcomeId: primary.id, label: primary.label, sentence: primary.plainLanguage.sentence, certainty: primary.certainty?.rating ?? null, estimate: primary.result!.estimate, previousEstimate: primary.result!.estimate === null ? null : primary.result!.estimate + 0.03 }
       : null;
   }
-  s.sources ??= [{ source: 'pubmed', lastSearchedAt: '2026-11-21T06:00:00.000Z' }, { source: 'ctgov', lastSearchedAt: null }];
+  if (!s.sources?.length) s.sources = [{ source: 'pubmed', lastSearchedAt: '2026-11-21T06:00:00.000Z' }, { source: 'ctgov', lastSearchedAt: null }];
   if (s.evidenceMap === undefined) {
     s.evidenceMap = s.kind === 'evidence-map'
       ? {
