@@ -6,35 +6,26 @@
  */
 import type { ReviewSnapshot as CoreSnapshot, OutcomeSnapshot as CoreOutcome, OutcomeStudyRow as CoreRow, SnapshotStudy as CoreStudy, SubgroupView as CoreSubgroup } from '../../../core/analysis/snapshot.js';
 
-export type Judgement = 'low' | 'some' | 'high';
-export type RobDomainKey = 'D1' | 'D2' | 'D3' | 'D4' | 'D5' | 'overall';
-export type RobJudgements = Partial<Record<RobDomainKey, Judgement>>;
-export type CertaintyRating = 'high' | 'moderate' | 'low' | 'very-low';
+import type {
+  Certainty,
+  CertaintyRating,
+  DisplayRules,
+  EvidenceMap,
+  Headline,
+  LowRiskOnly,
+  MetaRegressionInfo,
+  PlainLanguage,
+  RobDomains,
+  RobJudgement,
+  RobSummaryRow,
+} from '../../../core/analysis/fields.js';
 
-export interface Certainty {
-  rating: CertaintyRating;
-  status: 'proposed' | 'confirmed';
-  domains: Array<{
-    domain: 'risk-of-bias' | 'inconsistency' | 'imprecision' | 'publication-bias' | 'indirectness';
-    label: string;
-    downgrade: 0 | 1 | 2;
-    reason: string;
-    source: 'data' | 'lead';
-    by?: string;
-    at?: string;
-  }>;
-  footnotes: string[];
-}
-export interface PlainLanguage {
-  sentence: string;
-  size: 'large' | 'moderate' | 'small' | 'trivial' | 'unclear';
-  direction: 'benefit' | 'harm' | 'none';
-  translation?: string;
-}
-export interface RobSummaryRow { domain: RobDomainKey; label: string; low: number; some: number; high: number; missing: number }
-export interface LowRiskOnly { k: number; estimate: number; ciLower: number; ciUpper: number; note: string }
-export interface MetaRegressionInfo { moderators: string[]; kUsed: number; kLeftOut: number; leftOut: string[]; note: string }
-export interface DisplayRules { predictionInterval: boolean; subgroupTests: boolean; smallStudyTests: boolean; tau2UpperAtLimit: boolean; notes: string[] }
+// The analysis fields are core's own types (core/analysis/fields.ts): one definition, re-exported
+// under the names the pages use.
+export type { Certainty, CertaintyRating, DisplayRules, EvidenceMap, Headline, LowRiskOnly, MetaRegressionInfo, PlainLanguage, RobSummaryRow };
+export type Judgement = RobJudgement;
+export type RobDomainKey = RobSummaryRow['domain'];
+export type RobJudgements = RobDomains;
 
 export type StudyRow = CoreRow & { rob?: RobJudgements };
 export type SubgroupView = CoreSubgroup & { levels?: Array<{ level: string; label: string }> };
@@ -60,19 +51,6 @@ export type SnapshotStudy = CoreStudy & {
   title?: string;
   retractionNotice?: string;
 };
-
-export interface Headline {
-  outcomeId: string;
-  label: string;
-  sentence: string;
-  certainty: string | null;
-  estimate: number | null;
-  previousEstimate: number | null;
-}
-export interface EvidenceMap {
-  dimensions: Array<{ id: string; label: string; counts: Array<{ level: string; label: string; studies: number }> }>;
-  cross: null | { rows: string; cols: string; rowLabels: Array<{ level: string; label: string }>; colLabels: Array<{ level: string; label: string }>; cells: number[][] };
-}
 
 export type ReviewSnapshot = Omit<CoreSnapshot, 'outcomes' | 'studies'> & {
   outcomes: OutcomeSnapshot[];
