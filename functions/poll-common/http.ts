@@ -69,6 +69,8 @@ export class RateLimiter {
   private chain: Promise<void> = Promise.resolve();
   /** Identity of the upstream (sharedLimiter's key): the request worker keeps one limiter per key. */
   key = `limiter-${++limiterSeq}`;
+  /** Observers of each start (clock time): metrics, and tests checking the spacing of real runs. */
+  readonly onStart = new Set<(at: number) => void>();
   constructor(
     readonly ratePerSecond: number,
     private readonly clock: LimiterClock = REAL_CLOCK,
@@ -87,6 +89,7 @@ export class RateLimiter {
         rest = this.last + this.intervalMs - this.clock.now();
       }
       this.last = this.clock.now();
+      for (const f of this.onStart) f(this.last);
     });
     this.chain = p.catch(() => undefined);
     return p;

@@ -1,32 +1,50 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PubmedClient, pubmedConfig } from '../../functions/adapters/pubmed/client.js';
-import { RateLimiter, type LimiterClock } from '../../functions/poll-common/http.js';
+import { RateLimiter, sharedLimiter, type LimiterClock } from '../../functions/poll-common/http.js';
 import { maxInWindow, type LoggedRequest } from '../fakes/common.js';
 import { startFakePubmed } from '../fakes/pubmed.js';
 import { FAST_RETRY } from './helpers.js';
 
 /**
- * Requests per second at the server: max in any 1-s window and the mean over the run (both upper
- * bounds only: how close to the rate a run gets depends on how busy the machine is, so throughput is
- * reported by `npm run bench`, and tested on the virtual clock above).
+ * Real requests from two clients through the one process-wide limiter to the fake E-utilities,
+ * which answers 429 (NCBI's JSON body) above the rate. What is checked does not depend on how busy
+ * the machine is: every request the server saw started through the limiter (one start per arrival),
+ * the limiter's real-clock starts never put more than `rate` into any second, and every call ends
+ * in a 200. Arrival times at the server are not asserted: on a loaded machine the fake's own event
+ * loop may read two requests sent 1,075 ms apart within one second (the client then retries the
+ * 429, as it must with NCBI); how close to the rate a run gets, and how often arrival jitter costs
+ * a retry, is printed by `npm run bench -- poll`.
  */
 async function measure(rate: number, key: string | undefined, n: number) {
-  // The fake answers 429 (NCBI's JSON body) above the rate, as NCBI does: none may be seen.
   const pm = await startFakePubmed({ count: 50, seed: 1, enforceRate: rate });
   try {
     const env = { PUBMED_EUTILS_URL: pm.url, ...(key ? { NCBI_API_KEY: key } : {}) };
-    // Several clients and many concurrent calls: the limit is per upstream identity, process-wide.
-    const clients = [new PubmedClient(pubmedConfig(env, { retry: FAST_RETRY })), new PubmedClient(pubmedConfig(env, { retry: FAST_RETRY }))];
-    await Promise.all(
-      Array.from({ length: n }, (_, i) =>
-        i % 3 === 0
-          ? clients[i % 2].efetch(pm.corpus.slice(0, 5).map((a) => a.pmid))
-          : clients[i % 2].esearch({ term: 'depression', datetype: 'edat', mindate: '2000/01/01', maxdate: '2100/01/01', retmax: 10 }),
-      ),
-    );
-    const t = pm.requests.map((r) => r.at).sort((a, b) => a - b);
-    return { max: pm.maxInWindow(1000), statuses: pm.requests.map((r) => r.status), mean: ((t.length - 1) / (t[t.length - 1] - t[0])) * 1000, count: t.length };
+    const config = pubmedConfig(env, { retry: FAST_RETRY });
+    const limiter = sharedLimiter(`pubmed:${config.baseUrl}:${config.apiKey ?? ''}`, config.rate);
+    const starts: number[] = [];
+    const watch = (at: number) => void starts.push(at);
+    limiter.onStart.add(watch);
+    try {
+      // Several clients and many concurrent calls: the limit is per upstream identity, process-wide.
+      const clients = [new PubmedClient(config), new PubmedClient(pubmedConfig(env, { retry: FAST_RETRY }))];
+      const results = await Promise.all(
+        Array.from({ length: n }, (_, i) =>
+          i % 3 === 0
+            ? clients[i % 2].efetch(pm.corpus.slice(0, 5).map((a) => a.pmid)).then((r) => r.records.length)
+            : clients[i % 2].esearch({ term: 'depression', datetype: 'edat', mindate: '2000/01/01', maxdate: '2100/01/01', retmax: 10 }).then((r) => r.ids.length),
+        ),
+      );
+      return {
+        results,
+        starts,
+        maxStartsPerSecond: maxInWindow(starts.map((at) => ({ at }) as LoggedRequest), 1000),
+        okAtServer: pm.requests.filter((r) => r.status === 200).length,
+        atServer: pm.requests.length,
+      };
+    } finally {
+      limiter.onStart.delete(watch);
+    }
   } finally {
     await pm.close();
   }
@@ -119,21 +137,20 @@ describe('rate limiter on a virtual clock', () => {
 });
 
 describe('E-utilities rate limiter', () => {
-  it('never exceeds 3 requests/s without a key, measured at the server', async () => {
-    const m = await measure(3, undefined, 13);
-    expect(m.statuses.filter((s) => s !== 200), 'answers other than 200 (429 = over the rate)').toEqual([]);
-    expect(m.count).toBe(13);
-    expect(m.max).toBeLessThanOrEqual(3);
-    expect(m.mean).toBeLessThanOrEqual(3);
-  }, 120_000);
-
-  it('never exceeds 10 requests/s with an API key', async () => {
-    const m = await measure(10, 'secret-key', 41);
-    expect(m.statuses.filter((s) => s !== 200)).toEqual([]);
-    expect(m.count).toBe(41);
-    expect(m.max).toBeLessThanOrEqual(10);
-    expect(m.mean).toBeLessThanOrEqual(10);
-  }, 120_000);
+  for (const [label, rate, key, n] of [
+    ['3 requests/s without a key', 3, undefined, 13],
+    ['10 requests/s with an API key', 10, 'secret-key', 41],
+  ] as const) {
+    it(`never starts more than ${label}; every request the server saw went through the one limiter`, async () => {
+      const m = await measure(rate, key, n);
+      expect(m.results.every((x) => x > 0), 'every call returned data').toBe(true);
+      expect(m.okAtServer).toBe(n);
+      // One limiter start per request that reached the server (retries included): none bypassed it.
+      expect(m.starts).toHaveLength(m.atServer);
+      expect(m.maxStartsPerSecond).toBeLessThanOrEqual(rate);
+      for (let i = rate; i < m.starts.length; i++) expect(m.starts[i] - m.starts[i - rate]).toBeGreaterThanOrEqual(1000);
+    }, 120_000);
+  }
 
   it('an explicit lower rate is honoured, a higher one is clamped to the allowed maximum', () => {
     expect(pubmedConfig({ PUBMED_RATE_PER_SEC: '1' }).rate).toBe(1);
