@@ -16,6 +16,7 @@ import { subgroupChart } from '../../site/src/lib/charts/subgroup.js';
 import { countBarsChart, robSummaryChart } from '../../site/src/lib/charts/bars.js';
 import { reviewCharts, standaloneSvg, chartCsv } from '../../site/src/lib/charts/index.js';
 import { ticks } from '../../site/src/lib/charts/svg.js';
+import { analyze } from '../../core/meta/analyze.js';
 import { tau2Text, footnoteNumbers } from '../../site/src/lib/present.js';
 
 const snaps = sampleSnapshots();
@@ -142,32 +143,55 @@ describe('funnel plot', () => {
 });
 
 describe('meta-regression bubble plot', () => {
-  const ref = JSON.parse(readFileSync(resolve(__dirname, '../fixtures/site/metareg-band.json'), 'utf8')) as Array<{ test: string; coef: [number, number]; vcov: number[][]; df: number | null; x: number[]; pred: number[]; ciLower: number[]; ciUpper: number[] }>;
-  for (const r of ref) {
-    it(`band from the coefficient covariance equals metafor predict() (${r.test})`, () => {
+  type Fit = { test: string; moderators: string | string[]; coef: number[]; vcov: number[][]; df: number | null; x: number[]; held: number | null; pred: number[]; ciLower: number[]; ciUpper: number[] };
+  const ref = JSON.parse(readFileSync(resolve(__dirname, '../fixtures/site/metareg-band.json'), 'utf8')) as { studies: Array<{ id: string; yi: number; vi: number; year: number; ablat: number }>; fits: Fit[] };
+  for (const r of ref.fits) {
+    const mods = ([] as string[]).concat(r.moderators);
+    it(`band from metafor's own vcov() equals its predict() (${mods.join(' + ')}, ${r.test})`, () => {
       const q = bandCritical(r.test, r.df);
       r.x.forEach((x, i) => {
-        const b = fittedBand(r.coef, r.vcov, q, x);
+        const b = fittedBand(r.coef, r.vcov, q, mods.length === 1 ? x : [1, x, r.held!]);
         expect(b.fit).toBeCloseTo(r.pred[i], 8);
         expect(Math.abs(b.lower - r.ciLower[i])).toBeLessThan(1e-6);
         expect(Math.abs(b.upper - r.ciUpper[i])).toBeLessThan(1e-6);
       });
     });
+    it(`core's meta-regression carries vcov() and the chart's band equals metafor predict() (${mods.join(' + ')}, ${r.test})`, () => {
+      const res = analyze({ measure: 'GEN', method: 'REML', ci: r.test as 'z' | 'knha', level: 0.95, metaRegression: mods, studies: ref.studies.map((s) => ({ id: s.id, yi: s.yi, vi: s.vi, moderators: { year: s.year, ablat: s.ablat } })) });
+      const mr = res.metaRegression!;
+      expect(mr.vcov).toHaveLength(r.coef.length);
+      mr.vcov!.forEach((row, i) => row.forEach((v, j) => expect(Math.abs(v - r.vcov[i][j])).toBeLessThan(1e-6 * Math.max(1, Math.abs(r.vcov[i][j])))));
+      const weights = new Map(res.studies.map((s) => [s.id, s.weight]));
+      const o = {
+        ...depression, id: 'bcg', label: 'BCG', k: ref.studies.length, subgroups: [], result: { ...res, metaRegression: mr },
+        studies: ref.studies.map((s) => ({ id: s.id, label: s.id, year: s.year, yi: s.yi, vi: s.vi, ciLower: s.yi, ciUpper: s.yi, weight: weights.get(s.id) ?? null, n: null, rows: 1, instruments: [], flipped: false, moderators: { year: s.year, ablat: s.ablat } })),
+      } as OutcomeSnapshot;
+      const ch = bubbleChart(o, r.test, 'Year')!;
+      expect(ch.wide).toMatch(/<polygon [^>]*class="band"/);
+      expect(ch.table.columns.slice(-3)).toEqual(['Fitted SMD', 'Fitted 95% CI lower', 'Fitted 95% CI upper']);
+      const byStudy = new Map(ch.table.rows.map((row) => [row[0], row]));
+      ref.studies.forEach((s, i) => {
+        const row = byStudy.get(s.id)!;
+        expect(row[4]).toBeCloseTo(r.pred[i], 4);
+        expect(row[5]).toBeCloseTo(r.ciLower[i], 4);
+        expect(row[6]).toBeCloseTo(r.ciUpper[i], 4);
+      });
+    });
   }
-  it('without the covariance no band is drawn and the chart says why', () => {
-    const ch = bubbleChart(depression, 'knha', 'Year')!;
-    expect(ch.wide).not.toMatch(/class="band"/);
-    expect(ch.notes.join(' ')).toMatch(/covariance/);
+  it('the real snapshot carries the covariance: the depression bubble plot has its band', () => {
     const mr = depression.result!.metaRegression!;
+    expect(mr.vcov).toHaveLength(mr.coefficients.length);
+    const ch = bubbleChart(depression, 'knha', 'Year')!;
+    expect(ch.wide).toMatch(/<polygon [^>]*class="band"/);
     expect(count(ch.wide, /class="bub"/g)).toBe(depression.k - mr.excluded.length + 1);
     if (mr.moderators.length > 1) expect(ch.notes.join(' ')).toMatch(/held at its mean/);
   });
-  it('with the covariance the band is drawn', () => {
-    const full = depression.result!.metaRegression!;
-    const mr = { ...full, moderators: ['year'], coefficients: full.coefficients.filter((c) => c.name === 'intercept' || c.name === 'year'), vcov: [[4, -0.002], [-0.002, 0.000001]] };
+  it('without the covariance (an older snapshot) no band is drawn and the chart says why', () => {
+    const { vcov: _omit, ...mr } = depression.result!.metaRegression!;
     const ch = bubbleChart({ ...depression, result: { ...depression.result!, metaRegression: mr } }, 'knha', 'Year')!;
-    expect(ch.wide).toMatch(/<polygon [^>]*class="band"/);
-    expect(ch.notes).toEqual([]);
+    expect(ch.wide).not.toMatch(/class="band"/);
+    expect(ch.notes.join(' ')).toMatch(/covariance/);
+    expect(ch.table.columns).not.toContain('Fitted 95% CI lower');
   });
 });
 
