@@ -93,6 +93,44 @@ describe('site pages built from snapshots with every analysis field', () => {
     await expect(page.locator('.rob-table tbody tr').count()).resolves.toBe(6);
   });
 
+  it('forest plot rows link to their study pages at 1280 and 390 px without JavaScript (each row of the drawn image is its study\'s link)', async () => {
+    const o = dep.outcomes.find((x) => x.id === 'depression')!;
+    for (const width of [1280, 390]) {
+      const page = await (await browser.newContext({ viewport: { width, height: 900 }, javaScriptEnabled: false })).newPage();
+      await page.goto(`${server.url}/reviews/selfguided-depression/`);
+      const fig = page.locator('#forest-depression');
+      const img = fig.locator('img.chart-img');
+      await img.scrollIntoViewIfNeeded();
+      await img.evaluate((i: HTMLImageElement) => i.decode());
+      // Which layout the browser chose, and where row i's centre is in it (from the drawn SVG itself).
+      const src = await img.evaluate((i: HTMLImageElement) => i.currentSrc);
+      expect(src).toMatch(width === 390 ? /-narrow\.svg$/ : /forest-depression\.svg$/);
+      const svg = await (await fetch(src)).text();
+      const vbW = Number(svg.match(/viewBox="0 0 ([0-9.]+) /)![1]);
+      const rowY = [...svg.matchAll(/<g class="row" data-study="[^"]*"><a [^>]*><text x="[0-9.]+" y="([0-9.]+)"/g)].map((m) => Number(m[1]) - 4);
+      expect(rowY).toHaveLength(o.studies.length);
+      // Hit-test the centre of a spread of rows (first, middle, last, …): the element there is that study's link.
+      const picks = [...new Set([0, 1, Math.floor(o.studies.length / 2), o.studies.length - 2, o.studies.length - 1])];
+      for (const i of picks) {
+        const hit = await page.evaluate(([y, w]) => {
+          const el = document.querySelector('#forest-depression img.chart-img')!;
+          const b0 = el.getBoundingClientRect();
+          window.scrollBy(0, b0.top + (y * b0.width) / w - window.innerHeight / 2);
+          const b = el.getBoundingClientRect();
+          return document.elementFromPoint(b.left + b.width / 2, b.top + (y * b.width) / w)?.closest('a')?.getAttribute('href') ?? null;
+        }, [rowY[i], vbW] as [number, number]);
+        expect(hit, `row ${i} at ${width}px`).toBe(`/reviews/selfguided-depression/studies/${encodeURIComponent(o.studies[i].id)}/`);
+      }
+      // Keyboard and screen readers: one named link per row, in row order; following one opens the study page.
+      await expect(fig.locator('.row-links a').count()).resolves.toBe(o.studies.length);
+      await expect(fig.locator('.row-links a').nth(1).textContent()).resolves.toBe(`${o.studies[1].label}: study page`);
+      await fig.locator('.row-links a').nth(1).click();
+      await page.waitForURL(/\/studies\//);
+      await expect(page.locator('[data-outcome="depression"] [data-testid="study-smd"]').textContent()).resolves.toBe(`${minus(o.studies[1].yi)} [${minus(o.studies[1].ciLower)}, ${minus(o.studies[1].ciUpper)}]`);
+      await page.context().close();
+    }
+  });
+
   it('every figure has a non-empty SVG with JavaScript off, and its data downloads', async () => {
     const figs = await figuresWithoutJs(browser, `${server.url}/reviews/selfguided-depression/`);
     expect(figs.length).toBeGreaterThanOrEqual(10);

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { sampleSnapshots } from './sample.js';
 import type { OutcomeSnapshot, ReviewSnapshot } from '../../site/src/lib/model.js';
-import { forestChart, favours } from '../../site/src/lib/charts/forest.js';
+import { forestChart, favours, FOREST_ROWS, forestRowLinkCss } from '../../site/src/lib/charts/forest.js';
 import { cumulativeChart, cumulativeRange, cumulativeSteps } from '../../site/src/lib/charts/cumulative.js';
 import { CONTOUR_Z, funnelChart } from '../../site/src/lib/charts/funnel.js';
 import { bandCritical, bubbleChart, fittedBand } from '../../site/src/lib/charts/bubble.js';
@@ -84,6 +84,22 @@ describe('forest plot', () => {
     expect(t.wide).toContain('data-study="__proto__"');
     expect(t.wide).toContain('Smith, &quot;A&quot; 2003');
     expect(chartCsv(t).split('\n')[2]).toMatch(/^"Smith, ""A"" 2003",2003,/);
+  });
+  it('row links for the page: one per study in row order, laid out by the geometry the drawing uses', () => {
+    expect(ch.rowLinks!.map((l) => l.href)).toEqual(depression.studies.map((s) => `/reviews/x/studies/${s.id}/`));
+    expect(ch.rowLinks!.map((l) => l.label)).toEqual(depression.studies.map((s) => s.label));
+    expect(forestChart(depression)!.rowLinks).toBeUndefined();
+    const css = forestRowLinkCss();
+    for (const [svg, g] of [[ch.wide, FOREST_ROWS.w], [ch.narrow, FOREST_ROWS.n]] as const) {
+      expect(viewBox(svg)[0]).toBe(g.width);
+      // row i's label baseline sits at top + (i + ½)·rowH + 4 in the drawing
+      const ys = [...svg.matchAll(/<g class="row" data-study="[^"]*"><a [^>]*><text x="[0-9.]+" y="([0-9.]+)"/g)].map((m) => Number(m[1]));
+      expect(ys).toEqual(depression.studies.map((_, i) => g.top + (i + 0.5) * g.rowH + 4));
+      // … and the CSS puts link i at the same share of the image's width
+      expect(css).toContain(`padding-top:${((100 * g.top) / g.width).toFixed(4)}%`);
+      expect(css).toContain(`padding-bottom:${((100 * g.rowH) / g.width).toFixed(4)}%`);
+    }
+    expect(css).toMatch(/@media \(min-width:52rem\)\{[^}]*padding-top:3\.9474%/);
   });
   it('an interval beyond the axis ends in an arrow and says so', () => {
     const o = tiny();

@@ -30,6 +30,11 @@ export interface Chart {
   table: ChartTable;
   /** Notes printed under the chart (approximations, what was left out). */
   notes: string[];
+  /**
+   * Forest plot: row i of the drawing links to `rowLinks[i].href` (a study page). The page lays these
+   * links over the image's rows in CSS (forest.ts `forestRowLinkCss`), so they work without JavaScript.
+   */
+  rowLinks?: Array<{ href: string; label: string }>;
 }
 
 export const WIDE = 760;
