@@ -101,6 +101,16 @@ describe('forest plot', () => {
     }
     expect(css).toMatch(/@media \(min-width:52rem\)\{[^}]*padding-top:3\.9474%/);
   });
+  it('axis tick labels stand at least 34 units apart in both layouts (no overlapping "−3.0 −2.5")', () => {
+    for (const o of [depression, tiny()]) {
+      const f = forestChart(o)!;
+      for (const svg of [f.wide, f.narrow]) {
+        const xs = [...svg.matchAll(/<text x="([0-9.]+)" y="[0-9.]+" text-anchor="middle">[−0-9.]+<\/text>/g)].map((m) => Number(m[1]));
+        expect(xs.length).toBeGreaterThanOrEqual(2);
+        for (let i = 1; i < xs.length; i++) expect(xs[i] - xs[i - 1]).toBeGreaterThanOrEqual(33.9);
+      }
+    }
+  });
   it('an interval beyond the axis ends in an arrow and says so', () => {
     const o = tiny();
     o.studies[0] = { ...o.studies[0], yi: -0.5, ciLower: -9, ciUpper: 8 };

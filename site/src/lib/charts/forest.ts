@@ -5,7 +5,7 @@
  */
 import type { OutcomeSnapshot, RobDomainKey, RobJudgements } from '../model.js';
 import { fmt, fmtCi } from '../format.js';
-import { type Chart, c, esc, fit, FONT, NARROW, pad, scale, svgOpen, text, WIDE, xAxis } from './svg.js';
+import { type Chart, c, esc, fit, FONT, NARROW, pad, scale, svgOpen, text, tickCountFor, WIDE, xAxis } from './svg.js';
 
 export const ROB_KEYS: RobDomainKey[] = ['D1', 'D2', 'D3', 'D4', 'D5', 'overall'];
 const ROB_WORD = { low: 'low risk', some: 'some concerns', high: 'high risk' } as const;
@@ -155,7 +155,8 @@ export function forestChart(o: OutcomeSnapshot, opts: ForestOptions = {}): Chart
       p.push(`<line x1="${c(cx(r.piLower!))}" x2="${c(cx(r.piUpper!))}" y1="${c(yp)}" y2="${c(yp)}" class="pi"/>`);
       p.push(text(textR, yp + 4, `${fmt(r.piLower)} to ${fmt(r.piUpper)}`, 'text-anchor="end" class="pil num"'));
     }
-    p.push(xAxis(x, xmin, xmax, yEnd, wide ? 6 : 4));
+    // as many ticks as fit with their labels ("−2.5") apart
+    p.push(xAxis(x, xmin, xmax, yEnd, tickCountFor(xmin, xmax, plotR - plotL)));
     if (wide) {
       p.push(text(x(0) - 4, yEnd + 34, `← ${favL}`, 'text-anchor="end" class="fav"'));
       p.push(text(x(0) + 4, yEnd + 34, `${favR} →`, 'class="fav"'));

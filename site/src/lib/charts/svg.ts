@@ -66,6 +66,15 @@ export function ticks(min: number, max: number, count = 5): number[] {
   return out;
 }
 
+/** The largest tick count (from about one per 40 units down to 2) whose labels are ≥ `gap` units apart over `px`. */
+export function tickCountFor(min: number, max: number, px: number, gap = 34): number {
+  for (let n = Math.max(2, Math.floor(px / 40)); n > 2; n--) {
+    const ts = ticks(min, max, n);
+    if (ts.length < 2 || ((ts[1] - ts[0]) / (max - min)) * px >= gap) return n;
+  }
+  return 2;
+}
+
 export function tickLabel(t: number, step: number): string {
   const d = step >= 1 ? 0 : Math.min(3, Math.ceil(-Math.log10(step) - 1e-9));
   return t.toFixed(d).replace('-', '−');
