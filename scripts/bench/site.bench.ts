@@ -7,11 +7,13 @@
  * `--quick`: 2 reviews × 2 outcomes × 50 studies. The machine is shared, so the build time is printed
  * with the load average before and after and with the build's own CPU time (user + system of the
  * `astro build` process, which load stretches far less than wall time). `--profile`: the build runs
- * under `node --cpu-prof` and a summary says where its time went (scripts/bench/lib/cpuprofile.ts).
+ * under V8's CPU profiler (lib/cpu-prof-preload.mjs) and a summary says where its time went
+ * (lib/cpuprofile.ts).
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { buildSnapshot } from '../../core/analysis/snapshot.js';
 import type { Candidate } from '../../core/evidence/candidate.js';
@@ -108,7 +110,9 @@ export default async function run({ quick }: { quick: boolean }): Promise<void> 
     const nodeOptions = process.env.NODE_OPTIONS;
     if (profile) {
       mkdirSync(profDir, { recursive: true });
-      process.env.NODE_OPTIONS = `${nodeOptions ?? ''} --cpu-prof --cpu-prof-dir=${profDir}`.trim();
+      // node refuses --cpu-prof in NODE_OPTIONS: a preload starts the profiler instead
+      process.env.CPU_PROF_DIR = profDir;
+      process.env.NODE_OPTIONS = `${nodeOptions ?? ''} --import=${pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), 'lib', 'cpu-prof-preload.mjs')).href}`.trim();
     }
     const loadBefore = load();
     const cpu0 = childCpuSeconds();
@@ -117,6 +121,7 @@ export default async function run({ quick }: { quick: boolean }): Promise<void> 
       ({ ms } = await buildSite({ snapshotDir: join(work, 'snapshots'), outDir: join(work, 'site') }));
     } finally {
       if (profile) {
+        delete process.env.CPU_PROF_DIR;
         if (nodeOptions === undefined) delete process.env.NODE_OPTIONS;
         else process.env.NODE_OPTIONS = nodeOptions;
       }
