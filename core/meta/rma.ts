@@ -434,16 +434,25 @@ export function interceptEstimate(yi: ArrayLike<number>, vi: ArrayLike<number>, 
   return { beta: stats1(yi, vi, tau2).b, tau2 };
 }
 
-const critCache = new Map<string, number>();
+/** critical values by level, then by df (z: df −1); cumulative analyses ask for every df up to k */
+const critCache = new Map<number, Map<number, number>>();
+let critCached = 0;
 export function critFor(test: Test, level: number, ddf: number): number | null {
   const a = 1 - level;
   if (test === 'knha' && !(ddf > 0)) return null;
-  const key = test === 'knha' ? `t${ddf}:${level}` : `z:${level}`;
-  let c = critCache.get(key);
+  const key = test === 'knha' ? ddf : -1;
+  let byDf = critCache.get(level);
+  if (byDf === undefined) critCache.set(level, (byDf = new Map()));
+  let c = byDf.get(key);
   if (c === undefined) {
     c = test === 'knha' ? qt(1 - a / 2, ddf) : qnorm(1 - a / 2);
-    if (critCache.size > 10000) critCache.clear();
-    critCache.set(key, c);
+    if (critCached > 250_000) {
+      critCache.clear();
+      critCached = 0;
+      critCache.set(level, (byDf = new Map()));
+    }
+    byDf.set(key, c);
+    critCached++;
   }
   return c;
 }
