@@ -47,7 +47,7 @@ describe('npm run import with a running stack', () => {
     expect(stacks).toEqual([expect.objectContaining({ dataDir: dirA, endpoint: stack!.dynamoEndpoint(), url: `${stack!.url}/` })]);
   });
 
-  it('another DATA_DIR: refused with both DATA_DIRs named, nothing written, no second database created', { timeout: 120_000 }, async () => {
+  it('another DATA_DIR: refused with both DATA_DIRs named, nothing written, no second database created', { timeout: 300_000 }, async () => {
     const r = await run([], dirB);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`running stack: DATA_DIR=${dirA} (dashboard ${stack!.url}/`);
@@ -71,7 +71,7 @@ describe('npm run import with a running stack', () => {
     expect(snap.attrition.sentence).toMatch(/^dropout: \d+ % \[\d+, \d+\] in the intervention arms/);
   });
 
-  it('--force writes to the other DATA_DIR, saying it is not the running stack', { timeout: 180_000 }, async () => {
+  it('--force writes to the other DATA_DIR, saying it is not the running stack', { timeout: 300_000 }, async () => {
     const r = await run(['--force'], dirB);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`database: --force: writing to DATA_DIR=${dirB} (its own DynamoDB Local on ${join(dirB, 'dynamodb')}, stopped when done), NOT to the running stack on DATA_DIR=${dirA}`);
