@@ -28,8 +28,8 @@ export function specCurveChart(o: OutcomeSnapshot): Chart | null {
   const specs = mv.specifications;
   const n = specs.length;
   const id = `speccurve-${o.id}`;
-  const title = `How robust is the estimate? Specification curve of ${o.label}`;
-  const description = `${mv.sentence} Each column is one way of analysing the same trials: the dot is its pooled SMD with the 95% CI, the grid below marks the choices it makes. ${o.benefit}`;
+  const title = `Specification curve of ${o.label}`;
+  const description = `Each column is one way of analysing the same trials, sorted by estimate: the dot is its pooled SMD with the 95% CI, the grid below marks the choices it makes. ${o.benefit}`;
   const ests = specs.map((s) => s.estimate);
   const [ylo, yhi] = pad(Math.min(0, ...ests, quantile(specs.map((s) => s.ciLower), 0.05)), Math.max(0, ...ests, quantile(specs.map((s) => s.ciUpper), 0.95)), 0.08, 0.3);
   const clipped = specs.filter((s) => s.ciLower < ylo || s.ciUpper > yhi).length;
