@@ -1,5 +1,6 @@
 // The public dashboard: static HTML built from published snapshots only (SNAPSHOT_DIR).
 import { defineConfig } from 'astro/config';
+import { keepRenderer } from './keep-renderer.mjs';
 
 export default defineConfig({
   outDir: process.env.SITE_OUT_DIR || './dist',
@@ -7,5 +8,6 @@ export default defineConfig({
   build: { format: 'directory', inlineStylesheets: 'never' },
   trailingSlash: 'ignore',
   devToolbar: { enabled: false },
+  integrations: [keepRenderer()],
   vite: { build: { assetsInlineLimit: 0 }, logLevel: 'warn' },
 });
