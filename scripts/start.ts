@@ -144,7 +144,7 @@ async function main(): Promise<void> {
     settleMs: Number(process.env.STREAM_SETTLE_MS ?? 1000),
     onBatch: async (changes) => {
       const done = await handleChanges({ doc, table, store, log }, changes);
-      if (done.length) builder.schedule(`reanalysed ${done.join(', ')}`);
+      if (done.length) builder.schedule(`reanalysed ${done.join(', ')}`, done);
     },
   });
   cleanups.push(async () => {
