@@ -155,7 +155,7 @@ async function main(): Promise<void> {
 
   const secret = process.env.LOCAL_JWT_SECRET || localSecret(cfg.dataDir);
   const app = new Hono();
-  app.route('/', createCurationApp({ doc, table, reviews: [...ALL_REVIEWS], auth: { localSecret: secret } }));
+  app.route('/', createCurationApp({ doc, table, reviews: [...ALL_REVIEWS], auth: { localSecret: secret }, snapshots: store }));
   let firstBuildDone = false;
   void builder.idle().then(() => {
     firstBuildDone = true;

@@ -10,7 +10,7 @@
  * running stack: the figure).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSnapshot, planVersion } from '../../core/analysis/snapshot.js';
 import type { ReviewSnapshot } from '../../core/analysis/snapshot.js';
@@ -62,6 +62,7 @@ export default async function bench({ quick }: { quick: boolean }): Promise<void
     let previous: ReviewSnapshot = buildSnapshot(review, all.slice(0, k - 1), new Date('2026-11-01T00:00:00Z'));
     await store.put(previous);
     const first = await publishSite({ snapshotDir, outDir });
+    console.log(`load average at the start: ${loadavg().map((x) => x.toFixed(1)).join(', ')} (${navigator.hardwareConcurrency} cores)`);
     console.log(`first start: full build of the site (${ALL_REVIEWS.length} reviews, ${k - 1} trials in one): ${secs(first.ms)}`);
 
     const accept = async (n: number, day: number) => {
@@ -84,7 +85,7 @@ export default async function bench({ quick }: { quick: boolean }): Promise<void
     console.log(`  reanalysis    ${secs(warm.reanalysis)}   ${((100 * warm.reanalysis) / warm.total).toFixed(0)} %  (hash, pooling of every outcome, TSA, diff, store)`);
     console.log(`  render        ${secs(warm.render)}   ${((100 * warm.render) / warm.total).toFixed(0)} %  (Astro container: this review's pages, home, feeds)`);
     console.log(`  first accept after start-up: ${secs(cold.total)} (reanalysis ${secs(cold.reanalysis)}, render ${secs(cold.render)} incl. loading Astro's container and the page chunks)`);
-    console.log(`  for comparison, the full build: ${secs(first.ms)}`);
+    console.log(`  for comparison, the full build: ${secs(first.ms)}; load average now ${loadavg()[0].toFixed(1)}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
