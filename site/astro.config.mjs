@@ -1,5 +1,6 @@
 // The public dashboard: static HTML built from published snapshots only (SNAPSHOT_DIR).
 import { defineConfig } from 'astro/config';
+import { keepRenderer } from './keep-renderer.mjs';
 
 export default defineConfig({
   outDir: process.env.SITE_OUT_DIR || './dist',
@@ -9,5 +10,6 @@ export default defineConfig({
   build: { format: 'directory', inlineStylesheets: 'never', concurrency: 4 },
   trailingSlash: 'ignore',
   devToolbar: { enabled: false },
+  integrations: [keepRenderer()],
   vite: { build: { assetsInlineLimit: 0 }, logLevel: 'warn' },
 });
