@@ -31,6 +31,7 @@ import {
   type VersionDiff,
 } from './versions.js';
 import { analysesEntered, notPooledReason, outcomeEffects } from './entry.js';
+import { withDerivedModerators } from '../curation/facts.js';
 import { poolAttrition, type AttritionSnapshot } from './attrition.js';
 import type {
   Certainty,
@@ -209,6 +210,13 @@ function studyYear(c: Candidate): number | undefined {
   return c.extraction?.year ?? c.year;
 }
 
+/** A study's moderators, those restating a fact (year, RoB overall) taken from the fact itself (facts.ts). */
+function moderatorsOf(review: Review, c: Candidate): Record<string, string | number> {
+  const year = studyYear(c);
+  const robOverall = c.extraction?.rob?.overall;
+  return withDerivedModerators(review, c.extraction?.moderators, { ...(year !== undefined ? { year } : {}), ...(robOverall ? { robOverall } : {}) });
+}
+
 const Z975 = 1.959963984540054;
 
 /** Builds the snapshot. `previous` (the last published version) feeds the diff and the version number. */
@@ -281,7 +289,7 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
         rows: effects.length,
         instruments: [...new Set(effects.map((e) => e.instrument))],
         flipped: effects.some((e) => e.flipped),
-        moderators: c.extraction!.moderators ?? {},
+        moderators: moderatorsOf(review, c),
         ...(robOf(c) ? { rob: robOf(c) } : {}),
       });
     }
@@ -399,7 +407,7 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
     changes: [],
     headline: headline(outcomes, previous),
     sources: inputs.sources ?? [],
-    evidenceMap: evidenceMap(review, accepted.map((c) => ({ year: studyYear(c), moderators: c.extraction?.moderators ?? {} }))),
+    evidenceMap: evidenceMap(review, accepted.map((c) => ({ year: studyYear(c), moderators: moderatorsOf(review, c) }))),
     attrition: poolAttrition(review, included.map((c) => ({ id: c.studyId, label: labelOf(c), year: studyYear(c), arms: c.extraction!.arms }))),
   };
   const removalReasons = new Map<string, string>();

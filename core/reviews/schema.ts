@@ -194,6 +194,8 @@ const ReviewObjectSchema = z.strictObject({
   metaRegression: z.array(slug).max(20),
   exclusionReasons: z.array(LevelSchema).min(1).max(50),
   screening: z.strictObject({ dual: z.boolean() }),
+  /** Dual extraction: two extractors' drafts, adjudicated by a lead before accepting (default: single). */
+  extraction: z.strictObject({ dual: z.boolean() }).optional(),
   analysis: z.strictObject({
     measure: z.literal('SMD'),
     method: z.enum(['REML', 'DL', 'PM']),
