@@ -415,7 +415,19 @@ export function formFromOutcomeData(proposed: readonly OutcomeData[] | undefined
           ...(o.source ? { source: o.source } : {}),
         },
   );
-  return { arms: [...arms], outcomes, moderators: {} };
+  return { arms: arms.length ? [...arms] : armsOfRows(proposed ?? []), outcomes, moderators: {} };
+}
+
+/** The arms a proposal's rows name (registry group ids, with the group titles as names). */
+function armsOfRows(rows: readonly OutcomeData[]): Extraction['arms'] {
+  const out = new Map<string, Extraction['arms'][number]>();
+  for (const o of rows)
+    for (const [id, role, title] of [
+      [o.interventionArm, 'intervention', o.raw?.interventionGroup],
+      [o.controlArm, 'control', o.raw?.controlGroup],
+    ] as const)
+      if (id && !out.has(id)) out.set(id, { id, label: (typeof title === 'string' && title.trim() ? title.trim() : id).slice(0, 500), role });
+  return [...out.values()];
 }
 
 /** Form of an accepted extraction (for corrections after a reinstatement). */
