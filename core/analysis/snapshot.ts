@@ -33,6 +33,7 @@ import {
   type VersionDiff,
 } from './versions.js';
 import { analysesEntered, notPooledReason, outcomeEffects } from './entry.js';
+import { withDerivedModerators } from '../curation/facts.js';
 import { poolAttrition, type AttritionSnapshot } from './attrition.js';
 import { combineStudyEffects, rhoOf } from './study-effects.js';
 import { dependenceSensitivity, type DependenceSensitivity, type StudyEffects } from './dependence-sensitivity.js';
@@ -221,6 +222,13 @@ function studyYear(c: Candidate): number | undefined {
   return c.extraction?.year ?? c.year;
 }
 
+/** A study's moderators, those restating a fact (year, RoB overall) taken from the fact itself (facts.ts). */
+function moderatorsOf(review: Review, c: Candidate): Record<string, string | number> {
+  const year = studyYear(c);
+  const robOverall = c.extraction?.rob?.overall;
+  return withDerivedModerators(review, c.extraction?.moderators, { ...(year !== undefined ? { year } : {}), ...(robOverall ? { robOverall } : {}) });
+}
+
 const Z975 = 1.959963984540054;
 
 /** Builds the snapshot. `previous` (the last published version) feeds the diff and the version number. */
@@ -296,7 +304,7 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
         rows: effects.length,
         instruments: [...new Set(effects.map((e) => e.instrument))],
         flipped: effects.some((e) => e.flipped),
-        moderators: c.extraction!.moderators ?? {},
+        moderators: moderatorsOf(review, c),
         ...(robOf(c) ? { rob: robOf(c) } : {}),
       });
     }
@@ -416,7 +424,7 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
     changes: [],
     headline: headline(outcomes, previous),
     sources: inputs.sources ?? [],
-    evidenceMap: evidenceMap(review, accepted.map((c) => ({ year: studyYear(c), moderators: c.extraction?.moderators ?? {} }))),
+    evidenceMap: evidenceMap(review, accepted.map((c) => ({ year: studyYear(c), moderators: moderatorsOf(review, c) }))),
     attrition: poolAttrition(review, included.map((c) => ({ id: c.studyId, label: labelOf(c), year: studyYear(c), arms: c.extraction!.arms }))),
   };
   const removalReasons = new Map<string, string>();

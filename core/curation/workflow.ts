@@ -14,6 +14,7 @@ import type { Candidate, CandidateStatus, Extraction } from '../evidence/candida
 import type { Review } from '../reviews/schema.js';
 import { CurationError } from './errors.js';
 import { normaliseLabels } from './labels.js';
+import type { Adjudication } from './adjudicate.js';
 
 export type Role = 'curator' | 'lead';
 export interface Actor {
@@ -86,6 +87,7 @@ export type Command =
   | { type: 'undo-screen' }
   | { type: 'save-draft'; form: unknown }
   | { type: 'accept'; extraction: Extraction; /** A lead's confirmation of implausible values (plausibility.ts). */ confirmed?: { reason: string; values: string[] } }
+  | { type: 'adjudicate'; extraction: Extraction; adjudication: Adjudication; confirmed?: { reason: string; values: string[] } }
   | { type: 'withdraw'; reason: string }
   | { type: 'reopen'; reason: string }
   | { type: 'reinstate'; reason: string };
@@ -161,6 +163,7 @@ export const COMMAND_STATUSES: Record<Command['type'], readonly CandidateStatus[
   'undo-screen': ['screening', 'fulltext'],
   'save-draft': ['extraction'],
   accept: ['extraction'],
+  adjudicate: ['extraction'],
   withdraw: ['accepted'],
   reopen: ['excluded'],
   reinstate: ['withdrawn'],
@@ -176,6 +179,7 @@ const VERB: Record<Command['type'], string> = {
   'undo-screen': 'undo your screening decision on',
   'save-draft': 'save an extraction draft for',
   accept: 'accept',
+  adjudicate: 'adjudicate the extractions of',
   withdraw: 'withdraw',
   reopen: 'reopen',
   reinstate: 'reinstate',
@@ -299,8 +303,14 @@ export function applyCommand(c: CuratedCandidate, cmd: Command, actor: Actor, re
       next.drafts[actor.id] = { extractor: actor.id, ...(actor.name ? { name: actor.name } : {}), form: cmd.form, savedAt: at };
       return event('extraction-saved', before === undefined ? {} : { draft: before }, { draft: cmd.form });
     }
-    case 'accept': {
-      assertCommandAllowed(c, 'accept');
+    case 'accept':
+    case 'adjudicate': {
+      if (cmd.type === 'adjudicate') requireLead(actor, 'adjudicate two extractions');
+      assertCommandAllowed(c, cmd.type);
+      if (cmd.type === 'accept' && review.extraction?.dual)
+        throw new CurationError('state', 'this review asks for two extractors: once both have saved a draft, a lead accepts by adjudicating them (compare the drafts)');
+      if (cmd.type === 'adjudicate' && Object.keys(cmd.adjudication.drafts).length < 2)
+        throw new CurationError('state', 'adjudication needs two extractors’ drafts; there is only one so far');
       if (cmd.confirmed) {
         requireLead(actor, 'confirm implausible values');
         if (!cmd.confirmed.reason.trim()) throw new CurationError('invalid', 'a confirmation of implausible values needs a reason', [{ path: 'confirmImplausible', message: 'required' }]);
@@ -313,7 +323,12 @@ export function applyCommand(c: CuratedCandidate, cmd: Command, actor: Actor, re
       return event(
         'accepted',
         c.extraction ? { extraction: c.extraction } : {},
-        { extraction: cmd.extraction, ...(cmd.confirmed ? { confirmedImplausible: cmd.confirmed.values } : {}) },
+        {
+          extraction: cmd.extraction,
+          ...(cmd.confirmed ? { confirmedImplausible: cmd.confirmed.values } : {}),
+          // The audit keeps both drafts and every choice the lead made.
+          ...(cmd.type === 'adjudicate' ? { adjudication: cmd.adjudication } : {}),
+        },
         cmd.confirmed?.reason,
       );
     }

@@ -212,6 +212,8 @@ const ReviewObjectSchema = z.strictObject({
       })
       .optional(),
   }),
+  /** Dual extraction: two extractors' drafts, adjudicated by a lead before accepting (default: single). */
+  extraction: z.strictObject({ dual: z.boolean() }).optional(),
   analysis: z.strictObject({
     measure: z.literal('SMD'),
     method: z.enum(['REML', 'DL', 'PM']),

@@ -17,6 +17,7 @@ export const Layout: FC<{ title: string; actor?: Actor; children?: Child }> = ({
       <link rel="icon" href="data:," />
       <link rel="stylesheet" href="/curate/assets/app.css" />
       <link rel="stylesheet" href="/curate/assets/screening.css" />
+      <link rel="stylesheet" href="/curate/assets/extraction.css" />
     </head>
     <body>
       <a class="skip" href="#main">
@@ -39,6 +40,7 @@ export const Layout: FC<{ title: string; actor?: Actor; children?: Child }> = ({
       </main>
       <script src="/curate/assets/app.js" defer></script>
       <script src="/curate/assets/screening.js" defer></script>
+      <script src="/curate/assets/extraction.js" defer></script>
     </body>
   </html>
   </>

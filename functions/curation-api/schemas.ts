@@ -4,6 +4,7 @@ import { CANDIDATE_STATUSES, SOURCES } from '../../core/evidence/candidate.js';
 import { DraftFormSchema, ExtractionFormSchema } from '../../core/curation/extraction.js';
 import { LABEL_PATTERN, MAX_LABEL_LENGTH, MAX_LABELS } from '../../core/curation/labels.js';
 import { MAX_BATCH } from '../../core/curation/batch.js';
+import { ChoiceSchema } from '../../core/curation/adjudicate.js';
 
 export const ReviewIdParam = z.object({
   reviewId: z
@@ -104,6 +105,14 @@ export const AcceptBody = z.strictObject({
     .max(2000)
     .optional()
     .openapi({ description: "A lead's reason for letting implausible values (|SMD| > 5, a tiny SD or variance, an outlier) enter the analysis." }),
+});
+
+/** Adjudication of two extractors' drafts by a lead: per differing field, whose value (or a typed one). */
+export const AdjudicateBody = z.strictObject({
+  version,
+  base: z.string().min(1).max(200).optional().openapi({ description: "The extractor whose draft the agreed fields come from (default: the first)" }),
+  choices: z.array(ChoiceSchema).max(2000),
+  confirmImplausible: AcceptBody.shape.confirmImplausible,
 });
 
 /** Draft: the same form with every field optional, each present field typed as strictly as on accept. */

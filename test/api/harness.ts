@@ -34,6 +34,8 @@ export interface Harness {
 export interface HarnessOptions {
   /** Authentication of the app, given its base URL (default: local HS256 tokens signed with SECRET). */
   auth?: (base: string) => AuthConfig;
+  /** More reviews beside the dual- and single-screening ones (e.g. a dual-extraction variant). */
+  extraReviews?: Review[];
 }
 
 export async function startHarness(prefix = 'api', opts: HarnessOptions = {}): Promise<Harness> {
@@ -46,7 +48,7 @@ export async function startHarness(prefix = 'api', opts: HarnessOptions = {}): P
   });
   const port = (server.address() as AddressInfo).port;
   const base = `http://127.0.0.1:${port}`;
-  app = createCurationApp({ doc, table, reviews: [DUAL_REVIEW, SINGLE_REVIEW], auth: opts.auth ? opts.auth(base) : { localSecret: SECRET } });
+  app = createCurationApp({ doc, table, reviews: [DUAL_REVIEW, SINGLE_REVIEW, ...(opts.extraReviews ?? [])], auth: opts.auth ? opts.auth(base) : { localSecret: SECRET } });
   return {
     base,
     table,

@@ -80,19 +80,18 @@ describe('curator UI', () => {
   it('extraction form: live validation, computed effect size, accept', async () => {
     await page.goto(`${h.base}/curate/reviews/${rid}/candidates/x1`);
     const set = (path: string, v: string) => page.locator(`[data-path="${path}"]`).fill(v);
-    await set('arms[0].id', 'app');
     await set('arms[0].label', 'App');
     await set('arms[0].nRandomised', '60');
-    await set('arms[1].id', 'wl');
     await set('arms[1].label', 'Waitlist');
     await page.locator('[data-path="arms[1].role"]').selectOption('control');
     await set('arms[1].nRandomised', '60');
     await page.locator('[data-path="outcomes[0].outcome"]').selectOption('depression');
-    await set('outcomes[0].timepoint', 'post');
-    await set('outcomes[0].instrument', 'PHQ-9');
+    await page.locator('[data-path="outcomes[0].timepoint"]').selectOption('post');
+    await page.locator('[data-path="outcomes[0].instrument"]').selectOption('PHQ-9');
     await set('outcomes[0].intervention.n', '50');
     await set('outcomes[0].intervention.mean', '8.1');
     await set('outcomes[0].intervention.sd', '-4');
+    await page.locator('[data-path="outcomes[0].intervention.sd"]').blur();
     await set('outcomes[0].control.n', '55');
     await set('outcomes[0].control.mean', '10.3');
     await set('outcomes[0].control.sd', '4.8');
@@ -103,7 +102,7 @@ describe('curator UI', () => {
     await expect(page.locator('[data-path="outcomes[0].intervention.sd"]').getAttribute('aria-invalid')).resolves.toBeNull();
     expect(await axe(page)).toEqual([]);
     await page.locator('button[value="accept"]').click();
-    await expect.poll(() => page.locator('#status').textContent(), { timeout: 20_000 }).toContain('Accepted');
+    await expect.poll(() => page.locator('[data-xf-status]').textContent(), { timeout: 20_000 }).toContain('Accepted');
     const x1 = await h.req('GET', `/api/reviews/${rid}/candidates/x1`, { token: await h.token('curator', 'alice') });
     expect(x1.json.candidate.status).toBe('accepted');
     expect(x1.json.candidate.extraction.outcomes[0]).toMatchObject({ n1: 50, sd1: 4.2, n2: 55, sd2: 4.8 });
