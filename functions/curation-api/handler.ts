@@ -6,6 +6,7 @@ import { handle } from 'hono/aws-lambda';
 import { createDocumentClient } from '../adapters/dynamo/client.js';
 import { ALL_REVIEWS } from '../../reviews/index.js';
 import { createCurationApp } from './app.js';
+import { sqsImportDispatcher } from '../import-worker/dispatch.js';
 import { authConfig, configFromEnv } from './config.js';
 import { instrument, observability } from '../observability.js';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
@@ -16,6 +17,8 @@ const app = createCurationApp({
   table: config.TABLE_NAME,
   reviews: ALL_REVIEWS,
   auth: authConfig(config),
+  // Import jobs go to the import-worker Lambda through the import queue (same worker code as locally).
+  ...(config.IMPORT_QUEUE_URL ? { importDispatch: () => sqsImportDispatcher(config.IMPORT_QUEUE_URL!) } : {}),
 });
 
 const lambda = handle(app);

@@ -21,6 +21,7 @@ import { RetractionNotices } from './retraction-notices.js';
 import { retractionAlerts } from '../adapters/retraction-alerts.js';
 import { CandidateParams, ReviewIdParam } from './schemas.js';
 import { pathParams } from './routes/shared.js';
+import { homeReports, PollStatusPanel } from './routes/reports-ui.js';
 
 function identifierLink(type: string, value: string): string | undefined {
   if (type === 'doi') return `https://doi.org/${encodeURI(value)}`;
@@ -316,6 +317,7 @@ export function uiRoutes(ctx: AppContext): Hono<Env> {
     const actor = await page(c);
     const counts = await Promise.all([...ctx.reviews.values()].map(async (r) => [r, await ctx.store.countByStatus(r.id, CANDIDATE_STATUSES)] as const));
     const retractions = (await Promise.all([...ctx.reviews.values()].map(async (r) => (await retractionAlerts(ctx.store.doc, ctx.store.table, r.id)).map((alert) => ({ title: r.shortTitle, alert }))))).flat();
+    const reports = await homeReports(ctx);
     return c.html(
       <Layout title="Reviews" actor={actor}>
         <h1>Living reviews</h1>
@@ -346,6 +348,7 @@ export function uiRoutes(ctx: AppContext): Hono<Env> {
           </tbody>
         </table>
         <RetractionNotices alerts={retractions} />
+        <PollStatusPanel {...reports} />
       </Layout>,
     );
   });
