@@ -62,7 +62,8 @@ export function prismaUpdate(review: Pick<Review, 'exclusionReasons'>, candidate
   return { since, previousIncluded, update, totalIncluded: previousIncluded + update.included };
 }
 
-const n = (x: number) => `(n = ${x})`;
+/** "(n = 12)" with no-break spaces, so that wrapping never splits it. */
+const n = (x: number) => `(n\u00a0=\u00a0${x})`;
 
 function flowBoxes(p: PrismaCounts, col: 1): PrismaBox[] {
   const sources = Object.entries(p.recordsBySource).sort((a, b) => b[1] - a[1]);
@@ -140,7 +141,7 @@ const CHARS = 44; // characters per line at 13 px in a 340 px box
 export function wrap(text: string, width = CHARS): string[] {
   const out: string[] = [];
   let cur = '';
-  for (const word of text.split(/\s+/).filter(Boolean)) {
+  for (const word of text.split(/[ \t\r\n]+/).filter(Boolean)) {
     let w = word;
     while (w.length > width) {
       if (cur) {

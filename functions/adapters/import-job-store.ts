@@ -131,9 +131,9 @@ export class ImportJobStore {
         new UpdateCommand({
           TableName: this.table,
           Key: importJobKey(reviewId, jobId),
-          UpdateExpression: 'SET chunksDone = :next, counts = :c, processed = :p, updatedAt = :at',
-          ConditionExpression: 'chunksDone = :i AND #s = :running',
-          ExpressionAttributeNames: { '#s': 'status' },
+          UpdateExpression: 'SET #done = :next, #counts = :c, #processed = :p, #u = :at',
+          ConditionExpression: '#done = :i AND #s = :running',
+          ExpressionAttributeNames: { '#s': 'status', '#done': 'chunksDone', '#counts': 'counts', '#processed': 'processed', '#u': 'updatedAt' },
           ExpressionAttributeValues: { ':next': index + 1, ':i': index, ':c': counts, ':p': processed, ':at': at, ':running': 'running' },
         }),
       );
