@@ -22,6 +22,7 @@ import { CandidateParams } from './schemas.js';
 import { pathParams } from './routes/shared.js';
 import { apiPath, Identifiers, pagePath } from './ui-parts.js';
 import { ScreeningPanel } from './routes/screening-ui.js';
+import { homeReports, PollStatusPanel } from './routes/reports-ui.js';
 
 const History: FC<{ events: EventItem[] }> = ({ events }) => (
   <section aria-labelledby="history">
@@ -87,6 +88,7 @@ export function uiRoutes(ctx: AppContext): Hono<Env> {
     const actor = await page(c);
     const counts = await Promise.all([...ctx.reviews.values()].map(async (r) => [r, await ctx.store.countByStatus(r.id, CANDIDATE_STATUSES)] as const));
     const retractions = (await Promise.all([...ctx.reviews.values()].map(async (r) => (await retractionAlerts(ctx.store.doc, ctx.store.table, r.id)).map((alert) => ({ title: r.shortTitle, alert }))))).flat();
+    const reports = await homeReports(ctx);
     return c.html(
       <Layout title="Reviews" actor={actor}>
         <h1>Living reviews</h1>
@@ -117,6 +119,7 @@ export function uiRoutes(ctx: AppContext): Hono<Env> {
           </tbody>
         </table>
         <RetractionNotices alerts={retractions} />
+        <PollStatusPanel {...reports} />
       </Layout>,
     );
   });
