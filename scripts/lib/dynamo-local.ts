@@ -85,7 +85,9 @@ export async function isAnswering(endpoint: string, timeoutMs = 15_000): Promise
   try {
     await Promise.race([
       client.send(new ListTablesCommand({ Limit: 1 })),
-      new Promise((_, rej) => setTimeout(() => rej(new Error('timeout')), timeoutMs)),
+      // A refused connection fails at once; this only bounds a process that accepts and never answers
+      // (generous: a live but busy DynamoDB Local must not be taken for a dead one).
+      new Promise((_, rej) => setTimeout(() => rej(new Error('timeout')), timeoutMs).unref()),
     ]);
     return true;
   } catch {
@@ -177,7 +179,8 @@ export async function startDynamoLocal(opts: StartOptions = {}): Promise<DynamoL
   };
   process.once('exit', onExit);
   try {
-    await waitReady(endpoint, child, 60_000);
+    // A ceiling, not an expectation: Java starts in seconds on an idle machine, far slower on a busy one.
+    await waitReady(endpoint, child, 180_000);
     lowerPriority(child.pid);
   } catch (err) {
     onExit();
