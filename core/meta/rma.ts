@@ -200,7 +200,7 @@ function tracePP(X: number[][], w: ArrayLike<number>, Ainv: Matrix): number {
   return sw2 - 2 * t3 + t22;
 }
 
-interface Stats1 {
+export interface Stats1 {
   sw: number;
   b: number;
   RSS: number;

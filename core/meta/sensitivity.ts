@@ -230,21 +230,9 @@ export function trimfill(fit: RmaFit, maxiter = 100): TrimFillResult | null {
   const tiny = 1e-12 * scale;
   // deviation from beta as trimfillRefit computes it (zero up to rounding counts as zero)
   const dev = (x: number, beta: number) => (Math.abs(x - beta) <= tiny ? 0 : x - beta);
-  let k0sav = -1;
-  let k0 = 0;
-  let iter = 0;
-  let beta = 0;
-  let seK0 = 0;
-  while (Math.abs(k0 - k0sav) > 0) {
-    k0sav = k0;
-    iter++;
-    if (iter > maxiter) return null;
-    try {
-      // the trimmed fit: views, no copies (the same numbers as rma() on the slices)
-      beta = interceptEstimate(y.subarray(0, k - k0), v.subarray(0, k - k0), method).beta;
-    } catch {
-      return null;
-    }
+  const l0 = iterateL0(k, maxiter, (k0) => {
+    // the trimmed fit: views, no copies (the same numbers as rma() on the slices)
+    const beta = interceptEstimate(y.subarray(0, k - k0), v.subarray(0, k - k0), method).beta;
     // first position with a positive deviation (deviations are non-decreasing in q)
     let lo = 0;
     let hi = k;
@@ -265,8 +253,10 @@ export function trimfill(fit: RmaFit, maxiter = 100): TrimFillResult | null {
         j++;
       }
     }
-    ({ k0, seK0 } = l0Estimate(k, Sr));
-  }
+    return { beta, Sr };
+  });
+  if (l0 === null) return null;
+  const { k0, seK0, beta } = l0;
   return trimfillResult(fit, side, k0, seK0, beta, Array.from(y, (x) => dev(x, beta)), Array.from(v));
 }
 
@@ -282,6 +272,30 @@ function trimfillSide(fit: RmaFit): 'left' | 'right' | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * metafor's trim-and-fill iteration: `step(k0)` fits the k − k0 smallest effects and returns the
+ * estimate and the rank sum of the positive deviations from it; repeated until k0 is stable
+ * (null when a fit fails or after maxiter rounds).
+ */
+function iterateL0(k: number, maxiter: number, step: (k0: number) => { beta: number; Sr: number }): { k0: number; seK0: number; beta: number } | null {
+  let k0sav = -1;
+  let k0 = 0;
+  let seK0 = 0;
+  let beta = 0;
+  for (let iter = 1; Math.abs(k0 - k0sav) > 0; iter++) {
+    k0sav = k0;
+    if (iter > maxiter) return null;
+    let Sr: number;
+    try {
+      ({ beta, Sr } = step(k0));
+    } catch {
+      return null;
+    }
+    ({ k0, seK0 } = l0Estimate(k, Sr));
+  }
+  return { k0, seK0, beta };
 }
 
 /** The L0 estimator from the rank sum Sr of the positive deviations: k0 (rounded as R, ≥ 0) and its SE. */
@@ -333,29 +347,19 @@ export function trimfillRefit(fit: RmaFit, maxiter = 100): TrimFillResult | null
   const ix = y.map((_, i) => i).sort((a, b) => y[a] - y[b] || a - b);
   y = ix.map((i) => y[i]);
   const v = ix.map((i) => fit.vi[i]);
-  let k0sav = -1;
-  let k0 = 0;
-  let iter = 0;
-  let beta = 0;
   let yc: number[] = [];
-  let seK0 = 0;
-  while (Math.abs(k0 - k0sav) > 0) {
-    k0sav = k0;
-    iter++;
-    if (iter > maxiter) return null;
-    try {
-      beta = rma(y.slice(0, k - k0), v.slice(0, k - k0), { method, skipR2: true }).beta[0];
-    } catch {
-      return null;
-    }
+  const l0 = iterateL0(k, maxiter, (k0) => {
+    const beta = rma(y.slice(0, k - k0), v.slice(0, k - k0), { method, skipR2: true }).beta[0];
     const scale = Math.max(...y.map(Math.abs), 1e-300);
     // deviations that are zero up to rounding count as zero (sign 0), as in exact arithmetic
     yc = y.map((x) => (Math.abs(x - beta) <= 1e-12 * scale ? 0 : x - beta));
     const r = rankFirst(yc.map(Math.abs));
     let Sr = 0;
     for (let i = 0; i < k; i++) if (yc[i] > 0) Sr += r[i];
-    ({ k0, seK0 } = l0Estimate(k, Sr));
-  }
+    return { beta, Sr };
+  });
+  if (l0 === null) return null;
+  const { k0, seK0, beta } = l0;
   return trimfillResult(fit, side, k0, seK0, beta, yc, v);
 }
 

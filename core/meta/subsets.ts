@@ -9,7 +9,7 @@
  * exactly over the subset. The iteration (start values, steps, convergence rule, ll0 check) is
  * rma.uni's, so the results are the same as refitting (see subsets.test.ts and the metafor fixtures).
  */
-import { critFor, type Method, type Test } from './rma.js';
+import { critFor, type Method, type Stats1, type Test } from './rma.js';
 import { pchisq, pnorm, pt } from './special.js';
 import type { SubsetFit } from './sensitivity.js';
 
@@ -117,13 +117,7 @@ interface Subset {
   /** y values of the subset, only for SJ's start (var) — computed from sy, syy */
 }
 
-interface St {
-  sw: number;
-  b: number;
-  RSS: number;
-  sw2: number;
-  sw3: number;
-  w2e2: number;
+interface St extends Stats1 {
   slog: number;
 }
 /** the buffer every evaluation of the sums writes into (read out at once, never kept) */

@@ -80,7 +80,8 @@ function runR(dir: string, name: string, code: string, args: string[], timeoutMs
   const file = join(dir, name);
   writeFileSync(file, R_SUITE + code);
   const t0 = performance.now();
-  const r = spawnSync('Rscript', [file, ...args], { encoding: 'utf8', timeout: timeoutMs });
+  // one BLAS thread: R's threaded BLAS on a loaded 2-core machine measures contention, not metafor
+  const r = spawnSync('Rscript', [file, ...args], { encoding: 'utf8', timeout: timeoutMs, env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' } });
   const wallMs = performance.now() - t0;
   if (r.error || r.signal) return { ms: null, wallMs, note: `not finished within ${(timeoutMs / 1000).toFixed(0)} s (stopped)` };
   const ms = Number.parseFloat(r.stdout.trim().split('\n').pop() ?? '');
@@ -152,7 +153,7 @@ export default async function bench({ quick }: { quick: boolean }): Promise<void
         writeFileSync(join(dir, `k${k}.csv`), csvOf(dataset(k)));
         const r = runR(dir, `suite${k}.R`, String.raw`
 d <- read.csv(commandArgs(TRUE)[1]); reps <- as.integer(commandArgs(TRUE)[2])
-invisible(suite(d)); t <- sapply(seq_len(reps), function(i) system.time(suite(d))[["elapsed"]]); cat(median(t) * 1000, "\n")`, [join(dir, `k${k}.csv`), String(k >= 2000 ? 1 : k >= 200 ? 3 : 10)], 600_000);
+if (reps > 1) invisible(suite(d)); t <- sapply(seq_len(reps), function(i) system.time(suite(d))[["elapsed"]]); cat(median(t) * 1000, "\n")`, [join(dir, `k${k}.csv`), String(k >= 200 ? 1 : 5)], k >= 2000 ? (quick ? 60_000 : 300_000) : 600_000);
         rByK.set(k, r.ms === null ? `metafor ${r.note}` : `metafor ${r.ms.toFixed(0)} ms (${(r.ms / ms.get(k)!).toFixed(0)}× ours)`);
       }
     }
