@@ -2,7 +2,8 @@
  * Powertools for AWS Lambda (TypeScript) wiring shared by every function entry: a JSON Logger
  * (cold start, function context, a correlation id per invocation) and Metrics in CloudWatch
  * embedded metric format (namespace and service from POWERTOOLS_METRICS_NAMESPACE /
- * POWERTOOLS_SERVICE_NAME, which infra/constructs/lambda.ts sets; a ColdStart metric per function).
+ * POWERTOOLS_SERVICE_NAME, which infra/constructs/lambda.ts sets). Cold starts are marked on the
+ * Logger's lines (`cold_start`), not as a metric: each custom metric costs $0.30/month (docs/deploy.md).
  * Handlers stay thin: `instrument(name, handler, correlationId)` wraps one.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -26,7 +27,7 @@ export function observability(serviceName: string): Observability {
   };
 }
 
-/** Wraps a handler: context + correlation id on every log line, cold-start metric, metrics flushed at the end. */
+/** Wraps a handler: context (incl. cold_start) + correlation id on every log line, metrics flushed at the end. */
 export function instrument<E, R>(
   obs: Observability,
   handler: (event: E, context: Context) => Promise<R>,
@@ -35,7 +36,6 @@ export function instrument<E, R>(
   return async (event, context) => {
     obs.logger.addContext(context);
     obs.logger.setCorrelationId(correlationId?.(event) ?? context?.awsRequestId);
-    obs.metrics.captureColdStartMetric();
     try {
       return await handler(event, context);
     } catch (err) {

@@ -65,9 +65,9 @@ describe('curator UI', () => {
     await expect(page.locator('article.cand h2').first().textContent()).resolves.toContain('<b>trial</b>');
     expect(await axe(page)).toEqual([]);
     await page.keyboard.press('i'); // include the first (best score)
-    await expect.poll(() => page.locator('#status').textContent(), { timeout: 20_000 }).toContain('Included');
+    await expect.poll(() => page.locator('#status').textContent(), { timeout: 90_000 }).toContain('Included');
     await page.keyboard.press('2'); // exclude the second with reason 2
-    await expect.poll(() => page.locator('#status').textContent(), { timeout: 20_000 }).toContain('Excluded');
+    await expect.poll(() => page.locator('#status').textContent(), { timeout: 90_000 }).toContain('Excluded');
     const k1 = await h.req('GET', `/api/reviews/${rid}/candidates/k1`, { token: await h.token('curator', 'alice') });
     const k2 = await h.req('GET', `/api/reviews/${rid}/candidates/k2`, { token: await h.token('curator', 'alice') });
     expect(k1.json.candidate.status).toBe('fulltext');
@@ -95,14 +95,14 @@ describe('curator UI', () => {
     await set('outcomes[0].control.n', '55');
     await set('outcomes[0].control.mean', '10.3');
     await set('outcomes[0].control.sd', '4.8');
-    await expect.poll(() => page.locator('[data-for="outcomes[0].intervention.sd"]').textContent(), { timeout: 20_000 }).toBe('must be greater than 0');
+    await expect.poll(() => page.locator('[data-for="outcomes[0].intervention.sd"]').textContent(), { timeout: 90_000 }).toBe('must be greater than 0');
     await expect(page.locator('[data-path="outcomes[0].intervention.sd"]').getAttribute('aria-invalid')).resolves.toBe('true');
     await set('outcomes[0].intervention.sd', '4.2');
-    await expect.poll(() => page.locator('[data-effect]').first().textContent(), { timeout: 20_000 }).toMatch(/^g = -0\.4\d\d /);
+    await expect.poll(() => page.locator('[data-effect]').first().textContent(), { timeout: 90_000 }).toMatch(/^g = -0\.4\d\d /);
     await expect(page.locator('[data-path="outcomes[0].intervention.sd"]').getAttribute('aria-invalid')).resolves.toBeNull();
     expect(await axe(page)).toEqual([]);
     await page.locator('button[value="accept"]').click();
-    await expect.poll(() => page.locator('[data-xf-status]').textContent(), { timeout: 20_000 }).toContain('Accepted');
+    await expect.poll(() => page.locator('[data-xf-status]').textContent(), { timeout: 90_000 }).toContain('Accepted');
     const x1 = await h.req('GET', `/api/reviews/${rid}/candidates/x1`, { token: await h.token('curator', 'alice') });
     expect(x1.json.candidate.status).toBe('accepted');
     expect(x1.json.candidate.extraction.outcomes[0]).toMatchObject({ n1: 50, sd1: 4.2, n2: 55, sd2: 4.8 });
@@ -121,22 +121,22 @@ describe('curator UI', () => {
     }
     await page.keyboard.press('i');
     const card = page.locator('article.cand').first();
-    await expect.poll(() => card.locator('[data-vote]').textContent(), { timeout: 20_000 }).toContain('Your vote: Included');
+    await expect.poll(() => card.locator('[data-vote]').textContent(), { timeout: 90_000 }).toContain('Your vote: Included');
     await expect(card.locator('[data-vote]').textContent()).resolves.toContain('waiting for the second screener');
-    await expect.poll(() => page.locator('#status').textContent(), { timeout: 20_000 }).toContain('Your vote: Included');
+    await expect.poll(() => page.locator('#status').textContent(), { timeout: 90_000 }).toContain('Your vote: Included');
     await card.focus();
     await page.keyboard.press('u');
-    await expect.poll(() => card.locator('[data-vote]').textContent(), { timeout: 20_000 }).toContain('Decision undone');
+    await expect.poll(() => card.locator('[data-vote]').textContent(), { timeout: 90_000 }).toContain('Decision undone');
     const tok = await h.token('curator', 'alice');
     expect((await h.req('GET', `/api/reviews/${d}/candidates/d1`, { token: tok })).json.candidate.screening['title-abstract'].decisions).toEqual([]);
     // "Other" needs a note
     const other = page.locator('article.cand').nth(1);
     await other.locator('select[data-reason]').selectOption('other');
     await other.locator('button[data-decide="exclude"]').click();
-    await expect.poll(() => other.locator('[data-vote]').textContent(), { timeout: 20_000 }).toContain('needs a note');
+    await expect.poll(() => other.locator('[data-vote]').textContent(), { timeout: 90_000 }).toContain('needs a note');
     await other.locator('[data-note]').fill('conference abstract only');
     await other.locator('button[data-decide="exclude"]').click();
-    await expect.poll(() => other.locator('[data-vote]').textContent(), { timeout: 20_000 }).toContain('conference abstract only');
+    await expect.poll(() => other.locator('[data-vote]').textContent(), { timeout: 90_000 }).toContain('conference abstract only');
     // reload: the voted card has left my to-do
     await page.goto(`${h.base}/curate/reviews/${d}?status=screening`);
     await expect(page.locator('article.cand').allTextContents()).resolves.not.toEqual(expect.arrayContaining([expect.stringContaining('Dual 2')]));
@@ -162,7 +162,7 @@ describe('curator UI', () => {
     await page.goto(`${h.base}/curate/reviews/${r}?status=screening`);
     const n = await page.locator('article.cand').count();
     for (let i = 0; i < n; i++) await page.keyboard.press('j');
-    await page.waitForURL(/cursor=/, { timeout: 30_000 });
+    await page.waitForURL(/cursor=/, { timeout: 90_000 });
     expect(await page.locator('article.cand').count()).toBeGreaterThan(0);
   });
 
@@ -189,7 +189,7 @@ describe('curator UI', () => {
       await first.locator('[data-labels]').fill('ask Anna');
       await first.focus();
       await page.keyboard.press('m');
-      await expect.poll(() => first.locator('[data-vote]').textContent(), { timeout: 20_000 }).toContain('stays in your to-do');
+      await expect.poll(() => first.locator('[data-vote]').textContent(), { timeout: 90_000 }).toContain('stays in your to-do');
       await expect.poll(() => page.locator('#status').textContent()).toContain('maybe');
       await expect(first.locator('.label').allTextContents()).resolves.toEqual(['ask Anna']);
       const m = await get(`${w}-m`);
@@ -209,7 +209,7 @@ describe('curator UI', () => {
       await page.keyboard.press('5'); // "5. …" by the select's own type-ahead
       await page.locator('[data-batch-exclude]').click();
       expect(JSON.parse((await batchReq).postData() ?? '{}').items).toHaveLength(3);
-      await expect.poll(() => page.locator('[data-batch-msg]').textContent(), { timeout: 20_000 }).toContain('3 record(s), one audited decision each');
+      await expect.poll(() => page.locator('[data-batch-msg]').textContent(), { timeout: 90_000 }).toContain('3 record(s), one audited decision each');
       for (const id of [`${w}-a`, `${w}-b`, `${w}-s`]) expect((await get(id)).screening['title-abstract'].decisions[0]).toMatchObject({ screener: 'alice', decision: 'exclude', reason: DUAL_REVIEW.exclusionReasons[4].id });
       for (const id of [`${w}-a`, `${w}-b`, `${w}-s`]) {
         const events = (await h.req('GET', `/api/reviews/${d}/candidates/${id}`, { token: tok })).json.events as { type: string; actor: string }[];
@@ -251,7 +251,7 @@ describe('curator UI', () => {
     const card2 = p.locator('article.cand', { hasText: 'Conflict voted by a lead' });
     await card2.focus();
     await p.keyboard.press('i');
-    await expect.poll(() => card2.locator('[data-vote]').textContent(), { timeout: 20_000 }).toContain('Resolved: Included');
+    await expect.poll(() => card2.locator('[data-vote]').textContent(), { timeout: 90_000 }).toContain('Resolved: Included');
     await p.close();
   });
 

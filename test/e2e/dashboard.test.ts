@@ -35,13 +35,13 @@ beforeAll(async () => {
     cwd: ROOT,
     env: { ...process.env, DATA_DIR: dataDir, DYNAMODB_ENDPOINT: '' },
     encoding: 'utf8',
-    timeout: 180_000,
+    timeout: 450_000,
   });
   expect(imp.status, imp.stderr).toBe(0);
   await eventually(async () => {
     const r = await fetch(`${stack.url}/reviews/selfguided-depression/`);
     return r.status === 200 && /data-testid="k"[^>]*>69</.test(await r.text());
-  }, 150_000, 'the dashboard to show the imported studies');
+  }, 300_000, 'the dashboard to show the imported studies');
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
