@@ -15,6 +15,8 @@ export const ENTITY = {
   quarantine: 'Quarantine',
   snapshot: 'Snapshot',
   grade: 'Grade',
+  importJob: 'ImportJob',
+  importChunk: 'ImportChunk',
 } as const;
 
 /** Source records as received: one item per (source, source id). */
@@ -86,3 +88,9 @@ export const gradeKey = (reviewId: string, outcomeId: string) => ({ pk: `GRADE#$
 export const gradePartition = (reviewId: string) => `GRADE#${reviewId}`;
 /** Audit events of GRADE judgements live beside candidate events, under this pseudo study id. */
 export const gradeEventSubject = (outcomeId: string) => `grade:${outcomeId}`;
+
+/** Import jobs of a review (curator UI imports run as background jobs); one item per job. */
+export const importJobKey = (reviewId: string, jobId: string) => ({ pk: `IMPORTJOB#${reviewId}`, sk: `JOB#${jobId}` });
+export const importJobPartition = (reviewId: string) => `IMPORTJOB#${reviewId}`;
+/** The records of a job, in chunks (with each chunk's plan once a worker planned it). */
+export const importChunkKey = (reviewId: string, jobId: string, index: number) => ({ pk: `IMPORTCHUNK#${reviewId}#${jobId}`, sk: `CHUNK#${String(index).padStart(6, '0')}` });

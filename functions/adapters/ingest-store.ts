@@ -8,7 +8,7 @@
  * concurrent or repeated run converge on the same state.
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { candidateItem } from '../../core/data-model/items.js';
 import { candidateKey, candidatePrefix, checkpointKey, ENTITY, eventKey, identifierKey, quarantineKey, recordHistoryKey, recordKey } from '../../core/data-model/keys.js';
 import type { Candidate } from '../../core/evidence/candidate.js';
@@ -18,6 +18,7 @@ import { markRetracted, mergeRecord, type CandidateEvent, type MergeResult } fro
 import type { MalformedRecord, SourceRecord } from '../../core/evidence/record.js';
 import { contentHash } from '../../core/evidence/text.js';
 import { triage, type TriageTerms } from '../../core/evidence/triage.js';
+import type { PollAttempt } from '../../core/reviews/poll-status.js';
 
 export type IngestOutcome = 'new' | 'updated' | 'unchanged';
 
@@ -42,6 +43,8 @@ export interface Checkpoint {
   editedThrough?: string;
   lastRunAt?: string;
   lastSummary?: Record<string, number>;
+  /** The latest attempt, failed or not (recordAttempt). */
+  lastAttempt?: PollAttempt;
 }
 
 /** Counts DynamoDB calls and items (for the benchmark's writes-per-record figure). */
@@ -132,6 +135,25 @@ export class IngestStore {
     this.stats.writeCalls++;
     this.stats.writeItems++;
     await this.doc.send(new PutCommand({ TableName: this.table, Item: { ...checkpointKey(cp.reviewId, cp.source), entity: ENTITY.checkpoint, ...cp } }));
+  }
+
+  /**
+   * The outcome of the latest attempt of a (review, source) poll, kept on its checkpoint item
+   * (`lastAttempt`, core/reviews/poll-status.ts): the curator home reads it. An update, so the
+   * checkpoint's own fields are never touched.
+   */
+  async recordAttempt(reviewId: string, source: string, attempt: PollAttempt): Promise<void> {
+    this.stats.writeCalls++;
+    this.stats.writeItems++;
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: checkpointKey(reviewId, source),
+        UpdateExpression: 'SET lastAttempt = :a, entity = if_not_exists(entity, :e), reviewId = if_not_exists(reviewId, :r), #src = if_not_exists(#src, :s)',
+        ExpressionAttributeNames: { '#src': 'source' },
+        ExpressionAttributeValues: { ':a': attempt, ':e': ENTITY.checkpoint, ':r': reviewId, ':s': source },
+      }),
+    );
   }
 
   /** Sets a malformed record aside with its raw body; at most once per day per distinct body. */

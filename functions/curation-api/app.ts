@@ -18,7 +18,10 @@ import { reportRoutes } from './routes/reports.js';
 import { reviewRoutes } from './routes/reviews.js';
 import { screeningRoutes } from './routes/screening.js';
 import { transferRoutes } from './routes/transfer.js';
+import { importJobRoutes } from './routes/imports.js';
+import { reportsUiRoutes } from './routes/reports-ui.js';
 import { uiRoutes } from './ui.js';
+import { screeningUiRoutes } from './routes/screening-ui.js';
 import { denyByDefault } from './access.js';
 import { mountGrade } from './routes/grade.js';
 
@@ -47,8 +50,10 @@ export function createCurationApp(deps: CurationDeps): OpenAPIHono<Env> {
   });
   app.use('*', denyByDefault<Env>((c) => ctx.authenticate(c)));
   app.use('/api/reviews/:reviewId/import', bodyLimit({ maxSize: 4 * 1024 * 1024, onError: tooLarge }));
+  app.use('/api/reviews/:reviewId/imports', bodyLimit({ maxSize: 4 * 1024 * 1024, onError: tooLarge }));
+  app.use('/curate/reviews/:reviewId/import', bodyLimit({ maxSize: 4 * 1024 * 1024, onError: tooLarge }));
   app.use('/api/*', async (c, next) => {
-    if (c.req.path.endsWith('/import')) return next();
+    if (c.req.path.endsWith('/import') || c.req.path.endsWith('/imports')) return next();
     return bodyLimit({ maxSize: 2 * 1024 * 1024, onError: tooLarge })(c, next);
   });
   app.use('/api/*', jsonGuard);
@@ -59,7 +64,10 @@ export function createCurationApp(deps: CurationDeps): OpenAPIHono<Env> {
   app.route('/', extractionRoutes(ctx));
   app.route('/', reportRoutes(ctx));
   app.route('/', transferRoutes(ctx));
+  app.route('/', importJobRoutes(ctx));
   app.route('/', uiRoutes(ctx));
+  app.route('/', screeningUiRoutes(ctx));
+  app.route('/', reportsUiRoutes(ctx));
   mountGrade(app, ctx);
 
   // ---------------------------------------------------------------- OpenAPI, fallbacks, errors

@@ -24,6 +24,8 @@ const httpsUrl = (name: string, what: string) =>
 const EnvSchema = z
   .object({
     TABLE_NAME: z.string().min(1, { message: 'TABLE_NAME is required' }),
+    /** The import queue (SQS) whose consumer, the import-worker Lambda, runs import jobs; unset: in process. */
+    IMPORT_QUEUE_URL: z.string().url({ message: 'IMPORT_QUEUE_URL must be the import queue URL' }).optional(),
     COGNITO_ISSUER: z.string().url({ message: 'COGNITO_ISSUER must be the user pool issuer URL' }).optional(),
     COGNITO_CLIENT_ID: z.string().min(1).optional(),
     LOCAL_JWT_SECRET: z.string().min(32, { message: 'LOCAL_JWT_SECRET must be at least 32 characters' }).optional(),

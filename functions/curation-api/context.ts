@@ -11,6 +11,9 @@ import type { FieldError } from '../../core/curation/errors.js';
 import type { Actor, CuratedCandidate } from '../../core/curation/workflow.js';
 import { CurationStore, type QueuePage, type QueueQuery } from '../adapters/curation-store.js';
 import type { SnapshotStore } from '../adapters/snapshot-store.js';
+import { ImportJobStore } from '../adapters/import-job-store.js';
+import { inProcessImportDispatcher, type ImportDispatch } from '../import-worker/dispatch.js';
+import type { ImportWorkerDeps } from '../import-worker/worker.js';
 import { AuthError, createVerifier, SESSION_COOKIE, type AuthConfig, type HostedUiConfig } from './auth.js';
 
 export type { AuthConfig } from './auth.js';
@@ -34,6 +37,11 @@ export interface CurationDeps {
    * version instead of re-pooling every candidate; without it they compute it.
    */
   snapshots?: Pick<SnapshotStore, 'getLatest'>;
+  /**
+   * How an import job reaches its worker (default: in this process, in the background). AWS: the
+   * import queue (handler.ts, IMPORT_QUEUE_URL). Given the worker's dependencies.
+   */
+  importDispatch?: (worker: ImportWorkerDeps) => ImportDispatch;
 }
 
 export type Env = { Variables: { actor: Actor } };
@@ -82,6 +90,10 @@ export interface AppContext {
   now: () => Date;
   /** See CurationDeps.snapshots. */
   snapshots?: Pick<SnapshotStore, 'getLatest'>;
+  /** Import jobs (reports-ui / imports routes) and how they are handed to the worker. */
+  jobs: ImportJobStore;
+  importWorker: ImportWorkerDeps;
+  dispatchImport: ImportDispatch;
   verify: (token: string) => Promise<Actor>;
   /** Browser sign-in through the Cognito hosted UI, when configured (AWS). */
   hostedUi?: { config: HostedUiConfig; clientId: string };
@@ -108,13 +120,20 @@ export function createContext(deps: CurationDeps): AppContext {
   const reviews = new Map(deps.reviews.map((r) => [r.id, r]));
   const verify = createVerifier(deps.auth);
   if (deps.auth.hostedUi && !deps.auth.cognito) throw new Error('auth: the hosted UI (hostedUi) needs the Cognito user pool (cognito)');
+  const now = deps.now ?? (() => new Date());
+  const jobs = new ImportJobStore(deps.doc, deps.table);
+  const queueCache = new QueueCache(store, deps.queueCacheMs ?? 1000);
+  const importWorker: ImportWorkerDeps = { store, jobs, now, onWrite: (reviewId) => queueCache.invalidate(reviewId), log: (m) => console.log(m) };
   const hostedUi = deps.auth.hostedUi && deps.auth.cognito ? { config: deps.auth.hostedUi, clientId: deps.auth.cognito.clientId } : undefined;
   return {
     store,
-    queueCache: new QueueCache(store, deps.queueCacheMs ?? 1000),
+    queueCache,
     reviews,
     reviewList: deps.reviews,
-    now: deps.now ?? (() => new Date()),
+    now,
+    jobs,
+    importWorker,
+    dispatchImport: (deps.importDispatch ?? inProcessImportDispatcher)(importWorker),
     ...(deps.snapshots ? { snapshots: deps.snapshots } : {}),
     verify,
     ...(hostedUi ? { hostedUi } : {}),

@@ -7,6 +7,7 @@ import { createDocumentClient } from '../adapters/dynamo/client.js';
 import { s3SnapshotStore } from '../adapters/snapshot-store.js';
 import { ALL_REVIEWS } from '../../reviews/index.js';
 import { createCurationApp } from './app.js';
+import { sqsImportDispatcher } from '../import-worker/dispatch.js';
 import { authConfig, configFromEnv } from './config.js';
 import { instrument, observability } from '../observability.js';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
@@ -19,6 +20,8 @@ const app = createCurationApp({
   auth: authConfig(config),
   // Latest published versions (GRADE view), when the function is given the snapshot bucket.
   ...(process.env.SNAPSHOT_BUCKET ? { snapshots: s3SnapshotStore(process.env.SNAPSHOT_BUCKET) } : {}),
+  // Import jobs go to the import-worker Lambda through the import queue (same worker code as locally).
+  ...(config.IMPORT_QUEUE_URL ? { importDispatch: () => sqsImportDispatcher(config.IMPORT_QUEUE_URL!) } : {}),
 });
 
 const lambda = handle(app);

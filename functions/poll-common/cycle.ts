@@ -6,6 +6,7 @@
  * as one line and counted in `failures`.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { PollAttempt } from '../../core/reviews/poll-status.js';
 import { mapCtgovStudy } from '../../core/evidence/ctgov.js';
 import type { MalformedRecord, SourceRecord } from '../../core/evidence/record.js';
 import { reviewTerms } from '../../core/evidence/triage.js';
@@ -522,19 +523,24 @@ export async function runPollCycle(opts: PollCycleOptions): Promise<PollCycleRes
         const line = `${source} ${review.id}: skipped (upstream unreachable in this cycle)`;
         result.failures.push(line);
         log(line);
+        await store.recordAttempt(review.id, source, { at: now().toISOString(), ok: false, error: line }).catch(() => undefined);
         continue;
       }
       const ing = new Ingestor(store, reviewContext(review), deps.concurrency);
+      // The outcome of every attempt is stored for the curator home (core/reviews/poll-status.ts).
+      const attempt = (a: Omit<PollAttempt, 'at'>) => store.recordAttempt(review.id, source, { at: now().toISOString(), ...a }).catch((e) => log(`${source} ${review.id}: could not store the poll outcome: ${(e as Error).message}`));
       try {
         if (source === 'pubmed') await pollPubmedReview(review, pubmed!, deps, ing);
         else if (source === 'ctgov') await pollCtgovReview(review, ctgov!, deps, ing);
         else if (source === 'europepmc') await pollEuropePmcReview(review, europepmc!, deps, ing);
         else await pollIsrctnReview(review, isrctn!, deps, ing);
+        await attempt({ ok: true, summary: { ...ing.counts } });
       } catch (err) {
         const line = `${source} ${review.id}: cycle failed: ${(err as Error)?.message ?? String(err)}`;
         result.failures.push(line);
         log(line);
         if (err instanceof UpstreamError && err.unreachable) unreachable.add(source);
+        await attempt({ ok: false, error: (err as Error)?.message ?? String(err), summary: { ...ing.counts } });
       } finally {
         for (const k of ['fetched', 'new', 'updated', 'unchanged', 'quarantined'] as const) result[k] += ing.counts[k];
       }

@@ -10,7 +10,7 @@ import type { Candidate, CandidateStatus, OutcomeData } from '../../core/evidenc
 import type { Review } from '../../core/reviews/schema.js';
 import { ALL_REVIEWS } from '../../reviews/index.js';
 import { createDocumentClient, createTestTable, dropTestTable } from '../../functions/adapters/dynamo/testing.js';
-import { createCurationApp, type AuthConfig } from '../../functions/curation-api/app.js';
+import { createCurationApp, type AuthConfig, type CurationDeps } from '../../functions/curation-api/app.js';
 import { issueLocalToken } from '../../functions/curation-api/auth.js';
 import type { Role } from '../../core/curation/workflow.js';
 
@@ -34,6 +34,12 @@ export interface Harness {
 export interface HarnessOptions {
   /** Authentication of the app, given its base URL (default: local HS256 tokens signed with SECRET). */
   auth?: (base: string) => AuthConfig;
+  /** More reviews beside the dual- and single-screening ones (e.g. a dual-extraction variant). */
+  extraReviews?: Review[];
+  /** The app's clock (default: real time). */
+  now?: () => Date;
+  /** How import jobs reach the worker (default: in process). */
+  importDispatch?: CurationDeps['importDispatch'];
 }
 
 export async function startHarness(prefix = 'api', opts: HarnessOptions = {}): Promise<Harness> {
@@ -46,7 +52,14 @@ export async function startHarness(prefix = 'api', opts: HarnessOptions = {}): P
   });
   const port = (server.address() as AddressInfo).port;
   const base = `http://127.0.0.1:${port}`;
-  app = createCurationApp({ doc, table, reviews: [DUAL_REVIEW, SINGLE_REVIEW], auth: opts.auth ? opts.auth(base) : { localSecret: SECRET } });
+  app = createCurationApp({
+    doc,
+    table,
+    reviews: [DUAL_REVIEW, SINGLE_REVIEW, ...(opts.extraReviews ?? [])],
+    auth: opts.auth ? opts.auth(base) : { localSecret: SECRET },
+    ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.importDispatch ? { importDispatch: opts.importDispatch } : {}),
+  });
   return {
     base,
     table,

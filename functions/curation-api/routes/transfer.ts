@@ -1,15 +1,14 @@
 /** Import and export: the review's records as CSV or RIS, and hand-searched records from RIS. */
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Candidate } from '../../../core/evidence/candidate.js';
-import { CurationError } from '../../../core/curation/errors.js';
 import type { CuratedCandidate } from '../../../core/curation/workflow.js';
-import { formatRis, parseRis } from '../../../core/curation/ris.js';
+import { formatRis } from '../../../core/curation/ris.js';
 import { toCsv } from '../../../core/curation/csv.js';
-import { planImport, validateRisRecords } from '../../../core/curation/import-plan.js';
-import { titleYearKey } from '../../../core/curation/dedup.js';
+import { INLINE_IMPORT_LIMIT } from '../../../core/curation/import-job.js';
+import { jobResults, runImportJob } from '../../import-worker/worker.js';
+import { jobView, previewImport, startJob } from './imports.js';
 import type { AppContext } from '../context.js';
 import { ExportQuery, ImportBody, ReviewIdParam } from '../schemas.js';
-import { errors, json, router, security, signedIn } from './shared.js';
+import { conflict, errors, json, router, security, signedIn } from './shared.js';
 
 export function transferRoutes(ctx: AppContext) {
   const app = router();
@@ -70,58 +69,31 @@ export function transferRoutes(ctx: AppContext) {
       security,
       middleware: [auth] as const,
       request: { params: ReviewIdParam, body: { required: true, content: { 'application/json': { schema: ImportBody } } } },
-      responses: { 200: { description: 'Records imported as new candidates; duplicates reported', ...json() }, ...errors },
+      responses: {
+        200: { description: `Records imported as new candidates (up to ${INLINE_IMPORT_LIMIT} records, within the request); updates and duplicates reported`, ...json() },
+        202: { description: `More than ${INLINE_IMPORT_LIMIT} records: stored as an import job that a worker runs in the background (poll /api/reviews/{reviewId}/imports/{jobId})`, ...json() },
+        ...errors,
+        ...conflict,
+      },
     }),
     async (c) => {
       const { reviewId } = c.req.valid('param');
-      ctx.review(reviewId);
-      const actor = c.get('actor');
-      const { records, errors: parseErrors } = parseRis(c.req.valid('json').ris);
-      const problems = [...parseErrors.map((e) => ({ path: `ris (line ${e.line})`, message: e.message })), ...validateRisRecords(records)];
-      if (problems.length) throw new CurationError('invalid', 'the RIS file is not valid; nothing was imported', problems.slice(0, 50));
-      const existing = await store.allCandidates(reviewId);
-      const owners = await store.lookupIdentifiers(records.flatMap((r) => r.identifiers));
-      const plan = planImport(records, {
-        identifierOwners: owners,
-        reviewStudies: new Set(existing.map((x) => x.studyId)),
-        reviewTitles: new Map(existing.map((x) => [titleYearKey(x.title, x.year), x.studyId])),
-      });
-      const at = ctx.now().toISOString();
-      const created: string[] = [];
-      const duplicates: { line: number; title?: string; studyId: string; matchedBy: string }[] = [];
-      for (const a of plan) {
-        if (a.kind === 'duplicate') {
-          duplicates.push({ line: a.record.line, ...(a.record.title ? { title: a.record.title } : {}), studyId: a.studyId, matchedBy: a.matchedBy });
-          continue;
-        }
-        const r = a.record;
-        const cand: Candidate = {
-          entity: 'Candidate',
-          reviewId,
-          studyId: a.studyId,
-          status: 'screening',
-          version: 1,
-          title: r.title!,
-          ...(r.abstract ? { abstract: r.abstract } : {}),
-          ...(r.year !== undefined ? { year: r.year } : {}),
-          ...(r.authors[0] ? { firstAuthor: r.authors[0] } : {}),
-          ...(r.journal ? { journal: r.journal } : {}),
-          sources: ['ris'],
-          identifiers: r.identifiers,
-          triage: { score: 50, reasons: ['hand-searched record (RIS import): not scored'] },
-          createdAt: at,
-          updatedAt: at,
-        };
-        const ok = await store.createCandidate(
-          cand,
-          { type: 'imported', actor: actor.id, role: actor.role, at, before: {}, after: { status: 'screening', version: 1, source: 'ris', line: r.line } },
-          a.claim,
-        );
-        ctx.queueCache.invalidate(reviewId);
-        if (ok) created.push(a.studyId);
-        else duplicates.push({ line: r.line, title: r.title, studyId: a.studyId, matchedBy: 'concurrent-import' });
-      }
-      return c.json({ records: records.length, created, duplicates }, 200);
+      // The same job as the UI's imports (import-worker): small files run here, large ones in the background.
+      const job = await previewImport(ctx, c.get('actor'), reviewId, { format: 'ris', data: c.req.valid('json').ris }, 'ris');
+      if (job.total > INLINE_IMPORT_LIMIT) return c.json({ records: job.total, ...jobView(await startJob(ctx, reviewId, job.jobId)) }, 202);
+      await ctx.jobs.transition(reviewId, job.jobId, ['preview'], 'queued', ctx.now().toISOString());
+      await runImportJob(ctx.importWorker, { reviewId, jobId: job.jobId });
+      const results = await jobResults(ctx.importWorker, job);
+      return c.json(
+        {
+          records: job.total,
+          created: results.filter((r) => r.kind === 'create').map((r) => r.studyId),
+          updated: results.filter((r) => r.kind === 'update').map((r) => ({ line: r.line, title: r.title, studyId: r.studyId, fields: Object.keys(r.fields ?? {}) })),
+          duplicates: results.filter((r) => r.kind === 'duplicate').map((r) => ({ line: r.line, ...(r.title ? { title: r.title } : {}), studyId: r.studyId, matchedBy: r.matchedBy ?? 'title-year' })),
+          jobId: job.jobId,
+        },
+        200,
+      );
     },
   );
   return app;
@@ -145,6 +117,7 @@ const CSV_HEADER = [
   'outcomes',
   'createdAt',
   'updatedAt',
+  'abstract',
 ];
 function csvRow(x: CuratedCandidate) {
   const id = (t: string) =>
@@ -170,5 +143,6 @@ function csvRow(x: CuratedCandidate) {
     x.extraction?.outcomes.length ?? '',
     x.createdAt,
     x.updatedAt,
+    x.abstract,
   ];
 }
