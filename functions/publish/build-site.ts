@@ -78,8 +78,11 @@ export async function buildSite(opts: BuildOptions): Promise<{ ms: number }> {
   return { ms: Date.now() - started };
 }
 
+/** A publish request for every review (by hand, e.g. after restoring snapshots): the full build. */
+export const ALL_REVIEWS_REQUEST = '*';
+
 export interface PublishOptions extends BuildOptions {
-  /** The reviews whose snapshots changed; absent or empty: build the whole site. */
+  /** The reviews whose snapshots changed; absent, empty or holding `*`: build the whole site. */
   reviewIds?: string[];
 }
 
@@ -90,8 +93,8 @@ export type PublishResult =
 /** Publishes what changed (see the file comment); falls back to the full build, saying why. */
 export async function publishSite(opts: PublishOptions, build: typeof buildSite = buildSite): Promise<PublishResult> {
   const siteUrl = opts.siteUrl ?? process.env.SITE_URL ?? SITE_URL_DEFAULT;
-  let why = 'no reviews named (first build)';
-  if (opts.reviewIds?.length) {
+  let why = opts.reviewIds?.includes(ALL_REVIEWS_REQUEST) ? 'every review asked for ("*")' : 'no reviews named (first build)';
+  if (opts.reviewIds?.length && !opts.reviewIds.includes(ALL_REVIEWS_REQUEST)) {
     try {
       return { mode: 'incremental', ...(await renderReviews({ outDir: opts.outDir, snapshotDir: opts.snapshotDir, siteUrl, reviewIds: opts.reviewIds })) };
     } catch (err) {

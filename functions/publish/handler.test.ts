@@ -12,7 +12,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeS3, type FakeS3 } from '../../test/fakes/s3.js';
 import { observability } from '../observability.js';
-import type { BuildOptions } from './build-site.js';
+import { publishSite, type BuildOptions } from './build-site.js';
 import { handlePublish, type PublishDeps } from './handler.js';
 import { planSiteSync, syncSite } from './s3-site.js';
 
@@ -103,6 +103,19 @@ describe('publish (AWS site build)', () => {
     await expect(handlePublish(deps, event('{"reviewIds":["dep"]}'))).rejects.toThrow(/site build failed/);
     expect([...s3.buckets.get('site')!.keys()].sort()).toEqual(before);
     expect(s3.requests.filter((q) => q.method === 'PUT' || q.method === 'POST')).toEqual([]);
+  });
+});
+
+describe('publishSite decides', () => {
+  it('a request for "*" or for no review is a full build; a site never built here is a full build', async () => {
+    const built: string[] = [];
+    const build = async (o: BuildOptions) => (built.push(o.outDir), { ms: 1 });
+    const outDir = join(mkdtempSync(join(tmpdir(), 'decide-')), 'site');
+    const base = { snapshotDir: outDir, outDir, siteUrl: 'https://x.example' };
+    await expect(publishSite({ ...base, reviewIds: ['*'] }, build)).resolves.toMatchObject({ mode: 'full', why: 'every review asked for ("*")' });
+    await expect(publishSite({ ...base }, build)).resolves.toMatchObject({ mode: 'full', why: 'no reviews named (first build)' });
+    await expect(publishSite({ ...base, reviewIds: ['dep'] }, build)).resolves.toMatchObject({ mode: 'full', why: expect.stringMatching(/no built site/) });
+    expect(built).toEqual([outDir, outDir, outDir]);
   });
 });
 
