@@ -216,6 +216,12 @@ const ReviewObjectSchema = z.strictObject({
     measure: z.literal('SMD'),
     method: z.enum(['REML', 'DL', 'PM']),
     ci: z.enum(['knha', 'z']),
+    /**
+     * Assumed correlation between a study's several effects (instruments, comparisons) when they are
+     * combined into one (metafor aggregate(struct = "CS"); core/analysis/study-effects.ts). Unset: 0.6,
+     * the Metapsy default.
+     */
+    rho: z.number().min(0, { message: 'must be at least 0' }).lt(1, { message: 'must be below 1' }).optional(),
     rationale: text.max(2000),
   }),
   /** Published pooled figures (display only, never pooled). */
