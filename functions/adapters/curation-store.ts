@@ -231,33 +231,38 @@ export class CurationStore {
     };
   }
 
+  /** The two writes of one commit: the candidate (only if still at `expectedVersion`) and its new event. */
+  private commitItems(next: CuratedCandidate, expectedVersion: number, event: EventDraft) {
+    const seq = `${String(next.version).padStart(8, '0')}-${randomUUID().slice(0, 8)}`;
+    return [
+      {
+        Put: {
+          TableName: this.table,
+          Item: candidateItem(next),
+          ConditionExpression: '#v = :v',
+          ExpressionAttributeNames: { '#v': 'version' },
+          ExpressionAttributeValues: { ':v': expectedVersion },
+        },
+      },
+      {
+        Put: {
+          TableName: this.table,
+          Item: this.eventItem(next, event, seq),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    ];
+  }
+
   /**
    * Write the next state of a candidate and its event atomically, only if the stored version is
    * still `expectedVersion`. Throws VersionConflictError (with the current version) otherwise.
    */
   async commit(next: CuratedCandidate, expectedVersion: number, event: EventDraft): Promise<void> {
-    const seq = `${String(next.version).padStart(8, '0')}-${randomUUID().slice(0, 8)}`;
     try {
       await this.doc.send(
         new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.table,
-                Item: candidateItem(next),
-                ConditionExpression: '#v = :v',
-                ExpressionAttributeNames: { '#v': 'version' },
-                ExpressionAttributeValues: { ':v': expectedVersion },
-              },
-            },
-            {
-              Put: {
-                TableName: this.table,
-                Item: this.eventItem(next, event, seq),
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-          ],
+          TransactItems: this.commitItems(next, expectedVersion, event),
         }),
       );
     } catch (err) {
@@ -278,24 +283,7 @@ export class CurationStore {
     try {
       await this.doc.send(
         new TransactWriteCommand({
-          TransactItems: commits.flatMap(({ next, expectedVersion, event }) => [
-            {
-              Put: {
-                TableName: this.table,
-                Item: candidateItem(next),
-                ConditionExpression: '#v = :v',
-                ExpressionAttributeNames: { '#v': 'version' },
-                ExpressionAttributeValues: { ':v': expectedVersion },
-              },
-            },
-            {
-              Put: {
-                TableName: this.table,
-                Item: this.eventItem(next, event, `${String(next.version).padStart(8, '0')}-${randomUUID().slice(0, 8)}`),
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-          ]),
+          TransactItems: commits.flatMap(({ next, expectedVersion, event }) => this.commitItems(next, expectedVersion, event)),
         }),
       );
     } catch (err) {
