@@ -6,7 +6,7 @@ import { escalcSMD } from '../meta/effects.js';
 import { adjudicate, compareDrafts } from './adjudicate.js';
 import { buildExtraction } from './extraction.js';
 import { derivedModerators, withDerivedModerators } from './facts.js';
-import { fieldLabel } from './labels.js';
+import { fieldLabel } from './field-labels.js';
 
 const review = ALL_REVIEWS.find((r) => r.id === 'selfguided-depression')!;
 const row = (over: Record<string, unknown> = {}) => ({

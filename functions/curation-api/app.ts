@@ -19,6 +19,7 @@ import { reviewRoutes } from './routes/reviews.js';
 import { screeningRoutes } from './routes/screening.js';
 import { transferRoutes } from './routes/transfer.js';
 import { uiRoutes } from './ui.js';
+import { screeningUiRoutes } from './routes/screening-ui.js';
 import { denyByDefault } from './access.js';
 import { mountGrade } from './routes/grade.js';
 
@@ -60,6 +61,7 @@ export function createCurationApp(deps: CurationDeps): OpenAPIHono<Env> {
   app.route('/', reportRoutes(ctx));
   app.route('/', transferRoutes(ctx));
   app.route('/', uiRoutes(ctx));
+  app.route('/', screeningUiRoutes(ctx));
   mountGrade(app, ctx);
 
   // ---------------------------------------------------------------- OpenAPI, fallbacks, errors

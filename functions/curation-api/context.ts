@@ -10,6 +10,7 @@ import type { Review } from '../../core/reviews/schema.js';
 import type { FieldError } from '../../core/curation/errors.js';
 import type { Actor, CuratedCandidate } from '../../core/curation/workflow.js';
 import { CurationStore, type QueuePage, type QueueQuery } from '../adapters/curation-store.js';
+import type { SnapshotStore } from '../adapters/snapshot-store.js';
 import { AuthError, createVerifier, SESSION_COOKIE, type AuthConfig, type HostedUiConfig } from './auth.js';
 
 export type { AuthConfig } from './auth.js';
@@ -27,6 +28,12 @@ export interface CurationDeps {
    * stale pages harmless (a decision on a moved candidate gets 409).
    */
   queueCacheMs?: number;
+  /**
+   * The published versions (the local runner's disk store; in AWS the snapshot bucket when
+   * SNAPSHOT_BUCKET is set). Routes that need a review's analysis read its latest published
+   * version instead of re-pooling every candidate; without it they compute it.
+   */
+  snapshots?: Pick<SnapshotStore, 'getLatest'>;
 }
 
 export type Env = { Variables: { actor: Actor } };
@@ -73,6 +80,8 @@ export interface AppContext {
   /** The reviews in their configured order. */
   reviewList: readonly Review[];
   now: () => Date;
+  /** See CurationDeps.snapshots. */
+  snapshots?: Pick<SnapshotStore, 'getLatest'>;
   verify: (token: string) => Promise<Actor>;
   /** Browser sign-in through the Cognito hosted UI, when configured (AWS). */
   hostedUi?: { config: HostedUiConfig; clientId: string };
@@ -106,6 +115,7 @@ export function createContext(deps: CurationDeps): AppContext {
     reviews,
     reviewList: deps.reviews,
     now: deps.now ?? (() => new Date()),
+    ...(deps.snapshots ? { snapshots: deps.snapshots } : {}),
     verify,
     ...(hostedUi ? { hostedUi } : {}),
     review(id) {

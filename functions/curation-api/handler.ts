@@ -4,6 +4,7 @@
  */
 import { handle } from 'hono/aws-lambda';
 import { createDocumentClient } from '../adapters/dynamo/client.js';
+import { s3SnapshotStore } from '../adapters/snapshot-store.js';
 import { ALL_REVIEWS } from '../../reviews/index.js';
 import { createCurationApp } from './app.js';
 import { authConfig, configFromEnv } from './config.js';
@@ -16,6 +17,8 @@ const app = createCurationApp({
   table: config.TABLE_NAME,
   reviews: ALL_REVIEWS,
   auth: authConfig(config),
+  // Latest published versions (GRADE view), when the function is given the snapshot bucket.
+  ...(process.env.SNAPSHOT_BUCKET ? { snapshots: s3SnapshotStore(process.env.SNAPSHOT_BUCKET) } : {}),
 });
 
 const lambda = handle(app);

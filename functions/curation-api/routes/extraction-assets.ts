@@ -1,9 +1,9 @@
 /**
  * The extraction form's and the adjudication page's stylesheet and script (/curate/assets/
  * extraction.css, extraction.js). Plain browser JavaScript, no build step, no HTML inserted (text
- * and attributes only). The reporting formats come from core/curation/labels.ts (one definition).
+ * and attributes only). The reporting formats come from core/curation/field-labels.ts (one definition).
  */
-import { FORMATS } from '../../../core/curation/labels.js';
+import { FORMATS } from '../../../core/curation/field-labels.js';
 
 export const EXTRACTION_CSS = `
 form[data-extraction-form] fieldset, fieldset.adjudicate { min-width: 0; }

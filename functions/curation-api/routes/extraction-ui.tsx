@@ -1,6 +1,6 @@
 /**
  * The extraction form and the adjudication page of the curator UI (server-rendered with hono/jsx,
- * enhanced by /curate/assets/extraction.js). Every label comes from core/curation/labels.ts, the
+ * enhanced by /curate/assets/extraction.js). Every label comes from core/curation/field-labels.ts, the
  * RoB 2 domains and algorithm from core/curation/rob2.ts, which moderators are derived from
  * core/curation/facts.ts: the page holds no rules of its own.
  */
@@ -9,7 +9,7 @@ import type { FC } from 'hono/jsx';
 import { OUTCOME_FORMATS, readDraft, type DraftForm, type FormOutcome } from '../../../core/curation/extraction.js';
 import { compareDrafts } from '../../../core/curation/adjudicate.js';
 import { derivedModerators, FACT_FIELD } from '../../../core/curation/facts.js';
-import { ARM_FIELDS, fieldLabel, FORMATS, OUTCOME_FIELDS, STAT_FIELDS, TOP_FIELDS } from '../../../core/curation/labels.js';
+import { ARM_FIELDS, fieldLabel, FORMATS, OUTCOME_FIELDS, STAT_FIELDS, TOP_FIELDS } from '../../../core/curation/field-labels.js';
 import { proposeRob2Overall, ROB2_DOMAINS, ROB_LABELS } from '../../../core/curation/rob2.js';
 import { ROB_JUDGEMENTS } from '../../../core/evidence/candidate.js';
 import type { CuratedCandidate } from '../../../core/curation/workflow.js';

@@ -9,7 +9,7 @@ import { acceptedEffects, implausibleValues } from '../../../core/curation/plaus
 import { commandRoute, errors, json, router, runCommand, security, signedIn } from './shared.js';
 import { analysesEntered, describeEntries } from '../../../core/analysis/entry.js';
 import { adjudicate } from '../../../core/curation/adjudicate.js';
-import { fieldLabel } from '../../../core/curation/labels.js';
+import { fieldLabel } from '../../../core/curation/field-labels.js';
 import { proposeRob2Overall } from '../../../core/curation/rob2.js';
 import type { FieldError } from '../../../core/curation/errors.js';
 import type { Review } from '../../../core/reviews/schema.js';
