@@ -45,6 +45,8 @@ export const FormOutcomeSchema = z.strictObject({
   vi: num.optional(),
   se: num.optional(),
   source: z.string().max(300).optional(),
+  /** The instrument is not in the review's list ("Other"): kept as typed; it enters no analysis until a lead maps it. */
+  instrumentOther: z.literal(true).optional(),
 });
 export type FormOutcome = z.infer<typeof FormOutcomeSchema>;
 
@@ -332,6 +334,11 @@ function convertRow(
     // until a lead maps it (core/analysis/entry.ts says so in the preview and on the public page).
     const ins = findInstrument(review, o.outcome, o.instrument);
     if (ins) instrument = ins.name;
+    else if (!o.instrumentOther)
+      errors.push({
+        path: `${p}.instrument`,
+        message: `not an instrument of outcome "${o.outcome}" (${reviewOutcome.instruments.map((x) => x.name).join(', ')}): choose one, or choose "Other" (a lead maps it before it enters an analysis)`,
+      });
   }
   const armRef = (field: 'interventionArm' | 'controlArm', role: 'intervention' | 'control') => {
     const id = o[field];

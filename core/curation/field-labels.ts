@@ -89,7 +89,7 @@ export function fieldLabel(path: string, review: Pick<Review, 'moderators' | 'ou
       const stat = STAT_FIELDS.find((x) => x.key === m![3])?.label ?? m[3] ?? 'statistics';
       return `${head}: ${stat}, ${m[2]} arm`;
     }
-    return m[3] ? `${head}: ${(OUTCOME_FIELDS[m[3]] ?? m[3]).replace(/^SMD$/, 'SMD')}` : head;
+    return m[3] ? `${head}: ${OUTCOME_FIELDS[m[3]] ?? m[3]}` : head;
   }
   m = /^rob\.domains\.(\w+)$/.exec(path);
   if (m) {

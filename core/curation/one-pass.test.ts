@@ -56,8 +56,9 @@ describe('the preview computes whatever is computable', () => {
     );
     expect(r.errors.some((e) => /Invalid input|expected/.test(e.message))).toBe(false);
   });
-  it('an instrument outside the review’s list is kept, and enters no analysis until a lead maps it', () => {
-    const r = buildExtraction({ arms, outcomes: [row({ instrument: 'My own scale', interventionArm: 'a1', controlArm: 'a2' })] }, review);
+  it('an instrument outside the review’s list is kept when marked "other", and enters no analysis until a lead maps it', () => {
+    expect(buildExtraction({ arms, outcomes: [row({ instrument: 'My own scale' })] }, review).errors.map((e) => e.path)).toEqual(['outcomes[0].instrument']);
+    const r = buildExtraction({ arms, outcomes: [row({ instrument: 'My own scale', instrumentOther: true, interventionArm: 'a1', controlArm: 'a2' })] }, review);
     expect(r.errors).toEqual([]);
     const entries = analysesEntered(review, r.extraction);
     expect(entries.find((e) => e.outcomeId === 'depression')).toMatchObject({ enters: false, reason: expect.stringMatching(/"My own scale" not in the review's list .*a lead maps it/) });

@@ -110,7 +110,7 @@ describe('single screening → extraction → accept → withdraw', () => {
     const before = await h.dump();
     r = await h.req('POST', cpath(rid, 's1', 'accept'), { token: curator, body: { version: 3, form: bad } });
     expect(r.status).toBe(400);
-    expect(r.json.fields).toContainEqual({ path: 'form.outcomes[0].intervention.sd', message: 'must be greater than 0' });
+    expect(r.json.fields).toContainEqual({ path: 'form.outcomes[0].intervention.sd', message: 'must be greater than 0', label: expect.stringMatching(/^Outcome row 1 \(.*\): SD, intervention arm$/) });
     expect(await h.dump()).toBe(before);
 
     // preview computes the effect size
@@ -235,7 +235,7 @@ describe('second extractor and comparison', () => {
     await h.req('POST', cpath(rid, 'e1', 'draft'), { token: curator2, body: { version: 2, form: other } });
     const cmp = await h.req('GET', cpath(rid, 'e1', 'compare'), { token: curator });
     expect(cmp.json.extractors.sort()).toEqual(['alice', 'bob']);
-    expect(cmp.json.differences).toEqual([{ path: 'outcomes[0].control.mean', values: { alice: 10.3, bob: 11.3 } }]);
+    expect(cmp.json.differences).toEqual([{ path: 'outcomes[0].control.mean', segments: ['outcomes', 0, 'control', 'mean'], label: expect.stringMatching(/^Outcome row 1 \(.*\): Mean, control arm$/), values: { alice: 10.3, bob: 11.3 } }]);
   });
 
   it('pre-fills the form from a proposed extraction', async () => {

@@ -70,6 +70,7 @@ export const EXTRACTION_JS = `
             if (v === undefined) return;
             var rel = el.dataset.path.replace(/^\\w+\\[\\d+\\]\\.?/, '');
             setPath(o, rel, v);
+            if (rel === 'instrument' && el.value === OTHER) o.instrumentOther = true;
             if (!/^(id|role|format)$/.test(rel)) any = true;
           });
           if (any) { keep[kind].push(i); out[kind].push(o); }
