@@ -144,7 +144,7 @@ async function main(): Promise<void> {
     settleMs: Number(process.env.STREAM_SETTLE_MS ?? 1000),
     onBatch: async (changes) => {
       const done = await handleChanges({ doc, table, store, log }, changes);
-      if (done.length) builder.schedule(`reanalysed ${done.join(', ')}`);
+      if (done.length) builder.schedule(`reanalysed ${done.join(', ')}`, done);
     },
   });
   cleanups.push(async () => {
@@ -155,7 +155,7 @@ async function main(): Promise<void> {
 
   const secret = process.env.LOCAL_JWT_SECRET || localSecret(cfg.dataDir);
   const app = new Hono();
-  app.route('/', createCurationApp({ doc, table, reviews: [...ALL_REVIEWS], auth: { localSecret: secret } }));
+  app.route('/', createCurationApp({ doc, table, reviews: [...ALL_REVIEWS], auth: { localSecret: secret }, snapshots: store }));
   let firstBuildDone = false;
   void builder.idle().then(() => {
     firstBuildDone = true;

@@ -24,8 +24,8 @@ describe('snapshot of the self-guided depression review agrees with metafor on t
   const base = getReview('selfguided-depression');
   const candidates = metapsyCandidates(base);
   for (const ref of fixture.fits as any[]) {
-    it(`${ref.method} + ${ref.test}`, () => {
-      const review: Review = { ...base, analysis: { ...base.analysis, method: ref.method, ci: ref.test } };
+    it(`${ref.method} + ${ref.test}, effects of a study aggregated with rho = ${ref.rho}`, () => {
+      const review: Review = { ...base, analysis: { ...base.analysis, method: ref.method, ci: ref.test, ...(ref.rho === 0.6 ? {} : { rho: ref.rho }) } };
       const snap = buildSnapshot(review, candidates, NOW);
       const o = snap.outcomes.find((x) => x.id === 'depression')!;
       expect(o.k).toBe(ref.k);
@@ -167,7 +167,7 @@ describe('snapshot rules', () => {
     expect(snap.excluded).toEqual([expect.objectContaining({ id: 's3', reason: expect.stringMatching(/^retracted/) })]);
   });
 
-  it('an instrument running opposite to its outcome is flipped; several rows of one study are averaged', () => {
+  it('an instrument running opposite to its outcome is flipped; several rows of one study are combined (aggregate, rho = 0.6)', () => {
     const o = review.outcomes.find((x) => x.instruments.some((i) => i.direction !== x.direction));
     expect(o, 'the hcp review has an outcome with an opposite instrument (e.g. MBI personal accomplishment)').toBeTruthy();
     const same = o!.instruments.find((i) => i.direction === o!.direction)!;
@@ -180,8 +180,15 @@ describe('snapshot rules', () => {
     ];
     const snap = buildSnapshot(review, [c], NOW);
     const row = snap.outcomes.find((x) => x.id === o!.id)!.studies[0];
-    expect(row.yi).toBeCloseTo((-0.4 + -0.2) / 2, 12);
-    expect(row.vi).toBeCloseTo(0.05, 12);
+    // GLS mean under V = [[v1, ρ√(v1 v2)], [ρ√(v1 v2), v2]] with ρ = 0.6: w = V⁻¹1, yi = w'y / 1'w, vi = 1 / 1'w
+    const [v1, v2, cov] = [0.04, 0.06, 0.6 * Math.sqrt(0.04 * 0.06)];
+    const det = v1 * v2 - cov * cov;
+    const w = [(v2 - cov) / det, (v1 - cov) / det];
+    expect(row.yi).toBeCloseTo((w[0] * -0.4 + w[1] * -0.2) / (w[0] + w[1]), 12);
+    expect(row.vi).toBeCloseTo(1 / (w[0] + w[1]), 12);
+    expect(row.yi).not.toBeCloseTo((-0.4 + -0.2) / 2, 3);
+    const r02 = buildSnapshot({ ...review, analysis: { ...review.analysis, rho: 0.2 } }, [c], NOW).outcomes.find((x) => x.id === o!.id)!.studies[0];
+    expect(r02.vi).toBeLessThan(row.vi);
     expect(row.flipped).toBe(true);
     expect(row.rows).toBe(2);
   });

@@ -7,9 +7,11 @@
  *     time point (or a spelling the review lists), with a listed instrument — the rule of
  *     core/analysis/entry.ts, which also says why a trial enters nothing (`excluded`); each row becomes an SMD (Hedges' g, arm 1 − arm 2, metafor's escalc) or is taken
  *     as given (yi, vi), then aligned to the outcome's direction (core/reviews/direction);
- *  2. a study with several rows (several instruments or comparisons) contributes one effect: the
- *     mean of its yi and the mean of its vi ("study-averaged", the approach of the Metapsy reference
- *     values in shared/data PROVENANCE);
+ *  2. a study with several rows (several instruments or comparisons) contributes one effect: its
+ *     rows combined with metafor's aggregate(rho, struct = "CS"), ρ = `analysis.rho` or 0.6 as
+ *     Metapsy (core/analysis/study-effects.ts); the three-level model and CHE-RVE on the rows
+ *     themselves are carried beside it (`dependenceSensitivity`), and a primary outcome carries
+ *     its multiverse of analysis choices (`multiverse`, core/analysis/multiverse.ts);
  *  3. the review's analysis settings (REML + HKSJ by default) run the full core/meta suite, plus
  *     one subgroup analysis per categorical moderator listed in `review.subgroups` and the
  *     meta-regression on `review.metaRegression`.
@@ -31,7 +33,12 @@ import {
   type VersionDiff,
 } from './versions.js';
 import { analysesEntered, notPooledReason, outcomeEffects } from './entry.js';
+import { withDerivedModerators } from '../curation/facts.js';
 import { poolAttrition, type AttritionSnapshot } from './attrition.js';
+import { combineStudyEffects, rhoOf } from './study-effects.js';
+import { dependenceSensitivity, type DependenceSensitivity, type StudyEffects } from './dependence-sensitivity.js';
+import { multiverse, type Multiverse } from './multiverse.js';
+import { longestFollowUpEffects } from './follow-up.js';
 import type {
   Certainty,
   DisplayRules,
@@ -49,6 +56,8 @@ import type {
 import { displayRules, evidenceMap, headline, levelLabels, lowRiskOnly, metaRegressionInfo, metaRegressionPlan, canRegress, outcomeReading, robOf, robSummary, uniqueLabels } from './reading.js';
 
 export type * from './fields.js';
+export type { DependenceSensitivity, DependenceModelResult } from './dependence-sensitivity.js';
+export type { Multiverse, MultiverseDimension, MultiverseOption, Specification } from './multiverse.js';
 
 export const SNAPSHOT_SCHEMA_VERSION = 1;
 
@@ -121,6 +130,10 @@ export interface OutcomeSnapshot {
   display: DisplayRules;
   /** Trial sequential analysis (primary outcomes with an MID; null otherwise). */
   tsa?: TsaResult | null;
+  /** The three-level model and CHE-RVE beside the main (aggregated) estimate; null without studies. */
+  dependenceSensitivity?: DependenceSensitivity | null;
+  /** Primary outcomes: the estimate under every combination of analysis choices; null otherwise. */
+  multiverse?: Multiverse | null;
 }
 
 export type Verdict = 'favours-intervention' | 'favours-control' | 'no-clear-difference';
@@ -172,7 +185,7 @@ export interface ReviewSnapshot {
   summary: string;
   /** Every published version's pooled results, oldest first (the living curve). */
   history: HistoryPoint[];
-  settings: { measure: 'SMD'; method: string; ci: string; level: number };
+  settings: { measure: 'SMD'; method: string; ci: string; level: number; dependence?: 'aggregate'; rho?: number };
   counts: Record<string, number>;
   outcomes: OutcomeSnapshot[];
   studies: SnapshotStudy[];
@@ -209,6 +222,13 @@ function studyYear(c: Candidate): number | undefined {
   return c.extraction?.year ?? c.year;
 }
 
+/** A study's moderators, those restating a fact (year, RoB overall) taken from the fact itself (facts.ts). */
+function moderatorsOf(review: Review, c: Candidate): Record<string, string | number> {
+  const year = studyYear(c);
+  const robOverall = c.extraction?.rob?.overall;
+  return withDerivedModerators(review, c.extraction?.moderators, { ...(year !== undefined ? { year } : {}), ...(robOverall ? { robOverall } : {}) });
+}
+
 const Z975 = 1.959963984540054;
 
 /** Builds the snapshot. `previous` (the last published version) feeds the diff and the version number. */
@@ -235,6 +255,8 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
     method: review.analysis.method,
     ci: review.analysis.ci,
     level: 0.95,
+    dependence: 'aggregate' as const,
+    rho: rhoOf(review),
   };
 
   /** The issue 11 fields of one outcome (logic in reading.ts). */
@@ -261,11 +283,12 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
   const outcomes: OutcomeSnapshot[] = review.outcomes.map((outcome) => {
     const timepoint = outcome.timepoint.preferred;
     const rows: OutcomeStudyRow[] = [];
+    const studyEffects: StudyEffects[] = [];
     for (const c of included) {
       const { effects } = outcomeEffects(review, outcome, c.extraction);
       if (effects.length === 0) continue;
-      const yi = effects.reduce((s, e) => s + e.yi, 0) / effects.length;
-      const vi = effects.reduce((s, e) => s + e.vi, 0) / effects.length;
+      studyEffects.push({ id: c.studyId, effects, ...(robOf(c)?.overall ? { rob: robOf(c)!.overall } : {}) });
+      const { yi, vi } = combineStudyEffects(effects, settings.rho);
       const ns = effects.map((e) => e.n).filter((n): n is number => n !== null);
       const se = Math.sqrt(vi);
       rows.push({
@@ -281,7 +304,7 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
         rows: effects.length,
         instruments: [...new Set(effects.map((e) => e.instrument))],
         flipped: effects.some((e) => e.flipped),
-        moderators: c.extraction!.moderators ?? {},
+        moderators: moderatorsOf(review, c),
         ...(robOf(c) ? { rob: robOf(c) } : {}),
       });
     }
@@ -318,6 +341,7 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
       low = lowRiskOnly(base, studies, new Map(rows.map((r) => [r.id, r.rob])), result);
     }
     const participants = rows.every((r) => r.n !== null) && rows.length ? rows.reduce((s, r) => s + (r.n ?? 0), 0) : null;
+    const robustness = robustnessOf(review, outcome, included, studyEffects, result, settings);
     return {
       id: outcome.id,
       label: outcome.label,
@@ -339,6 +363,7 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
       ...readingOf(outcome, rows, participants, result, subgroups.length, low),
       // Sequential monitoring of a primary outcome (sensitivity analysis, core/analysis/tsa).
       tsa: outcome.primary ? trialSequentialAnalysis(rows, { mid: outcome.mid, direction: outcome.direction }) : null,
+      ...robustness,
     };
   });
 
@@ -399,7 +424,7 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
     changes: [],
     headline: headline(outcomes, previous),
     sources: inputs.sources ?? [],
-    evidenceMap: evidenceMap(review, accepted.map((c) => ({ year: studyYear(c), moderators: c.extraction?.moderators ?? {} }))),
+    evidenceMap: evidenceMap(review, accepted.map((c) => ({ year: studyYear(c), moderators: moderatorsOf(review, c) }))),
     attrition: poolAttrition(review, included.map((c) => ({ id: c.studyId, label: labelOf(c), year: studyYear(c), arms: c.extraction!.arms }))),
   };
   const removalReasons = new Map<string, string>();
@@ -413,6 +438,29 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
   snapshot.changes = [{ at, version, text: snapshot.summary, flags: snapshot.diff.flags.map((f) => f.text) }, ...(previous?.changes ?? []).filter((c) => c.version !== undefined)];
   snapshot.history = [...(previous?.history ?? []), historyPoint(snapshot)];
   return snapshot;
+}
+
+/** The dependence sensitivity analyses and (primary outcomes) the multiverse of one outcome. */
+function robustnessOf(
+  review: Review,
+  outcome: Review['outcomes'][number],
+  included: Candidate[],
+  studyEffects: StudyEffects[],
+  result: AnalysisResult | null,
+  settings: { ci: string; method: string; level: number; rho: number },
+): Pick<OutcomeSnapshot, 'dependenceSensitivity' | 'multiverse'> {
+  const favours = (x: number) => favoursIntervention(review, outcome.id, x);
+  const ci = settings.ci === 'z' ? 'z' : 'knha';
+  const main = { rho: settings.rho, estimate: result?.estimate ?? null, ciLower: result?.ciLower ?? null, ciUpper: result?.ciUpper ?? null };
+  const dependence = dependenceSensitivity(studyEffects, main, { ci, level: settings.level, favours });
+  if (!outcome.primary || studyEffects.length === 0) return { dependenceSensitivity: dependence, multiverse: null };
+  const followUp: StudyEffects[] = [];
+  for (const c of included) {
+    const { effects } = longestFollowUpEffects(review, outcome, c.extraction);
+    if (effects.length) followUp.push({ id: c.studyId, effects, ...(robOf(c)?.overall ? { rob: robOf(c)!.overall } : {}) });
+  }
+  const mv = multiverse({ post: studyEffects, followUp, main: { method: settings.method, ci, rho: settings.rho }, level: settings.level, favours });
+  return { dependenceSensitivity: dependence, multiverse: mv };
 }
 
 function historyPoint(s: ReviewSnapshot): HistoryPoint {

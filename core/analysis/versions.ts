@@ -29,7 +29,7 @@ import type { GradeJudgement, GradeJudgements } from './fields.js';
  * The statistics version: raise it (date + counter) with every change to core/meta or to the
  * snapshot arithmetic that can change a published value. A raise makes one new version per review.
  */
-export const STATS_VERSION = '2026.12.1';
+export const STATS_VERSION = '2026.12.2'; // .2: aggregate(rho = 0.6) as the main analysis, dependence sensitivity and multiverse; meta-regression results carry the coefficient covariance (vcov)
 
 export interface SoftwareVersion {
   /** `STATS_VERSION` of the code that computed the version. */

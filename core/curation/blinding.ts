@@ -12,7 +12,9 @@ export function blindStage(c: CuratedCandidate, actor: Actor, review: Review): S
   const stage = stageOf(c)!;
   const decisions = c.screening?.[stage]?.decisions ?? [];
   if (decisions.some((d) => d.screener === actor.id)) return undefined;
-  return decisions.length ? stage : undefined;
+  // Another screener's "maybe" is hidden too (it hints at their leaning).
+  const othersMaybe = (c.screening?.[stage]?.maybe ?? []).some((m) => m.screener !== actor.id);
+  return decisions.length || othersMaybe ? stage : undefined;
 }
 
 /** The candidate as `actor` may see it: others' decisions at a blinded stage removed (counted). */
@@ -20,7 +22,9 @@ export function blindCandidate(c: CuratedCandidate, actor: Actor, review: Review
   const stage = blindStage(c, actor, review);
   if (!stage) return c;
   const st = c.screening![stage]!;
-  return { ...c, screening: { ...c.screening, [stage]: { ...st, decisions: [], blinded: st.decisions.length } } };
+  const { maybe, ...rest } = st;
+  const mine = (maybe ?? []).filter((m) => m.screener === actor.id);
+  return { ...c, screening: { ...c.screening, [stage]: { ...rest, decisions: [], blinded: st.decisions.length, ...(mine.length ? { maybe: mine } : {}) } } };
 }
 
 interface EventLike {

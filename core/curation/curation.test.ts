@@ -88,8 +88,8 @@ describe('extraction', () => {
   });
   it('compares drafts leaf by leaf', () => {
     expect(compareDrafts({ a: { x: [1, 2], y: 's' }, b: { x: [1, 3], y: 's', z: true } })).toEqual([
-      { path: 'x[1]', values: { a: 2, b: 3 } },
-      { path: 'z', values: { a: undefined, b: true } },
+      { path: 'x[1]', segments: ['x', 1], values: { a: 2, b: 3 } },
+      { path: 'z', segments: ['z'], values: { a: undefined, b: true } },
     ]);
   });
 });

@@ -10,6 +10,8 @@ import type { Review } from '../reviews/schema.js';
 import { findInstrument } from '../reviews/direction.js';
 import { type FieldError, issuesToFields } from './errors.js';
 import { meanSdFromMedianIqr, sdFromCi, sdFromSe } from '../meta/conversions.js';
+import { decideRob2, type RobJudgement } from './rob2.js';
+import { derivedModerators, FACT_FIELD, withDerivedModerators } from './facts.js';
 
 const num = z.number().refine(Number.isFinite, { message: 'must be a finite number' });
 
@@ -46,10 +48,15 @@ export const FormOutcomeSchema = z.strictObject({
 });
 export type FormOutcome = z.infer<typeof FormOutcomeSchema>;
 
+/**
+ * Risk of bias as entered: the five RoB 2 domains; `overall` only to depart from the algorithm's
+ * proposal (rob2.ts), which needs `overrideReason` unless it raises several concerns to high.
+ */
 export const RobFormSchema = z.strictObject({
   tool: z.enum(['rob2', 'rob1']).default('rob2'),
   domains: z.record(z.string().min(1).max(60), z.enum(ROB_JUDGEMENTS)),
-  overall: z.enum(ROB_JUDGEMENTS),
+  overall: z.enum(ROB_JUDGEMENTS).optional(),
+  overrideReason: z.string().max(2000).optional(),
 });
 
 export const ExtractionFormSchema = z.strictObject({
@@ -84,14 +91,7 @@ export function readDraft(stored: unknown): { form: DraftForm; problems: FieldEr
   return r.success ? { form: r.data, problems: [] } : { form: {}, problems: issuesToFields(r.error.issues) };
 }
 
-/** RoB 2 domains for randomised trials (Sterne et al. 2019). */
-export const ROB2_DOMAINS = [
-  { id: 'D1', label: 'Randomisation process' },
-  { id: 'D2', label: 'Deviations from intended interventions' },
-  { id: 'D3', label: 'Missing outcome data' },
-  { id: 'D4', label: 'Measurement of the outcome' },
-  { id: 'D5', label: 'Selection of the reported result' },
-] as const;
+export { ROB2_DOMAINS } from './rob2.js';
 
 export interface ComputedEffect {
   yi: number;
@@ -197,129 +197,115 @@ function effectOf(yi: number, vi: number): ComputedEffect {
 /**
  * Validate a form against the shared schema and the review's rules and convert it.
  * `input` is unknown (a draft or an API body): shape errors are reported with their paths.
+ * Whatever is already computable is computed even while other parts are missing or wrong (an
+ * unfinished RoB section never hides an outcome row's effect size).
  */
 export function buildExtraction(input: unknown, review: Review): ExtractionResult {
-  const parsed = ExtractionFormSchema.safeParse(input);
-  if (!parsed.success) {
-    return { errors: issuesToFields(parsed.error.issues), outcomes: [] };
-  }
-  const form = parsed.data;
+  const strict = ExtractionFormSchema.safeParse(input);
+  let draft: DraftForm;
   const errors: FieldError[] = [];
+  if (strict.success) draft = strict.data;
+  else {
+    const loose = DraftFormSchema.safeParse(input);
+    if (!loose.success) return { errors: issuesToFields(loose.error.issues), outcomes: [] };
+    draft = loose.data;
+    errors.push(...issuesToFields(strict.error.issues));
+  }
+  const push = (e: FieldError) => {
+    if (!errors.some((x) => x.path === e.path)) errors.push(e);
+  };
+  // The parts that are complete enough to check and convert.
+  const formArms = (draft.arms ?? []).flatMap((a) => {
+    const r = ArmSchema.safeParse(a);
+    return r.success ? [r.data] : [];
+  });
+  const formOutcomes = (draft.outcomes ?? []).map((o) => {
+    const r = FormOutcomeSchema.safeParse(o);
+    return r.success ? r.data : undefined;
+  });
 
   // Arms
-  const armIds = new Map<string, (typeof form.arms)[number]>();
-  form.arms.forEach((a, i) => {
+  const armIds = new Map<string, (typeof formArms)[number]>();
+  formArms.forEach((a, i) => {
     const p = `arms[${i}]`;
-    if (armIds.has(a.id)) errors.push({ path: `${p}.id`, message: `duplicate arm id "${a.id}"` });
+    if (armIds.has(a.id)) push({ path: `${p}.id`, message: `duplicate arm id "${a.id}"` });
     armIds.set(a.id, a);
     if (a.nRandomised !== undefined && a.nAnalysed !== undefined && a.nAnalysed > a.nRandomised)
-      errors.push({ path: `${p}.nAnalysed`, message: `n analysed (${a.nAnalysed}) cannot exceed n randomised (${a.nRandomised})` });
+      push({ path: `${p}.nAnalysed`, message: `n analysed (${a.nAnalysed}) cannot exceed n randomised (${a.nRandomised})` });
     if (a.nRandomised !== undefined && a.dropouts !== undefined && a.dropouts > a.nRandomised)
-      errors.push({ path: `${p}.dropouts`, message: `dropouts (${a.dropouts}) cannot exceed n randomised (${a.nRandomised})` });
+      push({ path: `${p}.dropouts`, message: `dropouts (${a.dropouts}) cannot exceed n randomised (${a.nRandomised})` });
   });
 
   // Outcomes
   const outcomes: ExtractionResult['outcomes'] = [];
   const data: OutcomeData[] = [];
   const seen = new Set<string>();
-  if (form.outcomes.length === 0) errors.push({ path: 'outcomes', message: 'at least one outcome is required' });
-  form.outcomes.forEach((o, i) => {
+  if ((draft.outcomes ?? []).length === 0) push({ path: 'outcomes', message: 'at least one outcome is required' });
+  formOutcomes.forEach((o, i) => {
+    if (!o) {
+      outcomes.push(null);
+      return;
+    }
     const p = `outcomes[${i}]`;
-    const start = errors.length;
-    const reviewOutcome = review.outcomes.find((x) => x.id === o.outcome);
-    let instrument = o.instrument;
-    if (!reviewOutcome) {
-      errors.push({ path: `${p}.outcome`, message: `must be one of ${review.outcomes.map((x) => x.id).join(', ')}` });
-    } else {
-      const ins = findInstrument(review, o.outcome, o.instrument);
-      if (!ins) errors.push({ path: `${p}.instrument`, message: `not an instrument of outcome "${o.outcome}" (${reviewOutcome.instruments.map((x) => x.name).join(', ')})` });
-      else instrument = ins.name;
-    }
-    const armRef = (field: 'interventionArm' | 'controlArm', role: 'intervention' | 'control') => {
-      const id = o[field];
-      if (id === undefined) return undefined;
-      const arm = armIds.get(id);
-      if (!arm) errors.push({ path: `${p}.${field}`, message: `unknown arm "${id}"` });
-      else if (arm.role !== role) errors.push({ path: `${p}.${field}`, message: `arm "${id}" is not an ${role} arm` });
-      return arm;
-    };
-    const a1 = armRef('interventionArm', 'intervention');
-    const a2 = armRef('controlArm', 'control');
-    const key = `${o.outcome}|${o.timepoint.trim().toLowerCase()}|${instrument.toLowerCase()}|${o.interventionArm ?? ''}|${o.controlArm ?? ''}`;
-    if (seen.has(key)) errors.push({ path: p, message: 'duplicate outcome × timepoint × instrument × arms row' });
+    const rowErrors: FieldError[] = [];
+    const row = convertRow(o, p, review, armIds, rowErrors);
+    const key = `${o.outcome}|${o.timepoint.trim().toLowerCase()}|${(row?.data.instrument ?? o.instrument).toLowerCase()}|${o.interventionArm ?? ''}|${o.controlArm ?? ''}`;
+    if (seen.has(key)) rowErrors.push({ path: p, message: 'duplicate outcome × time point × instrument × arms row' });
     seen.add(key);
-
-    const conversions: string[] = [];
-    const raw: Record<string, number | string | null> = { format: o.format };
-    let od: OutcomeData | undefined;
-    let effect: ComputedEffect | undefined;
-    if (o.format === 'effect') {
-      if (o.yi === undefined) errors.push({ path: `${p}.yi`, message: 'required' });
-      if (o.vi === undefined && o.se === undefined) errors.push({ path: `${p}.vi`, message: 'required (or se)' });
-      if (o.vi !== undefined && !(o.vi > 0)) errors.push({ path: `${p}.vi`, message: 'must be greater than 0' });
-      if (o.se !== undefined && !(o.se > 0)) errors.push({ path: `${p}.se`, message: 'must be greater than 0' });
-      if (errors.length === start) {
-        const vi = o.vi ?? o.se! * o.se!;
-        if (o.vi === undefined) conversions.push('variance from SE (vi = SE²)');
-        raw.yi = o.yi!;
-        if (o.vi !== undefined) raw.vi = o.vi;
-        if (o.se !== undefined) raw.se = o.se;
-        od = { outcome: o.outcome, timepoint: o.timepoint, instrument, yi: o.yi!, vi };
-        effect = effectOf(o.yi!, vi);
-      }
-    } else {
-      const g1 = armToMeanSd(o.format, o.intervention, `${p}.intervention`, errors, conversions, 'intervention');
-      const g2 = armToMeanSd(o.format, o.control, `${p}.control`, errors, conversions, 'control');
-      for (const [g, arm, field] of [
-        [g1, a1, 'intervention'],
-        [g2, a2, 'control'],
-      ] as const) {
-        if (g && arm?.nRandomised !== undefined && g.n > arm.nRandomised)
-          errors.push({ path: `${p}.${field}.n`, message: `n analysed (${g.n}) cannot exceed n randomised of arm "${arm.id}" (${arm.nRandomised})` });
-      }
-      if (g1 && g2 && errors.length === start) {
-        rawOf('intervention', o.intervention, raw);
-        rawOf('control', o.control, raw);
-        od = { outcome: o.outcome, timepoint: o.timepoint, instrument, n1: g1.n, m1: g1.m, sd1: g1.sd, n2: g2.n, m2: g2.m, sd2: g2.sd };
-        const es = escalcSMD({ n1: g1.n, m1: g1.m, sd1: g1.sd, n2: g2.n, m2: g2.m, sd2: g2.sd });
-        if (Number.isFinite(es.yi) && Number.isFinite(es.vi) && es.vi > 0) effect = effectOf(es.yi, es.vi);
-        else errors.push({ path: p, message: 'effect size not computable from these numbers' });
-      }
-    }
-    if (od && effect && errors.length === start) {
-      if (o.interventionArm) od.interventionArm = o.interventionArm;
-      if (o.controlArm) od.controlArm = o.controlArm;
-      if (conversions.length) od.conversions = conversions;
-      od.raw = raw;
-      if (o.source) od.source = o.source;
-      data.push(od);
-      outcomes.push({ data: od, effect });
+    rowErrors.forEach(push);
+    if (row && rowErrors.length === 0) {
+      data.push(row.data);
+      outcomes.push(row);
     } else outcomes.push(null);
   });
 
-  // Moderators
+  // Risk of bias: RoB 2's algorithm proposes the overall judgement (rob2.ts).
+  let robOverall: RobJudgement | undefined;
+  let rob: Extraction['rob'] | undefined;
+  if (draft.rob) {
+    if ((draft.rob.tool ?? 'rob2') === 'rob2') {
+      const r = decideRob2(draft.rob.domains ?? {}, draft.rob.overall, draft.rob.overrideReason);
+      r.errors.forEach(push);
+      if (r.decision) {
+        robOverall = r.decision.overall;
+        rob = {
+          tool: 'rob2',
+          domains: draft.rob.domains ?? {},
+          overall: r.decision.overall,
+          proposed: r.decision.proposed,
+          basis: r.decision.basis,
+          ...(r.decision.basis === 'override' || (r.decision.basis === 'several-concerns' && draft.rob.overrideReason?.trim()) ? { overrideReason: draft.rob.overrideReason!.trim() } : {}),
+        };
+      }
+    } else if (draft.rob.overall === undefined) push({ path: 'rob.overall', message: 'required (RoB 1 has no algorithm to propose it)' });
+    else {
+      robOverall = draft.rob.overall;
+      rob = { tool: 'rob1', domains: draft.rob.domains ?? {}, overall: draft.rob.overall };
+    }
+  }
+
+  // Moderators: the review's, except those derived from a fact entered elsewhere (facts.ts).
   const mods = new Map(review.moderators.map((m) => [m.id, m]));
-  for (const [id, v] of Object.entries(form.moderators)) {
+  const derived = derivedModerators(review);
+  for (const [id, v] of Object.entries(draft.moderators ?? {})) {
     const m = mods.get(id);
     const p = `moderators[${JSON.stringify(id)}]`;
-    if (!m) errors.push({ path: p, message: `unknown moderator (review moderators: ${[...mods.keys()].join(', ') || 'none'})` });
-    else if (m.type === 'numeric' && typeof v !== 'number') errors.push({ path: p, message: `must be a number (${m.unit})` });
-    else if (m.type === 'categorical' && !m.levels.some((l) => l.id === v))
-      errors.push({ path: p, message: `must be one of ${m.levels.map((l) => l.id).join(', ')}` });
+    const fact = derived.get(id);
+    if (!m) push({ path: p, message: `unknown moderator (review moderators: ${[...mods.keys()].join(', ') || 'none'})` });
+    else if (fact) {
+      const own = fact === 'year' ? draft.year : robOverall;
+      if (own !== undefined && own !== v) push({ path: p, message: `entered once, as "${FACT_FIELD[fact].label}" (${String(own)}): leave this moderator out` });
+    } else if (m.type === 'numeric' && typeof v !== 'number') push({ path: p, message: `must be a number (${m.unit})` });
+    else if (m.type === 'categorical' && !m.levels.some((l) => l.id === v)) push({ path: p, message: `must be one of ${m.levels.map((l) => l.id).join(', ')}` });
   }
 
-  // Risk of bias
-  if (form.rob?.tool === 'rob2') {
-    const known = new Set<string>(ROB2_DOMAINS.map((d) => d.id));
-    for (const d of Object.keys(form.rob.domains)) if (!known.has(d)) errors.push({ path: `rob.domains.${d}`, message: 'not a RoB 2 domain (D1–D5)' });
-  }
-
-  if (errors.length) return { errors, outcomes };
+  if (errors.length || !strict.success) return { errors, outcomes };
+  const form = strict.data;
   const candidate = {
     arms: form.arms,
     outcomes: data,
-    moderators: form.moderators,
-    ...(form.rob ? { rob: form.rob } : {}),
+    moderators: withDerivedModerators(review, form.moderators, { ...(form.year !== undefined ? { year: form.year } : {}), ...(robOverall ? { robOverall } : {}) }),
+    ...(rob ? { rob } : {}),
     ...(form.notes !== undefined ? { notes: form.notes } : {}),
     ...(form.sourceLocation !== undefined ? { sourceLocation: form.sourceLocation } : {}),
     ...(form.year !== undefined ? { year: form.year } : {}),
@@ -327,6 +313,81 @@ export function buildExtraction(input: unknown, review: Review): ExtractionResul
   const checked = ExtractionSchema.safeParse(candidate);
   if (!checked.success) return { errors: issuesToFields(checked.error.issues), outcomes };
   return { extraction: checked.data, errors: [], outcomes };
+}
+
+/** One outcome row: review rules, arm references, conversion and effect (errors into `errors`). */
+function convertRow(
+  o: FormOutcome,
+  p: string,
+  review: Review,
+  armIds: ReadonlyMap<string, { id: string; role: string; nRandomised?: number }>,
+  errors: FieldError[],
+): { data: OutcomeData; effect: ComputedEffect } | undefined {
+  const start = errors.length;
+  const reviewOutcome = review.outcomes.find((x) => x.id === o.outcome);
+  let instrument = o.instrument;
+  if (!reviewOutcome) errors.push({ path: `${p}.outcome`, message: `must be one of ${review.outcomes.map((x) => x.id).join(', ')}` });
+  else {
+    // An instrument outside the review's list is kept as typed ("other"): it enters no analysis
+    // until a lead maps it (core/analysis/entry.ts says so in the preview and on the public page).
+    const ins = findInstrument(review, o.outcome, o.instrument);
+    if (ins) instrument = ins.name;
+  }
+  const armRef = (field: 'interventionArm' | 'controlArm', role: 'intervention' | 'control') => {
+    const id = o[field];
+    if (id === undefined) return undefined;
+    const arm = armIds.get(id);
+    if (!arm) errors.push({ path: `${p}.${field}`, message: `no arm "${id}" among the arms above` });
+    else if (arm.role !== role) errors.push({ path: `${p}.${field}`, message: `arm "${id}" is not an ${role} arm` });
+    return arm;
+  };
+  const a1 = armRef('interventionArm', 'intervention');
+  const a2 = armRef('controlArm', 'control');
+
+  const conversions: string[] = [];
+  const raw: Record<string, number | string | null> = { format: o.format };
+  let od: OutcomeData | undefined;
+  let effect: ComputedEffect | undefined;
+  if (o.format === 'effect') {
+    if (o.yi === undefined) errors.push({ path: `${p}.yi`, message: 'required' });
+    if (o.vi === undefined && o.se === undefined) errors.push({ path: `${p}.vi`, message: 'required (or the SE)' });
+    if (o.vi !== undefined && !(o.vi > 0)) errors.push({ path: `${p}.vi`, message: 'must be greater than 0' });
+    if (o.se !== undefined && !(o.se > 0)) errors.push({ path: `${p}.se`, message: 'must be greater than 0' });
+    if (errors.length === start) {
+      const vi = o.vi ?? o.se! * o.se!;
+      if (o.vi === undefined) conversions.push('variance from SE (vi = SE²)');
+      raw.yi = o.yi!;
+      if (o.vi !== undefined) raw.vi = o.vi;
+      if (o.se !== undefined) raw.se = o.se;
+      od = { outcome: o.outcome, timepoint: o.timepoint, instrument, yi: o.yi!, vi };
+      effect = effectOf(o.yi!, vi);
+    }
+  } else {
+    const g1 = armToMeanSd(o.format, o.intervention, `${p}.intervention`, errors, conversions, 'intervention');
+    const g2 = armToMeanSd(o.format, o.control, `${p}.control`, errors, conversions, 'control');
+    for (const [g, arm, field] of [
+      [g1, a1, 'intervention'],
+      [g2, a2, 'control'],
+    ] as const) {
+      if (g && arm?.nRandomised !== undefined && g.n > arm.nRandomised)
+        errors.push({ path: `${p}.${field}.n`, message: `n analysed (${g.n}) cannot exceed n randomised of arm "${arm.id}" (${arm.nRandomised})` });
+    }
+    if (g1 && g2 && errors.length === start) {
+      rawOf('intervention', o.intervention, raw);
+      rawOf('control', o.control, raw);
+      od = { outcome: o.outcome, timepoint: o.timepoint, instrument, n1: g1.n, m1: g1.m, sd1: g1.sd, n2: g2.n, m2: g2.m, sd2: g2.sd };
+      const es = escalcSMD({ n1: g1.n, m1: g1.m, sd1: g1.sd, n2: g2.n, m2: g2.m, sd2: g2.sd });
+      if (Number.isFinite(es.yi) && Number.isFinite(es.vi) && es.vi > 0) effect = effectOf(es.yi, es.vi);
+      else errors.push({ path: p, message: 'effect size not computable from these numbers' });
+    }
+  }
+  if (!od || !effect || errors.length > start) return undefined;
+  if (o.interventionArm) od.interventionArm = o.interventionArm;
+  if (o.controlArm) od.controlArm = o.controlArm;
+  if (conversions.length) od.conversions = conversions;
+  od.raw = raw;
+  if (o.source) od.source = o.source;
+  return { data: od, effect };
 }
 
 /** Pre-fill a form from analysable OutcomeData (e.g. a poller's proposedExtraction from ClinicalTrials.gov). */
@@ -354,7 +415,19 @@ export function formFromOutcomeData(proposed: readonly OutcomeData[] | undefined
           ...(o.source ? { source: o.source } : {}),
         },
   );
-  return { arms: [...arms], outcomes, moderators: {} };
+  return { arms: arms.length ? [...arms] : armsOfRows(proposed ?? []), outcomes, moderators: {} };
+}
+
+/** The arms a proposal's rows name (registry group ids, with the group titles as names). */
+function armsOfRows(rows: readonly OutcomeData[]): Extraction['arms'] {
+  const out = new Map<string, Extraction['arms'][number]>();
+  for (const o of rows)
+    for (const [id, role, title] of [
+      [o.interventionArm, 'intervention', o.raw?.interventionGroup],
+      [o.controlArm, 'control', o.raw?.controlGroup],
+    ] as const)
+      if (id && !out.has(id)) out.set(id, { id, label: (typeof title === 'string' && title.trim() ? title.trim() : id).slice(0, 500), role });
+  return [...out.values()];
 }
 
 /** Form of an accepted extraction (for corrections after a reinstatement). */
@@ -370,33 +443,4 @@ export function formFromExtraction(e: Extraction): ExtractionForm {
   };
 }
 
-export interface FieldDifference {
-  path: string;
-  values: Record<string, unknown>;
-}
-
-/** Compare two or more extractors' drafts field by field (leaves of the JSON trees). */
-export function compareDrafts(drafts: Record<string, unknown>): FieldDifference[] {
-  const flat = new Map<string, Map<string, unknown>>();
-  const walk = (who: string, v: unknown, path: string, depth = 0) => {
-    if (depth > 20) set(who, path, '(nested too deeply)');
-    else if (v !== null && typeof v === 'object') {
-      const entries = Array.isArray(v) ? v.map((x, i) => [`[${i}]`, x] as const) : Object.entries(v).map(([k, x]) => [path ? `.${k}` : k, x] as const);
-      if (entries.length === 0) set(who, path, Array.isArray(v) ? '[]' : '{}');
-      for (const [k, x] of entries) walk(who, x, `${path}${k}`, depth + 1);
-    } else set(who, path, v);
-  };
-  const set = (who: string, path: string, v: unknown) => {
-    let m = flat.get(path);
-    if (!m) flat.set(path, (m = new Map()));
-    m.set(who, v);
-  };
-  const people = Object.keys(drafts);
-  for (const who of people) walk(who, drafts[who], '');
-  const out: FieldDifference[] = [];
-  for (const [path, m] of flat) {
-    const vals = people.map((p) => m.get(p));
-    if (vals.some((v) => v !== vals[0])) out.push({ path, values: Object.fromEntries(people.map((p) => [p, m.get(p)])) });
-  }
-  return out.sort((a, b) => a.path.localeCompare(b.path));
-}
+export { compareDrafts, type FieldDifference } from './adjudicate.js';

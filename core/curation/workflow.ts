@@ -13,6 +13,8 @@
 import type { Candidate, CandidateStatus, Extraction } from '../evidence/candidate.js';
 import type { Review } from '../reviews/schema.js';
 import { CurationError } from './errors.js';
+import { normaliseLabels } from './labels.js';
+import type { Adjudication } from './adjudicate.js';
 
 export type Role = 'curator' | 'lead';
 export interface Actor {
@@ -24,6 +26,8 @@ export interface Actor {
 export const STAGES = ['title-abstract', 'fulltext'] as const;
 export type Stage = (typeof STAGES)[number];
 export type Decision = 'include' | 'exclude';
+/** What a screener may answer: a vote (include/exclude) or "maybe", which is not a vote (see MaybeMark). */
+export type ScreenDecision = Decision | 'maybe';
 
 export interface ScreeningDecision {
   screener: string;
@@ -31,10 +35,25 @@ export interface ScreeningDecision {
   decision: Decision;
   reason?: string;
   note?: string;
+  /** Free labels the screener put on the decision (labels.ts). */
+  labels?: string[];
+  at: string;
+}
+/**
+ * "Maybe": a screener's mark that they looked and are unsure. It is not a vote: it counts towards
+ * neither inclusion nor exclusion, the record stays in that screener's to-do, and a later vote
+ * (or undo) replaces it.
+ */
+export interface MaybeMark {
+  screener: string;
+  name?: string;
+  note?: string;
+  labels?: string[];
   at: string;
 }
 export interface StageState {
   decisions: ScreeningDecision[];
+  maybe?: MaybeMark[];
   resolution?: { by: string; decision: Decision; reason?: string; note?: string; at: string };
   outcome?: Decision;
   /** Shown to a screener who has not decided yet (blinding.ts): how many decisions are hidden. */
@@ -63,11 +82,12 @@ export interface CurationFields {
 export type CuratedCandidate = Candidate & CurationFields;
 
 export type Command =
-  | { type: 'screen'; decision: Decision; reason?: string; note?: string }
+  | { type: 'screen'; decision: ScreenDecision; reason?: string; note?: string; labels?: string[] }
   | { type: 'resolve'; decision: Decision; reason?: string; note?: string }
   | { type: 'undo-screen' }
   | { type: 'save-draft'; form: unknown }
   | { type: 'accept'; extraction: Extraction; /** A lead's confirmation of implausible values (plausibility.ts). */ confirmed?: { reason: string; values: string[] } }
+  | { type: 'adjudicate'; extraction: Extraction; adjudication: Adjudication; confirmed?: { reason: string; values: string[] } }
   | { type: 'withdraw'; reason: string }
   | { type: 'reopen'; reason: string }
   | { type: 'reinstate'; reason: string };
@@ -104,7 +124,7 @@ export function reasonNeedsNote(reasonId: string | undefined): boolean {
   return reasonId === 'other';
 }
 
-function requireReason(review: Review, decision: Decision, reason: string | undefined, field: string, note?: string): void {
+function requireReason(review: Review, decision: ScreenDecision, reason: string | undefined, field: string, note?: string): void {
   if (decision !== 'exclude') {
     if (reason !== undefined) throw new CurationError('invalid', 'a reason is only given with "exclude"', [{ path: field, message: 'only allowed when decision is "exclude"' }]);
     return;
@@ -143,16 +163,23 @@ export const COMMAND_STATUSES: Record<Command['type'], readonly CandidateStatus[
   'undo-screen': ['screening', 'fulltext'],
   'save-draft': ['extraction'],
   accept: ['extraction'],
+  adjudicate: ['extraction'],
   withdraw: ['accepted'],
   reopen: ['excluded'],
   reinstate: ['withdrawn'],
 };
+/** Whether `actor` may resolve a conflict they voted on (the review's setting; default no). */
+export function mayResolveOwnVote(review: Review): boolean {
+  return review.screening.leadMayResolveOwnVote === true;
+}
+
 const VERB: Record<Command['type'], string> = {
   screen: 'screen',
   resolve: 'resolve',
   'undo-screen': 'undo your screening decision on',
   'save-draft': 'save an extraction draft for',
   accept: 'accept',
+  adjudicate: 'adjudicate the extractions of',
   withdraw: 'withdraw',
   reopen: 'reopen',
   reinstate: 'reinstate',
@@ -191,20 +218,36 @@ export function applyCommand(c: CuratedCandidate, cmd: Command, actor: Actor, re
       assertCommandAllowed(c, 'screen');
       const stage = stageOf(c)!;
       requireReason(review, cmd.decision, cmd.reason, 'reason', cmd.note);
+      const labels = normaliseLabels(cmd.labels);
       next.screening ??= {};
       const st: StageState = (next.screening[stage] ??= { decisions: [] });
+      const prevVote = st.decisions.find((d) => d.screener === actor.id);
+      const detail = { stage, decision: cmd.decision, ...(cmd.reason ? { reason: cmd.reason } : {}), ...(cmd.note ? { note: cmd.note } : {}), ...(labels.length ? { labels } : {}) };
+      if (cmd.decision === 'maybe') {
+        // Not a vote: the status does not move and the record stays in my to-do.
+        if (prevVote) throw new CurationError('state', `you have already voted "${prevVote.decision}" on this candidate at the ${stage} stage; undo your vote first to mark it maybe`);
+        const mark: MaybeMark = { screener: actor.id, ...(actor.name ? { name: actor.name } : {}), ...(cmd.note ? { note: cmd.note } : {}), ...(labels.length ? { labels } : {}), at };
+        st.maybe = [...(st.maybe ?? []).filter((m) => m.screener !== actor.id), mark];
+        return event('screened', {}, detail);
+      }
+      // A vote replaces my "maybe".
+      if (st.maybe?.some((m) => m.screener === actor.id)) {
+        st.maybe = st.maybe.filter((m) => m.screener !== actor.id);
+        if (!st.maybe.length) delete st.maybe;
+      }
+      const decision: Decision = cmd.decision;
       const mine: ScreeningDecision = {
         screener: actor.id,
         ...(actor.name ? { name: actor.name } : {}),
-        decision: cmd.decision,
+        decision,
         ...(cmd.reason ? { reason: cmd.reason } : {}),
         ...(cmd.note ? { note: cmd.note } : {}),
+        ...(labels.length ? { labels } : {}),
         at,
       };
-      const prev = st.decisions.find((d) => d.screener === actor.id);
       if (review.screening.dual) {
         // Independent screening: a screener decides once per stage; the second screener completes it.
-        if (prev) throw new CurationError('state', `you have already screened this candidate at the ${stage} stage; a second, different screener is needed`);
+        if (prevVote) throw new CurationError('state', `you have already screened this candidate at the ${stage} stage; a second, different screener is needed`);
         st.decisions.push(mine);
         if (st.decisions.length >= 2) {
           const [a, b] = st.decisions;
@@ -218,9 +261,9 @@ export function applyCommand(c: CuratedCandidate, cmd: Command, actor: Actor, re
         }
       } else {
         st.decisions.push(mine);
-        finishStage(stage, cmd.decision, cmd.reason, actor.id);
+        finishStage(stage, decision, cmd.reason, actor.id);
       }
-      return event('screened', {}, { stage, decision: cmd.decision, ...(cmd.reason ? { reason: cmd.reason } : {}), ...(cmd.note ? { note: cmd.note } : {}) }, cmd.reason);
+      return event('screened', {}, detail, cmd.reason);
     }
     case 'undo-screen': {
       // My decision may be taken back while the stage is still open (the other screener has not
@@ -229,7 +272,13 @@ export function applyCommand(c: CuratedCandidate, cmd: Command, actor: Actor, re
       const stage = stageOf(c)!;
       const st = next.screening?.[stage];
       const mine = st?.decisions.find((d) => d.screener === actor.id);
-      if (!st || !mine) throw new CurationError('state', `there is no decision of yours at the ${stage} stage to undo`);
+      const maybe = st?.maybe?.find((m) => m.screener === actor.id);
+      if (!st || (!mine && !maybe)) throw new CurationError('state', `there is no decision of yours at the ${stage} stage to undo`);
+      if (!mine) {
+        st.maybe = st.maybe!.filter((m) => m !== maybe);
+        if (!st.maybe.length) delete st.maybe;
+        return event('screening-undone', { stage, decision: 'maybe' }, { stage });
+      }
       st.decisions = st.decisions.filter((d) => d !== mine);
       return event('screening-undone', { stage, decision: mine.decision, ...(mine.reason ? { reason: mine.reason } : {}) }, { stage });
     }
@@ -237,6 +286,9 @@ export function applyCommand(c: CuratedCandidate, cmd: Command, actor: Actor, re
       requireLead(actor, 'resolve a screening conflict');
       assertCommandAllowed(c, 'resolve');
       const stage = stageOf(c)!;
+      if (!mayResolveOwnVote(review) && c.screening?.[stage]?.decisions.some((d) => d.screener === actor.id))
+        throw new CurationError('forbidden', 'you voted on this record, so another lead resolves this conflict (this review does not let a lead who voted resolve it: screening.leadMayResolveOwnVote is off)');
+      if ((cmd.decision as string) === 'maybe') throw new CurationError('invalid', 'a conflict is resolved with "include" or "exclude", not "maybe"', [{ path: 'decision', message: 'must be one of include, exclude' }]);
       requireReason(review, cmd.decision, cmd.reason, 'reason', cmd.note);
       next.screening ??= {};
       const st = (next.screening[stage] ??= { decisions: [] });
@@ -251,8 +303,14 @@ export function applyCommand(c: CuratedCandidate, cmd: Command, actor: Actor, re
       next.drafts[actor.id] = { extractor: actor.id, ...(actor.name ? { name: actor.name } : {}), form: cmd.form, savedAt: at };
       return event('extraction-saved', before === undefined ? {} : { draft: before }, { draft: cmd.form });
     }
-    case 'accept': {
-      assertCommandAllowed(c, 'accept');
+    case 'accept':
+    case 'adjudicate': {
+      if (cmd.type === 'adjudicate') requireLead(actor, 'adjudicate two extractions');
+      assertCommandAllowed(c, cmd.type);
+      if (cmd.type === 'accept' && review.extraction?.dual)
+        throw new CurationError('state', 'this review asks for two extractors: once both have saved a draft, a lead accepts by adjudicating them (compare the drafts)');
+      if (cmd.type === 'adjudicate' && Object.keys(cmd.adjudication.drafts).length < 2)
+        throw new CurationError('state', 'adjudication needs two extractors’ drafts; there is only one so far');
       if (cmd.confirmed) {
         requireLead(actor, 'confirm implausible values');
         if (!cmd.confirmed.reason.trim()) throw new CurationError('invalid', 'a confirmation of implausible values needs a reason', [{ path: 'confirmImplausible', message: 'required' }]);
@@ -265,7 +323,12 @@ export function applyCommand(c: CuratedCandidate, cmd: Command, actor: Actor, re
       return event(
         'accepted',
         c.extraction ? { extraction: c.extraction } : {},
-        { extraction: cmd.extraction, ...(cmd.confirmed ? { confirmedImplausible: cmd.confirmed.values } : {}) },
+        {
+          extraction: cmd.extraction,
+          ...(cmd.confirmed ? { confirmedImplausible: cmd.confirmed.values } : {}),
+          // The audit keeps both drafts and every choice the lead made.
+          ...(cmd.type === 'adjudicate' ? { adjudication: cmd.adjudication } : {}),
+        },
         cmd.confirmed?.reason,
       );
     }

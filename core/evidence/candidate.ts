@@ -86,6 +86,10 @@ export const RobSchema = z.object({
   tool: z.enum(['rob2', 'rob1']).default('rob2'),
   domains: z.record(z.string().max(60), z.enum(ROB_JUDGEMENTS)),
   overall: z.enum(ROB_JUDGEMENTS),
+  /** RoB 2: what the tool's algorithm gave, and on what basis `overall` stands (core/curation/rob2.ts). */
+  proposed: z.enum(ROB_JUDGEMENTS).optional(),
+  basis: z.enum(['algorithm', 'several-concerns', 'override']).optional(),
+  overrideReason: z.string().max(2000).optional(),
 });
 
 export const ExtractionSchema = z.object({

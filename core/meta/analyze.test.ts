@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyze, funnel, validateRequest, type AnalysisRequest } from './index.js';
+import { analyze, funnel, MAX_EFFECTS, validateRequest, type AnalysisRequest } from './index.js';
 
 const gen = (effects: [number, number][], extra: Partial<AnalysisRequest> = {}): AnalysisRequest => ({
   measure: 'GEN', method: 'REML', ci: 'knha', level: 0.95,
@@ -122,6 +122,15 @@ describe('npm run analyze (CLI)', () => {
     const r = run([file]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/is 51\.0 MB; the limit is 50 MB per request/);
+  });
+  it('a request with more effects than the limit is refused by validation, naming the field and the limit', () => {
+    const row = { id: 'x', yi: 0.1, vi: 0.04 };
+    const v = validateRequest({ measure: 'GEN', method: 'REML', ci: 'z', studies: Array.from({ length: MAX_EFFECTS + 1 }, () => row) });
+    expect(v.ok).toBe(false);
+    if (v.ok) return;
+    expect(v.errors).toEqual([{ field: 'studies', message: `has ${MAX_EFFECTS + 1} rows; the limit is ${MAX_EFFECTS} effects per request` }]);
+    // exactly at the limit is accepted
+    expect(validateRequest({ measure: 'GEN', method: 'REML', ci: 'z', studies: Array.from({ length: MAX_EFFECTS }, (_, i) => ({ ...row, id: `s${i}` })) }).ok).toBe(true);
   });
 });
 

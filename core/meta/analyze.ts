@@ -97,6 +97,8 @@ export interface AnalysisResult {
     excluded: string[];
     /** model columns dropped as redundant (constant or collinear), as metafor's warning */
     dropped: string[];
+    /** coefficient covariance, in coefficient order (metafor `vcov(fit)`); draws the fitted line's band */
+    vcov?: number[][];
     error?: string;
   } | null;
   /** OR, RR, PLO, PFT: the pooled values back on the natural scale (predict(..., transf = )) */
@@ -511,6 +513,7 @@ function metaRegression(request: AnalysisRequest, yi: number[], vi: number[], o:
     qeDf: fit.QEdf,
     qePValue: num(fit.QEp),
     r2: num(fit.R2),
+    vcov: fit.vb.map((r) => r.slice()),
   };
 }
 

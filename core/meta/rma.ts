@@ -71,15 +71,15 @@ const THRESHOLD = 1e-5;
 const TOL = Math.pow(EPS, 0.25);
 const MAXITER = 100;
 
-function median(a: number[]): number {
-  const s = a.slice().sort((x, y) => x - y);
+function median(a: ArrayLike<number>): number {
+  const s = Array.from(a).sort((x, y) => x - y);
   const n = s.length;
   return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 /** R's mad(): 1.4826 · median(|x − median(x)|). */
-export function mad(a: number[]): number {
+export function mad(a: ArrayLike<number>): number {
   const m = median(a);
-  return 1.4826 * median(a.map((x) => Math.abs(x - m)));
+  return 1.4826 * median(Array.from(a, (x) => Math.abs(x - m)));
 }
 
 interface Wls {
@@ -213,7 +213,7 @@ interface Stats1 {
  * Paule-Mandel τ²: the root of Q(τ²) = k − p on [0, tau2.max] (metafor's uniroot search); 0 when
  * Q(0) is already below k − p.
  */
-function pauleMandel(q: (tau2: number) => number, target: number, yi: number[]): number {
+function pauleMandel(q: (tau2: number) => number, target: number, yi: ArrayLike<number>): number {
   const tau2Max = Math.max(100, 10 * mad(yi) ** 2);
   const f = (t: number) => q(t) - target;
   const f0 = f(0);
@@ -360,7 +360,7 @@ function estimateTau2(yi: number[], vi: number[], X: number[][], method: Method)
 }
 
 /** The same estimators for the intercept-only model, in O(k) per evaluation without matrices. */
-function estimateTau2Intercept(yi: number[], vi: number[], method: Method): Tau2Result {
+function estimateTau2Intercept(yi: ArrayLike<number>, vi: ArrayLike<number>, method: Method): Tau2Result {
   const k = yi.length;
   const p = 1;
   let tau2 = 0;
@@ -423,16 +423,36 @@ function estimateTau2Intercept(yi: number[], vi: number[], method: Method): Tau2
   return { tau2: Math.max(0, tau2), converged: true, iterations };
 }
 
-const critCache = new Map<string, number>();
+/**
+ * The pooled estimate and τ² of the intercept-only model, bit for bit rma(yi, vi, { method }).beta[0]
+ * and .tau2, without the rest of the fit (for refits inside loops; the inputs must be valid for
+ * rma(): k ≥ 1, finite yi, vi > 0). Throws RmaError where rma() would.
+ */
+export function interceptEstimate(yi: ArrayLike<number>, vi: ArrayLike<number>, method: Method): { beta: number; tau2: number } {
+  if (yi.length === 0) throw new RmaError('no studies');
+  const tau2 = method === 'FE' || method === 'EE' || yi.length === 1 ? 0 : estimateTau2Intercept(yi, vi, method).tau2;
+  return { beta: stats1(yi, vi, tau2).b, tau2 };
+}
+
+/** critical values by level, then by df (z: df −1); cumulative analyses ask for every df up to k */
+const critCache = new Map<number, Map<number, number>>();
+let critCached = 0;
 export function critFor(test: Test, level: number, ddf: number): number | null {
   const a = 1 - level;
   if (test === 'knha' && !(ddf > 0)) return null;
-  const key = test === 'knha' ? `t${ddf}:${level}` : `z:${level}`;
-  let c = critCache.get(key);
+  const key = test === 'knha' ? ddf : -1;
+  let byDf = critCache.get(level);
+  if (byDf === undefined) critCache.set(level, (byDf = new Map()));
+  let c = byDf.get(key);
   if (c === undefined) {
     c = test === 'knha' ? qt(1 - a / 2, ddf) : qnorm(1 - a / 2);
-    if (critCache.size > 10000) critCache.clear();
-    critCache.set(key, c);
+    if (critCached > 250_000) {
+      critCache.clear();
+      critCached = 0;
+      critCache.set(level, (byDf = new Map()));
+    }
+    byDf.set(key, c);
+    critCached++;
   }
   return c;
 }

@@ -207,8 +207,11 @@ export function qt(p: number, df: number): number {
     else lo = x;
     if (Math.abs(f) < 1e-300) break;
     let nx = x - f / dt(x, df);
-    if (!(nx > lo && nx < hi)) nx = lo < -1e7 ? Math.max(2 * x - 1, (x + lo) / 2) : (lo + hi) / 2;
-    if (Math.abs(nx - x) <= 1e-15 * Math.max(1, Math.abs(x))) {
+    const newton = nx > lo && nx < hi;
+    if (!newton) nx = lo < -1e7 ? Math.max(2 * x - 1, (x + lo) / 2) : (lo + hi) / 2;
+    // a Newton step this small leaves an error of order step² (far below pt's own rounding, ~1e-14
+    // at large df): stop instead of iterating on pt's rounding noise
+    if (Math.abs(nx - x) <= (newton ? 1e-11 : 1e-15) * Math.max(1, Math.abs(x))) {
       x = nx;
       break;
     }

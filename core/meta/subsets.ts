@@ -108,8 +108,8 @@ class Taylor {
 
 interface Subset {
   k: number;
-  /** the sums over the subset at τ² */
-  sums(t: number): Sums;
+  /** adds the sums over the subset at τ² to `out` (all zero on entry) */
+  sums(t: number, out: Sums): void;
   /** Σy, Σy², Σv over the subset (centred y) */
   sy: number;
   syy: number;
@@ -117,18 +117,37 @@ interface Subset {
   /** y values of the subset, only for SJ's start (var) — computed from sy, syy */
 }
 
+interface St {
+  sw: number;
+  b: number;
+  RSS: number;
+  sw2: number;
+  sw3: number;
+  w2e2: number;
+  slog: number;
+}
+/** the buffer every evaluation of the sums writes into (read out at once, never kept) */
+const scratch: Sums = new Float64Array(NS);
+
 /** One rma.uni intercept-only fit from the sums (null where rma() would stop). */
 function fitFromSums(s: Subset, method: Method, test: Test, level: number, shift: number): SubsetFit | null {
   const k = s.k;
   if (k < 2) return null;
   const p = 1;
-  const st = (t: number) => {
-    const u = s.sums(t);
+  // st(t) is a pure function of t: the fit asks for τ² = 0 and for the final τ² more than once
+  const memo: { t: number; v: St }[] = [];
+  const st = (t: number): St => {
+    for (const m of memo) if (Object.is(m.t, t)) return m.v;
+    const u = scratch.fill(0);
+    s.sums(t, u);
     const sw = u[0];
     const b = u[1] / sw;
     const RSS = u[2] - (u[1] * u[1]) / sw;
     const w2e2 = u[5] - 2 * b * u[4] + b * b * u[3];
-    return { sw, b, RSS: Math.max(RSS, 0), sw2: u[3], sw3: u[6], w2e2, slog: u[7] };
+    const v = { sw, b, RSS: Math.max(RSS, 0), sw2: u[3], sw3: u[6], w2e2, slog: u[7] };
+    if (memo.length === 2) memo.pop();
+    memo.unshift({ t, v });
+    return v;
   };
   let tau2 = 0;
   const mean = s.sy / k;
@@ -234,8 +253,7 @@ export function leave1outFast(yi: number[], vi: number[], tau2: number, method: 
   const dominated = maxW0 > 0.5 * zero[0];
   const out: (SubsetFit | null)[] = [];
   for (let j = 0; j < k; j++) {
-    const sums = (t: number): Sums => {
-      const u = new Float64Array(NS);
+    const sums = (t: number, u: Sums): void => {
       if (!dominated && t === 0) {
         u.set(zero);
         addTerm(u, y[j], v[j], 0, -1);
@@ -245,7 +263,6 @@ export function leave1outFast(yi: number[], vi: number[], tau2: number, method: 
       } else {
         for (let i = 0; i < k; i++) if (i !== j) addTerm(u, y[i], v[i], t, 1);
       }
-      return u;
     };
     out.push(fitFromSums({ k: k - 1, sums, sy: sy - y[j], syy: syy - y[j] * y[j], sv: sv - v[j] }, method, test, level, shift));
   }
@@ -259,35 +276,37 @@ export function leave1outFast(yi: number[], vi: number[], tau2: number, method: 
 export function cumulFast(yi: number[], vi: number[], order: number[], tau2: number, method: Method, test: Test, level: number): (SubsetFit | null)[] {
   const k = order.length;
   const { y, v, shift } = prepare(yi, vi, tau2);
-  const B = 64;
+  const B = 16;
   // checkpoints[c]: the expansion over order[0 .. (c+1)·B)
   const checkpoints: Taylor[] = [];
   for (let c = 0; (c + 1) * B <= k; c++) {
     const block = new Taylor(y, v, order, c * B, (c + 1) * B, tau2);
     checkpoints.push(c === 0 ? block : checkpoints[c - 1].plus(block));
   }
-  const zero: Float64Array[] = [];
+  // prefix sums at τ² = 0 and Σy, Σy², Σv of every prefix, flat
+  const zero = new Float64Array(k * NS);
   const acc = new Float64Array(NS);
+  const pre = new Float64Array(k * 3);
   let sy = 0, syy = 0, sv = 0;
-  const pre: { sy: number; syy: number; sv: number }[] = [];
   for (let q = 0; q < k; q++) {
     const i = order[q];
     addTerm(acc, y[i], v[i], 0, 1);
-    zero.push(Float64Array.from(acc));
+    zero.set(acc, q * NS);
     sy += y[i];
     syy += y[i] * y[i];
     sv += v[i];
-    pre.push({ sy, syy, sv });
+    pre[3 * q] = sy;
+    pre[3 * q + 1] = syy;
+    pre[3 * q + 2] = sv;
   }
   const out: (SubsetFit | null)[] = [];
   for (let q = 0; q < k; q++) {
     const n = q + 1;
     const full = Math.floor(n / B);
-    const sums = (t: number): Sums => {
-      const u = new Float64Array(NS);
+    const sums = (t: number, u: Sums): void => {
       if (t === 0) {
-        u.set(zero[q]);
-        return u;
+        u.set(zero.subarray(q * NS, (q + 1) * NS));
+        return;
       }
       let from = 0;
       if (full > 0 && checkpoints[full - 1].usable(t)) {
@@ -295,9 +314,8 @@ export function cumulFast(yi: number[], vi: number[], order: number[], tau2: num
         from = full * B;
       }
       for (let r = from; r < n; r++) addTerm(u, y[order[r]], v[order[r]], t, 1);
-      return u;
     };
-    out.push(n < 2 ? null : fitFromSums({ k: n, sums, ...pre[q] }, method, test, level, shift));
+    out.push(n < 2 ? null : fitFromSums({ k: n, sums, sy: pre[3 * q], syy: pre[3 * q + 1], sv: pre[3 * q + 2] }, method, test, level, shift));
   }
   return out;
 }

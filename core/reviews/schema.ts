@@ -193,11 +193,37 @@ const ReviewObjectSchema = z.strictObject({
   /** Numeric moderator ids used for meta-regression. */
   metaRegression: z.array(slug).max(20),
   exclusionReasons: z.array(LevelSchema).min(1).max(50),
-  screening: z.strictObject({ dual: z.boolean() }),
+  screening: z.strictObject({
+    dual: z.boolean(),
+    /**
+     * May a lead who voted on a record resolve its screening conflict? Default (absent or false):
+     * no, another lead resolves it, so that no vote is counted twice.
+     */
+    leadMayResolveOwnVote: z.boolean().optional(),
+    /**
+     * Terms highlighted in titles and abstracts at screening (Rayyan-style): `include` terms point
+     * to eligibility, `exclude` terms against it. Case-insensitive, whole words; a trailing `*`
+     * matches any ending ("randomi*"). A term may not be in both lists.
+     */
+    keywords: z
+      .strictObject({
+        include: z.array(text.max(80)).max(200),
+        exclude: z.array(text.max(80)).max(200),
+      })
+      .optional(),
+  }),
+  /** Dual extraction: two extractors' drafts, adjudicated by a lead before accepting (default: single). */
+  extraction: z.strictObject({ dual: z.boolean() }).optional(),
   analysis: z.strictObject({
     measure: z.literal('SMD'),
     method: z.enum(['REML', 'DL', 'PM']),
     ci: z.enum(['knha', 'z']),
+    /**
+     * Assumed correlation between a study's several effects (instruments, comparisons) when they are
+     * combined into one (metafor aggregate(struct = "CS"); core/analysis/study-effects.ts). Unset: 0.6,
+     * the Metapsy default.
+     */
+    rho: z.number().min(0, { message: 'must be at least 0' }).lt(1, { message: 'must be below 1' }).optional(),
     rationale: text.max(2000),
   }),
   /** Published pooled figures (display only, never pooled). */
@@ -281,6 +307,13 @@ export const ReviewSchema = ReviewObjectSchema.superRefine((r, ctx) => {
         message: `estimate must lie within [ciLower, ciUpper] (${b.ciLower}, ${b.estimate}, ${b.ciUpper})`,
       });
   });
+  const kw = r.screening.keywords;
+  if (kw) {
+    const inc = new Set(kw.include.map((t) => t.toLowerCase()));
+    kw.exclude.forEach((t, i) => {
+      if (inc.has(t.toLowerCase())) ctx.addIssue({ code: 'custom', path: ['screening', 'keywords', 'exclude', i], message: `"${t}" is also an include term` });
+    });
+  }
   if (r.kind === 'evidence-map' && !r.map) {
     ctx.addIssue({ code: 'custom', path: ['map'], message: 'required when kind is "evidence-map"' });
   }

@@ -20,8 +20,11 @@ import type { CuratedCandidate, EventDraft } from '../../core/curation/workflow.
 
 export class VersionConflictError extends Error {
   override readonly name = 'VersionConflictError';
-  constructor(readonly currentVersion: number | undefined) {
-    super(currentVersion === undefined ? 'the candidate no longer exists' : `the candidate was changed by someone else (current version ${currentVersion})`);
+  constructor(
+    readonly currentVersion: number | undefined,
+    message?: string,
+  ) {
+    super(message ?? (currentVersion === undefined ? 'the candidate no longer exists' : `the candidate was changed by someone else (current version ${currentVersion})`));
   }
 }
 
@@ -262,6 +265,41 @@ export class CurationStore {
         const current = await this.getCandidate(next.reviewId, next.studyId);
         throw new VersionConflictError(current?.version);
       }
+      throw err;
+    }
+  }
+
+  /**
+   * Several commits in ONE transaction (all or none; at most 50 candidates: 100 items per
+   * TransactWriteItems). A changed candidate cancels the whole batch: VersionConflictError.
+   */
+  async commitMany(commits: readonly { next: CuratedCandidate; expectedVersion: number; event: EventDraft }[]): Promise<void> {
+    if (commits.length > 50) throw new Error('commitMany: at most 50 candidates per transaction');
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: commits.flatMap(({ next, expectedVersion, event }) => [
+            {
+              Put: {
+                TableName: this.table,
+                Item: candidateItem(next),
+                ConditionExpression: '#v = :v',
+                ExpressionAttributeNames: { '#v': 'version' },
+                ExpressionAttributeValues: { ':v': expectedVersion },
+              },
+            },
+            {
+              Put: {
+                TableName: this.table,
+                Item: this.eventItem(next, event, `${String(next.version).padStart(8, '0')}-${randomUUID().slice(0, 8)}`),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ]),
+        }),
+      );
+    } catch (err) {
+      if (err instanceof TransactionCanceledException || (err as { name?: string }).name === 'TransactionCanceledException') throw new VersionConflictError(undefined, 'one of the records was changed by someone else while the batch was saved; reload — nothing was changed');
       throw err;
     }
   }

@@ -44,7 +44,7 @@ export const GUARDED_ROOTS = ['/api', '/curate'] as const;
  * core/curation/workflow.ts refuses them to curators too; checking here as well answers 403 before
  * anything is looked up (test/api/access.test.ts checks the two lists agree).
  */
-export const LEAD_ONLY_ACTIONS: readonly string[] = Object.freeze(['resolve', 'withdraw', 'reopen', 'reinstate']);
+export const LEAD_ONLY_ACTIONS: readonly string[] = Object.freeze(['resolve', 'withdraw', 'reopen', 'reinstate', 'adjudicate']);
 
 const LEAD_ONLY = new RegExp(`^/api/reviews/[^/]+/candidates/[^/]+/(${LEAD_ONLY_ACTIONS.join('|')})$`);
 

@@ -21,6 +21,7 @@ import { transferRoutes } from './routes/transfer.js';
 import { importJobRoutes } from './routes/imports.js';
 import { reportsUiRoutes } from './routes/reports-ui.js';
 import { uiRoutes } from './ui.js';
+import { screeningUiRoutes } from './routes/screening-ui.js';
 import { denyByDefault } from './access.js';
 import { mountGrade } from './routes/grade.js';
 
@@ -65,6 +66,7 @@ export function createCurationApp(deps: CurationDeps): OpenAPIHono<Env> {
   app.route('/', transferRoutes(ctx));
   app.route('/', importJobRoutes(ctx));
   app.route('/', uiRoutes(ctx));
+  app.route('/', screeningUiRoutes(ctx));
   app.route('/', reportsUiRoutes(ctx));
   mountGrade(app, ctx);
 

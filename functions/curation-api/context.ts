@@ -10,6 +10,7 @@ import type { Review } from '../../core/reviews/schema.js';
 import type { FieldError } from '../../core/curation/errors.js';
 import type { Actor, CuratedCandidate } from '../../core/curation/workflow.js';
 import { CurationStore, type QueuePage, type QueueQuery } from '../adapters/curation-store.js';
+import type { SnapshotStore } from '../adapters/snapshot-store.js';
 import { ImportJobStore } from '../adapters/import-job-store.js';
 import { inProcessImportDispatcher, type ImportDispatch } from '../import-worker/dispatch.js';
 import type { ImportWorkerDeps } from '../import-worker/worker.js';
@@ -30,6 +31,12 @@ export interface CurationDeps {
    * stale pages harmless (a decision on a moved candidate gets 409).
    */
   queueCacheMs?: number;
+  /**
+   * The published versions (the local runner's disk store; in AWS the snapshot bucket when
+   * SNAPSHOT_BUCKET is set). Routes that need a review's analysis read its latest published
+   * version instead of re-pooling every candidate; without it they compute it.
+   */
+  snapshots?: Pick<SnapshotStore, 'getLatest'>;
   /**
    * How an import job reaches its worker (default: in this process, in the background). AWS: the
    * import queue (handler.ts, IMPORT_QUEUE_URL). Given the worker's dependencies.
@@ -81,6 +88,8 @@ export interface AppContext {
   /** The reviews in their configured order. */
   reviewList: readonly Review[];
   now: () => Date;
+  /** See CurationDeps.snapshots. */
+  snapshots?: Pick<SnapshotStore, 'getLatest'>;
   /** Import jobs (reports-ui / imports routes) and how they are handed to the worker. */
   jobs: ImportJobStore;
   importWorker: ImportWorkerDeps;
@@ -125,6 +134,7 @@ export function createContext(deps: CurationDeps): AppContext {
     jobs,
     importWorker,
     dispatchImport: (deps.importDispatch ?? inProcessImportDispatcher)(importWorker),
+    ...(deps.snapshots ? { snapshots: deps.snapshots } : {}),
     verify,
     ...(hostedUi ? { hostedUi } : {}),
     review(id) {

@@ -4,6 +4,7 @@
  */
 import { handle } from 'hono/aws-lambda';
 import { createDocumentClient } from '../adapters/dynamo/client.js';
+import { s3SnapshotStore } from '../adapters/snapshot-store.js';
 import { ALL_REVIEWS } from '../../reviews/index.js';
 import { createCurationApp } from './app.js';
 import { sqsImportDispatcher } from '../import-worker/dispatch.js';
@@ -17,6 +18,8 @@ const app = createCurationApp({
   table: config.TABLE_NAME,
   reviews: ALL_REVIEWS,
   auth: authConfig(config),
+  // Latest published versions (GRADE view), when the function is given the snapshot bucket.
+  ...(process.env.SNAPSHOT_BUCKET ? { snapshots: s3SnapshotStore(process.env.SNAPSHOT_BUCKET) } : {}),
   // Import jobs go to the import-worker Lambda through the import queue (same worker code as locally).
   ...(config.IMPORT_QUEUE_URL ? { importDispatch: () => sqsImportDispatcher(config.IMPORT_QUEUE_URL!) } : {}),
 });

@@ -16,6 +16,8 @@ export const Layout: FC<{ title: string; actor?: Actor; children?: Child }> = ({
       <title>{title} — Living evidence curation</title>
       <link rel="icon" href="data:," />
       <link rel="stylesheet" href="/curate/assets/app.css" />
+      <link rel="stylesheet" href="/curate/assets/screening.css" />
+      <link rel="stylesheet" href="/curate/assets/extraction.css" />
     </head>
     <body>
       <a class="skip" href="#main">
@@ -37,6 +39,8 @@ export const Layout: FC<{ title: string; actor?: Actor; children?: Child }> = ({
         {children}
       </main>
       <script src="/curate/assets/app.js" defer></script>
+      <script src="/curate/assets/screening.js" defer></script>
+      <script src="/curate/assets/extraction.js" defer></script>
     </body>
   </html>
   </>

@@ -2,6 +2,9 @@
 import { z } from '@hono/zod-openapi';
 import { CANDIDATE_STATUSES, SOURCES } from '../../core/evidence/candidate.js';
 import { DraftFormSchema, ExtractionFormSchema } from '../../core/curation/extraction.js';
+import { LABEL_PATTERN, MAX_LABEL_LENGTH, MAX_LABELS } from '../../core/curation/labels.js';
+import { MAX_BATCH } from '../../core/curation/batch.js';
+import { ChoiceSchema } from '../../core/curation/adjudicate.js';
 
 export const ReviewIdParam = z.object({
   reviewId: z
@@ -12,13 +15,14 @@ export const ReviewIdParam = z.object({
     .openapi({ param: { name: 'reviewId', in: 'path' }, example: 'depression-apps' }),
 });
 
+const studyId = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9._:#-]+$/, { message: 'must be a study id (letters, digits, . _ : # -)' });
+
 export const CandidateParams = ReviewIdParam.extend({
-  studyId: z
-    .string()
-    .min(1)
-    .max(200)
-    .regex(/^[A-Za-z0-9._:#-]+$/, { message: 'must be a study id (letters, digits, . _ : # -)' })
-    .openapi({ param: { name: 'studyId', in: 'path' } }),
+  studyId: studyId.openapi({ param: { name: 'studyId', in: 'path' } }),
 });
 
 const isoDate = z
@@ -44,11 +48,42 @@ export const QueueQuerySchema = z.object({
 const version = z.number().int().min(1).openapi({ description: 'The version of the candidate you are changing (optimistic concurrency).' });
 const shortText = (max: number) => z.string().max(max);
 
-export const ScreenBody = z.strictObject({
+const labels = z
+  .array(
+    z
+      .string()
+      .trim()
+      .min(1, { message: 'must not be empty' })
+      .max(MAX_LABEL_LENGTH)
+      .regex(LABEL_PATTERN, { message: "letters, digits, spaces and _ . : ' / + & ( ) - only, starting with a letter or digit" }),
+  )
+  .max(MAX_LABELS)
+  .openapi({ description: 'Free labels on the decision (reusable across records, filterable in the queue).' });
+const screenFields = {
+  decision: z.enum(['include', 'exclude', 'maybe']).openapi({ description: '"maybe" is not a vote: the record stays in your to-do, marked maybe.' }),
+  reason: z.string().min(1).max(80).optional().openapi({ description: 'An exclusion reason id of the review (with "exclude" only).' }),
+  note: shortText(2000).optional(),
+  labels: labels.optional(),
+};
+
+export const ScreenBody = z.strictObject({ version, ...screenFields });
+
+/** A lead's resolution of a screening conflict: include or exclude (with a reason). */
+export const ResolveBody = z.strictObject({
   version,
   decision: z.enum(['include', 'exclude']),
   reason: z.string().min(1).max(80).optional(),
   note: shortText(2000).optional(),
+});
+
+/** One decision on several records (batch exclusion of a selection; a near-duplicate group). */
+export const BatchScreenBody = z.strictObject({
+  items: z
+    .array(z.strictObject({ studyId, version }))
+    .min(1)
+    .max(MAX_BATCH)
+    .openapi({ description: `The records (each at the version you saw), at most ${MAX_BATCH}. All are decided or none.` }),
+  ...screenFields,
 });
 
 /** A command that needs nothing but the version (undo). */
@@ -70,6 +105,14 @@ export const AcceptBody = z.strictObject({
     .max(2000)
     .optional()
     .openapi({ description: "A lead's reason for letting implausible values (|SMD| > 5, a tiny SD or variance, an outlier) enter the analysis." }),
+});
+
+/** Adjudication of two extractors' drafts by a lead: per differing field, whose value (or a typed one). */
+export const AdjudicateBody = z.strictObject({
+  version,
+  base: z.string().min(1).max(200).optional().openapi({ description: "The extractor whose draft the agreed fields come from (default: the first)" }),
+  choices: z.array(ChoiceSchema).max(2000),
+  confirmImplausible: AcceptBody.shape.confirmImplausible,
 });
 
 /** Draft: the same form with every field optional, each present field typed as strictly as on accept. */

@@ -4,14 +4,13 @@
  */
 import { Hono, type Context } from 'hono';
 import type { FC } from 'hono/jsx';
-import { CANDIDATE_STATUSES, SOURCES, type CandidateStatus } from '../../core/evidence/candidate.js';
+import { CANDIDATE_STATUSES } from '../../core/evidence/candidate.js';
 import type { EventItem } from '../../core/data-model/items.js';
 import type { Review } from '../../core/reviews/schema.js';
 import type { CuratedCandidate } from '../../core/curation/workflow.js';
-import { compareDrafts, OUTCOME_FORMATS, readDraft, ROB2_DOMAINS, type DraftForm, type ExtractionForm, type FormOutcome } from '../../core/curation/extraction.js';
-import { blindCandidate, blindEvents } from '../../core/curation/blinding.js';
-import { stageOf } from '../../core/curation/workflow.js';
-import { ROB_JUDGEMENTS } from '../../core/evidence/candidate.js';
+import { readDraft } from '../../core/curation/extraction.js';
+import { ExtractionFormView, mountExtractionUi } from './routes/extraction-ui.js';
+import { blindEvents } from '../../core/curation/blinding.js';
 import type { AppContext, Env } from './context.js';
 import { initialForm } from './present.js';
 import { CSS, JS } from './ui-assets.js';
@@ -19,240 +18,11 @@ import { CSP, Layout } from './layout.js';
 import { mountHostedUi } from './hosted-ui.js';
 import { RetractionNotices } from './retraction-notices.js';
 import { retractionAlerts } from '../adapters/retraction-alerts.js';
-import { CandidateParams, ReviewIdParam } from './schemas.js';
+import { CandidateParams } from './schemas.js';
 import { pathParams } from './routes/shared.js';
+import { apiPath, Identifiers, pagePath } from './ui-parts.js';
+import { ScreeningPanel } from './routes/screening-ui.js';
 import { homeReports, PollStatusPanel } from './routes/reports-ui.js';
-
-function identifierLink(type: string, value: string): string | undefined {
-  if (type === 'doi') return `https://doi.org/${encodeURI(value)}`;
-  if (type === 'pmid' && /^\d+$/.test(value)) return `https://pubmed.ncbi.nlm.nih.gov/${value}/`;
-  if (type === 'nct' && /^NCT\d{8}$/i.test(value)) return `https://clinicaltrials.gov/study/${value.toUpperCase()}`;
-  if (type === 'pmcid' && /^PMC\d+$/i.test(value)) return `https://www.ncbi.nlm.nih.gov/pmc/articles/${value.toUpperCase()}/`;
-  return undefined;
-}
-
-const Identifiers: FC<{ c: CuratedCandidate }> = ({ c }) => (
-  <p>
-    {c.sources.map((s) => (
-      <span class="badge">{s}</span>
-    ))}
-    {c.identifiers.map((id) => {
-      const href = identifierLink(id.type, id.value);
-      return (
-        <span class="badge">
-          {id.type.toUpperCase()}:{' '}
-          {href ? (
-            <a href={href} rel="noopener noreferrer">
-              {id.value}
-            </a>
-          ) : (
-            id.value
-          )}
-        </span>
-      );
-    })}
-    {c.retracted ? <span class="badge">RETRACTED</span> : null}
-    {c.preprint ? <span class="badge" title="The main record is a preprint: not peer-reviewed">PREPRINT</span> : null}
-  </p>
-);
-
-const ReasonSelect: FC<{ review: Review; id: string; name?: string }> = ({ review, id, name }) => (
-  <>
-    <label for={id}>Exclusion reason</label>
-    <select id={id} data-reason name={name}>
-      <option value="">— choose —</option>
-      {review.exclusionReasons.map((r, i) => (
-        <option value={r.id}>
-          {i < 9 ? `${i + 1}. ` : ''}
-          {r.label}
-        </option>
-      ))}
-    </select>
-  </>
-);
-
-const apiPath = (reviewId: string, studyId: string) => `/api/reviews/${encodeURIComponent(reviewId)}/candidates/${encodeURIComponent(studyId)}`;
-const pagePath = (reviewId: string, studyId: string) => `/curate/reviews/${encodeURIComponent(reviewId)}/candidates/${encodeURIComponent(studyId)}`;
-
-function numberField(path: string, label: string, value: unknown, idPrefix: string) {
-  const id = `${idPrefix}-${path.replace(/[^A-Za-z0-9]+/g, '-')}`;
-  return (
-    <label for={id}>
-      {label}
-      <input id={id} type="text" inputmode="decimal" data-path={path} data-kind="number" value={value === undefined || value === null ? '' : String(value)} />
-      <span class="err" data-for={path}></span>
-    </label>
-  );
-}
-function textField(path: string, label: string, value: unknown, idPrefix: string, extra: Record<string, string> = {}) {
-  const id = `${idPrefix}-${path.replace(/[^A-Za-z0-9]+/g, '-')}`;
-  return (
-    <label for={id}>
-      {label}
-      <input id={id} type="text" data-path={path} value={typeof value === 'string' ? value : ''} {...extra} />
-      <span class="err" data-for={path}></span>
-    </label>
-  );
-}
-function selectField(path: string, label: string, value: unknown, options: { value: string; label: string }[], idPrefix: string, empty = true) {
-  const id = `${idPrefix}-${path.replace(/[^A-Za-z0-9]+/g, '-')}`;
-  return (
-    <label for={id}>
-      {label}
-      <select id={id} data-path={path}>
-        {empty ? <option value="">—</option> : null}
-        {options.map((o) => (
-          <option value={o.value} selected={o.value === value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-      <span class="err" data-for={path}></span>
-    </label>
-  );
-}
-
-function ArmRow(i: number | '__i__', arm: Partial<ExtractionForm['arms'][number]> = {}) {
-  const p = `arms[${i}]`;
-  return (
-    <fieldset data-row>
-      <legend>Arm {typeof i === 'number' ? i + 1 : 'new'}</legend>
-      <div class="grid">
-        {textField(`${p}.id`, 'Arm id', arm.id, 'f')}
-        {textField(`${p}.label`, 'Label', arm.label, 'f')}
-        {selectField(`${p}.role`, 'Role', arm.role, [
-          { value: 'intervention', label: 'Intervention' },
-          { value: 'control', label: 'Control' },
-        ], 'f')}
-        {numberField(`${p}.nRandomised`, 'n randomised', arm.nRandomised, 'f')}
-        {numberField(`${p}.nAnalysed`, 'n analysed', arm.nAnalysed, 'f')}
-        {numberField(`${p}.dropouts`, 'Dropouts (attrition)', arm.dropouts, 'f')}
-      </div>
-    </fieldset>
-  );
-}
-
-const STAT_FIELDS: { key: string; label: string }[] = [
-  { key: 'n', label: 'n' },
-  { key: 'mean', label: 'Mean' },
-  { key: 'sd', label: 'SD' },
-  { key: 'se', label: 'SE' },
-  { key: 'ciLower', label: 'CI lower' },
-  { key: 'ciUpper', label: 'CI upper' },
-  { key: 'median', label: 'Median' },
-  { key: 'q1', label: 'Q1' },
-  { key: 'q3', label: 'Q3' },
-];
-const FORMAT_LABELS: Record<string, string> = {
-  'mean-sd': 'Mean and SD',
-  'mean-se': 'Mean and SE',
-  'mean-ci': 'Mean and 95% CI',
-  'median-iqr': 'Median and IQR',
-  'change-sd': 'Change score mean and SD',
-  effect: 'Effect size (SMD, variance or SE)',
-};
-
-function OutcomeRow(review: Review, i: number | '__i__', o: Partial<FormOutcome> = {}) {
-  const p = `outcomes[${i}]`;
-  const instruments = review.outcomes.flatMap((x) => x.instruments.map((ins) => ins.name));
-  const listId = `instruments-${review.id}`;
-  return (
-    <fieldset data-row data-outcome-row>
-      <legend>Outcome row {typeof i === 'number' ? i + 1 : 'new'}</legend>
-      <div class="grid">
-        {selectField(`${p}.outcome`, 'Outcome', o.outcome, review.outcomes.map((x) => ({ value: x.id, label: x.label })), 'f')}
-        {textField(`${p}.timepoint`, 'Time point', o.timepoint ?? '', 'f')}
-        {textField(`${p}.instrument`, 'Instrument', o.instrument, 'f', { list: listId })}
-        {textField(`${p}.interventionArm`, 'Intervention arm id', o.interventionArm, 'f')}
-        {textField(`${p}.controlArm`, 'Control arm id', o.controlArm, 'f')}
-        {selectField(`${p}.format`, 'Reported as', o.format ?? 'mean-sd', OUTCOME_FORMATS.map((f) => ({ value: f, label: FORMAT_LABELS[f] })), 'f', false)}
-      </div>
-      {(['intervention', 'control'] as const).map((arm) => (
-        <div class="grid" role="group" aria-label={`${arm} arm statistics`}>
-          <span>{arm === 'intervention' ? 'Intervention' : 'Control'}</span>
-          {STAT_FIELDS.map((f) => numberField(`${p}.${arm}.${f.key}`, `${f.label} (${arm})`, (o[arm] as Record<string, unknown> | undefined)?.[f.key], 'f'))}
-        </div>
-      ))}
-      <div class="grid">
-        {numberField(`${p}.yi`, 'SMD (effect format)', o.yi, 'f')}
-        {numberField(`${p}.vi`, 'Variance', o.vi, 'f')}
-        {numberField(`${p}.se`, 'SE of SMD', o.se, 'f')}
-        {textField(`${p}.source`, 'Source location (table/page)', o.source, 'f')}
-      </div>
-      <p>
-        Computed effect size: <output class="effect" data-effect aria-live="polite">—</output>
-      </p>
-      <datalist id={listId}>
-        {instruments.map((n) => (
-          <option value={n}></option>
-        ))}
-      </datalist>
-    </fieldset>
-  );
-}
-
-const ExtractionFormView: FC<{ review: Review; c: CuratedCandidate; form: DraftForm; editable: boolean }> = ({ review, c, form, editable }) => {
-  const arms = form.arms?.length ? form.arms : [{ role: 'intervention' }, { role: 'control' }];
-  const outcomes = form.outcomes?.length ? form.outcomes : [{}];
-  return (
-    <form data-extraction data-api={apiPath(c.reviewId, c.studyId)} data-version={String(c.version)} aria-describedby="validity" novalidate>
-      <h2>Extraction</h2>
-      <p id="validity" aria-live="polite"></p>
-      <ul id="errors" class="err"></ul>
-      <h3>Arms</h3>
-      <div id="arms">{arms.map((a, i) => ArmRow(i, a as Partial<ExtractionForm['arms'][number]>))}</div>
-      <template id="tpl-arm">{ArmRow('__i__')}</template>
-      <button type="button" data-add="tpl-arm" data-target="arms">
-        Add arm
-      </button>
-      <h3>Outcomes (outcome × time point × instrument × arms)</h3>
-      <div id="outcomes">{outcomes.map((o, i) => OutcomeRow(review, i, o as Partial<FormOutcome>))}</div>
-      <template id="tpl-outcome">{OutcomeRow(review, '__i__')}</template>
-      <button type="button" data-add="tpl-outcome" data-target="outcomes">
-        Add outcome row
-      </button>
-      <h3>Moderators</h3>
-      <div class="grid">
-        {review.moderators.map((m) =>
-          m.type === 'categorical'
-            ? selectField(`moderators.${m.id}`, m.label, form.moderators?.[m.id], m.levels.map((l) => ({ value: l.id, label: l.label })), 'f')
-            : m.type === 'numeric'
-              ? numberField(`moderators.${m.id}`, `${m.label} (${m.unit})`, form.moderators?.[m.id], 'f')
-              : null,
-        )}
-      </div>
-      <h3>Risk of bias (RoB 2)</h3>
-      <div class="grid">
-        {ROB2_DOMAINS.map((d) =>
-          selectField(`rob.domains.${d.id}`, `${d.id} ${d.label}`, form.rob?.domains?.[d.id], ROB_JUDGEMENTS.map((j) => ({ value: j, label: j })), 'f'),
-        )}
-        {selectField('rob.overall', 'Overall', form.rob?.overall, ROB_JUDGEMENTS.map((j) => ({ value: j, label: j })), 'f')}
-      </div>
-      <h3>Notes</h3>
-      <div class="grid">
-        {numberField('year', 'Publication year', form.year ?? c.year, 'f')}
-        {textField('sourceLocation', 'Source location', form.sourceLocation, 'f')}
-      </div>
-      <p>
-        <label for="f-notes">Notes</label>
-        <br />
-        <textarea id="f-notes" data-path="notes" rows={4} cols={80}>
-          {form.notes ?? ''}
-        </textarea>
-      </p>
-      {editable ? (
-        <p class="actions">
-          <button type="submit" name="action" value="draft">
-            Save draft
-          </button>
-          <button type="submit" name="action" value="accept" class="primary">
-            Accept
-          </button>
-        </p>
-      ) : null}
-    </form>
-  );
-};
 
 const History: FC<{ events: EventItem[] }> = ({ events }) => (
   <section aria-labelledby="history">
@@ -307,6 +77,7 @@ export function uiRoutes(ctx: AppContext): Hono<Env> {
   app.get('/curate/assets/app.js', (c) => c.body(JS, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=300' }));
 
   mountHostedUi(app, ctx);
+  mountExtractionUi(app, ctx);
 
   const page = async (c: Context<Env>) => {
     const actor = await ctx.authenticate(c);
@@ -353,127 +124,7 @@ export function uiRoutes(ctx: AppContext): Hono<Env> {
     );
   });
 
-  app.get('/curate/reviews/:reviewId', async (c) => {
-    const actor = await page(c);
-    const review = ctx.review(pathParams(ReviewIdParam, c).reviewId);
-    const status = (CANDIDATE_STATUSES as readonly string[]).includes(c.req.query('status') ?? '') ? (c.req.query('status') as CandidateStatus) : 'screening';
-    const source = (SOURCES as readonly string[]).includes(c.req.query('source') ?? '') ? c.req.query('source') : undefined;
-    const cursor = c.req.query('cursor') || undefined;
-    const pageData = await ctx.queueCache.get(review.id, { reviewId: review.id, status, limit: 25, summary: true, ...(cursor ? { cursor } : {}), ...(source ? { source } : {}) });
-    const screenable = status === 'screening' || status === 'fulltext' || (status === 'conflict' && actor.role === 'lead');
-    // My to-do: cards I have already voted on leave the screening queue (shown again with ?mine=all).
-    const showMine = c.req.query('mine') === 'all';
-    const items = pageData.items.map((x) => blindCandidate(x, actor, review));
-    const myVote = (x: CuratedCandidate) => {
-      const st = stageOf(x);
-      return st ? x.screening?.[st]?.decisions.find((d) => d.screener === actor.id) : undefined;
-    };
-    const shown = status === 'screening' || status === 'fulltext' ? items.filter((x) => showMine || !myVote(x)) : items;
-    const hidden = items.length - shown.length;
-    const reasonLabel = (id: string | undefined) => (id ? (review.exclusionReasons.find((r) => r.id === id)?.label ?? id) : '');
-    const nextHref = pageData.cursor ? `?status=${status}${source ? `&source=${source}` : ''}${showMine ? '&mine=all' : ''}&cursor=${encodeURIComponent(pageData.cursor)}` : undefined;
-    return c.html(
-      <Layout title={`${review.shortTitle}: ${status}`} actor={actor}>
-        <h1>
-          {review.shortTitle}: {status}
-        </h1>
-        <nav aria-label="Statuses">
-          {CANDIDATE_STATUSES.map((s) => (
-            <>
-              <a href={`?status=${s}`} aria-current={s === status ? 'page' : undefined}>
-                {s}
-              </a>{' '}
-            </>
-          ))}
-        </nav>
-        {screenable ? (
-          <p class="muted">
-            Keys: <kbd>j</kbd>/<kbd>k</kbd> next/previous, <kbd>i</kbd> include, <kbd>1</kbd>–<kbd>9</kbd> exclude with that reason, <kbd>x</kbd> choose a reason, <kbd>n</kbd> note,{' '}
-            <kbd>u</kbd> undo my vote, <kbd>o</kbd> open. After the last card, <kbd>j</kbd> opens the next page.
-          </p>
-        ) : null}
-        {hidden ? (
-          <p>
-            {hidden} record(s) on this page you have already voted on are not shown. <a href={`?status=${status}&mine=all`}>Show them</a>
-          </p>
-        ) : null}
-        <section data-queue aria-label="Queue" data-next={nextHref}>
-          {shown.length === 0 ? <p>Nothing left for you in this queue{nextHref ? ' on this page' : ''}.</p> : null}
-          {shown.map((cand, i) => {
-            const vote = myVote(cand);
-            const st = stageOf(cand);
-            const conflictVotes = cand.status === 'conflict' ? (cand.screening?.[cand.conflictStage ?? 'title-abstract']?.decisions ?? []) : [];
-            return (
-              <article
-                class="cand"
-                tabindex={0}
-                aria-labelledby={`t-${i}`}
-                data-api={apiPath(review.id, cand.studyId)}
-                data-version={String(cand.version)}
-                data-status={cand.status}
-                data-title={cand.title.slice(0, 120)}
-              >
-                <h2 id={`t-${i}`}>
-                  <a href={pagePath(review.id, cand.studyId)} data-open>
-                    {cand.title}
-                  </a>
-                </h2>
-                <p class="muted">
-                  {[cand.firstAuthor, cand.journal, cand.year].filter((x) => x !== undefined && x !== '').join(' · ')} · status <span data-cand-status>{cand.status}</span>
-                  {st && cand.screening?.[st]?.blinded ? ' · another screener has voted (hidden until you vote)' : ''}
-                </p>
-                <Identifiers c={cand} />
-                <p>
-                  Triage score <span class="score">{cand.triage?.score ?? 0}</span>
-                  {cand.triage?.reasons?.length ? `: ${cand.triage.reasons.join('; ')}` : ''}
-                </p>
-                {cand.abstract ? <p class="abstract">{cand.abstract}</p> : null}
-                {conflictVotes.length ? (
-                  <ul class="votes" aria-label="The two votes">
-                    {conflictVotes.map((d) => (
-                      <li>
-                        <strong>{d.name ?? d.screener}</strong>: {d.decision}
-                        {d.reason ? ` — ${reasonLabel(d.reason)}` : ''}
-                        {d.note ? ` (“${d.note}”)` : ''}
-                      </li>
-                    ))}
-                  </ul>
-                ) : null}
-                <p class="vote" data-vote>
-                  {vote ? `Your vote: ${vote.decision}${vote.reason ? ` — ${reasonLabel(vote.reason)}` : ''}${vote.note ? ` (“${vote.note}”)` : ''}` : ''}
-                </p>
-                {screenable ? (
-                  <div class="actions">
-                    <button type="button" data-decide="include">
-                      Include (i)
-                    </button>
-                    <ReasonSelect review={review} id={`reason-${i}`} />
-                    <label for={`note-${i}`}>Note</label>
-                    <input id={`note-${i}`} data-note maxlength={2000} />
-                    <button type="button" data-decide="exclude">
-                      Exclude
-                    </button>
-                    {cand.status !== 'conflict' ? (
-                      <button type="button" data-undo hidden={!vote}>
-                        Undo my vote (u)
-                      </button>
-                    ) : null}
-                  </div>
-                ) : null}
-              </article>
-            );
-          })}
-        </section>
-        {nextHref ? (
-          <p>
-            <a href={nextHref} data-next-page>
-              Next page
-            </a>
-          </p>
-        ) : null}
-      </Layout>,
-    );
-  });
+  // The queue page (/curate/reviews/:reviewId) lives in routes/screening-ui.tsx.
 
   app.get('/curate/reviews/:reviewId/candidates/:studyId', async (c) => {
     const actor = await page(c);
@@ -493,7 +144,7 @@ export function uiRoutes(ctx: AppContext): Hono<Env> {
         </p>
         <h1>{cand.title}</h1>
         <p class="muted">
-          {[cand.firstAuthor, cand.journal, cand.year].filter((x) => x !== undefined && x !== '').join(' · ')} · status <strong>{cand.status}</strong> · version {cand.version}
+          {[cand.firstAuthor, cand.journal, cand.year].filter((x) => x !== undefined && x !== '').join(' · ')} · status <strong>{cand.status}</strong> · version <span data-cand-version>{cand.version}</span>
         </p>
         <Identifiers c={cand} />
         {cand.abstract ? <p class="abstract">{cand.abstract}</p> : null}
@@ -505,30 +156,7 @@ export function uiRoutes(ctx: AppContext): Hono<Env> {
         ) : null}
         {cand.withdrawal ? <p>Withdrawn by {cand.withdrawal.by}: {cand.withdrawal.reason}</p> : null}
 
-        {cand.status === 'screening' || cand.status === 'fulltext' || (cand.status === 'conflict' && lead) ? (
-          <section data-queue aria-label="Screening">
-            <h2>{cand.status === 'conflict' ? 'Resolve conflict' : 'Screening'}</h2>
-            {cand.status === 'conflict'
-              ? (cand.screening?.[cand.conflictStage ?? 'title-abstract']?.decisions ?? []).map((d) => (
-                  <p>
-                    {d.name ?? d.screener}: {d.decision}
-                    {d.reason ? ` (${d.reason})` : ''}
-                  </p>
-                ))
-              : null}
-            <article class="cand" tabindex={0} aria-label="Decision" data-api={api} data-version={String(cand.version)} data-status={cand.status} data-title={cand.title.slice(0, 120)}>
-              <div class="actions">
-                <button type="button" data-decide="include">
-                  Include (i)
-                </button>
-                <ReasonSelect review={review} id="reason-detail" />
-                <button type="button" data-decide="exclude">
-                  Exclude
-                </button>
-              </div>
-            </article>
-          </section>
-        ) : null}
+        <ScreeningPanel review={review} cand={cand} actor={actor} />
 
         {draftProblems.length ? (
           <p class="err" role="alert">
@@ -536,7 +164,7 @@ export function uiRoutes(ctx: AppContext): Hono<Env> {
           </p>
         ) : null}
         {cand.status === 'extraction' || cand.status === 'accepted' || cand.status === 'withdrawn' ? (
-          <ExtractionFormView review={review} c={cand} form={form} editable={cand.status === 'extraction'} />
+          <ExtractionFormView review={review} c={cand} form={form} editable={cand.status === 'extraction'} prefilled={!cand.drafts?.[actor.id] && !cand.extraction && Array.isArray((cand as { proposedExtraction?: unknown }).proposedExtraction) && ((cand as { proposedExtraction?: unknown[] }).proposedExtraction?.length ?? 0) > 0} />
         ) : null}
         {drafts.length >= 2 ? (
           <p>
@@ -567,44 +195,5 @@ export function uiRoutes(ctx: AppContext): Hono<Env> {
     );
   });
 
-  app.get('/curate/reviews/:reviewId/candidates/:studyId/compare', async (c) => {
-    const actor = await page(c);
-    const { reviewId, studyId } = pathParams(CandidateParams, c);
-    const review = ctx.review(reviewId);
-    const cand = await ctx.candidate(review.id, studyId);
-    const forms = Object.fromEntries(Object.entries(cand.drafts ?? {}).map(([k, d]) => [k, d.form]));
-    const people = Object.keys(forms);
-    const diffs = compareDrafts(forms);
-    return c.html(
-      <Layout title="Compare extractions" actor={actor}>
-        <p>
-          <a href={pagePath(review.id, cand.studyId)}>← {cand.title.slice(0, 80)}</a>
-        </p>
-        <h1>Extractions compared</h1>
-        {diffs.length === 0 ? <p>The drafts agree on every field.</p> : null}
-        <table>
-          <caption>{diffs.length} field(s) differ</caption>
-          <thead>
-            <tr>
-              <th scope="col">Field</th>
-              {people.map((p) => (
-                <th scope="col">{cand.drafts?.[p]?.name ?? p}</th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {diffs.map((d) => (
-              <tr>
-                <th scope="row">{d.path}</th>
-                {people.map((p) => (
-                  <td>{d.values[p] === undefined ? '—' : String(d.values[p])}</td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </Layout>,
-    );
-  });
   return app;
 }

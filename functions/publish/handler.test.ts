@@ -14,7 +14,7 @@ import { startFakeS3, type FakeS3 } from '../../test/fakes/s3.js';
 import { observability } from '../observability.js';
 import type { BuildOptions } from './build-site.js';
 import { handlePublish, type PublishDeps } from './handler.js';
-import { planSiteSync } from './s3-site.js';
+import { planSiteSync, syncSite } from './s3-site.js';
 
 let s3: FakeS3;
 let seenSnapshots: string[] = [];
@@ -59,7 +59,7 @@ beforeEach(() => {
   s3.put('site', 'old/index.html', '<p>old</p>');
   s3.put('site', 'index.html', '<p>same</p>');
   pages = { 'index.html': '<p>same</p>', 'reviews/dep/index.html': '<p>dep</p>', '_astro/app.1a2b.css': 'a{}', 'feed.xml': '<feed/>', 'data/dep.csv': 'x,y' };
-  deps = { s3: s3.client(), snapshotDir: mkdtempSync(join(tmpdir(), 'snaps-')), snapshotBucket: 'snaps', siteBucket: 'site', siteUrl: 'https://evidence.example.org', now: () => 1_060_000, obs: observability('publish-test'), build: fakeBuild };
+  deps = { s3: s3.client(), snapshotDir: mkdtempSync(join(tmpdir(), 'snaps-')), siteDir: join(mkdtempSync(join(tmpdir(), 'published-')), 'site'), snapshotBucket: 'snaps', siteBucket: 'site', siteUrl: 'https://evidence.example.org', now: () => 1_060_000, obs: observability('publish-test'), build: fakeBuild };
 });
 
 describe('publish (AWS site build)', () => {
@@ -103,6 +103,31 @@ describe('publish (AWS site build)', () => {
     await expect(handlePublish(deps, event('{"reviewIds":["dep"]}'))).rejects.toThrow(/site build failed/);
     expect([...s3.buckets.get('site')!.keys()].sort()).toEqual(before);
     expect(s3.requests.filter((q) => q.method === 'PUT' || q.method === 'POST')).toEqual([]);
+  });
+});
+
+describe('syncSite of an incremental publish', () => {
+  it('compares and uploads only the keys in scope: another review\'s objects stay as they are, whatever the local folder holds', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scoped-'));
+    const put = (key: string, body: string) => {
+      mkdirSync(join(dir, key, '..'), { recursive: true });
+      writeFileSync(join(dir, key), body);
+    };
+    put('index.html', '<p>home v2</p>');
+    put('reviews/dep/index.html', '<p>dep v2</p>');
+    put('reviews/anx/index.html', '<p>anx as this instance last built it</p>');
+    s3.put('site', 'index.html', '<p>home v1</p>');
+    s3.put('site', 'reviews/dep/index.html', '<p>dep v1</p>');
+    s3.put('site', 'reviews/dep/studies/gone/index.html', '<p>withdrawn</p>');
+    s3.put('site', 'reviews/anx/index.html', '<p>anx published later by another instance</p>');
+    s3.put('site', 'reviews/anx/studies/a1/index.html', '<p>a1</p>');
+    const plan = await syncSite(s3.client(), 'site', dir, (k) => k === 'index.html' || k.startsWith('reviews/dep/'));
+    expect(plan.put.map((f) => f.key)).toEqual(['index.html', 'reviews/dep/index.html']);
+    expect(plan.delete).toEqual(['reviews/dep/studies/gone/index.html']);
+    const site = s3.buckets.get('site')!;
+    expect(site.get('reviews/anx/index.html')!.body.toString()).toBe('<p>anx published later by another instance</p>');
+    expect(site.has('reviews/anx/studies/a1/index.html')).toBe(true);
+    expect(site.get('reviews/dep/index.html')!.body.toString()).toBe('<p>dep v2</p>');
   });
 });
 

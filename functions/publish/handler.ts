@@ -1,22 +1,28 @@
 /**
  * Lambda entry of the site build (AWS): a batch of publish requests from the FIFO publish queue →
- * ONE build of the whole site from the latest snapshots → the site bucket. The same build function
- * as the local runner (./build-site.ts, Astro); this file only brings the snapshots in and the
- * pages out (./s3-site.ts), and measures.
+ * ONE publish of the reviews they name from the latest snapshots → the site bucket. The same
+ * publish function as the local runner (./build-site.ts `publishSite`): on a warm instance the
+ * site built by its previous publish is kept in /tmp and only the named reviews' pages, the home
+ * page and the feeds are re-rendered (./incremental.ts), and only those keys are compared with the
+ * bucket and uploaded; a cold instance (or a site that cannot be re-rendered page by page) builds
+ * the whole site and syncs all of it. This file only brings the snapshots in and the pages out
+ * (./s3-site.ts), and measures.
  *  - malformed messages are reported as batch item failures (retried, then the DLQ, alarmed) and
  *    do not block the others;
  *  - a failed build or upload fails every valid message of the batch (SQS retries it; the site
- *    keeps its previous, complete state: uploads never delete before every new file is up).
+ *    keeps its previous, complete state: uploads never delete before every new file is up), and
+ *    the instance forgets its local site, so its next publish is a full build.
  * Metrics: Publishes, PublishFailures, PublishDuration (ms), AcceptToPublishedLatency (ms, from the
  * oldest request of the batch), PagesUploaded, PagesDeleted.
  */
-import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { instrument, MetricUnit, observability, type Observability } from '../observability.js';
-import { buildSite } from './build-site.js';
+import { buildSite, publishSite } from './build-site.js';
+import { rendererDirOf } from './incremental.js';
 import { parsePublishMessage, planPublish, type PublishRequest } from './decide.js';
 import { fetchSnapshots, syncSite } from './s3-site.js';
 
@@ -29,6 +35,11 @@ export interface PublishDeps {
   siteRoot?: string;
   /** Where snapshots are kept between builds of this instance (immutable versions are not read again). */
   snapshotDir: string;
+  /**
+   * Where this instance keeps the site it published last (default: beside the Astro project, whose
+   * node_modules the build's chunks import through).
+   */
+  siteDir?: string;
   now: () => number;
   obs: Observability;
   build?: typeof buildSite;
@@ -58,14 +69,14 @@ export async function handlePublish(deps: PublishDeps, event: SQSEvent): Promise
   if (requests.length === 0) return itemFailures(failures);
   const plan = planPublish(requests);
   const started = deps.now();
-  // Inside the project folder: Astro imports its rendering chunks from the output folder, and
-  // their packages (zod, …) resolve through the project's node_modules from there.
-  const work = mkdtempSync(join(deps.siteRoot ? dirname(deps.siteRoot) : tmpdir(), 'publish-'));
+  const outDir = deps.siteDir ?? join(deps.siteRoot ? dirname(deps.siteRoot) : tmpdir(), 'published', 'site');
   try {
-    const outDir = join(work, 'site');
     const { reviews, downloaded } = await fetchSnapshots(deps.s3, deps.snapshotBucket, deps.snapshotDir);
-    const built = await (deps.build ?? buildSite)({ snapshotDir: deps.snapshotDir, outDir, siteUrl: deps.siteUrl, ...(deps.siteRoot ? { siteRoot: deps.siteRoot } : {}) });
-    const sync = await syncSite(deps.s3, deps.siteBucket, outDir);
+    const published = await publishSite(
+      { snapshotDir: deps.snapshotDir, outDir, siteUrl: deps.siteUrl, reviewIds: plan.reviewIds, ...(deps.siteRoot ? { siteRoot: deps.siteRoot } : {}), log: (line) => obs.logger.info(line) },
+      deps.build ?? buildSite,
+    );
+    const sync = await syncSite(deps.s3, deps.siteBucket, outDir, published.mode === 'incremental' ? published.inScope : undefined);
     const done = deps.now();
     obs.metrics.addMetric('Publishes', MetricUnit.Count, 1);
     obs.metrics.addMetric('PublishDuration', MetricUnit.Milliseconds, done - started);
@@ -77,7 +88,9 @@ export async function handlePublish(deps: PublishDeps, event: SQSEvent): Promise
       messages: plan.messages,
       reviews,
       snapshotsDownloaded: downloaded,
-      buildMs: built.ms,
+      mode: published.mode,
+      ...(published.mode === 'full' ? { fullBuildBecause: published.why } : { rendered: published.written.length }),
+      buildMs: Math.round(published.ms),
       uploaded: sync.put.length,
       deleted: sync.delete.length,
       unchanged: sync.unchanged,
@@ -86,9 +99,9 @@ export async function handlePublish(deps: PublishDeps, event: SQSEvent): Promise
     return itemFailures(failures);
   } catch (err) {
     obs.metrics.addMetric('PublishFailures', MetricUnit.Count, 1);
+    // The local site may now differ from the bucket: the next publish builds everything again.
+    for (const d of [outDir, rendererDirOf(outDir)]) rmSync(d, { recursive: true, force: true });
     throw err;
-  } finally {
-    rmSync(work, { recursive: true, force: true });
   }
 }
 

@@ -71,12 +71,13 @@ export function planSiteSync(local: LocalFile[], remote: Map<string, string>): S
   return { put, delete: [...remote.keys()].filter((k) => !wanted.has(k)).sort(), unchanged: local.length - put.length };
 }
 
-export async function listLocalFiles(dir: string): Promise<LocalFile[]> {
+export async function listLocalFiles(dir: string, wanted: (key: string) => boolean = () => true): Promise<LocalFile[]> {
   const out: LocalFile[] = [];
   for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
     if (!e.isFile()) continue;
     const path = join(e.parentPath, e.name);
-    out.push({ key: relative(dir, path).split(sep).join('/'), md5: createHash('md5').update(await readFile(path)).digest('hex'), path });
+    const key = relative(dir, path).split(sep).join('/');
+    if (wanted(key)) out.push({ key, md5: createHash('md5').update(await readFile(path)).digest('hex'), path });
   }
   return out.sort((a, b) => a.key.localeCompare(b.key));
 }
@@ -97,8 +98,14 @@ async function inBatches<T>(items: T[], size: number, fn: (x: T) => Promise<void
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
 }
 
-export async function syncSite(s3: S3Client, bucket: string, dir: string): Promise<SyncPlan> {
-  const plan = planSiteSync(await listLocalFiles(dir), await listBucket(s3, bucket));
+/**
+ * `inScope` (an incremental publish): only the keys the publish decided are compared and synced;
+ * every other object is left as it is, whatever this instance's folder holds for it.
+ */
+export async function syncSite(s3: S3Client, bucket: string, dir: string, inScope?: (key: string) => boolean): Promise<SyncPlan> {
+  const wanted = inScope ?? (() => true);
+  const remote = [...(await listBucket(s3, bucket))].filter(([k]) => wanted(k));
+  const plan = planSiteSync(await listLocalFiles(dir, wanted), new Map(remote));
   const assets = plan.put.filter((f) => f.key.startsWith('_astro/'));
   const rest = plan.put.filter((f) => !f.key.startsWith('_astro/'));
   for (const group of [assets, rest]) {

@@ -31,7 +31,7 @@ export function siteImports(root = REPO_ROOT): string[] {
       if (e.isDirectory()) {
         if (!['node_modules', 'dist', '.astro'].includes(e.name)) walk(p);
       } else if (/\.(astro|ts|tsx|mjs|js)$/.test(e.name) && !e.name.endsWith('.test.ts')) {
-        for (const m of readFileSync(p, 'utf8').matchAll(/(?:from|import)\s*\(?\s*['"]([^'"./][^'"]*)['"]/g)) {
+        for (const m of readFileSync(p, 'utf8').matchAll(/(?:from|import)\s*\(?\s*['"]([^'"./\s][^'"\s]*)['"]/g)) {
           const spec = m[1];
           if (spec.startsWith('node:') || spec.startsWith('astro:')) continue;
           names.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);

@@ -4,11 +4,16 @@
  * `astro build` (functions/publish/build-site.ts). Prints the build time (target < 60 s), bytes per
  * page raw and gzipped (target: a 200-study review page ≤ 150 KB gzipped) and JavaScript shipped
  * (target ≤ 60 KB gzipped on any page; none on pages without interactive charts).
- * `--quick`: 2 reviews × 2 outcomes × 50 studies.
+ * `--quick`: 2 reviews × 2 outcomes × 50 studies. The machine is shared, so the build time is printed
+ * with the load average before and after and with the build's own CPU time (user + system of the
+ * `astro build` process, which load stretches far less than wall time). `--profile`: the build runs
+ * under V8's CPU profiler (lib/cpu-prof-preload.mjs) and a summary says where its time went
+ * (lib/cpuprofile.ts).
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { buildSnapshot } from '../../core/analysis/snapshot.js';
 import type { Candidate } from '../../core/evidence/candidate.js';
@@ -16,6 +21,7 @@ import type { Review } from '../../core/reviews/index.js';
 import { getReview } from '../../reviews/index.js';
 import { buildSite } from '../../functions/publish/build-site.js';
 import { withAnalysisFields, writeSnapshots } from '../../test/site/sample.js';
+import { printProfile, summariseProfile } from './lib/cpuprofile.js';
 import type { ReviewSnapshot } from '../../site/src/lib/model.js';
 
 function syntheticReview(i: number, outcomes: number): Review {
@@ -78,21 +84,59 @@ function files(dir: string): string[] {
 
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 
+/** CPU seconds (user + system) of this process's finished children: /proc/self/stat cutime + cstime. */
+function childCpuSeconds(): number | null {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[13]) + Number(f[14])) / 100; // fields 16 and 17; USER_HZ is 100 on Linux
+  } catch {
+    return null;
+  }
+}
+
+const load = () => loadavg().map((x) => x.toFixed(1)).join(' / ');
+
 export default async function run({ quick }: { quick: boolean }): Promise<void> {
+  const profile = process.argv.includes('--profile');
   const [nReviews, nOutcomes, k] = quick ? [2, 2, 50] : [4, 5, 200];
   const work = mkdtempSync(join(tmpdir(), 'le-site-bench-'));
   try {
-    let t = Date.now();
+    const t = Date.now();
     const snaps = syntheticSnapshots(nReviews, nOutcomes, k, (i) => process.stdout.write(`  snapshot ${i + 1}/${nReviews} built\n`));
     writeSnapshots(join(work, 'snapshots'), snaps);
     console.log(`snapshots: ${nReviews} reviews × ${nOutcomes} outcomes × ${k} studies in ${((Date.now() - t) / 1000).toFixed(1)} s (core analysis, not part of the site build)`);
-    t = Date.now();
-    const { ms } = await buildSite({ snapshotDir: join(work, 'snapshots'), outDir: join(work, 'site') });
+    const profDir = join(work, 'profile');
+    const nodeOptions = process.env.NODE_OPTIONS;
+    if (profile) {
+      mkdirSync(profDir, { recursive: true });
+      // node refuses --cpu-prof in NODE_OPTIONS: a preload starts the profiler instead
+      process.env.CPU_PROF_DIR = profDir;
+      process.env.NODE_OPTIONS = `${nodeOptions ?? ''} --import=${pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), 'lib', 'cpu-prof-preload.mjs')).href}`.trim();
+    }
+    const loadBefore = load();
+    const cpu0 = childCpuSeconds();
+    let ms: number;
+    try {
+      ({ ms } = await buildSite({ snapshotDir: join(work, 'snapshots'), outDir: join(work, 'site') }));
+    } finally {
+      if (profile) {
+        delete process.env.CPU_PROF_DIR;
+        if (nodeOptions === undefined) delete process.env.NODE_OPTIONS;
+        else process.env.NODE_OPTIONS = nodeOptions;
+      }
+    }
+    const cpu1 = childCpuSeconds();
+    const loadAfter = load();
     const out = join(work, 'site');
     const all = files(out);
     const html = all.filter((f) => f.endsWith('.html'));
     const js = all.filter((f) => /\.m?js$/.test(f));
-    console.log(`site build: ${(ms / 1000).toFixed(1)} s for ${html.length} pages and ${all.length - html.length} other files (target < 60 s)`);
+    console.log(`site build: ${(ms / 1000).toFixed(1)} s for ${html.length} pages and ${all.length - html.length} other files (target < 60 s); CPU ${cpu0 === null || cpu1 === null ? '–' : `${(cpu1 - cpu0).toFixed(1)} s`} (user + system); load average (1 / 5 / 15 min) ${loadBefore} before, ${loadAfter} after, on ${cpus().length} cores`);
+    if (profile) {
+      const prof = readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(profDir, f)).sort((a, b) => statSync(b).size - statSync(a).size)[0];
+      if (prof) printProfile(summariseProfile(prof));
+    }
     const size = (f: string) => {
       const b = readFileSync(f);
       return { raw: b.length, gz: gzipSync(b).length };

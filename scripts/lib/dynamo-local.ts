@@ -76,12 +76,18 @@ async function waitReady(endpoint: string, child: ChildProcess | undefined, time
   throw new StartupError(`DynamoDB Local did not answer on ${endpoint} within ${timeoutMs / 1000}s (${String((lastErr as Error)?.message ?? lastErr)}).`);
 }
 
-export async function isAnswering(endpoint: string): Promise<boolean> {
+/**
+ * Whether DynamoDB Local answers at `endpoint`. A closed port fails at once; the timeout only bounds a
+ * JVM that is alive but slow (a busy machine can stall it for seconds), so it is generous.
+ */
+export async function isAnswering(endpoint: string, timeoutMs = 15_000): Promise<boolean> {
   const client = createDynamoClient({ endpoint, region: 'us-east-1' });
   try {
     await Promise.race([
       client.send(new ListTablesCommand({ Limit: 1 })),
-      new Promise((_, rej) => setTimeout(() => rej(new Error('timeout')), 1500)),
+      // A refused connection fails at once; this only bounds a process that accepts and never answers
+      // (generous: a live but busy DynamoDB Local must not be taken for a dead one).
+      new Promise((_, rej) => setTimeout(() => rej(new Error('timeout')), timeoutMs).unref()),
     ]);
     return true;
   } catch {
@@ -173,7 +179,8 @@ export async function startDynamoLocal(opts: StartOptions = {}): Promise<DynamoL
   };
   process.once('exit', onExit);
   try {
-    await waitReady(endpoint, child, 60_000);
+    // A ceiling, not an expectation: Java starts in seconds on an idle machine, far slower on a busy one.
+    await waitReady(endpoint, child, 180_000);
     lowerPriority(child.pid);
   } catch (err) {
     onExit();

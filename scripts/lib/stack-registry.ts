@@ -84,10 +84,12 @@ export async function runningStacks(env: NodeJS.ProcessEnv = process.env): Promi
       continue; // removed meanwhile
     }
     if (!entry) continue;
-    if (!alive(entry.pid) || !(await isAnswering(entry.endpoint))) {
+    if (!alive(entry.pid)) {
       rmSync(file, { force: true });
       continue;
     }
+    // Alive but its database not answering (starting, stopping or stalled): not listed, entry kept.
+    if (!(await isAnswering(entry.endpoint))) continue;
     out.push(entry);
   }
   return out.sort((a, b) => a.startedAt.localeCompare(b.startedAt));

@@ -13,11 +13,26 @@ import { createTestTable } from '../../functions/adapters/dynamo/testing.js';
 import { startStreamConsumer } from '../../scripts/lib/stream-consumer.js';
 import type { ChangeImage } from '../../core/analysis/triggers.js';
 
+/** A promise resolved by the batch handler once `cond()` holds; the ceiling (a safety net far above any real wait) rejects. */
+function whenSeen(cond: () => boolean, what: string, ceilingMs = 180_000) {
+  let check = () => {};
+  const done = new Promise<void>((res, rej) => {
+    const t = setTimeout(() => rej(new Error(`never happened: ${what}`)), ceilingMs);
+    check = () => {
+      if (cond()) {
+        clearTimeout(t);
+        res();
+      }
+    };
+  });
+  return { done, check };
+}
+
 async function collect(table: string, checkpointFile: string, until: (seen: ChangeImage[]) => boolean) {
   const seen: ChangeImage[] = [];
-  const consumer = await startStreamConsumer({ table, checkpointFile, pollMs: 100, log: () => {}, onBatch: async (c) => void seen.push(...c) });
-  const deadline = Date.now() + 30_000;
-  while (!until(seen) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  const w = whenSeen(() => until(seen), 'the expected changes arrived');
+  const consumer = await startStreamConsumer({ table, checkpointFile, pollMs: 100, log: () => {}, onBatch: async (c) => void (seen.push(...c), w.check()) });
+  await w.done;
   await consumer.drain();
   await consumer.stop();
   return seen;
@@ -50,6 +65,7 @@ describe('stream consumer', () => {
     await doc.send(new PutCommand({ TableName: table, Item: { pk: 'A', sk: 'S' } }));
     await doc.send(new PutCommand({ TableName: table, Item: { pk: 'B', sk: 'S' } }));
     const calls: string[][] = [];
+    const w = whenSeen(() => calls.length >= 2, 'the failed batch was handed over again');
     const consumer = await startStreamConsumer({
       table,
       checkpointFile,
@@ -57,12 +73,15 @@ describe('stream consumer', () => {
       log: () => {},
       onBatch: async (c) => {
         calls.push(c.map((x) => String(x.newImage?.pk)));
+        w.check();
         if (calls.length === 1) throw new Error('reanalysis failed once');
       },
     });
-    const deadline = Date.now() + 30_000;
-    while (calls.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    await consumer.stop();
+    try {
+      await w.done;
+    } finally {
+      await consumer.stop();
+    }
     expect(calls[0]).toEqual(['A', 'B']);
     expect(calls[1]).toEqual(['A', 'B']);
   });

@@ -106,7 +106,7 @@ beforeAll(async () => {
     onBatch: async (changes) => void (await handleChanges({ doc, table, store, log: (m) => log.push(m) }, changes)),
   });
   await settle();
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await consumer?.stop();
@@ -204,7 +204,7 @@ describe('versions on DynamoDB Local with its stream', () => {
     const last = JSON.parse(out.trim().split('\n').pop()!);
     expect(last).toMatchObject({ review: REVIEW.id, version: 2, differing: 0 });
     expect(last.values).toBeGreaterThan(10);
-  }, 60_000);
+  }, 300_000);
 
   it('a Metapsy import is exactly one version', async () => {
     const review = ALL_REVIEWS.find((r) => r.id === 'selfguided-depression')!;
@@ -215,5 +215,5 @@ describe('versions on DynamoDB Local with its stream', () => {
     expect(await store.listVersions(review.id)).toEqual([1]);
     expect((await store.getLatest(review.id))!.studies.length).toBe(studies.length);
     expect(readdirSync(join(dir, 'snapshots', review.id)).filter((f) => /^v\d+\.json$/.test(f))).toEqual(['v1.json']);
-  }, 120_000);
+  }, 300_000);
 });

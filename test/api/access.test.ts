@@ -70,7 +70,7 @@ describe('the public list', () => {
   it('the lead-only list is the workflow commands core refuses to a curator', () => {
     const cand = { entity: 'Candidate', reviewId: DUAL_REVIEW.id, studyId: 's', status: 'conflict', version: 1, title: 't', sources: [], identifiers: [], createdAt: 'x', updatedAt: 'x' };
     const curatorActor: Actor = { id: 'c', role: 'curator' };
-    for (const type of ['resolve', 'withdraw', 'reopen', 'reinstate', 'screen', 'accept', 'save-draft', 'exclude'] as const) {
+    for (const type of ['resolve', 'withdraw', 'reopen', 'reinstate', 'adjudicate', 'screen', 'accept', 'save-draft', 'exclude'] as const) {
       let leadOnly = false;
       try {
         applyCommand(cand as never, { type, decision: 'include', reason: 'x', form: {} } as never, curatorActor, DUAL_REVIEW, new Date());

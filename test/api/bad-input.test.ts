@@ -57,7 +57,7 @@ describe('malformed and mistyped bodies', () => {
   it('wrong types and missing fields name the field', async () => {
     await bad('POST', `${base}/scr/screen`, { token: curator, body: { version: '1', decision: 'include' } }, 400, 'version');
     await bad('POST', `${base}/scr/screen`, { token: curator, body: { decision: 'include' } }, 400, 'version');
-    await bad('POST', `${base}/scr/screen`, { token: curator, body: { version: 1, decision: 'maybe' } }, 400, 'decision');
+    await bad('POST', `${base}/scr/screen`, { token: curator, body: { version: 1, decision: 'perhaps' } }, 400, 'decision');
     await bad('POST', `${base}/scr/screen`, { token: curator, body: { version: 1, decision: 'include', extra: true } }, 400);
     await bad('POST', `${base}/scr/screen`, { token: curator, body: [1, 2] }, 400);
     await bad('POST', `${base}/acc/withdraw`, { token: await h.token('lead'), body: { version: 1, reason: '   ' } }, 400, 'reason');
@@ -315,6 +315,40 @@ describe('unknown ids and state', () => {
     await bad('POST', `${base}/ext/screen`, { token: curator, body: { version: 1, decision: 'include' } }, 409);
     await bad('GET', `/api/nothing-here`, { token: curator }, 404);
     await bad('POST', `/api/reviews/${rid}/nothing`, { token: curator, body: {} }, 404);
+  });
+});
+
+describe('screening: maybe, labels, batch (new write routes)', () => {
+  const batch = `/api/reviews/${rid}/screen-batch`;
+  const ok = { items: [{ studyId: 'scr', version: 1 }], decision: 'exclude', reason: SINGLE_REVIEW.exclusionReasons[0].id };
+  it('bad labels and maybe with a reason name the field; resolve refuses maybe', async () => {
+    await bad('POST', `${base}/scr/screen`, { token: curator, body: { version: 1, decision: 'maybe', labels: ['ok', ''] } }, 400, 'labels[1]');
+    await bad('POST', `${base}/scr/screen`, { token: curator, body: { version: 1, decision: 'maybe', labels: ['<script>'] } }, 400, 'labels[0]');
+    await bad('POST', `${base}/scr/screen`, { token: curator, body: { version: 1, decision: 'maybe', labels: 'pilot' } }, 400, 'labels');
+    await bad('POST', `${base}/scr/screen`, { token: curator, body: { version: 1, decision: 'maybe', labels: Array.from({ length: 11 }, (_, i) => `l${i}`) } }, 400, 'labels');
+    await bad('POST', `${base}/scr/screen`, { token: curator, body: { version: 1, decision: 'maybe', reason: 'not-rct' } }, 400, 'reason');
+    await bad('POST', `${base}/scr/screen`, { token: curator, body: { version: 1, decision: 'maybe', labels: [{ toString: 1 }] } }, 400, 'labels[0]');
+    await bad('POST', `${base}/scr/resolve`, { token: await h.token('lead'), body: { version: 1, decision: 'maybe' } }, 400, 'decision');
+  });
+  it('batch: every wrong input names the field and changes nothing (all or none)', async () => {
+    await bad('POST', batch, { token: curator, body: { ...ok, items: [] } }, 400, 'items');
+    await bad('POST', batch, { token: curator, body: { ...ok, items: 'scr' } }, 400, 'items');
+    await bad('POST', batch, { token: curator, body: { ...ok, items: Array.from({ length: 51 }, (_, i) => ({ studyId: `s${i}`, version: 1 })) } }, 400, 'items');
+    await bad('POST', batch, { token: curator, body: { ...ok, items: [{ studyId: 'scr' }] } }, 400, 'items[0].version');
+    await bad('POST', batch, { token: curator, body: { ...ok, items: [{ studyId: 'bad id!', version: 1 }] } }, 400, 'items[0].studyId');
+    await bad('POST', batch, { token: curator, body: { ...ok, items: [ok.items[0], ok.items[0]] } }, 400, 'items[1].studyId');
+    await bad('POST', batch, { token: curator, body: { ...ok, items: [{ studyId: 'scr', version: 1e16 }] } }, 400);
+    await bad('POST', batch, { token: curator, body: { ...ok, reason: undefined } }, 400, 'reason');
+    await bad('POST', batch, { token: curator, body: { ...ok, reason: 'no-such-reason' } }, 400, 'reason');
+    await bad('POST', batch, { token: curator, body: { ...ok, reason: 'other' } }, 400, 'note');
+    await bad('POST', batch, { token: curator, body: { ...ok, decision: 'perhaps' } }, 400, 'decision');
+    await bad('POST', batch, { token: curator, body: { ...ok, extra: 1 } }, 400, 'extra');
+    // one bad record among good ones: nothing is written
+    await bad('POST', batch, { token: curator, body: { ...ok, items: [ok.items[0], { studyId: 'missing', version: 1 }] } }, 404, 'items[1].studyId');
+    await bad('POST', batch, { token: curator, body: { ...ok, items: [ok.items[0], { studyId: 'ext', version: 1 }] } }, 409, 'items[1]');
+    await bad('POST', batch, { token: curator, body: { ...ok, items: [{ studyId: 'scr', version: 7 }] } }, 409, 'items[0].version');
+    await bad('POST', `/api/reviews/nope/screen-batch`, { token: curator, body: ok }, 404);
+    await bad('POST', batch, { body: ok }, 401);
   });
 });
 

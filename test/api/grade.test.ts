@@ -12,6 +12,8 @@ import { checkpointKey, eventPartition, gradeEventSubject, gradeKey } from '../.
 import { reviewsToReanalyse } from '../../core/analysis/triggers.js';
 import { diskSnapshotStore } from '../../functions/adapters/snapshot-store.js';
 import { reanalyseReview } from '../../functions/reanalyse/reanalyse.js';
+import { createContext } from '../../functions/curation-api/context.js';
+import { gradeView } from '../../functions/curation-api/routes/grade.js';
 import { DUAL_REVIEW, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
@@ -121,6 +123,33 @@ describe('GRADE judgements API', () => {
         { source: 'isrctn', lastSearchedAt: null },
       ]);
       expect(snap.studies.map((s) => s.label).sort()).toEqual(['Dahne 2019a', 'Dahne 2019b', 'Dahne 2019c', 'Dahne 2019d']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('GET reads the latest published version (what the public sees) instead of re-pooling the candidates, and gives the same proposal', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'grade-latest-'));
+    try {
+      const store = diskSnapshotStore(dir);
+      await reanalyseReview({ doc: h.doc, table: h.table, store, now: () => new Date('2026-12-01T00:00:00Z') }, DUAL_REVIEW);
+      const deps = { doc: h.doc, table: h.table, reviews: [DUAL_REVIEW], auth: { localSecret: 'x'.repeat(32) } };
+      const computed = await gradeView(createContext(deps), DUAL_REVIEW);
+      const reads: string[] = [];
+      const fromPublished = createContext({ ...deps, snapshots: { getLatest: (id) => (reads.push(id), store.getLatest(id)) } });
+      fromPublished.store.allCandidates = () => {
+        throw new Error('the candidates were read: the analysis was re-pooled');
+      };
+      const published = await gradeView(fromPublished, DUAL_REVIEW);
+      expect(reads).toEqual([rid]);
+      expect(published).toEqual(computed);
+      const dep = published.find((o) => o.outcomeId === 'depression')!;
+      expect(dep.k).toBe(4);
+      expect(dep.proposed!.every((d) => d.source === 'data')).toBe(true);
+      expect(dep.certainty!.status).toBe('confirmed');
+      // Before a first version the analysis is computed from the candidates.
+      const none = createContext({ ...deps, snapshots: { getLatest: async () => null } });
+      expect(await gradeView(none, DUAL_REVIEW)).toEqual(computed);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

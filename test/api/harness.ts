@@ -34,6 +34,8 @@ export interface Harness {
 export interface HarnessOptions {
   /** Authentication of the app, given its base URL (default: local HS256 tokens signed with SECRET). */
   auth?: (base: string) => AuthConfig;
+  /** More reviews beside the dual- and single-screening ones (e.g. a dual-extraction variant). */
+  extraReviews?: Review[];
   /** The app's clock (default: real time). */
   now?: () => Date;
   /** How import jobs reach the worker (default: in process). */
@@ -53,7 +55,7 @@ export async function startHarness(prefix = 'api', opts: HarnessOptions = {}): P
   app = createCurationApp({
     doc,
     table,
-    reviews: [DUAL_REVIEW, SINGLE_REVIEW],
+    reviews: [DUAL_REVIEW, SINGLE_REVIEW, ...(opts.extraReviews ?? [])],
     auth: opts.auth ? opts.auth(base) : { localSecret: SECRET },
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.importDispatch ? { importDispatch: opts.importDispatch } : {}),

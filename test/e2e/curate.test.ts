@@ -80,19 +80,18 @@ describe('curator UI', () => {
   it('extraction form: live validation, computed effect size, accept', async () => {
     await page.goto(`${h.base}/curate/reviews/${rid}/candidates/x1`);
     const set = (path: string, v: string) => page.locator(`[data-path="${path}"]`).fill(v);
-    await set('arms[0].id', 'app');
     await set('arms[0].label', 'App');
     await set('arms[0].nRandomised', '60');
-    await set('arms[1].id', 'wl');
     await set('arms[1].label', 'Waitlist');
     await page.locator('[data-path="arms[1].role"]').selectOption('control');
     await set('arms[1].nRandomised', '60');
     await page.locator('[data-path="outcomes[0].outcome"]').selectOption('depression');
-    await set('outcomes[0].timepoint', 'post');
-    await set('outcomes[0].instrument', 'PHQ-9');
+    await page.locator('[data-path="outcomes[0].timepoint"]').selectOption('post');
+    await page.locator('[data-path="outcomes[0].instrument"]').selectOption('PHQ-9');
     await set('outcomes[0].intervention.n', '50');
     await set('outcomes[0].intervention.mean', '8.1');
     await set('outcomes[0].intervention.sd', '-4');
+    await page.locator('[data-path="outcomes[0].intervention.sd"]').blur();
     await set('outcomes[0].control.n', '55');
     await set('outcomes[0].control.mean', '10.3');
     await set('outcomes[0].control.sd', '4.8');
@@ -103,7 +102,7 @@ describe('curator UI', () => {
     await expect(page.locator('[data-path="outcomes[0].intervention.sd"]').getAttribute('aria-invalid')).resolves.toBeNull();
     expect(await axe(page)).toEqual([]);
     await page.locator('button[value="accept"]').click();
-    await expect.poll(() => page.locator('#status').textContent(), { timeout: 20_000 }).toContain('Accepted');
+    await expect.poll(() => page.locator('[data-xf-status]').textContent(), { timeout: 20_000 }).toContain('Accepted');
     const x1 = await h.req('GET', `/api/reviews/${rid}/candidates/x1`, { token: await h.token('curator', 'alice') });
     expect(x1.json.candidate.status).toBe('accepted');
     expect(x1.json.candidate.extraction.outcomes[0]).toMatchObject({ n1: 50, sd1: 4.2, n2: 55, sd2: 4.8 });
@@ -127,7 +126,7 @@ describe('curator UI', () => {
     await expect.poll(() => page.locator('#status').textContent(), { timeout: 20_000 }).toContain('Your vote: Included');
     await card.focus();
     await page.keyboard.press('u');
-    await expect.poll(() => card.locator('[data-vote]').textContent(), { timeout: 20_000 }).toContain('Vote undone');
+    await expect.poll(() => card.locator('[data-vote]').textContent(), { timeout: 20_000 }).toContain('Decision undone');
     const tok = await h.token('curator', 'alice');
     expect((await h.req('GET', `/api/reviews/${d}/candidates/d1`, { token: tok })).json.candidate.screening['title-abstract'].decisions).toEqual([]);
     // "Other" needs a note
@@ -165,6 +164,95 @@ describe('curator UI', () => {
     for (let i = 0; i < n; i++) await page.keyboard.press('j');
     await page.waitForURL(/cursor=/, { timeout: 30_000 });
     expect(await page.locator('article.cand').count()).toBeGreaterThan(0);
+  });
+
+  it('maybe, labels, keyword highlighting, near-duplicates and batch exclusion at 1280 and 390 px (axe 0 violations)', async () => {
+    const d = DUAL_REVIEW.id;
+    const tok = await h.token('curator', 'alice');
+    const get = async (id: string) => (await h.req('GET', `/api/reviews/${d}/candidates/${id}`, { token: tok })).json.candidate;
+    for (const width of [1280, 390]) {
+      const w = `w${width}`;
+      await h.seed({ reviewId: d, studyId: `${w}-m`, title: `Randomised trial of a self-guided app ${w}`, abstract: 'A non-randomised pilot protocol; participants on a waiting list.', triage: { score: 99, reasons: [] } });
+      await h.seed({ reviewId: d, studyId: `${w}-a`, title: `Near duplicate ${w}`, year: 2024, identifiers: [{ type: 'pmid', value: `1${width}` }], triage: { score: 98, reasons: [] } });
+      await h.seed({ reviewId: d, studyId: `${w}-b`, title: `Near-duplicate ${w}.`, year: 2024, identifiers: [{ type: 'doi', value: `10.1/${width}` }], triage: { score: 98, reasons: [] } });
+      await h.seed({ reviewId: d, studyId: `${w}-s`, title: `Batch one ${w}`, triage: { score: 97, reasons: [] } });
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto(`${h.base}/curate/reviews/${d}?status=screening`);
+      expect(await axe(page)).toEqual([]);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      // highlighting: include and exclude terms marked apart, and named in words on the card
+      const first = page.locator('article.cand', { hasText: `self-guided app ${w}` });
+      await expect(first.locator('mark.kw-include').allTextContents()).resolves.toEqual(expect.arrayContaining(['Randomised', 'self-guided', 'app', 'waiting list']));
+      await expect(first.locator('mark.kw-exclude').allTextContents()).resolves.toEqual(expect.arrayContaining(['non-randomised', 'pilot', 'protocol']));
+      await expect(first.locator('.terms').textContent()).resolves.toMatch(/Inclusion terms: .*self-guided.*Exclusion terms: .*non-randomi\*/);
+      // maybe with a label: stays in my to-do, marked maybe
+      await first.locator('[data-labels]').fill('ask Anna');
+      await first.focus();
+      await page.keyboard.press('m');
+      await expect.poll(() => first.locator('[data-vote]').textContent(), { timeout: 20_000 }).toContain('stays in your to-do');
+      await expect.poll(() => page.locator('#status').textContent()).toContain('maybe');
+      await expect(first.locator('.label').allTextContents()).resolves.toEqual(['ask Anna']);
+      const m = await get(`${w}-m`);
+      expect(m.status).toBe('screening');
+      expect(m.screening['title-abstract'].maybe[0]).toMatchObject({ screener: 'alice', labels: ['ask Anna'] });
+      // the near-duplicates are one card; x selects it and the single record, b + reason excludes them in one request
+      const group = page.locator('article.cand', { hasText: 'near-duplicate records' });
+      expect(await group.count()).toBe(1);
+      const single = page.locator('article.cand', { hasText: `Batch one ${w}` });
+      await group.focus();
+      await page.keyboard.press('x');
+      await single.focus();
+      await page.keyboard.press('x');
+      await expect(page.locator('[data-selcount]').textContent()).resolves.toBe('3 selected');
+      const batchReq = page.waitForRequest((r) => r.url().endsWith('/screen-batch'));
+      await page.keyboard.press('b'); // focuses the batch reason
+      await page.keyboard.press('5'); // "5. …" by the select's own type-ahead
+      await page.locator('[data-batch-exclude]').click();
+      expect(JSON.parse((await batchReq).postData() ?? '{}').items).toHaveLength(3);
+      await expect.poll(() => page.locator('[data-batch-msg]').textContent(), { timeout: 20_000 }).toContain('3 record(s), one audited decision each');
+      for (const id of [`${w}-a`, `${w}-b`, `${w}-s`]) expect((await get(id)).screening['title-abstract'].decisions[0]).toMatchObject({ screener: 'alice', decision: 'exclude', reason: DUAL_REVIEW.exclusionReasons[4].id });
+      for (const id of [`${w}-a`, `${w}-b`, `${w}-s`]) {
+        const events = (await h.req('GET', `/api/reviews/${d}/candidates/${id}`, { token: tok })).json.events as { type: string; actor: string }[];
+        expect(events.filter((e) => e.type === 'screened' && e.actor === 'alice')).toHaveLength(1);
+      }
+      // reload: the maybe card is still in my to-do (marked), the batch-excluded ones are not; filters find them
+      await page.goto(`${h.base}/curate/reviews/${d}?status=screening`);
+      await expect(page.locator('article.cand', { hasText: `self-guided app ${w}` }).getAttribute('data-maybe')).resolves.toBe('true');
+      expect(await page.locator('article.cand', { hasText: `Batch one ${w}` }).count()).toBe(0);
+      await page.goto(`${h.base}/curate/reviews/${d}?status=screening&view=maybe&label=ask+anna`);
+      await expect(page.locator('article.cand h2').allTextContents()).resolves.toEqual([expect.stringContaining(`self-guided app ${w}`)]);
+      await page.goto(`${h.base}/curate/reviews/${d}?status=screening&view=voted&q=${encodeURIComponent(`batch one ${w}`)}`);
+      await expect(page.locator('article.cand h2').allTextContents()).resolves.toEqual([expect.stringContaining(`Batch one ${w}`)]);
+      expect(await axe(page)).toEqual([]);
+    }
+  });
+
+  it('a lead who voted does not resolve the conflict (the page says why); another lead does', async () => {
+    const d = DUAL_REVIEW.id;
+    await h.seed({ reviewId: d, studyId: 'cv1', title: 'Conflict voted by a lead', triage: { score: 95, reasons: [] } });
+    const lee = await h.token('lead', 'lee');
+    const bob = await h.token('curator', 'bob');
+    await h.req('POST', `/api/reviews/${d}/candidates/cv1/screen`, { token: lee, body: { version: 1, decision: 'include' } });
+    const r = await h.req('POST', `/api/reviews/${d}/candidates/cv1/screen`, { token: bob, body: { version: 2, decision: 'exclude', reason: 'not-rct' } });
+    expect(r.json.candidate.status).toBe('conflict');
+    const refused = await h.req('POST', `/api/reviews/${d}/candidates/cv1/resolve`, { token: lee, body: { version: 3, decision: 'include' } });
+    expect(refused.status).toBe(403);
+    expect(refused.json.error).toMatch(/another lead resolves/);
+    const p = await (await browser.newContext()).newPage();
+    await p.goto(`${h.base}/curate/signin?token=${lee}`);
+    await p.goto(`${h.base}/curate/reviews/${d}?status=conflict`);
+    const card = p.locator('article.cand', { hasText: 'Conflict voted by a lead' });
+    await expect(card.textContent()).resolves.toContain('only another lead resolve');
+    expect(await card.locator('[data-decide]').count()).toBe(0);
+    await expect(p.locator('main').textContent()).resolves.toContain('Who resolves');
+    expect(await axe(p)).toEqual([]);
+    await p.goto(`${h.base}/curate/signin?token=${await h.token('lead', 'lou')}`);
+    await p.goto(`${h.base}/curate/reviews/${d}?status=conflict`);
+    const card2 = p.locator('article.cand', { hasText: 'Conflict voted by a lead' });
+    await card2.focus();
+    await p.keyboard.press('i');
+    await expect.poll(() => card2.locator('[data-vote]').textContent(), { timeout: 20_000 }).toContain('Resolved: Included');
+    await p.close();
   });
 
   it('no script errors and no CSP violations on the pages visited', () => {

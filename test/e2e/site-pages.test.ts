@@ -11,7 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../stack/harness.js';
@@ -31,6 +31,12 @@ const minus = (x: number, d = 2) => x.toFixed(d).replace('-', '−');
 
 beforeAll(async () => {
   writeSnapshots(join(work, 'snapshots'), snaps);
+  // Two published versions of the self-guided review: v1 (fewer studies) and v2 (= latest).
+  const v2 = { ...dep, version: 2 };
+  const v1 = { ...dep, version: 1, outcomes: dep.outcomes.map((o) => (o.id === 'depression' ? { ...o, studies: o.studies.slice(0, -5), k: o.k - 5 } : o)) };
+  writeFileSync(join(work, 'snapshots', dep.reviewId, 'latest.json'), JSON.stringify(v2));
+  writeFileSync(join(work, 'snapshots', dep.reviewId, 'v2.json'), JSON.stringify(v2));
+  writeFileSync(join(work, 'snapshots', dep.reviewId, 'v1.json'), JSON.stringify(v1));
   await buildSite({ snapshotDir: join(work, 'snapshots'), outDir: join(work, 'site') });
   server = await serveSite(join(work, 'site'));
   browser = await launch();
@@ -91,6 +97,70 @@ describe('site pages built from snapshots with every analysis field', () => {
     await page.goto(`${server.url}${href}`);
     await expect(page.locator('[data-outcome="depression"] [data-testid="study-smd"]').textContent()).resolves.toBe(`${minus(first.yi)} [${minus(first.ciLower)}, ${minus(first.ciUpper)}]`);
     await expect(page.locator('.rob-table tbody tr').count()).resolves.toBe(6);
+    // Its coded moderators are shown by the review file's names and level labels, not the codes.
+    const facts = (await page.locator('dl.facts').last().textContent())!;
+    let labelled = 0;
+    for (const [k, v] of Object.entries(first.moderators)) {
+      const def = dep.inputs.review.moderators.find((m) => m.id === k);
+      if (!def) continue;
+      expect(facts).toContain(def.label);
+      if (def.type === 'categorical' && typeof v === 'string') {
+        expect(facts).toContain(def.levels.find((l) => l.id === v)!.label);
+        labelled++;
+      }
+    }
+    expect(labelled).toBeGreaterThan(2);
+  });
+
+  it('forest plot rows link to their study pages at 1280 and 390 px without JavaScript (each row of the drawn image is its study\'s link)', async () => {
+    const o = dep.outcomes.find((x) => x.id === 'depression')!;
+    for (const width of [1280, 390]) {
+      const page = await (await browser.newContext({ viewport: { width, height: 900 }, javaScriptEnabled: false })).newPage();
+      await page.goto(`${server.url}/reviews/selfguided-depression/`);
+      const fig = page.locator('#forest-depression');
+      const img = fig.locator('img.chart-img');
+      await img.scrollIntoViewIfNeeded();
+      await img.evaluate((i: HTMLImageElement) => i.decode());
+      // Which layout the browser chose, and where row i's centre is in it (from the drawn SVG itself).
+      const src = await img.evaluate((i: HTMLImageElement) => i.currentSrc);
+      expect(src).toMatch(width === 390 ? /-narrow\.svg$/ : /forest-depression\.svg$/);
+      const svg = await (await fetch(src)).text();
+      const vbW = Number(svg.match(/viewBox="0 0 ([0-9.]+) /)![1]);
+      const rowY = [...svg.matchAll(/<g class="row" data-study="[^"]*"><a [^>]*><text x="[0-9.]+" y="([0-9.]+)"/g)].map((m) => Number(m[1]) - 4);
+      expect(rowY).toHaveLength(o.studies.length);
+      // Hit-test the centre of a spread of rows (first, middle, last, …): the element there is that study's link.
+      const picks = [...new Set([0, 1, Math.floor(o.studies.length / 2), o.studies.length - 2, o.studies.length - 1])];
+      for (const i of picks) {
+        const hit = await page.evaluate(([y, w]) => {
+          const el = document.querySelector('#forest-depression img.chart-img')!;
+          const b0 = el.getBoundingClientRect();
+          window.scrollBy(0, b0.top + (y * b0.width) / w - window.innerHeight / 2);
+          const b = el.getBoundingClientRect();
+          return document.elementFromPoint(b.left + b.width / 2, b.top + (y * b.width) / w)?.closest('a')?.getAttribute('href') ?? null;
+        }, [rowY[i], vbW] as [number, number]);
+        expect(hit, `row ${i} at ${width}px`).toBe(`/reviews/selfguided-depression/studies/${encodeURIComponent(o.studies[i].id)}/`);
+      }
+      // Keyboard and screen readers: one named link per row, in row order; following one opens the study page.
+      await expect(fig.locator('.row-links a').count()).resolves.toBe(o.studies.length);
+      await expect(fig.locator('.row-links a').nth(1).textContent()).resolves.toBe(`${o.studies[1].label}: study page`);
+      await fig.locator('.row-links a').nth(1).click();
+      await page.waitForURL(/\/studies\//);
+      await expect(page.locator('[data-outcome="depression"] [data-testid="study-smd"]').textContent()).resolves.toBe(`${minus(o.studies[1].yi)} [${minus(o.studies[1].ciLower)}, ${minus(o.studies[1].ciUpper)}]`);
+      await page.context().close();
+    }
+  });
+
+  it('an older version\'s page shows no chart image (the chart files are the current version\'s) and says so; the current version\'s page has them', async () => {
+    const page = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+    await page.goto(`${server.url}/reviews/selfguided-depression/versions/1/`);
+    await expect(page.locator('section[data-outcome-id="depression"]').count()).resolves.toBe(1);
+    await expect(page.locator('img.chart-img').count()).resolves.toBe(0);
+    await expect(page.locator('.row-links').count()).resolves.toBe(0);
+    await expect(page.locator('[data-testid="archived-chart"]').count()).resolves.toBeGreaterThan(3);
+    await page.goto(`${server.url}/reviews/selfguided-depression/versions/2/`);
+    await expect(page.locator('#forest-depression img.chart-img').count()).resolves.toBe(1);
+    await expect(page.locator('#forest-depression .row-links a').count()).resolves.toBe(dep.outcomes.find((o) => o.id === 'depression')!.studies.length);
+    await expect(page.locator('[data-testid="archived-chart"]').count()).resolves.toBe(0);
   });
 
   it('every figure has a non-empty SVG with JavaScript off, and its data downloads', async () => {

@@ -110,6 +110,7 @@ export async function startServer(
   const requests: LoggedRequest[] = [];
   const faults: Fault[] = [...(opts.faults ?? [])];
   const sockets = new Set<import('node:net').Socket>();
+  const timers = new Set<NodeJS.Timeout>();
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const at = performance.now();
     void (async () => {
@@ -140,7 +141,12 @@ export async function startServer(
         return;
       }
       if (fault?.kind === 'hang') return;
-      if (fault?.kind === 'slow') await new Promise((r) => setTimeout(r, fault.delayMs ?? 500));
+      if (fault?.kind === 'slow') {
+        await new Promise<void>((r) => {
+          const t = setTimeout(() => (timers.delete(t), r()), fault.delayMs ?? 500);
+          timers.add(t);
+        });
+      }
       if (fault?.kind === '500' || fault?.kind === '503') {
         send({ status: Number(fault.kind), contentType: 'text/html', body: HTML_500 });
         return;
@@ -190,6 +196,7 @@ export async function startServer(
     close: () =>
       new Promise<void>((r) => {
         for (const s of sockets) s.destroy();
+        for (const t of timers) clearTimeout(t);
         server.close(() => r());
       }),
   };

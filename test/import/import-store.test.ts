@@ -137,7 +137,7 @@ describe('npm run import (CLI)', () => {
       (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
     );
 
-  it('imports into the configured database, then re-imports writing nothing; bad arguments exit 2', { timeout: 180_000 }, async () => {
+  it('imports into the configured database, then re-imports writing nothing; bad arguments exit 2', { timeout: 450_000 }, async () => {
     const cliTable = await createTestTable('import-cli');
     try {
       const env = { TABLE_NAME: cliTable };

@@ -33,13 +33,13 @@ const summary = (stdout: string) => JSON.parse(stdout.trim().split('\n').pop()!)
 
 beforeAll(async () => {
   stack = await startStack({ dataDir: dirA, env: { STACK_REGISTRY_DIR: registry, POLL_ON_START: '0', PUBMED_EUTILS_URL: 'http://127.0.0.1:9/', CTGOV_API_URL: 'http://127.0.0.1:9/' } });
-}, 240_000);
+}, 600_000);
 
 afterAll(async () => {
   await stack?.stop();
   killDynamoOn(dirA);
   killDynamoOn(dirB);
-}, 60_000);
+}, 300_000);
 
 describe('npm run import with a running stack', () => {
   it('the running stack registers its DATA_DIR, database and dashboard', async () => {
@@ -47,7 +47,7 @@ describe('npm run import with a running stack', () => {
     expect(stacks).toEqual([expect.objectContaining({ dataDir: dirA, endpoint: stack!.dynamoEndpoint(), url: `${stack!.url}/` })]);
   });
 
-  it('another DATA_DIR: refused with both DATA_DIRs named, nothing written, no second database created', { timeout: 120_000 }, async () => {
+  it('another DATA_DIR: refused with both DATA_DIRs named, nothing written, no second database created', { timeout: 300_000 }, async () => {
     const r = await run([], dirB);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`running stack: DATA_DIR=${dirA} (dashboard ${stack!.url}/`);
@@ -56,7 +56,7 @@ describe('npm run import with a running stack', () => {
     expect(existsSync(join(dirB, 'dynamodb'))).toBe(false);
   });
 
-  it('the same DATA_DIR: writes into the running stack, says so, and the stack re-pools (attrition included)', { timeout: 240_000 }, async () => {
+  it('the same DATA_DIR: writes into the running stack, says so, and the stack re-pools (attrition included)', { timeout: 600_000 }, async () => {
     const r = await run([], dirA);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`database: writing to the running stack's database: DATA_DIR=${dirA}, DynamoDB Local at ${stack!.dynamoEndpoint()} (dashboard ${stack!.url}/`);
@@ -67,18 +67,18 @@ describe('npm run import with a running stack', () => {
       if (!existsSync(latest)) return null;
       const s = JSON.parse(readFileSync(latest, 'utf8'));
       return s.outcomes.find((o: { id: string; k: number }) => o.id === 'depression').k > 0 && s.attrition?.k > 0 ? s : null;
-    }, 180_000, 'the running stack to publish the imported studies');
+    }, 300_000, 'the running stack to publish the imported studies');
     expect(snap.attrition.sentence).toMatch(/^dropout: \d+ % \[\d+, \d+\] in the intervention arms/);
   });
 
-  it('--force writes to the other DATA_DIR, saying it is not the running stack', { timeout: 180_000 }, async () => {
+  it('--force writes to the other DATA_DIR, saying it is not the running stack', { timeout: 450_000 }, async () => {
     const r = await run(['--force'], dirB);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`database: --force: writing to DATA_DIR=${dirB} (its own DynamoDB Local on ${join(dirB, 'dynamodb')}, stopped when done), NOT to the running stack on DATA_DIR=${dirA}`);
     expect(summary(r.stdout)).toMatchObject({ created: 69, database: { kind: 'own', dataDir: dirB } });
   });
 
-  it('no stack running: says it starts its own; stale registry entries are dropped', { timeout: 240_000 }, async () => {
+  it('no stack running: says it starts its own; stale registry entries are dropped', { timeout: 600_000 }, async () => {
     await stack!.stop();
     stack = undefined;
     mkdirSync(registry, { recursive: true });

@@ -48,7 +48,7 @@ beforeAll(() => {
   for (const s of ['Data', 'Curation', 'Site', 'Analysis', 'Ingest', 'Operations']) {
     t[s] = templateOf(assembly, `LivingEvidence-prod-${s}`);
   }
-}, 300_000);
+}, 600_000);
 
 type Res = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
 const resources = (tpl: Template, type: string) => Object.entries(tpl.findResources(type)) as [string, Res][];

@@ -31,7 +31,7 @@ beforeAll(() => {
   result = synthWithReport(built.app);
   if (!result.assembly) throw new Error(`synth failed: ${result.error}`);
   for (const s of ['Curation', 'Site']) t[s] = templateOf(result.assembly, `LivingEvidence-prod-${s}`);
-}, 300_000);
+}, 600_000);
 
 describe('with a custom site domain and cognitoDomainPrefix', () => {
   it('has zero cdk-nag findings', () => {

@@ -56,7 +56,7 @@ describe('npm run poll', () => {
       await ep.close();
       await is.close();
     }
-  }, 120_000);
+  }, 300_000);
 
   it('with no upstream reachable: one clear line per failed source, the summary still prints, exit 1', async () => {
     const { table } = await freshTable('cli');
@@ -69,7 +69,7 @@ describe('npm run poll', () => {
     expect(failed).toHaveLength(4); // one line per source: pubmed, ctgov, europepmc, isrctn
     expect(failed[0]).toMatch(/^pubmed selfguided-depression: cycle failed: .*network error/);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
-  }, 120_000);
+  }, 300_000);
 
   it('rejects bad arguments with a clear message', () => {
     expect(() => parsePollArgs(['--source', 'embase'])).toThrow(/--source must be pubmed, ctgov, europepmc, isrctn or all/);

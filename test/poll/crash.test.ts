@@ -82,5 +82,5 @@ describe('crash safety', () => {
       await pm.close();
       await ct.close();
     }
-  }, 600_000);
+  }, 900_000);
 });

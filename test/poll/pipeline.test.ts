@@ -49,9 +49,10 @@ describe('poll cycle stages', () => {
     tables.push(table);
     try {
       // The store's first batch waits until the server has answered all 6 efetches: if fetching
-      // waited for the store, the fetches would never arrive and the ceiling (60 s) would end the wait.
+      // waited for the store, the fetches would never arrive and the ceiling (240 s, a safety net far
+      // above any real run) would end the wait.
       const efetchCount = () => pm.requests.filter((q) => q.path.endsWith('efetch.fcgi')).length;
-      const store = new GatedStore(doc, table, () => efetchCount() >= 6, efetchCount, 60_000);
+      const store = new GatedStore(doc, table, () => efetchCount() >= 6, efetchCount, 240_000);
       const r = await poll({ doc, table, store, backfillFrom: '2024-05-01', now: () => new Date('2024-05-21T08:00:00Z'), pubmed: { retry: FAST_RETRY } }, { pubmed: pm.url });
       expect(r.failures).toEqual([]);
       expect(r.new).toBe(1200);
@@ -64,7 +65,7 @@ describe('poll cycle stages', () => {
     } finally {
       await pm.close();
     }
-  }, 300_000);
+  }, 600_000);
 
   it('a search that fails in a later window still stores and checkpoints the windows before it', async () => {
     // 450 records over 20 days with the cap at 100: the window is halved into several leaves.
@@ -102,5 +103,5 @@ describe('poll cycle stages', () => {
     } finally {
       await pm.close();
     }
-  }, 300_000);
+  }, 600_000);
 });

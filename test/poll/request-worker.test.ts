@@ -11,7 +11,7 @@ describe('request worker', () => {
   it('is used when POLL_REQUEST_WORKER=1, answers like the main thread and rides out faults', async () => {
     const pm = await startFakePubmed({ count: 30, seed: 9, faults: [{ kind: '429', times: 1 }, { kind: '500', endpoint: 'efetch', times: 1 }, { kind: 'reset', endpoint: 'efetch', times: 1 }, { kind: 'hang', endpoint: 'esearch', times: 1, after: 1 }] });
     try {
-      const cfg = pubmedConfig({ PUBMED_EUTILS_URL: pm.url, NCBI_API_KEY: 'k', POLL_REQUEST_WORKER: '1' }, { retry: { ...FAST_RETRY, timeoutMs: 500 } });
+      const cfg = pubmedConfig({ PUBMED_EUTILS_URL: pm.url, NCBI_API_KEY: 'k', POLL_REQUEST_WORKER: '1' }, { retry: { ...FAST_RETRY, timeoutMs: 4000 } });
       expect(cfg.offThread).toBe(true);
       expect(pubmedConfig({ PUBMED_EUTILS_URL: pm.url }).offThread).toBe(false);
       const client = new PubmedClient(cfg);
@@ -27,5 +27,5 @@ describe('request worker', () => {
     } finally {
       await pm.close();
     }
-  }, 60_000);
+  }, 300_000);
 });

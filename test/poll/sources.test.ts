@@ -12,7 +12,7 @@ import { fakePreprint, startFakeEuropePmc } from '../fakes/europepmc.js';
 import { fullTrialXml, startFakeIsrctn, type FakeTrial } from '../fakes/isrctn.js';
 import { generateArticles, startFakePubmed } from '../fakes/pubmed.js';
 import { fakeStudy, startFakeCtgov } from '../fakes/ctgov.js';
-import { freshTable, poll, REVIEW, scanAll } from './helpers.js';
+import { FAST_RETRY, freshTable, poll, REVIEW, scanAll } from './helpers.js';
 
 const tables: string[] = [];
 afterAll(async () => {
@@ -43,7 +43,7 @@ describe('Europe PMC preprints', () => {
     });
     const { table: t, doc } = await table();
     try {
-      const r = await poll({ doc, table: t, europepmc: { retry: { attempts: 6, baseDelayMs: 5, maxDelayMs: 50, timeoutMs: 5000 }, rate: 10, pageSize: 10 } }, { europepmc: ep.url });
+      const r = await poll({ doc, table: t, europepmc: { retry: FAST_RETRY, rate: 10, pageSize: 10 } }, { europepmc: ep.url });
       expect(r.failures).toEqual([]);
       expect(ep.faults).toHaveLength(0);
       expect({ fetched: r.fetched, new: r.new, quarantined: r.quarantined }).toEqual({ fetched: 24, new: 23, quarantined: 1 });
@@ -73,7 +73,7 @@ describe('Europe PMC preprints', () => {
     } finally {
       await ep.close();
     }
-  }, 120_000);
+  }, 300_000);
 
   it('a preprint later published is one study: the main record moves to the publication, the history keeps the preprint', async () => {
     const [article] = generateArticles({ count: 1, seed: 31 });
@@ -123,7 +123,7 @@ describe('Europe PMC preprints', () => {
       await ep.close();
       await pm.close();
     }
-  }, 120_000);
+  }, 300_000);
 });
 
 describe('Europe PMC retractions', () => {
@@ -149,7 +149,7 @@ describe('Europe PMC retractions', () => {
     } finally {
       await ep.close();
     }
-  }, 120_000);
+  }, 300_000);
 });
 
 describe('ISRCTN registry', () => {
@@ -167,7 +167,7 @@ describe('ISRCTN registry', () => {
     const pm = await startFakePubmed({ corpus: [article] });
     const { table: t, doc } = await table();
     try {
-      const r = await poll({ doc, table: t, isrctn: { rate: 10, pageSize: 5, retry: { attempts: 6, baseDelayMs: 5, maxDelayMs: 50, timeoutMs: 5000 } } }, { isrctn: is.url });
+      const r = await poll({ doc, table: t, isrctn: { rate: 10, pageSize: 5, retry: FAST_RETRY } }, { isrctn: is.url });
       expect(r.failures).toEqual([]);
       expect(is.faults).toHaveLength(0);
       expect({ fetched: r.fetched, new: r.new, quarantined: r.quarantined }).toEqual({ fetched: 13, new: 12, quarantined: 1 });
@@ -201,5 +201,5 @@ describe('ISRCTN registry', () => {
       await ct.close();
       await pm.close();
     }
-  }, 120_000);
+  }, 300_000);
 });

@@ -15,6 +15,14 @@ afterAll(async () => {
 });
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Resolves once `cond()` holds (checked every ms); after `ceilingMs` (a safety net, not a measure) it throws. */
+async function until(cond: () => boolean, what: string, ceilingMs = 60_000): Promise<void> {
+  const deadline = Date.now() + ceilingMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`never happened: ${what}`);
+    await tick(1);
+  }
+}
 const item = (i: number, size: number) => ({ i, pad: 'x'.repeat(size) });
 const bytesOf = (x: unknown) => Buffer.byteLength(JSON.stringify(x));
 
@@ -69,23 +77,32 @@ describe('spool', () => {
   });
 
   it('lets the producer run ahead of a slow consumer, up to maxBytes on disk', async () => {
-    const size = bytesOf(item(0, 1000));
+    // Items of one size whatever the digits of i, so that exactly three fit.
+    const sized = (i: number) => item(i, 1002 - String(i).length);
+    const size = bytesOf(sized(0));
     const maxBytes = size * 3;
     let produced = 0;
     let consumed = 0;
     let maxAhead = 0;
+    let done = false;
     const stats = await spool<{ i: number; pad: string }>({
       dir: parent,
       maxBytes,
       produce: async (put) => {
         for (let i = 0; i < 20; i++) {
-          await put(item(i, 1000));
+          expect(bytesOf(sized(i))).toBe(size);
+          await put(sized(i));
           produced++;
           maxAhead = Math.max(maxAhead, produced - consumed);
         }
+        done = true;
       },
+      // The slow consumer is slow by an event, not by a sleep racing the disk: it stores an item only
+      // once the producer has filled the allowance (three waiting + the one being stored) or finished.
       consume: async () => {
-        await tick(5);
+        await until(() => done || produced >= consumed + 4, 'the producer filled the allowance');
+        // The producer is now blocked in put() (or done): give it a moment there before unblocking it.
+        await tick(2);
         consumed++;
       },
     });

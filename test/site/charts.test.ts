@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { sampleSnapshots } from './sample.js';
 import type { OutcomeSnapshot, ReviewSnapshot } from '../../site/src/lib/model.js';
-import { forestChart, favours } from '../../site/src/lib/charts/forest.js';
+import { forestChart, favours, FOREST_ROWS, forestRowLinkCss } from '../../site/src/lib/charts/forest.js';
 import { cumulativeChart, cumulativeRange, cumulativeSteps } from '../../site/src/lib/charts/cumulative.js';
 import { CONTOUR_Z, funnelChart } from '../../site/src/lib/charts/funnel.js';
 import { bandCritical, bubbleChart, fittedBand } from '../../site/src/lib/charts/bubble.js';
@@ -16,6 +16,7 @@ import { subgroupChart } from '../../site/src/lib/charts/subgroup.js';
 import { countBarsChart, robSummaryChart } from '../../site/src/lib/charts/bars.js';
 import { reviewCharts, standaloneSvg, chartCsv } from '../../site/src/lib/charts/index.js';
 import { ticks } from '../../site/src/lib/charts/svg.js';
+import { analyze } from '../../core/meta/analyze.js';
 import { tau2Text, footnoteNumbers } from '../../site/src/lib/present.js';
 
 const snaps = sampleSnapshots();
@@ -84,6 +85,32 @@ describe('forest plot', () => {
     expect(t.wide).toContain('Smith, &quot;A&quot; 2003');
     expect(chartCsv(t).split('\n')[2]).toMatch(/^"Smith, ""A"" 2003",2003,/);
   });
+  it('row links for the page: one per study in row order, laid out by the geometry the drawing uses', () => {
+    expect(ch.rowLinks!.map((l) => l.href)).toEqual(depression.studies.map((s) => `/reviews/x/studies/${s.id}/`));
+    expect(ch.rowLinks!.map((l) => l.label)).toEqual(depression.studies.map((s) => s.label));
+    expect(forestChart(depression)!.rowLinks).toBeUndefined();
+    const css = forestRowLinkCss();
+    for (const [svg, g] of [[ch.wide, FOREST_ROWS.w], [ch.narrow, FOREST_ROWS.n]] as const) {
+      expect(viewBox(svg)[0]).toBe(g.width);
+      // row i's label baseline sits at top + (i + ½)·rowH + 4 in the drawing
+      const ys = [...svg.matchAll(/<g class="row" data-study="[^"]*"><a [^>]*><text x="[0-9.]+" y="([0-9.]+)"/g)].map((m) => Number(m[1]));
+      expect(ys).toEqual(depression.studies.map((_, i) => g.top + (i + 0.5) * g.rowH + 4));
+      // … and the CSS puts link i at the same share of the image's width
+      expect(css).toContain(`padding-top:${((100 * g.top) / g.width).toFixed(4)}%`);
+      expect(css).toContain(`padding-bottom:${((100 * g.rowH) / g.width).toFixed(4)}%`);
+    }
+    expect(css).toMatch(/@media \(min-width:52rem\)\{[^}]*padding-top:3\.9474%/);
+  });
+  it('axis tick labels stand at least 34 units apart in both layouts (no overlapping "−3.0 −2.5")', () => {
+    for (const o of [depression, tiny()]) {
+      const f = forestChart(o)!;
+      for (const svg of [f.wide, f.narrow]) {
+        const xs = [...svg.matchAll(/<text x="([0-9.]+)" y="[0-9.]+" text-anchor="middle">[−0-9.]+<\/text>/g)].map((m) => Number(m[1]));
+        expect(xs.length).toBeGreaterThanOrEqual(2);
+        for (let i = 1; i < xs.length; i++) expect(xs[i] - xs[i - 1]).toBeGreaterThanOrEqual(33.9);
+      }
+    }
+  });
   it('an interval beyond the axis ends in an arrow and says so', () => {
     const o = tiny();
     o.studies[0] = { ...o.studies[0], yi: -0.5, ciLower: -9, ciUpper: 8 };
@@ -142,32 +169,55 @@ describe('funnel plot', () => {
 });
 
 describe('meta-regression bubble plot', () => {
-  const ref = JSON.parse(readFileSync(resolve(__dirname, '../fixtures/site/metareg-band.json'), 'utf8')) as Array<{ test: string; coef: [number, number]; vcov: number[][]; df: number | null; x: number[]; pred: number[]; ciLower: number[]; ciUpper: number[] }>;
-  for (const r of ref) {
-    it(`band from the coefficient covariance equals metafor predict() (${r.test})`, () => {
+  type Fit = { test: string; moderators: string | string[]; coef: number[]; vcov: number[][]; df: number | null; x: number[]; held: number | null; pred: number[]; ciLower: number[]; ciUpper: number[] };
+  const ref = JSON.parse(readFileSync(resolve(__dirname, '../fixtures/site/metareg-band.json'), 'utf8')) as { studies: Array<{ id: string; yi: number; vi: number; year: number; ablat: number }>; fits: Fit[] };
+  for (const r of ref.fits) {
+    const mods = ([] as string[]).concat(r.moderators);
+    it(`band from metafor's own vcov() equals its predict() (${mods.join(' + ')}, ${r.test})`, () => {
       const q = bandCritical(r.test, r.df);
       r.x.forEach((x, i) => {
-        const b = fittedBand(r.coef, r.vcov, q, x);
+        const b = fittedBand(r.coef, r.vcov, q, mods.length === 1 ? x : [1, x, r.held!]);
         expect(b.fit).toBeCloseTo(r.pred[i], 8);
         expect(Math.abs(b.lower - r.ciLower[i])).toBeLessThan(1e-6);
         expect(Math.abs(b.upper - r.ciUpper[i])).toBeLessThan(1e-6);
       });
     });
+    it(`core's meta-regression carries vcov() and the chart's band equals metafor predict() (${mods.join(' + ')}, ${r.test})`, () => {
+      const res = analyze({ measure: 'GEN', method: 'REML', ci: r.test as 'z' | 'knha', level: 0.95, metaRegression: mods, studies: ref.studies.map((s) => ({ id: s.id, yi: s.yi, vi: s.vi, moderators: { year: s.year, ablat: s.ablat } })) });
+      const mr = res.metaRegression!;
+      expect(mr.vcov).toHaveLength(r.coef.length);
+      mr.vcov!.forEach((row, i) => row.forEach((v, j) => expect(Math.abs(v - r.vcov[i][j])).toBeLessThan(1e-6 * Math.max(1, Math.abs(r.vcov[i][j])))));
+      const weights = new Map(res.studies.map((s) => [s.id, s.weight]));
+      const o = {
+        ...depression, id: 'bcg', label: 'BCG', k: ref.studies.length, subgroups: [], result: { ...res, metaRegression: mr },
+        studies: ref.studies.map((s) => ({ id: s.id, label: s.id, year: s.year, yi: s.yi, vi: s.vi, ciLower: s.yi, ciUpper: s.yi, weight: weights.get(s.id) ?? null, n: null, rows: 1, instruments: [], flipped: false, moderators: { year: s.year, ablat: s.ablat } })),
+      } as OutcomeSnapshot;
+      const ch = bubbleChart(o, r.test, 'Year')!;
+      expect(ch.wide).toMatch(/<polygon [^>]*class="band"/);
+      expect(ch.table.columns.slice(-3)).toEqual(['Fitted SMD', 'Fitted 95% CI lower', 'Fitted 95% CI upper']);
+      const byStudy = new Map(ch.table.rows.map((row) => [row[0], row]));
+      ref.studies.forEach((s, i) => {
+        const row = byStudy.get(s.id)!;
+        expect(row[4]).toBeCloseTo(r.pred[i], 4);
+        expect(row[5]).toBeCloseTo(r.ciLower[i], 4);
+        expect(row[6]).toBeCloseTo(r.ciUpper[i], 4);
+      });
+    });
   }
-  it('without the covariance no band is drawn and the chart says why', () => {
-    const ch = bubbleChart(depression, 'knha', 'Year')!;
-    expect(ch.wide).not.toMatch(/class="band"/);
-    expect(ch.notes.join(' ')).toMatch(/covariance/);
+  it('the real snapshot carries the covariance: the depression bubble plot has its band', () => {
     const mr = depression.result!.metaRegression!;
+    expect(mr.vcov).toHaveLength(mr.coefficients.length);
+    const ch = bubbleChart(depression, 'knha', 'Year')!;
+    expect(ch.wide).toMatch(/<polygon [^>]*class="band"/);
     expect(count(ch.wide, /class="bub"/g)).toBe(depression.k - mr.excluded.length + 1);
     if (mr.moderators.length > 1) expect(ch.notes.join(' ')).toMatch(/held at its mean/);
   });
-  it('with the covariance the band is drawn', () => {
-    const full = depression.result!.metaRegression!;
-    const mr = { ...full, moderators: ['year'], coefficients: full.coefficients.filter((c) => c.name === 'intercept' || c.name === 'year'), vcov: [[4, -0.002], [-0.002, 0.000001]] };
+  it('without the covariance (an older snapshot) no band is drawn and the chart says why', () => {
+    const { vcov: _omit, ...mr } = depression.result!.metaRegression!;
     const ch = bubbleChart({ ...depression, result: { ...depression.result!, metaRegression: mr } }, 'knha', 'Year')!;
-    expect(ch.wide).toMatch(/<polygon [^>]*class="band"/);
-    expect(ch.notes).toEqual([]);
+    expect(ch.wide).not.toMatch(/class="band"/);
+    expect(ch.notes.join(' ')).toMatch(/covariance/);
+    expect(ch.table.columns).not.toContain('Fitted 95% CI lower');
   });
 });
 

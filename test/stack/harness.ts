@@ -50,7 +50,7 @@ export async function startStack(opts: { dataDir: string; env?: NodeJS.ProcessEn
   child.stderr!.on('data', onData);
   const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
 
-  const waitFor = (re: RegExp, timeoutMs = 120_000) =>
+  const waitFor = (re: RegExp, timeoutMs = 300_000) =>
     new Promise<RegExpMatchArray>((res, rej) => {
       const check = () => {
         const m = out.match(re);
@@ -75,7 +75,7 @@ export async function startStack(opts: { dataDir: string; env?: NodeJS.ProcessEn
       check();
     });
 
-  await waitFor(/Press Ctrl-C to stop/, 180_000);
+  await waitFor(/Press Ctrl-C to stop/, 450_000);
   const url = `http://localhost:${port}`;
   return {
     url,
@@ -106,7 +106,7 @@ export async function startStack(opts: { dataDir: string; env?: NodeJS.ProcessEn
 }
 
 /** Polls `fn` until it returns a truthy value. */
-export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 90_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 240_000, what = 'condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

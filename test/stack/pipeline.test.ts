@@ -168,7 +168,7 @@ beforeAll(async () => {
     dataDir,
     env: { ...upstreams(), NCBI_EMAIL: 'test@example.org', NCBI_TOOL: 'living-evidence-test', POLL_ON_START: '1', POLL_TICK_SECONDS: '1' },
   });
-}, 240_000);
+}, 600_000);
 
 afterAll(async () => {
   if (stack && stack.child.exitCode === null) await stack.stop();
@@ -181,7 +181,7 @@ afterAll(async () => {
 
 describe('the local stack end to end', () => {
   it('poll → one linked candidate → accept over HTTP → snapshot → rebuilt page', async () => {
-    await stack!.waitFor(/poll: \{.*"candidates"/, 180_000);
+    await stack!.waitFor(/poll: \{.*"candidates"/, 450_000);
     const lead = stack!.signInToken('lead');
 
     const items = await queue('screening', lead);
@@ -196,7 +196,7 @@ describe('the local stack end to end', () => {
     const snap = await eventually(async () => {
       const s = snapshot();
       return s?.studies.some((x: { id: string }) => x.id === linked[0].studyId) ? s : null;
-    }, 60_000, 'the snapshot to contain the accepted study');
+    }, 240_000, 'the snapshot to contain the accepted study');
     const dep = snap.outcomes.find((o: { id: string }) => o.id === 'depression');
     expect(dep.k).toBe(1);
     // Hedges' g of the accepted arm data, as metafor's escalc("SMD") gives it (computed in R:
@@ -208,7 +208,7 @@ describe('the local stack end to end', () => {
       const r = await fetch(`${stack!.url}/reviews/${REVIEW}/`);
       const t = await r.text();
       return r.status === 200 && t.includes('Rivera') && /data-testid="k"[^>]*>1</.test(t) ? t : null;
-    }, 90_000, 'the rebuilt review page to show the study');
+    }, 240_000, 'the rebuilt review page to show the study');
     expect(html).toMatch(/href="https:\/\/pubmed\.ncbi\.nlm\.nih\.gov\/39100001\/"[^>]*>PubMed 39100001</);
     // The stream was the trigger, and the dashboard came from a rebuilt site.
     expect(stack!.output()).toMatch(/reanalysed cancer-digital/);
@@ -217,7 +217,7 @@ describe('the local stack end to end', () => {
     expect(stack!.output().match(/^.*poll: \{.*$/gm)).toHaveLength(1);
     expect(stack!.output().match(/polling pubmed cancer-digital \(daily; never polled\)/g)).toHaveLength(1);
     expect(stack!.output()).toMatch(/pollers +each review on its cadence \(.*cancer-digital daily/);
-  }, 400_000);
+  }, 900_000);
 
   it('a kill -9 right after an acceptance loses nothing: the restarted stack publishes it', async () => {
     const lead = stack!.signInToken('lead');
@@ -231,9 +231,9 @@ describe('the local stack end to end', () => {
     const snap = await eventually(async () => {
       const s = snapshot();
       return s?.studies.some((x: { id: string }) => x.id === other.studyId) ? s : null;
-    }, 60_000, 'the snapshot to contain the study accepted before the kill');
+    }, 240_000, 'the snapshot to contain the study accepted before the kill');
     expect(snap.outcomes.find((o: { id: string }) => o.id === 'depression').k).toBe(2);
-  }, 400_000);
+  }, 900_000);
 
   it('a retraction, from poll to page: the accepted trial leaves the pooled analysis, the history names the notice, curators are told', async () => {
     // PubMed links a retraction notice to the accepted trial and changes its modification date.
@@ -255,7 +255,7 @@ describe('the local stack end to end', () => {
     const snap = await eventually(async () => {
       const s = snapshot();
       return s?.outcomes.find((o: { id: string }) => o.id === 'depression')?.k === 1 ? s : null;
-    }, 90_000, 'the snapshot to drop the retracted study');
+    }, 240_000, 'the snapshot to drop the retracted study');
     const ex = snap.excluded.find((e: { id: string }) => e.id === 'NCT05550001');
     expect(ex.reason).toMatch(/^retracted: PubMed 39100001: Retracted: Psychooncology\. 2026;35\(4\):e7001, PMID 39100099/);
     expect(snap.studies.find((x: { id: string }) => x.id === 'NCT05550001').retracted).toBe(true);
@@ -266,7 +266,7 @@ describe('the local stack end to end', () => {
       const r = await fetch(`${stack!.url}/reviews/${REVIEW}/`);
       const t = await r.text();
       return r.status === 200 && /data-testid="k"[^>]*>1</.test(t) && t.includes('PMID 39100099') ? t : null;
-    }, 90_000, 'the rebuilt review page to drop the retracted study');
+    }, 240_000, 'the rebuilt review page to drop the retracted study');
     expect(html).toMatch(/was retracted and left the analysis/);
 
     // Curators see it on their home page.
@@ -275,7 +275,7 @@ describe('the local stack end to end', () => {
     expect(home.status).toBe(200);
     expect(page).toContain('data-testid="retraction-notices"');
     expect(page).toMatch(/NCT05550001<\/a>[^<]*was accepted\): PubMed 39100001: Retracted: Psychooncology/);
-  }, 400_000);
+  }, 900_000);
 
   it('stops cleanly', async () => {
     const code = await stack!.stop();
@@ -284,5 +284,5 @@ describe('the local stack end to end', () => {
     // No DynamoDB Local left running on this data folder.
     const ps = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
     expect(ps.split('\n').filter((l) => l.includes('DynamoDBLocal') && l.includes(dataDir))).toEqual([]);
-  }, 400_000);
+  }, 900_000);
 });

@@ -13,7 +13,7 @@ import { freePort } from '../../scripts/lib/dynamo-local.js';
 const ROOT = resolve(__dirname, '..', '..');
 const TSX_CLI = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
-function runStart(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<{ code: number | null; stderr: string; stdout: string }> {
+function runStart(env: NodeJS.ProcessEnv, timeoutMs = 240_000): Promise<{ code: number | null; stderr: string; stdout: string }> {
   return new Promise((res) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: ROOT, env: { ...process.env, DYNAMODB_ENDPOINT: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';

@@ -7,6 +7,16 @@ import type { ExtractionForm } from '../../../core/curation/extraction.js';
 import { AcceptBody, CandidateParams, DraftBody, PreviewBody } from '../schemas.js';
 import { acceptedEffects, implausibleValues } from '../../../core/curation/plausibility.js';
 import { commandRoute, errors, json, router, runCommand, security, signedIn } from './shared.js';
+import { analysesEntered, describeEntries } from '../../../core/analysis/entry.js';
+import { adjudicate } from '../../../core/curation/adjudicate.js';
+import { fieldLabel } from '../../../core/curation/field-labels.js';
+import { proposeRob2Overall } from '../../../core/curation/rob2.js';
+import type { FieldError } from '../../../core/curation/errors.js';
+import type { Review } from '../../../core/reviews/schema.js';
+import { AdjudicateBody } from '../schemas.js';
+
+/** Field errors with the label the form shows for each field. */
+const labelled = (errs: FieldError[], review: Review, form: unknown) => errs.map((e) => ({ ...e, label: fieldLabel(e.path, review, form) }));
 
 const MAX_DRAFT_CHARS = 100_000;
 
@@ -24,13 +34,13 @@ export function extractionRoutes(ctx: AppContext) {
     const out = await runCommand(ctx, c.get('actor'), reviewId, studyId, b.version, { type: 'save-draft', form: b.form });
     return c.json({ ...out, validation: { errors: res.errors, outcomes: res.outcomes } }, 200);
   });
-  app.openapi(commandRoute(ctx, 'accept', AcceptBody, 'Accepted with the validated extraction', 'accept'), async (c) => {
-    const { reviewId, studyId } = c.req.valid('param');
-    const b = c.req.valid('json') as z.infer<typeof AcceptBody>;
-    const res = buildExtraction(b.form, ctx.review(reviewId));
-    if (!res.extraction) throw new CurationError('invalid', 'the extraction is not valid', res.errors.map((e) => ({ ...e, path: `form.${e.path}` })));
-    const flags = implausibleValues(b.form as ExtractionForm, res, acceptedEffects(await ctx.store.allCandidates(reviewId), studyId));
-    if (flags.length && !b.confirmImplausible)
+  /** Validate a complete form, check plausibility, and apply accept (or adjudicate). */
+  const acceptForm = async (c: { get(k: 'actor'): import('../../../core/curation/workflow.js').Actor }, reviewId: string, studyId: string, version: number, form: unknown, confirmImplausible: string | undefined, adjudication?: import('../../../core/curation/adjudicate.js').Adjudication) => {
+    const review = ctx.review(reviewId);
+    const res = buildExtraction(form, review);
+    if (!res.extraction) throw new CurationError('invalid', 'the extraction is not valid', labelled(res.errors, review, form).map((e) => ({ ...e, path: `form.${e.path}` })));
+    const flags = implausibleValues(form as ExtractionForm, res, acceptedEffects(await ctx.store.allCandidates(reviewId), studyId));
+    if (flags.length && !confirmImplausible)
       throw new CurationError(
         'invalid',
         c.get('actor').role === 'lead'
@@ -38,9 +48,32 @@ export function extractionRoutes(ctx: AppContext) {
           : "some values are implausible: check them; if they are right, a lead's confirmation with a reason is needed before they enter an analysis",
         flags.map((f) => ({ ...f, path: `form.${f.path}`, in: 'body' })),
       );
-    const confirmed = flags.length && b.confirmImplausible ? { reason: b.confirmImplausible, values: flags.map((f) => `${f.path}: ${f.message}`) } : undefined;
-    return c.json(await runCommand(ctx, c.get('actor'), reviewId, studyId, b.version, { type: 'accept', extraction: res.extraction, ...(confirmed ? { confirmed } : {}) }), 200);
+    const confirmed = flags.length && confirmImplausible ? { reason: confirmImplausible, values: flags.map((f) => `${f.path}: ${f.message}`) } : undefined;
+    const cmd = adjudication
+      ? ({ type: 'adjudicate', extraction: res.extraction, adjudication, ...(confirmed ? { confirmed } : {}) } as const)
+      : ({ type: 'accept', extraction: res.extraction, ...(confirmed ? { confirmed } : {}) } as const);
+    return runCommand(ctx, c.get('actor'), reviewId, studyId, version, cmd);
+  };
+  app.openapi(commandRoute(ctx, 'accept', AcceptBody, 'Accepted with the validated extraction', 'accept'), async (c) => {
+    const { reviewId, studyId } = c.req.valid('param');
+    const b = c.req.valid('json') as z.infer<typeof AcceptBody>;
+    return c.json(await acceptForm(c, reviewId, studyId, b.version, b.form, b.confirmImplausible), 200);
   });
+  app.openapi(
+    commandRoute(ctx, 'adjudicate', AdjudicateBody, "Accepted with the lead's adjudication of two extractors' drafts (both drafts and every choice kept in the audit)", 'adjudicate'),
+    async (c) => {
+      const { reviewId, studyId } = c.req.valid('param');
+      const b = c.req.valid('json') as z.infer<typeof AdjudicateBody>;
+      const review = ctx.review(reviewId);
+      const cand = await ctx.candidate(reviewId, studyId);
+      const drafts: Record<string, unknown> = Object.create(null);
+      for (const [k, d] of Object.entries(cand.drafts ?? {})) drafts[k] = d.form;
+      const base = b.base ?? Object.keys(drafts)[0] ?? '';
+      const r = adjudicate(drafts, base, b.choices, (p) => fieldLabel(p, review, drafts[base]));
+      if (!r.form) throw new CurationError('invalid', 'the adjudication is not complete', r.errors.map((e) => ({ ...e, in: 'body' })));
+      return c.json(await acceptForm(c, reviewId, studyId, b.version, r.form, b.confirmImplausible, { base, drafts, choices: b.choices }), 200);
+    },
+  );
   app.openapi(
     createRoute({
       method: 'post',
@@ -54,9 +87,17 @@ export function extractionRoutes(ctx: AppContext) {
       const { reviewId, studyId } = c.req.valid('param');
       await ctx.candidate(reviewId, studyId);
       const form = c.req.valid('json').form;
-      const res = buildExtraction(form, ctx.review(reviewId));
+      const review = ctx.review(reviewId);
+      const res = buildExtraction(form, review);
       const implausible = res.extraction ? implausibleValues(form as ExtractionForm, res, acceptedEffects(await ctx.store.allCandidates(reviewId), studyId)) : [];
-      return c.json({ valid: res.errors.length === 0, errors: res.errors, outcomes: res.outcomes, implausible }, 200);
+      // Which analyses the trial will enter, from the rows computable so far (entry.ts: the snapshot's own rule).
+      const analyses = analysesEntered(review, { outcomes: res.outcomes.flatMap((o) => (o ? [o.data] : [])) });
+      const domains = (form as { rob?: { domains?: unknown } } | null)?.rob?.domains;
+      const robProposal = domains && typeof domains === 'object' ? (proposeRob2Overall(domains as Record<string, never>) ?? null) : null;
+      return c.json(
+        { valid: res.errors.length === 0, errors: labelled(res.errors, review, form), outcomes: res.outcomes, implausible: labelled(implausible, review, form), analyses, analysesSummary: describeEntries(analyses), robProposal },
+        200,
+      );
     },
   );
   app.openapi(
@@ -72,7 +113,9 @@ export function extractionRoutes(ctx: AppContext) {
       const { reviewId, studyId } = c.req.valid('param');
       const cand = await ctx.candidate(reviewId, studyId);
       const forms = Object.fromEntries(Object.entries(cand.drafts ?? {}).map(([k, d]) => [k, d.form]));
-      return c.json({ extractors: Object.keys(forms), differences: compareDrafts(forms) }, 200);
+      const review = ctx.review(reviewId);
+      const first = Object.values(forms)[0];
+      return c.json({ extractors: Object.keys(forms), differences: compareDrafts(forms).map((d) => ({ ...d, label: fieldLabel(d.path, review, first) })) }, 200);
     },
   );
   return app;

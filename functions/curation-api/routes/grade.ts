@@ -2,13 +2,17 @@
  * GRADE certainty, confirmed or overridden by a lead (issue 11):
  *   GET /api/reviews/{reviewId}/grade                 the data's proposal + leads' judgements per pooled outcome
  *   PUT /api/reviews/{reviewId}/grade/{outcomeId}     one domain judgement {domain, action, downgrade?, reason}
- * Lead-only, audited as an event ('grade-judged'). The proposal is computed exactly as the snapshot
- * computes it (core/analysis/snapshot → reading → grade); the stored judgement enters the next
+ * Lead-only, audited as an event ('grade-judged'). The proposal is the data's, computed exactly as
+ * the snapshot computes it (core/analysis/reading → grade, without judgements) from the review's
+ * LATEST PUBLISHED VERSION (its pooled results, study weights, RoB and display rules: what the
+ * public sees, and no re-pooling per request); only before a first version, or without a snapshot
+ * store, is the analysis computed from the candidates. The stored judgement enters the next
  * snapshot through the reanalysis trigger. The curator page is in grade-ui.tsx.
  */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { buildSnapshot } from '../../../core/analysis/snapshot.js';
+import { buildSnapshot, type OutcomeSnapshot } from '../../../core/analysis/snapshot.js';
+import { outcomeReading } from '../../../core/analysis/reading.js';
 import { certaintyFrom, judgementOf, parseJudgementInput } from '../../../core/analysis/grade.js';
 import type { Certainty, GradeDomain, GradeJudgement } from '../../../core/analysis/fields.js';
 import { CurationError } from '../../../core/curation/errors.js';
@@ -35,18 +39,32 @@ function requireLead(actor: Actor): void {
   if (actor.role !== 'lead') throw new CurationError('forbidden', 'only a lead can judge the certainty of evidence');
 }
 
-/** The proposal per outcome (from the current candidates) and the stored judgements. */
+/** The review's outcomes as analysed: its latest published version, else computed from the candidates. */
+async function analysedOutcomes(ctx: AppContext, review: Review): Promise<OutcomeSnapshot[]> {
+  const published = await ctx.snapshots?.getLatest(review.id);
+  if (published) return published.outcomes;
+  return buildSnapshot(review, await ctx.store.allCandidates(review.id), ctx.now()).outcomes;
+}
+
+/** The data's proposal for one analysed outcome (no judgements), as the snapshot builder makes it. */
+function proposalOf(review: Review, o: OutcomeSnapshot): GradeDomain[] | null {
+  const def = review.outcomes.find((x) => x.id === o.id);
+  if (!def) return null;
+  return outcomeReading(review, def, o, o.display).certainty?.domains ?? null;
+}
+
+/** The proposal per outcome (from the latest published version) and the stored judgements. */
 export async function gradeView(ctx: AppContext, review: Review): Promise<OutcomeGrade[]> {
-  const [candidates, judgements] = await Promise.all([ctx.store.allCandidates(review.id), loadGradeJudgements(ctx.store.doc, ctx.store.table, review.id)]);
-  const snap = buildSnapshot(review, candidates, ctx.now());
-  return snap.outcomes.map((o) => {
+  const [outcomes, judgements] = await Promise.all([analysedOutcomes(ctx, review), loadGradeJudgements(ctx.store.doc, ctx.store.table, review.id)]);
+  return outcomes.map((o) => {
     const js = judgements.get(o.id) ?? [];
+    const proposed = proposalOf(review, o);
     return {
       outcomeId: o.id,
       label: o.label,
       k: o.k,
-      proposed: o.certainty?.domains ?? null,
-      certainty: o.certainty ? certaintyFrom(o.certainty.domains, js) : null,
+      proposed,
+      certainty: proposed ? certaintyFrom(proposed, js) : null,
       judgements: js,
     };
   });

@@ -3,8 +3,14 @@ import { createRoute, type z } from '@hono/zod-openapi';
 import type { QueuePage } from '../../adapters/curation-store.js';
 import { RequestValidationError, type AppContext } from '../context.js';
 import { publicCandidate } from '../present.js';
-import { QueueQuerySchema, ReasonBody, ReviewIdParam, ScreenBody, VersionBody } from '../schemas.js';
-import { commandRoute, errors, json, router, runCommand, security, signedIn } from './shared.js';
+import { BatchScreenBody, QueueQuerySchema, ReasonBody, ResolveBody, ReviewIdParam, ScreenBody, VersionBody } from '../schemas.js';
+import { checkBatchItems, planBatch } from '../../../core/curation/batch.js';
+import { commandRoute, conflict, errors, json, router, runCommand, security, signedIn } from './shared.js';
+
+/** A screen body (single or batch) → the core command. */
+function screenCommand(b: Pick<z.infer<typeof ScreenBody>, 'decision' | 'reason' | 'note' | 'labels'>) {
+  return { type: 'screen' as const, decision: b.decision, ...(b.reason ? { reason: b.reason } : {}), ...(b.note ? { note: b.note } : {}), ...(b.labels?.length ? { labels: b.labels } : {}) };
+}
 
 export function screeningRoutes(ctx: AppContext) {
   const app = router();
@@ -43,12 +49,40 @@ export function screeningRoutes(ctx: AppContext) {
   app.openapi(commandRoute(ctx, 'screen', ScreenBody, 'Screening decision recorded'), async (c) => {
     const { reviewId, studyId } = c.req.valid('param');
     const b = c.req.valid('json') as z.infer<typeof ScreenBody>;
-    const cmd = { type: 'screen' as const, decision: b.decision, ...(b.reason ? { reason: b.reason } : {}), ...(b.note ? { note: b.note } : {}) };
-    return c.json(await runCommand(ctx, c.get('actor'), reviewId, studyId, b.version, cmd), 200);
+    return c.json(await runCommand(ctx, c.get('actor'), reviewId, studyId, b.version, screenCommand(b)), 200);
   });
-  app.openapi(commandRoute(ctx, 'resolve', ScreenBody, 'Conflict resolved by a lead'), async (c) => {
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/reviews/{reviewId}/screen-batch',
+      security,
+      middleware: [signedIn(ctx)] as const,
+      request: { params: ReviewIdParam, body: { required: true, content: { 'application/json': { schema: BatchScreenBody } } } },
+      responses: {
+        200: { description: 'The decision recorded on every record (one audit event each); all or none', ...json() },
+        ...errors,
+        ...conflict,
+      },
+    }),
+    async (c) => {
+      const { reviewId } = c.req.valid('param');
+      const b = c.req.valid('json') as z.infer<typeof BatchScreenBody>;
+      const review = ctx.review(reviewId);
+      const actor = c.get('actor');
+      checkBatchItems(b.items);
+      const found = await Promise.all(b.items.map((it) => ctx.store.getCandidate(reviewId, it.studyId)));
+      const transitions = planBatch(b.items, found, screenCommand(b), actor, review, ctx.now());
+      try {
+        await ctx.store.commitMany(transitions.map((t, i) => ({ next: t.candidate, expectedVersion: b.items[i].version, event: t.event })));
+      } finally {
+        ctx.queueCache.invalidate(reviewId);
+      }
+      return c.json({ results: transitions.map((t) => ({ candidate: publicCandidate(t.candidate, actor, review), event: t.event })) }, 200);
+    },
+  );
+  app.openapi(commandRoute(ctx, 'resolve', ResolveBody, 'Conflict resolved by a lead (a lead who voted only if the review allows it: screening.leadMayResolveOwnVote)'), async (c) => {
     const { reviewId, studyId } = c.req.valid('param');
-    const b = c.req.valid('json') as z.infer<typeof ScreenBody>;
+    const b = c.req.valid('json') as z.infer<typeof ResolveBody>;
     const cmd = { type: 'resolve' as const, decision: b.decision, ...(b.reason ? { reason: b.reason } : {}), ...(b.note ? { note: b.note } : {}) };
     return c.json(await runCommand(ctx, c.get('actor'), reviewId, studyId, b.version, cmd), 200);
   });

@@ -7,6 +7,14 @@ import { entryId } from './versions';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
+/**
+ * The site's URL as configured for the build (`site` in astro.config.mjs, baked in at build time),
+ * so that a feed is the same whether the full build or a publish of one review rendered it.
+ */
+export function configuredSite(): URL | undefined {
+  return import.meta.env.SITE ? new URL(import.meta.env.SITE) : undefined;
+}
+
 export function versionFeed(opts: { site: URL | undefined; base: string; title: string; self: string; snapshots: ReviewSnapshot[] }): Response {
   const origin = (opts.site?.toString() ?? 'http://localhost:8787/').replace(/\/$/, '');
   const entries = opts.snapshots.flatMap((s) =>

@@ -29,9 +29,8 @@ export type RobJudgements = RobDomains;
 
 export type StudyRow = CoreRow & { rob?: RobJudgements };
 export type SubgroupView = CoreSubgroup & { levels?: Array<{ level: string; label: string }> };
-type MetaReg = NonNullable<NonNullable<CoreOutcome['result']>['metaRegression']>;
-/** Coefficient covariance (metafor `vcov()`), in coefficient order, when core provides it. */
-export type MetaRegression = MetaReg & { vcov?: number[][] };
+/** Core's meta-regression result, incl. the coefficient covariance (`vcov`, absent in older snapshots). */
+export type MetaRegression = NonNullable<NonNullable<CoreOutcome['result']>['metaRegression']>;
 
 export type OutcomeSnapshot = Omit<CoreOutcome, 'studies' | 'subgroups'> & {
   studies: StudyRow[];

@@ -3,7 +3,7 @@
  * not the review files. Each snapshot is checked for the fields the pages use, so a broken file
  * fails the build with its path instead of rendering wrong numbers.
  */
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { ReviewSnapshot, OutcomeSnapshot } from './model.js';
@@ -28,11 +28,30 @@ export function snapshotDir(): string {
   return resolve(process.env.SNAPSHOT_DIR || join(process.cwd(), '..', '.data', 'snapshots'));
 }
 
-let cache: ReviewSnapshot[] | undefined;
+let cache: { key: string; snapshots: ReviewSnapshot[] } | undefined;
+
+/**
+ * What the loaded snapshots depend on: the folder and the identity (inode, size, mtime) of every
+ * review's latest.json and counts.json. A build reads them once; a publish that re-renders some
+ * pages in a long-lived process (functions/publish/incremental.ts) sees replaced files at once.
+ */
+function cacheKey(dir: string): string {
+  if (!existsSync(dir)) return dir;
+  const parts = [dir];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    for (const f of ['latest.json', 'counts.json']) {
+      const st = statSync(join(dir, entry.name, f), { throwIfNoEntry: false });
+      parts.push(st ? `${entry.name}/${f}:${st.ino}:${st.size}:${st.mtimeMs}` : `${entry.name}/${f}:-`);
+    }
+  }
+  return parts.join('|');
+}
 
 export function loadSnapshots(): ReviewSnapshot[] {
-  if (cache) return cache;
   const dir = snapshotDir();
+  const key = cacheKey(dir);
+  if (cache?.key === key) return cache.snapshots;
   const out: ReviewSnapshot[] = [];
   if (existsSync(dir)) {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -56,7 +75,7 @@ export function loadSnapshots(): ReviewSnapshot[] {
     }
   }
   out.sort((a, b) => (a.kind === b.kind ? a.title.localeCompare(b.title) : a.kind === 'meta-analysis' ? -1 : 1));
-  cache = out;
+  cache = { key, snapshots: out };
   return out;
 }
 

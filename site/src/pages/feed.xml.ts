@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
 import { loadSnapshots } from '../lib/snapshots';
-import { versionFeed } from '../lib/feed';
+import { configuredSite, versionFeed } from '../lib/feed';
 
 /** Atom feed: one entry per published version of every review. */
-export const GET: APIRoute = ({ site }) =>
-  versionFeed({ site, base: import.meta.env.BASE_URL, title: 'Living evidence for digital mental health: new versions', self: `${import.meta.env.BASE_URL}feed.xml`, snapshots: loadSnapshots() });
+export const GET: APIRoute = () =>
+  versionFeed({ site: configuredSite(), base: import.meta.env.BASE_URL, title: 'Living evidence for digital mental health: new versions', self: `${import.meta.env.BASE_URL}feed.xml`, snapshots: loadSnapshots() });

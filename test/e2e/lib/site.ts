@@ -81,7 +81,8 @@ export async function inspect(browser: Browser, url: string, shot: string, rootD
   for (const width of WIDTHS) {
     const ctx = await browser.newContext({ viewport: { width, height: 900 }, javaScriptEnabled: false });
     const page = await ctx.newPage();
-    const res = await page.goto(url);
+    // Generous: at load 30 a 200-row page with its chart images can take longer than the 30 s default.
+    const res = await page.goto(url, { timeout: 120_000 });
     if (res?.status() !== 200) throw new Error(`${url}: HTTP ${res?.status()}`);
     // axe needs script in the page; a second context with JS on runs it on the same HTML.
     // Long pages: the first 6000 px (a full 200-study page exceeds what a screenshot can hold).
@@ -91,7 +92,7 @@ export async function inspect(browser: Browser, url: string, shot: string, rootD
     await ctx.close();
     const jsCtx = await browser.newContext({ viewport: { width, height: 900 } });
     const jsPage = await jsCtx.newPage();
-    await jsPage.goto(url);
+    await jsPage.goto(url, { timeout: 120_000 });
     report.axe = await axeViolations(jsPage);
     await jsCtx.close();
     out.push(report);
@@ -103,7 +104,7 @@ export async function inspect(browser: Browser, url: string, shot: string, rootD
 export async function figuresWithoutJs(browser: Browser, url: string): Promise<Array<{ id: string; shapes: number }>> {
   const ctx = await browser.newContext({ viewport: { width: 390, height: 900 }, javaScriptEnabled: false });
   const page = await ctx.newPage();
-  await page.goto(url);
+  await page.goto(url, { timeout: 120_000 });
   const figs = await page.$$eval('figure.fig', (els) =>
     els.map((f) => ({ id: f.id, src: (f.querySelector('img.chart-img') as HTMLImageElement | null)?.src ?? null, table: !!f.querySelector('table') })),
   );

@@ -1,9 +1,10 @@
 /**
  * Meta-regression bubble plot (one moderator): each study's effect against the moderator, bubble
  * area by its weight in the main model, the fitted line from the meta-regression coefficients, and
- * the 95% confidence band of the fitted line computed from the coefficient covariance when the
- * snapshot carries it (x'Vx, as metafor's `predict()`); without the covariance no band is drawn and
- * the chart says so.
+ * the 95% confidence band of the fitted line computed from the coefficient covariance the snapshot
+ * carries (x'Vx, as metafor's `predict()`; with several moderators the line and band are the slice
+ * with the others held at their mean); without the covariance (older snapshots) no band is drawn
+ * and the chart says so. The data table carries the fitted value and its CI at each study.
  */
 import { qnorm, qt } from '../../../../core/meta/special.js';
 import type { MetaRegression, OutcomeSnapshot } from '../model.js';
@@ -15,10 +16,19 @@ export function bandCritical(ci: string, df: number | null | undefined): number 
   return ci === 'knha' && df ? qt(0.975, df) : qnorm(0.975);
 }
 
-/** Fitted value and its 95% CI at x: b0 + b1·x ± crit·√(x'Vx), x = (1, x) — metafor's `predict()`. */
-export function fittedBand(coef: [number, number], vcov: number[][], crit: number, x: number): { fit: number; lower: number; upper: number } {
-  const fit = coef[0] + coef[1] * x;
-  const se = Math.sqrt(Math.max(0, vcov[0][0] + 2 * x * vcov[0][1] + x * x * vcov[1][1]));
+/**
+ * Fitted value and its 95% CI at the design row x (1, x1, x2, … in coefficient order; a number is
+ * the row (1, x) of a one-moderator model): b'x ± crit·√(x'Vx) — metafor's `predict()`.
+ */
+export function fittedBand(coef: readonly number[], vcov: readonly (readonly number[])[], crit: number, x: number | readonly number[]): { fit: number; lower: number; upper: number } {
+  const row = typeof x === 'number' ? [1, x] : x;
+  let fit = 0;
+  let v = 0;
+  for (let i = 0; i < row.length; i++) {
+    fit += coef[i] * row[i];
+    for (let j = 0; j < row.length; j++) v += row[i] * vcov[i][j] * row[j];
+  }
+  const se = Math.sqrt(Math.max(0, v));
   return { fit, lower: fit - crit * se, upper: fit + crit * se };
 }
 
@@ -43,9 +53,16 @@ export function bubbleChart(o: OutcomeSnapshot, ci: string, moderatorLabel?: str
   const id = `metareg-${o.id}`;
   const [xlo, xhi] = pad(Math.min(...pts.map((p) => p.x)), Math.max(...pts.map((p) => p.x)), 0.05, 1);
   const fit = (v: number) => b0.estimate! + offset + b1.estimate! * v;
-  const V = mr.vcov && mr.vcov.length === 2 && others.length === 0 ? mr.vcov : null;
+  // Band: x'Vx over the full design row (intercept 1, the moderator at v, the others at their mean),
+  // as metafor's predict(fit, newmods = …) for that slice.
+  const k = mr.coefficients.length;
+  const V = mr.vcov && mr.vcov.length === k && mr.vcov.every((r) => r.length === k && r.every(Number.isFinite)) ? mr.vcov : null;
   const q = bandCritical(ci, mr.qmDf2);
-  const band = (v: number) => (V ? fittedBand([b0.estimate!, b1.estimate!], V, q, v).upper - fit(v) : 0);
+  const heldOf = new Map(held.map((h) => [h.m, h.v]));
+  const betas = mr.coefficients.map((cf) => cf.estimate as number);
+  const row = (v: number) => mr.coefficients.map((cf) => (cf.name === 'intercept' ? 1 : cf.name === mod ? v : (heldOf.get(cf.name) as number)));
+  const ciAt = (v: number) => (V ? fittedBand(betas, V, q, row(v)) : null);
+  const band = (v: number) => (V ? ciAt(v)!.upper - fit(v) : 0);
   const grid = Array.from({ length: 41 }, (_, i) => xlo + ((xhi - xlo) * i) / 40);
   const ys = [...pts.map((p) => p.yi), ...grid.map((g) => fit(g) + band(g)), ...grid.map((g) => fit(g) - band(g)), 0];
   const [ylo, yhi] = pad(Math.min(...ys), Math.max(...ys), 0.06, 0.4);
@@ -80,14 +97,17 @@ export function bubbleChart(o: OutcomeSnapshot, ci: string, moderatorLabel?: str
   };
   const notes = [
     ...(held.length ? [`Model with ${mr.moderators.join(' and ')}: the line shows the fit against ${modLabel} with ${held.map((h) => `${h.m} held at its mean (${h.v.toFixed(1)})`).join(', ')}.`] : []),
-    ...(V ? [] : [held.length ? 'No confidence band: drawn only for one-moderator models with the coefficient covariance.' : 'No confidence band: this snapshot does not carry the coefficient covariance needed to compute it.']),
+    ...(V ? [] : ['No confidence band: this snapshot does not carry the coefficient covariance needed to compute it.']),
   ];
   return {
     id, title, description, wide: draw('w'), narrow: draw('n'), notes,
     table: {
       caption: `${o.label}: SMD per study against ${modLabel} (fitted: ${fmt(b0.estimate! + offset, 3)} + ${fmt(b1.estimate, 3)} × ${modLabel})`,
-      columns: ['Study', modLabel, 'SMD', 'Weight (%)', 'Fitted SMD'],
-      rows: pts.map((s) => [s.label, s.x, Number(s.yi.toFixed(4)), Number(s.w.toFixed(2)), Number(fit(s.x).toFixed(4))]),
+      columns: ['Study', modLabel, 'SMD', 'Weight (%)', 'Fitted SMD', ...(V ? ['Fitted 95% CI lower', 'Fitted 95% CI upper'] : [])],
+      rows: pts.map((s) => {
+        const b = ciAt(s.x);
+        return [s.label, s.x, Number(s.yi.toFixed(4)), Number(s.w.toFixed(2)), Number(fit(s.x).toFixed(4)), ...(b ? [Number(b.lower.toFixed(4)), Number(b.upper.toFixed(4))] : [])];
+      }),
     },
   };
 }

@@ -5,7 +5,7 @@
  */
 import type { OutcomeSnapshot, RobDomainKey, RobJudgements } from '../model.js';
 import { fmt, fmtCi } from '../format.js';
-import { type Chart, c, esc, fit, FONT, NARROW, pad, scale, svgOpen, text, WIDE, xAxis } from './svg.js';
+import { type Chart, c, esc, fit, FONT, NARROW, pad, scale, svgOpen, text, tickCountFor, WIDE, xAxis } from './svg.js';
 
 export const ROB_KEYS: RobDomainKey[] = ['D1', 'D2', 'D3', 'D4', 'D5', 'overall'];
 const ROB_WORD = { low: 'low risk', some: 'some concerns', high: 'high risk' } as const;
@@ -16,6 +16,33 @@ export interface ForestOptions {
   studyHref?: (id: string) => string;
   /** Chart id (anchor); default `forest-<outcome>`. */
   id?: string;
+}
+
+/**
+ * Row geometry of both layouts in SVG user units: row i spans y = top + i·rowH … top + (i+1)·rowH of
+ * a drawing `width` wide. Shared by the drawing and the CSS that lays the row links over the image.
+ */
+export const FOREST_ROWS = { w: { width: WIDE, top: 30, rowH: 20 }, n: { width: NARROW, top: 28, rowH: 22 } } as const;
+
+/**
+ * CSS that places one link per forest row over the chart image (no JavaScript, no inline styles, so
+ * the strict CSP holds). Vertical padding in % is relative to the box's width, and a layout's rows
+ * are a fixed share of its width, so the same rules fit every forest plot at any rendered size.
+ * The desktop layout applies from the same 52rem breakpoint as the <picture> source.
+ */
+export function forestRowLinkCss(): string {
+  const pct = (v: number, w: number) => `${((100 * v) / w).toFixed(4)}%`;
+  const rules = (g: { width: number; top: number; rowH: number }) => `.row-links{padding-top:${pct(g.top, g.width)}}.row-links a{padding-bottom:${pct(g.rowH, g.width)}}`;
+  return [
+    '.chart-box{position:relative}',
+    '.row-links{position:absolute;top:0;left:0;right:0;margin:0;padding-left:0;padding-right:0;padding-bottom:0;list-style:none}',
+    '.row-links li{margin:0;padding:0}',
+    '.row-links a{display:block;height:0;border-radius:2px}',
+    '.row-links a:hover{background:rgba(31,95,153,.10)}',
+    '.row-links a:focus-visible{outline:3px solid #1f5f99;outline-offset:-2px;background:rgba(31,95,153,.10)}',
+    rules(FOREST_ROWS.n),
+    `@media (min-width:52rem){${rules(FOREST_ROWS.w)}}`,
+  ].join('\n');
 }
 
 /** Left and right favours-labels in the outcome's direction. */
@@ -72,13 +99,12 @@ export function forestChart(o: OutcomeSnapshot, opts: ForestOptions = {}): Chart
   const draw = (variant: 'w' | 'n'): string => {
     const wide = variant === 'w';
     const W = wide ? WIDE : NARROW;
-    const rowH = wide ? 20 : 22;
+    const { rowH, top } = FOREST_ROWS[variant];
     const labelR = wide ? 196 : 104;
     const nR = 232, wR = 286, robX0 = 306;
     const plotL = wide ? (hasRob ? 412 : 312) : 110;
     const plotR = wide ? 598 : 234;
     const textR = W - 6;
-    const top = wide ? 30 : 28;
     const x = scale(xmin, xmax, plotL, plotR);
     const cx = (v: number) => Math.max(plotL, Math.min(plotR, x(v)));
     const extra = showPi ? 2 : 1;
@@ -129,7 +155,8 @@ export function forestChart(o: OutcomeSnapshot, opts: ForestOptions = {}): Chart
       p.push(`<line x1="${c(cx(r.piLower!))}" x2="${c(cx(r.piUpper!))}" y1="${c(yp)}" y2="${c(yp)}" class="pi"/>`);
       p.push(text(textR, yp + 4, `${fmt(r.piLower)} to ${fmt(r.piUpper)}`, 'text-anchor="end" class="pil num"'));
     }
-    p.push(xAxis(x, xmin, xmax, yEnd, wide ? 6 : 4));
+    // as many ticks as fit with their labels ("−2.5") apart
+    p.push(xAxis(x, xmin, xmax, yEnd, tickCountFor(xmin, xmax, plotR - plotL)));
     if (wide) {
       p.push(text(x(0) - 4, yEnd + 34, `← ${favL}`, 'text-anchor="end" class="fav"'));
       p.push(text(x(0) + 4, yEnd + 34, `${favR} →`, 'class="fav"'));
@@ -152,5 +179,6 @@ export function forestChart(o: OutcomeSnapshot, opts: ForestOptions = {}): Chart
   if (rows.some((s) => s.ciLower < xmin || s.ciUpper > xmax)) notes.push('Intervals reaching beyond the axis end in an arrow; their full values are in the table.');
   if (!showPi && r.piLower !== null) notes.push(...(o.display?.notes.filter((n) => /prediction/i.test(n)) ?? []));
   const links = opts.studyHref ? [...rows.map((s) => opts.studyHref!(s.id)), null] : undefined;
-  return { id, title, description, wide: draw('w'), narrow: draw('n'), table: { caption: `${o.label}: effect per study (SMD, ${o.benefit.replace(/\.$/, '').toLowerCase()})`, columns, rows: tableRows, ...(links ? { links } : {}) }, notes };
+  const rowLinks = opts.studyHref ? rows.map((s) => ({ href: opts.studyHref!(s.id), label: s.label })) : undefined;
+  return { id, title, description, wide: draw('w'), narrow: draw('n'), table: { caption: `${o.label}: effect per study (SMD, ${o.benefit.replace(/\.$/, '').toLowerCase()})`, columns, rows: tableRows, ...(links ? { links } : {}) }, notes, ...(rowLinks ? { rowLinks } : {}) };
 }

@@ -9,6 +9,7 @@ import { cumulativeChart } from './cumulative.js';
 import { forestChart } from './forest.js';
 import { funnelChart } from './funnel.js';
 import { subgroupChart } from './subgroup.js';
+import { specCurveChart } from './speccurve.js';
 import { CHART_CSS } from './style.js';
 import type { Chart } from './svg.js';
 import { INLINE_ROWS, tableCsv, type ChartTable } from './svg.js';
@@ -23,6 +24,8 @@ export interface OutcomeCharts {
   funnel: Chart | null;
   bubble: Chart | null;
   subgroups: Map<string, Chart>;
+  /** specification curve of a primary outcome's multiverse */
+  specCurve: Chart | null;
 }
 
 export interface ReviewCharts {
@@ -51,6 +54,7 @@ export function outcomeCharts(s: ReviewSnapshot, o: OutcomeSnapshot, base: strin
     funnel: funnelChart(o),
     bubble: bubbleChart(o, s.settings.ci, mod ? humanize(mod) : undefined),
     subgroups,
+    specCurve: specCurveChart(o),
   };
 }
 
@@ -63,7 +67,7 @@ export function reviewCharts(s: ReviewSnapshot, base: string): ReviewCharts {
   for (const o of s.outcomes) {
     const oc = outcomeCharts(s, o, base);
     outcomes.set(o.id, oc);
-    for (const ch of [oc.forest, oc.rob, oc.cumulative, oc.funnel, oc.bubble, ...oc.subgroups.values()]) if (ch) all.push(ch);
+    for (const ch of [oc.forest, oc.rob, oc.cumulative, oc.funnel, oc.bubble, ...oc.subgroups.values(), oc.specCurve]) if (ch) all.push(ch);
   }
   const map = (s.evidenceMap?.dimensions ?? []).map((d) => countBarsChart(d.id, d.label, d.counts)).filter((x): x is Chart => x !== null);
   all.push(...map);

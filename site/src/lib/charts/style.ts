@@ -38,4 +38,11 @@ export const CHART_CSS = `
 .chart-svg .rob-mark-low,.chart-svg .rob-mark-high{fill:#fff;font-weight:700}
 .chart-svg .rob-mark-some{fill:#111827;font-weight:700}
 .chart-svg a text{fill:#1d4ed8;text-decoration:underline}
+.chart-svg .sc-benefit{fill:#1d4ed8;stroke:#1d4ed8}
+.chart-svg .sc-unclear{fill:#6b7280;stroke:#6b7280}
+.chart-svg .sc-harm{fill:#b91c1c;stroke:#b91c1c}
+.chart-svg .sc-ci{stroke-opacity:.45}
+.chart-svg .sc-main{fill:#b45309}
+.chart-svg .sc-band{fill:#f3f4f6}
+.chart-svg .sc-mark{fill:#111827}
 `;

@@ -30,6 +30,11 @@ export interface Chart {
   table: ChartTable;
   /** Notes printed under the chart (approximations, what was left out). */
   notes: string[];
+  /**
+   * Forest plot: row i of the drawing links to `rowLinks[i].href` (a study page). The page lays these
+   * links over the image's rows in CSS (forest.ts `forestRowLinkCss`), so they work without JavaScript.
+   */
+  rowLinks?: Array<{ href: string; label: string }>;
 }
 
 export const WIDE = 760;
@@ -59,6 +64,15 @@ export function ticks(min: number, max: number, count = 5): number[] {
   const start = Math.ceil(min / step - 1e-9) * step;
   for (let t = start; t <= max + step * 1e-9; t += step) out.push(Math.abs(t) < step * 1e-9 ? 0 : Number(t.toPrecision(12)));
   return out;
+}
+
+/** The largest tick count (from about one per 40 units down to 2) whose labels are ≥ `gap` units apart over `px`. */
+export function tickCountFor(min: number, max: number, px: number, gap = 34): number {
+  for (let n = Math.max(2, Math.floor(px / 40)); n > 2; n--) {
+    const ts = ticks(min, max, n);
+    if (ts.length < 2 || ((ts[1] - ts[0]) / (max - min)) * px >= gap) return n;
+  }
+  return 2;
 }
 
 export function tickLabel(t: number, step: number): string {

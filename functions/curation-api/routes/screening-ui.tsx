@@ -1,0 +1,350 @@
+/**
+ * The screening pages of the curator UI: the queue (cards decided by keyboard, keyword
+ * highlighting, maybe, labels, notes, batch exclusion of a selection, near-duplicate groups,
+ * search and filters) and the screening panel of a candidate's page. Thin: what to show comes
+ * from core/curation (queue-view, keywords, labels, blinding, workflow); decisions go through the
+ * JSON API from the page's script (screening-assets.ts).
+ */
+import { Hono, type Context } from 'hono';
+import type { FC } from 'hono/jsx';
+import { CANDIDATE_STATUSES, SOURCES, type CandidateStatus } from '../../../core/evidence/candidate.js';
+import type { Review } from '../../../core/reviews/schema.js';
+import { blindCandidate } from '../../../core/curation/blinding.js';
+import { compileTerms, highlight, termsHit, type CompiledTerms, type Segment } from '../../../core/curation/keywords.js';
+import { labelsInUse, labelsOf } from '../../../core/curation/labels.js';
+import { groupNearDuplicates, matchesFilter, myMaybe, myVote, QUEUE_VIEWS, type CardGroup, type QueueView } from '../../../core/curation/queue-view.js';
+import { mayResolveOwnVote, stageOf, type Actor, type CuratedCandidate } from '../../../core/curation/workflow.js';
+import { MAX_BATCH } from '../../../core/curation/batch.js';
+import type { AppContext, Env } from '../context.js';
+import { Layout } from '../layout.js';
+import { ReviewIdParam } from '../schemas.js';
+import { apiPath, Identifiers, pagePath, ReasonSelect } from '../ui-parts.js';
+import { SCREENING_CSS, SCREENING_JS } from './screening-assets.js';
+import { pathParams } from './shared.js';
+
+/** Title or abstract with the review's terms in <mark> (include and exclude styled apart; the legend and each card's term list say it in words). */
+const Marked: FC<{ segments: Segment[] }> = ({ segments }) => (
+  <>
+    {segments.map((s) =>
+      s.kind ? (
+        <mark class={`kw kw-${s.kind}`} data-term={s.term}>
+          {s.text}
+        </mark>
+      ) : (
+        s.text
+      ),
+    )}
+  </>
+);
+
+const reasonLabel = (review: Review, id: string | undefined) => (id ? (review.exclusionReasons.find((r) => r.id === id)?.label ?? id) : '');
+
+/** "Your vote: Excluded — Not an RCT (“note”) · labels" / "You marked it maybe" (server side; the script writes the same after a decision). */
+function myVoteText(review: Review, c: CuratedCandidate, actorId: string): string {
+  const v = myVote(c, actorId);
+  if (v) return `Your vote: ${v.decision === 'include' ? 'Included' : 'Excluded'}${v.reason ? ` — ${reasonLabel(review, v.reason)}` : ''}${v.note ? ` (“${v.note}”)` : ''}`;
+  const m = myMaybe(c, actorId);
+  if (m) return `You marked it maybe${m.note ? ` (“${m.note}”)` : ''}: it stays in your to-do`;
+  return '';
+}
+
+/** Whether `actor` may resolve this conflict, and if not, why (the review's setting, explained). */
+function resolveRule(review: Review, c: CuratedCandidate, actor: Actor): { may: boolean; why?: string } {
+  if (actor.role !== 'lead') return { may: false, why: 'A lead resolves this conflict.' };
+  const stage = c.conflictStage ?? 'title-abstract';
+  const voted = c.screening?.[stage]?.decisions.some((d) => d.screener === actor.id);
+  if (voted && !mayResolveOwnVote(review)) return { may: false, why: 'You voted on this record, and this review lets only another lead resolve a conflict a lead voted on (so that no vote counts twice).' };
+  return { may: true };
+}
+
+/** The decision controls of a card (queue and candidate page alike). */
+const Actions: FC<{ review: Review; idx: string; c: CuratedCandidate; conflict: boolean; hasVote: boolean }> = ({ review, idx, c, conflict, hasVote }) => (
+  <div class="actions">
+    <button type="button" data-decide="include">
+      Include (i)
+    </button>
+    {conflict ? null : (
+      <button type="button" data-decide="maybe">
+        Maybe (m)
+      </button>
+    )}
+    <ReasonSelect review={review} id={`reason-${idx}`} />
+    <button type="button" data-decide="exclude">
+      Exclude
+    </button>
+    <label for={`note-${idx}`}>Note</label>
+    <input id={`note-${idx}`} data-note maxlength={2000} />
+    {conflict ? null : (
+      <>
+        <label for={`labels-${idx}`}>Labels</label>
+        <input id={`labels-${idx}`} data-labels list="labels-in-use" maxlength={440} placeholder="comma-separated" />
+      </>
+    )}
+    {conflict ? null : (
+      <button type="button" data-undo hidden={!hasVote}>
+        Undo my decision (u)
+      </button>
+    )}
+  </div>
+);
+
+const Card: FC<{ review: Review; actor: Actor; g: CardGroup; i: number; terms: CompiledTerms; screenable: boolean }> = ({ review, actor, g, i, terms, screenable }) => {
+  const c = g.members[0];
+  const titleSegs = highlight(c.title, terms);
+  const abstractSegs = highlight(c.abstract ?? '', terms);
+  const hit = termsHit(titleSegs, abstractSegs);
+  const st = stageOf(c);
+  const conflict = c.status === 'conflict';
+  const conflictVotes = conflict ? (c.screening?.[c.conflictStage ?? 'title-abstract']?.decisions ?? []) : [];
+  const rule = conflict ? resolveRule(review, c, actor) : { may: true };
+  const vote = g.members.some((m) => myVote(m, actor.id) || myMaybe(m, actor.id));
+  const labels = [...new Set(g.members.flatMap((m) => labelsOf(m)))];
+  const members = g.members.length > 1 ? JSON.stringify(g.members.map((m) => ({ studyId: m.studyId, version: m.version, api: apiPath(review.id, m.studyId) }))) : undefined;
+  return (
+    <article
+      class="cand"
+      tabindex={0}
+      aria-labelledby={`t-${i}`}
+      data-api={apiPath(review.id, c.studyId)}
+      data-study={c.studyId}
+      data-version={String(c.version)}
+      data-status={c.status}
+      data-title={c.title.slice(0, 120)}
+      data-members={members}
+      data-maybe={myMaybe(c, actor.id) ? 'true' : undefined}
+    >
+      <div class="card-head">
+        {screenable && !conflict ? <input type="checkbox" data-select id={`sel-${i}`} aria-label={`Select for batch exclusion: ${c.title.slice(0, 100)}`} /> : null}
+        <h2 id={`t-${i}`}>
+          <a href={pagePath(review.id, c.studyId)} data-open>
+            <Marked segments={titleSegs} />
+          </a>
+        </h2>
+      </div>
+      <p class="muted">
+        {[c.firstAuthor, c.journal, c.year].filter((x) => x !== undefined && x !== '').join(' · ')} · status <span data-cand-status>{c.status}</span>
+        {st && c.screening?.[st]?.blinded ? ' · another screener has voted (hidden until you vote)' : ''}
+      </p>
+      <Identifiers c={c} />
+      {g.members.length > 1 ? (
+        <div class="dups">
+          <p>
+            <strong>{g.members.length} near-duplicate records</strong> (same title and year, different identifiers): your decision here applies to each of them. If one is a different study, decide it on its own page.
+          </p>
+          <ul>
+            {g.members.map((m) => (
+              <li>
+                <a href={pagePath(review.id, m.studyId)}>{m.studyId}</a>: {m.sources.join(', ')}
+                {m.identifiers.length ? ` · ${m.identifiers.map((x) => `${x.type.toUpperCase()} ${x.value}`).join(', ')}` : ''}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      <p>
+        Triage score <span class="score">{c.triage?.score ?? 0}</span>
+        {c.triage?.reasons?.length ? `: ${c.triage.reasons.join('; ')}` : ''}
+      </p>
+      {abstractSegs.length ? (
+        <p class="abstract">
+          <Marked segments={abstractSegs} />
+        </p>
+      ) : null}
+      {hit.include.length || hit.exclude.length ? (
+        <p class="terms">
+          {hit.include.length ? <span>Inclusion terms: {hit.include.join(', ')}. </span> : null}
+          {hit.exclude.length ? <span>Exclusion terms: {hit.exclude.join(', ')}.</span> : null}
+        </p>
+      ) : null}
+      {conflictVotes.length ? (
+        <ul class="votes" aria-label="The two votes">
+          {conflictVotes.map((d) => (
+            <li>
+              <strong>{d.name ?? d.screener}</strong>: {d.decision}
+              {d.reason ? ` — ${reasonLabel(review, d.reason)}` : ''}
+              {d.note ? ` (“${d.note}”)` : ''}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <p class="labels" data-label-list>
+        {labels.length ? 'Labels: ' : ''}
+        {labels.map((l) => (
+          <span class="label">{l}</span>
+        ))}
+      </p>
+      <p class="vote" data-vote>
+        {myVoteText(review, c, actor.id)}
+      </p>
+      {screenable && conflict && !rule.may ? <p class="muted">{rule.why}</p> : null}
+      {screenable && rule.may ? <Actions review={review} idx={String(i)} c={c} conflict={conflict} hasVote={vote} /> : null}
+    </article>
+  );
+};
+
+const KEYS = (
+  <p class="muted keys">
+    Keys: <kbd>j</kbd>/<kbd>k</kbd> next/previous, <kbd>i</kbd> include, <kbd>m</kbd> maybe, <kbd>1</kbd>–<kbd>9</kbd> exclude with that reason, <kbd>e</kbd> choose a reason, <kbd>n</kbd> note, <kbd>l</kbd> labels,{' '}
+    <kbd>x</kbd> select for batch exclusion, <kbd>b</kbd> exclude the selection, <kbd>u</kbd> undo my decision, <kbd>o</kbd> open. After the last card, <kbd>j</kbd> opens the next page.
+  </p>
+);
+
+const Legend: FC<{ review: Review }> = ({ review }) =>
+  review.screening.keywords ? (
+    <p class="muted legend">
+      Highlighted: <mark class="kw kw-include">inclusion terms</mark> and <mark class="kw kw-exclude">exclusion terms</mark> of this review (each card lists the terms it contains).
+    </p>
+  ) : null;
+
+const VIEW_LABELS: Record<QueueView | 'conflicts', string> = { todo: 'My to-do (with maybes)', voted: 'My votes', maybe: 'My maybes', all: 'All records', conflicts: 'Conflicts' };
+
+/** The screening panel of a candidate's own page (the same card controls and script as the queue). */
+export const ScreeningPanel: FC<{ review: Review; cand: CuratedCandidate; actor: Actor }> = ({ review, cand, actor }) => {
+  const c = blindCandidate(cand, actor, review);
+  const conflict = c.status === 'conflict';
+  if (!(c.status === 'screening' || c.status === 'fulltext' || (conflict && actor.role === 'lead'))) return null;
+  const terms = compileTerms(review.screening.keywords);
+  return (
+    <section data-queue aria-label="Screening">
+      <h2>{conflict ? 'Resolve conflict' : 'Screening'}</h2>
+      <Legend review={review} />
+      <Card review={review} actor={actor} g={{ members: [c] }} i={0} terms={terms} screenable={true} />
+    </section>
+  );
+};
+
+function queryParam<T extends string>(c: Context, name: string, allowed: readonly T[]): T | undefined {
+  const v = c.req.query(name);
+  return (allowed as readonly string[]).includes(v ?? '') ? (v as T) : undefined;
+}
+
+/** The queue page and the screening script/stylesheet (mounted by app.ts). */
+export function screeningUiRoutes(ctx: AppContext): Hono<Env> {
+  const app = new Hono<Env>();
+  app.get('/curate/assets/screening.css', (c) => c.body(SCREENING_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=300' }));
+  app.get('/curate/assets/screening.js', (c) => c.body(SCREENING_JS, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=300' }));
+
+  app.get('/curate/reviews/:reviewId', async (c) => {
+    const actor = await ctx.authenticate(c);
+    const review = ctx.review(pathParams(ReviewIdParam, c).reviewId);
+    const viewParam = queryParam(c, 'view', [...QUEUE_VIEWS, 'conflicts'] as const) ?? (c.req.query('mine') === 'all' ? 'all' : 'todo');
+    const status: CandidateStatus = viewParam === 'conflicts' ? 'conflict' : (queryParam(c, 'status', CANDIDATE_STATUSES) ?? 'screening');
+    const view: QueueView = viewParam === 'conflicts' ? 'all' : viewParam;
+    const source = queryParam(c, 'source', SOURCES);
+    const q = (c.req.query('q') ?? '').slice(0, 200).trim();
+    const label = (c.req.query('label') ?? '').slice(0, 40).trim();
+    const cursor = c.req.query('cursor') || undefined;
+    // A search or label filter reads a larger page (200) and filters it; the plain queue reads 25.
+    const limit = q || label ? 200 : 25;
+    const pageData = await ctx.queueCache.get(review.id, { reviewId: review.id, status, limit, summary: true, ...(cursor ? { cursor } : {}), ...(source ? { source } : {}) });
+    const screening = status === 'screening' || status === 'fulltext';
+    const screenable = screening || (status === 'conflict' && actor.role === 'lead');
+    const items = pageData.items.map((x) => blindCandidate(x, actor, review));
+    const shown = items.filter((x) => matchesFilter(x, { q, label, view }, actor.id));
+    const hiddenVoted = screening && view === 'todo' ? items.filter((x) => myVote(x, actor.id)).length : 0;
+    const groups = screening ? groupNearDuplicates(shown) : shown.map((x) => ({ members: [x] }));
+    const terms = compileTerms(review.screening.keywords);
+    const used = labelsInUse(items);
+    const params = (over: Record<string, string | undefined>) => {
+      const u = new URLSearchParams();
+      const all: Record<string, string | undefined> = { status, ...(source ? { source } : {}), ...(q ? { q } : {}), ...(label ? { label } : {}), ...(view !== 'todo' ? { view } : {}), ...over };
+      for (const [k, v] of Object.entries(all)) if (v) u.set(k, v);
+      return `?${u.toString()}`;
+    };
+    const nextHref = pageData.cursor ? params({ cursor: pageData.cursor }) : undefined;
+    const filtered = Boolean(q || label || view !== 'todo');
+    return c.html(
+      <Layout title={`${review.shortTitle}: ${status}`} actor={actor}>
+        <h1>
+          {review.shortTitle}: {status}
+        </h1>
+        <nav aria-label="Statuses">
+          {CANDIDATE_STATUSES.map((s) => (
+            <>
+              <a href={`?status=${s}`} aria-current={s === status ? 'page' : undefined}>
+                {s}
+              </a>{' '}
+            </>
+          ))}
+        </nav>
+        <form method="get" class="filters" role="search" aria-label="Search and filter the queue">
+          <input type="hidden" name="status" value={status} />
+          {source ? <input type="hidden" name="source" value={source} /> : null}
+          <label for="f-q">Search</label>
+          <input id="f-q" type="search" name="q" value={q} maxlength={200} />
+          <label for="f-label">Label</label>
+          <select id="f-label" name="label">
+            <option value="">any</option>
+            {[...new Set([...used, ...(label ? [label] : [])])].map((l) => (
+              <option value={l} selected={l.toLowerCase() === label.toLowerCase()}>
+                {l}
+              </option>
+            ))}
+          </select>
+          <label for="f-view">Show</label>
+          <select id="f-view" name="view">
+            {(['todo', 'voted', 'maybe', 'all', 'conflicts'] as const).map((v) => (
+              <option value={v} selected={viewParam === v}>
+                {VIEW_LABELS[v]}
+              </option>
+            ))}
+          </select>
+          <button type="submit">Filter</button>
+          {filtered ? <a href={`?status=${status}`}>Clear</a> : null}
+        </form>
+        {screenable ? KEYS : null}
+        <Legend review={review} />
+        {status === 'conflict' ? (
+          <p class="muted">
+            Who resolves: {mayResolveOwnVote(review) ? 'any lead, including a lead who voted on the record (this review allows it).' : 'a lead who did not vote on the record (this review’s setting: a lead who voted does not resolve their own conflict).'}
+          </p>
+        ) : null}
+        {hiddenVoted ? (
+          <p>
+            {hiddenVoted} record(s) on this page you have already voted on are not shown. <a href={params({ view: 'voted' })}>Show my votes</a>
+          </p>
+        ) : null}
+        {filtered ? (
+          <p role="status">
+            {shown.length} of {items.length} record(s) on this page match{q ? ` “${q}”` : ''}
+            {label ? ` with label “${label}”` : ''}.
+          </p>
+        ) : null}
+        <datalist id="labels-in-use">
+          {used.map((l) => (
+            <option value={l}></option>
+          ))}
+        </datalist>
+        <section data-queue aria-label="Queue" data-next={nextHref} data-batch={`/api/reviews/${encodeURIComponent(review.id)}/screen-batch`}>
+          {groups.length === 0 ? <p>Nothing left for you in this queue{nextHref ? ' on this page' : ''}.</p> : null}
+          {groups.map((g, i) => (
+            <Card review={review} actor={actor} g={g} i={i} terms={terms} screenable={screenable} />
+          ))}
+        </section>
+        {screening ? (
+          <div class="batchbar" role="region" aria-label="Batch exclusion" data-batchbar>
+            <span data-selcount>0 selected</span> (<kbd>x</kbd> on a card; at most {MAX_BATCH})
+            <ReasonSelect review={review} id="batch-reason" />
+            <label for="batch-note">Note</label>
+            <input id="batch-note" data-batch-note maxlength={2000} />
+            <button type="button" data-batch-exclude>
+              Exclude selected
+            </button>
+            <button type="button" data-batch-clear>
+              Clear selection
+            </button>
+            <span class="vote" data-batch-msg></span>
+          </div>
+        ) : null}
+        {nextHref ? (
+          <p>
+            <a href={nextHref} data-next-page>
+              Next page
+            </a>
+          </p>
+        ) : null}
+      </Layout>,
+    );
+  });
+  return app;
+}
