@@ -388,3 +388,28 @@ describe('tokens', () => {
     await bad('POST', path, { body, headers: { authorization: 'Basic abc' } }, 401);
   });
 });
+
+describe('import jobs and reports (issue 16 §4, §7)', () => {
+  const imports = `/api/reviews/${rid}/imports`;
+  it('bad import bodies name the field and store nothing', async () => {
+    await bad('POST', imports, { token: curator, body: { format: 'xls', data: 'x' } }, 400, 'format');
+    await bad('POST', imports, { token: curator, body: { format: 'csv' } }, 400, 'data');
+    await bad('POST', imports, { token: curator, body: { format: 'csv', data: '' } }, 400, 'data');
+    await bad('POST', imports, { token: curator, body: { format: 'csv', data: 'x', extra: 1 } }, 400);
+    await bad('POST', imports, { token: curator, body: { format: 'csv', data: 'name,year\nx,2020\n' } }, 400, 'data');
+    await bad('POST', imports, { token: curator, body: { format: 'csv', data: 'title,year,pmid\nok,2024,12a\n' } }, 400, 'data (line 2)');
+    await bad('POST', imports, { token: curator, body: { format: 'csv', data: 'title,year\n"unterminated,2024\n' } }, 400, 'data');
+    await bad('POST', imports, { token: curator, body: { format: 'ris', data: 'TY  - JOUR\nAU  - Nobody\nER  - \n' } }, 400);
+    await bad('POST', imports, { token: curator, body: { format: 'ris', data: 1e308 } }, 400, 'data');
+  });
+  it('unknown or malformed job ids', async () => {
+    await bad('GET', `${imports}/20261202T000000-deadbeef`, { token: curator }, 404);
+    await bad('POST', `${imports}/20261202T000000-deadbeef/start`, { token: curator }, 404);
+    await bad('GET', `${imports}/${'x'.repeat(1100)}`, { token: curator }, 400, 'jobId');
+    await bad('POST', `${imports}/__proto__/start`, { token: curator }, 400, 'jobId');
+  });
+  it('report queries name the parameter', async () => {
+    await bad('GET', `/api/reviews/${rid}/prisma?view=sideways`, { token: curator }, 400, 'view');
+    await bad('GET', `/api/reviews/${rid}/prisma?view=update&since=2026-02-31x`, { token: curator }, 400, 'since');
+  });
+});
