@@ -54,8 +54,11 @@ describe('PubMed poll into DynamoDB Local', () => {
       expect(second.unchanged).toBe(second.fetched);
       expect(second.fetched).toBeGreaterThan(0);
       expect(second.candidates).toBe(260);
-      const checkpointWrites = 3; // edat window, mdat window, final
+      // edat window, mdat window, final; plus the attempt's outcome the curator home shows (lastAttempt).
+      const checkpointWrites = 3 + 1;
       expect(counted.state.writes).toBe(checkpointWrites);
+      const cp = (await scanAll(doc, t)).find((i) => i.entity === 'Checkpoint');
+      expect(cp?.lastAttempt).toMatchObject({ ok: true, summary: { fetched: second.fetched, new: 0 } });
     } finally {
       await pm.close();
     }
@@ -210,7 +213,12 @@ describe('PubMed poll into DynamoDB Local', () => {
       expect(again.failures).toHaveLength(1);
       expect(again.failures[0]).toMatch(/pubmed selfguided-depression: cycle failed: .*timed out after 4000 ms/);
       expect(again.new + again.updated + again.fetched).toBe(0);
-      expect(await scanAll(doc, t)).toEqual(before);
+      // Nothing stored changes but the attempt's outcome, which the curator home shows.
+      const after = await scanAll(doc, t);
+      const withoutAttempt = (items: Record<string, unknown>[]) => items.map(({ lastAttempt: _a, ...rest }) => rest);
+      expect(withoutAttempt(after)).toEqual(withoutAttempt(before));
+      const cp = after.find((i) => i.entity === 'Checkpoint');
+      expect(cp?.lastAttempt).toMatchObject({ ok: false, error: expect.stringMatching(/timed out after 4000 ms/) });
     } finally {
       await pm.close();
     }
