@@ -112,7 +112,9 @@ export const EXTRACTION_JS = `
           var item = li(summary, '');
           var a = document.createElement(el && el.id ? 'a' : 'span');
           if (el && el.id) a.href = '#' + el.id;
-          a.textContent = (e.label || path) + ': ' + e.message;
+          // A refusal from the server may name a field without its label: the live preview's has it.
+          var known = e.label ? null : (last.errors || []).filter(function (x) { return x.label && toPage(x.path) === path; })[0];
+          a.textContent = (e.label || (known && known.label) || path) + ': ' + e.message;
           item.appendChild(a);
         }
       });
