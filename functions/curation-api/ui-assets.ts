@@ -44,14 +44,15 @@ fieldset { border:1px solid var(--line); margin:.75rem 0; }
 kbd { border:1px solid var(--muted); border-radius:.2rem; padding:0 .25rem; font-size:.85rem; }
 `;
 
-export const JS = `
-(function () {
-  'use strict';
-  var live = document.getElementById('status');
-  function say(msg) { if (live) live.textContent = msg; }
-  function api(method, url, body) {
+/**
+ * The JSON API helpers every curator script uses (one definition, interpolated into each script):
+ * `api(method, url, body)` → {status, json} (status 0 when the server cannot be reached) and
+ * `describe(res)`, a refusal in one line with the fields it names.
+ */
+export const CLIENT_HELPERS = `  function api(method, url, body) {
     return fetch(url, { method: method, credentials: 'same-origin', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
-      .then(function (r) { return r.json().catch(function () { return {}; }).then(function (j) { return { status: r.status, json: j }; }); });
+      .then(function (r) { return r.json().catch(function () { return {}; }).then(function (j) { return { status: r.status, json: j }; }); },
+            function () { return { status: 0, json: { error: 'no connection to the server' } }; });
   }
   function describe(res) {
     var j = res.json || {};
@@ -60,7 +61,14 @@ export const JS = `
     if (res.status === 409 && j.currentVersion) msg += ' (reload: current version ' + j.currentVersion + ')';
     return msg;
   }
+`;
 
+export const JS = `
+(function () {
+  'use strict';
+  var live = document.getElementById('status');
+  function say(msg) { if (live) live.textContent = msg; }
+${CLIENT_HELPERS}
   // The screening queue (cards, keys, batch) has its own script: routes/screening-assets.ts.
 
   // ------------------------------------------------------------ simple command forms (withdraw, reopen, …)

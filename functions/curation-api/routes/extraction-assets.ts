@@ -4,6 +4,7 @@
  * and attributes only). The reporting formats come from core/curation/field-labels.ts (one definition).
  */
 import { FORMATS } from '../../../core/curation/field-labels.js';
+import { CLIENT_HELPERS } from '../ui-assets.js';
 
 export const EXTRACTION_CSS = `
 form[data-extraction-form] fieldset, fieldset.adjudicate { min-width: 0; }
@@ -23,11 +24,7 @@ export const EXTRACTION_JS = `
   'use strict';
   var FORMATS = ${JSON.stringify(Object.fromEntries(Object.entries(FORMATS).map(([k, v]) => [k, v.stats])))};
   var OTHER = '__other__';
-  function api(method, url, body) {
-    return fetch(url, { method: method, credentials: 'same-origin', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
-      .then(function (r) { return r.json().catch(function () { return {}; }).then(function (j) { return { status: r.status, json: j }; }); });
-  }
-  function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); }
+${CLIENT_HELPERS}  function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); }
   function li(list, text, cls) { var x = document.createElement('li'); x.textContent = text; if (cls) x.className = cls; list.appendChild(x); return x; }
   function segments(path) {
     var out = [], re = /([A-Za-z_$][\\w$]*)|\\[(\\d+)\\]|\\["((?:[^"\\\\]|\\\\.)*)"\\]/g, m;

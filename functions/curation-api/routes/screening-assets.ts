@@ -4,6 +4,8 @@
  * HTML (textContent and attributes only). Feedback goes where the eyes are — the card's own
  * line — and to screen readers through the page's live region (#status).
  */
+import { CLIENT_HELPERS } from '../ui-assets.js';
+
 export const SCREENING_CSS = `
 mark.kw { color: inherit; padding: 0 .1em; border-radius: .15em; }
 mark.kw-include { background: #d3f0dc; border-bottom: 2px solid #0d652d; }
@@ -31,19 +33,7 @@ export const SCREENING_JS = `
   if (!queue) return;
   var live = document.getElementById('status');
   function say(msg) { if (live) live.textContent = msg; }
-  function api(method, url, body) {
-    return fetch(url, { method: method, credentials: 'same-origin', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
-      .then(function (r) { return r.json().catch(function () { return {}; }).then(function (j) { return { status: r.status, json: j }; }); },
-            function () { return { status: 0, json: { error: 'no connection to the server' } }; });
-  }
-  function describe(res) {
-    var j = res.json || {};
-    var msg = j.error || ('HTTP ' + res.status);
-    if (j.fields && j.fields.length) msg += ': ' + j.fields.map(function (f) { return f.path + ' ' + f.message; }).join('; ');
-    if (res.status === 409 && j.currentVersion) msg += ' (reload: current version ' + j.currentVersion + ')';
-    return msg;
-  }
-  var items = Array.prototype.slice.call(queue.querySelectorAll('article.cand'));
+${CLIENT_HELPERS}  var items = Array.prototype.slice.call(queue.querySelectorAll('article.cand'));
   var cur = 0;
   var bar = document.querySelector('[data-batchbar]');
 
