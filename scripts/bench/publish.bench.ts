@@ -10,7 +10,7 @@
  * running stack: the figure).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSnapshot, planVersion } from '../../core/analysis/snapshot.js';
 import type { ReviewSnapshot } from '../../core/analysis/snapshot.js';
@@ -62,7 +62,7 @@ export default async function bench({ quick }: { quick: boolean }): Promise<void
     let previous: ReviewSnapshot = buildSnapshot(review, all.slice(0, k - 1), new Date('2026-11-01T00:00:00Z'));
     await store.put(previous);
     const first = await publishSite({ snapshotDir, outDir });
-    console.log(`load average at the start: ${loadavg().map((x) => x.toFixed(1)).join(', ')} (${navigator.hardwareConcurrency} cores)`);
+    console.log(`load average at the start: ${loadavg().map((x) => x.toFixed(1)).join(', ')} (${availableParallelism()} cores)`);
     console.log(`first start: full build of the site (${ALL_REVIEWS.length} reviews, ${k - 1} trials in one): ${secs(first.ms)}`);
 
     const accept = async (n: number, day: number) => {
