@@ -1,6 +1,6 @@
 /**
  * A background import survives the local runner going away, as `npm start` runs it: a
- * 2,000-record RIS import is started from the API, the stack is stopped with Ctrl-C in the middle
+ * 1,200-record RIS import is started from the API, the stack is stopped with Ctrl-C in the middle
  * (the job stays "running" at a chunk boundary), started again (the job resumes from its
  * checkpoint), killed with kill -9 in the middle of the resumed run, and started a third time: the
  * job finishes with the right counts, its progress reported all along, and DynamoDB Local holds
@@ -15,7 +15,7 @@ import { createDocumentClient, tableName } from '../../functions/adapters/dynamo
 import { eventually, killDynamoOn, startStack, type Stack } from './harness.js';
 
 const REVIEW = 'selfguided-depression';
-const N = 2000;
+const N = 1200;
 const dataDir = mkdtempSync(join(tmpdir(), 'le-import-resume-'));
 // No poll may run (POLL_ON_START=0, and the upstreams are unreachable should one be due).
 const env = { POLL_ON_START: '0', PUBMED_EUTILS_URL: 'http://127.0.0.1:9', CTGOV_API_URL: 'http://127.0.0.1:9', EUROPE_PMC_URL: 'http://127.0.0.1:9', ISRCTN_API_URL: 'http://127.0.0.1:9' };
@@ -53,7 +53,7 @@ const runningPast = (jobId: string, token: string, min: number) =>
     const v = await jobOf(jobId, token);
     if (v.job.status === 'done') throw new Error('the job finished before the stack could be stopped: make N larger');
     return v.job.status === 'running' && v.job.processed >= min ? v : null;
-  }, 400_000, `the import to pass ${min} records`);
+  }, 900_000, `the import to pass ${min} records`);
 
 describe('an import interrupted by stopping or killing the local stack', () => {
   it('resumes at each start from its checkpoint and writes every record exactly once', async () => {
@@ -90,10 +90,13 @@ describe('an import interrupted by stopping or killing the local stack', () => {
     const m3 = (await stack.waitFor(new RegExp(`import ${REVIEW}/${jobId}: resuming \\(running; (\\d+)/${N} records done`))) as RegExpMatchArray;
     expect(Number(m3[1])).toBeGreaterThanOrEqual(seen2.job.processed);
     lead = stack.signInToken('lead');
+    let last: JobView | undefined;
     const done = await eventually(async () => {
-      const v = await jobOf(jobId, lead);
-      return v.job.status === 'done' ? v : null;
-    }, 400_000, 'the resumed import to finish');
+      last = await jobOf(jobId, lead);
+      return last.job.status === 'done' ? last : null;
+    }, 900_000, 'the resumed import to finish').catch((err: Error) => {
+      throw new Error(`${err.message}; job: ${JSON.stringify(last)}; stack output:\n${stack!.output().slice(-3000)}`);
+    });
     expect(done.job).toMatchObject({ processed: N, chunksDone: N / 50, counts: { created: N, updated: 0, duplicate: 0 } });
     expect(done.progress).toBe(`Done: ${N.toLocaleString('en-GB')} records imported: ${N.toLocaleString('en-GB')} new, 0 updated, 0 duplicates.`);
 
@@ -114,5 +117,5 @@ describe('an import interrupted by stopping or killing the local stack', () => {
     expect(items.filter((i) => i.entity === 'Identifier' && String(i.idValue).startsWith('10.8888/resume.'))).toHaveLength(N);
     const summary = await api(`/api/reviews/${REVIEW}/summary`, lead);
     expect(summary.json.counts.screening).toBe(before + N);
-  }, 1_800_000);
+  }, 2_400_000);
 });
