@@ -8,7 +8,7 @@
  *
  * Ctrl-C stops everything (the Java child included). A second start finds the data it left and
  * resumes the stream from its checkpoint; it also re-pools every review once at start-up, so no
- * accepted decision is lost even after a kill -9.
+ * accepted decision is lost even after a kill -9, and resumes import jobs left unfinished.
  */
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -24,8 +24,10 @@ import { diskSnapshotStore } from '../functions/adapters/snapshot-store.js';
 import { handleChanges } from '../functions/reanalyse/handler.js';
 import { reanalyseReview } from '../functions/reanalyse/reanalyse.js';
 import { createCurationApp } from '../functions/curation-api/app.js';
+import { inProcessImportDispatcher, resumeUnfinishedImports, type InProcessDispatch } from '../functions/import-worker/dispatch.js';
 import { issueLocalToken } from '../functions/curation-api/auth.js';
 import { IngestStore } from '../functions/adapters/ingest-store.js';
+import { ImportJobStore } from '../functions/adapters/import-job-store.js';
 import { emptySummary, POLL_SOURCES, runPollCycle, type PollSource } from '../functions/poll-common/cycle.js';
 import { dataDir, startDynamoLocal } from './lib/dynamo-local.js';
 import { StartupError, runMain } from './lib/errors.js';
@@ -155,7 +157,19 @@ async function main(): Promise<void> {
 
   const secret = process.env.LOCAL_JWT_SECRET || localSecret(cfg.dataDir);
   const app = new Hono();
-  app.route('/', createCurationApp({ doc, table, reviews: [...ALL_REVIEWS], auth: { localSecret: secret }, snapshots: store }));
+  // Import jobs run in this process; the dispatcher is kept to resume what a stopped run left.
+  let imports: InProcessDispatch | undefined;
+  app.route(
+    '/',
+    createCurationApp({
+      doc,
+      table,
+      reviews: [...ALL_REVIEWS],
+      auth: { localSecret: secret },
+      snapshots: store,
+      importDispatch: (worker) => (imports = inProcessImportDispatcher({ ...worker, log })),
+    }),
+  );
   let firstBuildDone = false;
   void builder.idle().then(() => {
     firstBuildDone = true;
@@ -168,6 +182,16 @@ async function main(): Promise<void> {
   });
 
   cleanups.push(() => new Promise<void>((res) => server.close(() => res())));
+  // Runs before the server and DynamoDB Local stop: a running import finishes its chunk, writes
+  // its checkpoint and stays "running"; the next start resumes it.
+  cleanups.push(async () => {
+    imports!.stop();
+    await imports!.idle();
+  });
+
+  // Import jobs left "queued" or "running" by a stopped (or killed) run resume from their checkpoint.
+  const resumed = await resumeUnfinishedImports({ jobs: new ImportJobStore(doc, table), log }, ALL_REVIEWS.map((r) => r.id), imports!);
+  if (resumed.length) log(`resumed ${resumed.length} unfinished import job(s); progress on their pages under /curate/reviews/<review>/import`);
 
   // Pollers: a scheduler tick looks up each (review, source) checkpoint and runs the due polls one
   // after another (never two cycles at once). The decision is core's `duePolls`.

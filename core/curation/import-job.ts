@@ -250,8 +250,8 @@ export function chunkRecords(records: RisRecord[], maxRecords = 50, maxBytes = 2
 /** Progress of a job in words: "412 of 1,000 records (41 %): 380 new, 12 updated, 20 duplicates". */
 export function describeJob(j: Pick<ImportJob, 'status' | 'total' | 'processed' | 'counts' | 'error'>): string {
   const pct = j.total ? Math.floor((j.processed / j.total) * 100) : 100;
-  const counts = `${j.counts.created} new, ${j.counts.updated} updated, ${j.counts.duplicate} duplicate${j.counts.duplicate === 1 ? '' : 's'}`;
   const fmt = (x: number) => x.toLocaleString('en-GB');
+  const counts = `${fmt(j.counts.created)} new, ${fmt(j.counts.updated)} updated, ${fmt(j.counts.duplicate)} duplicate${j.counts.duplicate === 1 ? '' : 's'}`;
   if (j.status === 'preview') return `Not started: ${fmt(j.total)} records wait for your confirmation.`;
   if (j.status === 'queued') return `Waiting for a worker: ${fmt(j.total)} records.`;
   if (j.status === 'running') return `Importing: ${fmt(j.processed)} of ${fmt(j.total)} records (${pct} %) so far: ${counts}.`;

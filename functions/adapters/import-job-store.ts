@@ -65,6 +65,34 @@ export class ImportJobStore {
     });
   }
 
+  /**
+   * The review's jobs still `queued` or `running`, oldest first: what a stopped local runner left
+   * unfinished (its start-up resumes them). All pages of the partition, not only the newest.
+   */
+  async unfinished(reviewId: string): Promise<ImportJob[]> {
+    const out: ImportJob[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const r = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          FilterExpression: '#s IN (:queued, :running)',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':pk': importJobPartition(reviewId), ':queued': 'queued', ':running': 'running' },
+          ExclusiveStartKey: startKey,
+          ConsistentRead: true,
+        }),
+      );
+      for (const it of r.Items ?? []) {
+        const { entity: _e, ...job } = stripKeys(it) as ImportJob & { entity?: string };
+        out.push(job);
+      }
+      startKey = r.LastEvaluatedKey;
+    } while (startKey);
+    return out;
+  }
+
   async chunk(reviewId: string, jobId: string, index: number): Promise<ImportChunk> {
     const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: importChunkKey(reviewId, jobId, index), ConsistentRead: true }));
     if (!r.Item) throw new Error(`import job ${jobId}: chunk ${index} is missing`);

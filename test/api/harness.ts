@@ -12,6 +12,7 @@ import { ALL_REVIEWS } from '../../reviews/index.js';
 import { createDocumentClient, createTestTable, dropTestTable } from '../../functions/adapters/dynamo/testing.js';
 import { createCurationApp, type AuthConfig, type CurationDeps } from '../../functions/curation-api/app.js';
 import { issueLocalToken } from '../../functions/curation-api/auth.js';
+import { inProcessImportDispatcher, type InProcessDispatch } from '../../functions/import-worker/dispatch.js';
 import type { Role } from '../../core/curation/workflow.js';
 
 export const SECRET = 'test-secret-that-is-at-least-32-characters-long';
@@ -47,6 +48,9 @@ export async function startHarness(prefix = 'api', opts: HarnessOptions = {}): P
   const doc = createDocumentClient();
   // The app is built once the port (hence the base URL, e.g. for an OAuth redirect URI) is known.
   let app: ReturnType<typeof createCurationApp> | undefined;
+  // The default (in-process) import worker is kept, so close() lets a running job reach a chunk
+  // boundary before the server and the table go away (no job left retrying against a dropped table).
+  let imports: InProcessDispatch | undefined;
   const server: ServerType = await new Promise((res) => {
     const s = serve({ fetch: (req) => app!.fetch(req), port: 0, hostname: '127.0.0.1' }, () => res(s));
   });
@@ -58,7 +62,7 @@ export async function startHarness(prefix = 'api', opts: HarnessOptions = {}): P
     reviews: [DUAL_REVIEW, SINGLE_REVIEW, ...(opts.extraReviews ?? [])],
     auth: opts.auth ? opts.auth(base) : { localSecret: SECRET },
     ...(opts.now ? { now: opts.now } : {}),
-    ...(opts.importDispatch ? { importDispatch: opts.importDispatch } : {}),
+    importDispatch: opts.importDispatch ?? ((worker) => (imports = inProcessImportDispatcher(worker))),
   });
   return {
     base,
@@ -114,6 +118,8 @@ export async function startHarness(prefix = 'api', opts: HarnessOptions = {}): P
       return JSON.stringify(items);
     },
     async close() {
+      imports?.stop();
+      await imports?.idle();
       await new Promise<void>((res) => server.close(() => res()));
       await dropTestTable(table);
     },
