@@ -13,10 +13,9 @@ import { ImportJobStore } from '../adapters/import-job-store.js';
 import { parseImportMessage, sqsImportDispatcher, type ImportDispatch } from './dispatch.js';
 import { failImportJob, runImportJob, type ImportWorkerDeps } from './worker.js';
 
-/** Stop taking new chunks when less than this much time is left. */
-export const SAFETY_MS = 20_000;
-/** SQS maxReceiveCount of the queue (infra): on this receive a failure marks the job failed. */
-export const MAX_RECEIVES = 5;
+import { MAX_RECEIVES, SAFETY_MS } from './limits.js';
+
+export { MAX_RECEIVES, SAFETY_MS };
 
 export async function processImportBatch(event: SQSEvent, deps: ImportWorkerDeps, dispatch: ImportDispatch, remainingMs: () => number): Promise<SQSBatchResponse> {
   const failures: { itemIdentifier: string }[] = [];
