@@ -229,7 +229,6 @@ export class CurationStack extends Stack {
       timeout: Duration.seconds(15),
       environment: {
         COGNITO_ISSUER: this.userPool.userPoolProviderUrl,
-        COGNITO_USER_POOL_ID: this.userPool.userPoolId,
         COGNITO_CLIENT_ID: this.userPoolClient.userPoolClientId,
         COGNITO_DOMAIN: this.userPoolDomain.baseUrl(),
         OAUTH_REDIRECT_URI: callbackUrl,
