@@ -242,7 +242,7 @@ export class OperationsStack extends Stack {
         logGroups: props.logGroups.pollers,
         queryString: new QueryString({
           filterStatements: [`message = "${LOG_FIGURES.poll.message}"`],
-          stats: 'sum(fetched) as fetched, sum(new) as new, sum(quarantined) as quarantined, sum(failedPolls) as failedPolls, count(*) as invocations by source, bin(1d)',
+          statsStatements: ['sum(fetched) as fetched, sum(new) as new, sum(quarantined) as quarantined, sum(failedPolls) as failedPolls, count(*) as invocations by source, bin(1d)'],
         }),
       }),
       new QueryDefinition(this, 'PublishFiguresQuery', {
@@ -250,7 +250,7 @@ export class OperationsStack extends Stack {
         logGroups: [props.logGroups.publish],
         queryString: new QueryString({
           filterStatements: [`message = "${LOG_FIGURES.publish.message}" or message = "${LOG_FIGURES.publishFailed.message}"`],
-          stats: 'count(latencyMs) as publishes, count(error) as failures, pct(latencyMs, 95) as acceptToPublishedP95Ms, pct(publishMs, 95) as publishP95Ms, sum(uploaded) as uploaded, sum(deleted) as deleted by bin(1d)',
+          statsStatements: ['count(latencyMs) as publishes, count(error) as failures, pct(latencyMs, 95) as acceptToPublishedP95Ms, pct(publishMs, 95) as publishP95Ms, sum(uploaded) as uploaded, sum(deleted) as deleted by bin(1d)'],
         }),
       }),
       new QueryDefinition(this, 'ReanalysisFiguresQuery', {
@@ -258,7 +258,7 @@ export class OperationsStack extends Stack {
         logGroups: [props.logGroups.reanalyse],
         queryString: new QueryString({
           filterStatements: [`message = "${LOG_FIGURES.reanalysis.message}"`],
-          stats: 'sum(reanalysed) as reanalysed, sum(failed) as failed by trigger, bin(1d)',
+          statsStatements: ['sum(reanalysed) as reanalysed, sum(failed) as failed by trigger, bin(1d)'],
         }),
       }),
     ];
