@@ -3,7 +3,8 @@
  * (cold start, function context, a correlation id per invocation) and Metrics in CloudWatch
  * embedded metric format (namespace and service from POWERTOOLS_METRICS_NAMESPACE /
  * POWERTOOLS_SERVICE_NAME, which infra/constructs/lambda.ts sets). Cold starts are marked on the
- * Logger's lines (`cold_start`), not as a metric: each custom metric costs $0.30/month (docs/deploy.md).
+ * Logger's lines (`cold_start`), not as a metric: each custom metric costs $0.30/month (docs/deploy.md),
+ * so the only one is the pollers' `Fetched` (functions/app-metrics.ts); other figures are log fields.
  * Handlers stay thin: `instrument(name, handler, correlationId)` wraps one.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -42,7 +43,9 @@ export function instrument<E, R>(
       obs.logger.error('invocation failed', err as Error);
       throw err;
     } finally {
-      obs.metrics.publishStoredMetrics();
+      // Only the pollers add a metric (functions/app-metrics.ts); flushing an empty buffer would log
+      // a Powertools warning on every invocation of every other function.
+      if (obs.metrics.hasStoredMetrics()) obs.metrics.publishStoredMetrics();
     }
   };
 }

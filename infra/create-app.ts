@@ -13,6 +13,8 @@
  *  - stage           deployment stage (default `prod`): part of every stack and resource name, so
  *                     staging and production can share an account (`-c stage=staging`)
  *  - monthlyBudgetUsd  monthly cost budget alarmed through the alarm topic (default 15)
+ *  - dashboard       `true` adds the CloudWatch dashboard ($3/month beyond an account's 3 free ones;
+ *                     default off: the alarms and the saved Logs Insights queries cover operations)
  *  - account, region  deployment target (default: CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION,
  *                     env-agnostic when unset so that synth works offline)
  * Tests pass `bundle: false`, which sets the standard CDK context `aws:cdk:bundling-stacks` to []:
@@ -123,17 +125,22 @@ export function createApp(opts: CreateAppOptions = {}): LivingEvidenceApp {
     env,
     description: 'Living evidence: alarms, alarm topic, dashboard',
     functions: [
-      ...ingest.pollers.map((p) => ({ name: p.fn.node.id, fn: p.fn.fn })),
+      // Asynchronous invocations of a reserved concurrency of 1: throttles are retries by design.
+      ...ingest.pollers.map((p) => ({ name: p.fn.node.id, fn: p.fn.fn, queuesByDesign: true })),
       { name: 'CurationApi', fn: curation.fn.fn },
       { name: 'Authorizer', fn: curation.authorizerFn.fn },
+      { name: 'ImportWorker', fn: curation.importWorker.fn },
       { name: 'Reanalyse', fn: analysis.reanalyse.fn },
       { name: 'Publish', fn: analysis.publish },
     ],
     deadLetterQueues: [
       ...ingest.pollers.map((p) => ({ name: `${p.fn.node.id}Dlq`, queue: p.dlq })),
+      { name: 'ImportDlq', queue: curation.importDlq },
       { name: 'StreamFailures', queue: analysis.streamFailures },
       { name: 'PublishDlq', queue: analysis.publishDlq },
     ],
+    logGroups: { pollers: ingest.pollers.map((p) => p.fn.logGroup), reanalyse: analysis.reanalyse.logGroup, publish: analysis.publishLogs },
+    dashboard: [true, 'true'].includes(app.node.tryGetContext('dashboard') as never),
     pollers: ingest.pollers,
     publishQueue: analysis.publishQueue,
     streamConsumer: analysis.reanalyse.fn,

@@ -15,13 +15,14 @@ export function acknowledge(construct: IConstruct, id: string, reason: string): 
 /**
  * The id of cdk-nag's IAM5 finding for the object ARNs (`<bucket arn>/*`) of one of our buckets,
  * as cdk-nag renders it: pseudo parameters that are not known at synth time appear as `<AWS::…>`.
+ * The key pattern is `<keyPrefix>*<keySuffix>` (e.g. `snapshots/` + `*` + `/latest.json`).
  */
-export function objectArnFinding(stack: Stack, purpose: 'snapshots' | 'site', keyPrefix = ''): string {
+export function objectArnFinding(stack: Stack, purpose: 'snapshots' | 'site', keyPrefix = '', keySuffix = ''): string {
   // bucketName() always uses the AccountId/Region pseudo parameters; the partition is a literal
   // when the stack's region is known.
   const resolved = stack.resolve(stack.partition) as unknown;
   const partition = typeof resolved === 'string' ? resolved : '<AWS::Partition>';
   const account = '<AWS::AccountId>';
   const region = '<AWS::Region>';
-  return `AwsSolutions-IAM5[Resource::arn:${partition}:s3:::${resourceName(stack, purpose)}-${account}-${region}/${keyPrefix}*]`;
+  return `AwsSolutions-IAM5[Resource::arn:${partition}:s3:::${resourceName(stack, purpose)}-${account}-${region}/${keyPrefix}*${keySuffix}]`;
 }

@@ -21,8 +21,8 @@ const httpsUrl = (name: string, what: string) =>
       return !u || u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK.has(u.hostname));
     }, { message: `${name} must be an https:// URL (http:// only for localhost)` });
 
-const EnvSchema = z
-  .object({
+/** The variables the curation app reads (the Lambda's contract, ./env.ts, requires more of them). */
+export const ENV_SHAPE = {
     TABLE_NAME: z.string().min(1, { message: 'TABLE_NAME is required' }),
     /** The import queue (SQS) whose consumer, the import-worker Lambda, runs import jobs; unset: in process. */
     IMPORT_QUEUE_URL: z.string().url({ message: 'IMPORT_QUEUE_URL must be the import queue URL' }).optional(),
@@ -43,8 +43,12 @@ const EnvSchema = z
       .min(100, { message: 'OAUTH_TOKEN_TIMEOUT_MS must be at least 100' })
       .max(30_000, { message: 'OAUTH_TOKEN_TIMEOUT_MS must be at most 30000' })
       .optional(),
-  })
-  .superRefine((e, ctx) => {
+    /** The snapshot bucket: the GRADE page reads each review's latest published version from it. */
+    SNAPSHOT_BUCKET: z.string().min(1, { message: 'SNAPSHOT_BUCKET must be the snapshot bucket name' }).optional(),
+};
+
+/** Rules across variables (Cognito pair, hosted-UI trio). */
+export function refineEnv(e: z.infer<z.ZodObject<typeof ENV_SHAPE>>, ctx: z.RefinementCtx): void {
     if (!!e.COGNITO_ISSUER !== !!e.COGNITO_CLIENT_ID)
       ctx.addIssue({ code: 'custom', path: ['COGNITO_CLIENT_ID'], message: 'COGNITO_ISSUER and COGNITO_CLIENT_ID go together' });
     if (!e.COGNITO_ISSUER && !e.LOCAL_JWT_SECRET)
@@ -56,7 +60,9 @@ const EnvSchema = z
         ctx.addIssue({ code: 'custom', path: [k], message: `${k} is required with ${set.join(', ')} (the hosted UI needs all of ${hosted.join(', ')})` });
     if (set.length > 0 && !e.COGNITO_ISSUER)
       ctx.addIssue({ code: 'custom', path: ['COGNITO_ISSUER'], message: 'COGNITO_DOMAIN (hosted UI) needs COGNITO_ISSUER and COGNITO_CLIENT_ID' });
-  });
+}
+
+const EnvSchema = z.object(ENV_SHAPE).superRefine(refineEnv);
 
 export type CurationConfig = z.infer<typeof EnvSchema>;
 

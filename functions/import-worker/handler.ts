@@ -5,16 +5,17 @@
  * resume); on the last receive the job is marked failed so the UI says so.
  */
 import type { SQSBatchResponse, SQSEvent, Context } from 'aws-lambda';
-import { createDocumentClient, tableName } from '../adapters/dynamo/client.js';
+import { createDocumentClient } from '../adapters/dynamo/client.js';
+import { ENV } from './env.js';
+import { instrument, observability } from '../observability.js';
 import { CurationStore } from '../adapters/curation-store.js';
 import { ImportJobStore } from '../adapters/import-job-store.js';
 import { parseImportMessage, sqsImportDispatcher, type ImportDispatch } from './dispatch.js';
 import { failImportJob, runImportJob, type ImportWorkerDeps } from './worker.js';
 
-/** Stop taking new chunks when less than this much time is left. */
-export const SAFETY_MS = 20_000;
-/** SQS maxReceiveCount of the queue (infra): on this receive a failure marks the job failed. */
-export const MAX_RECEIVES = 5;
+import { MAX_RECEIVES, SAFETY_MS } from './limits.js';
+
+export { MAX_RECEIVES, SAFETY_MS };
 
 export async function processImportBatch(event: SQSEvent, deps: ImportWorkerDeps, dispatch: ImportDispatch, remainingMs: () => number): Promise<SQSBatchResponse> {
   const failures: { itemIdentifier: string }[] = [];
@@ -36,14 +37,20 @@ export async function processImportBatch(event: SQSEvent, deps: ImportWorkerDeps
   return { batchItemFailures: failures };
 }
 
+const obs = observability('import-worker');
 let cached: { deps: ImportWorkerDeps; dispatch: ImportDispatch } | undefined;
-export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
-  if (!cached) {
-    const doc = createDocumentClient();
-    const table = tableName();
-    const queueUrl = process.env.IMPORT_QUEUE_URL;
-    if (!queueUrl) throw new Error('IMPORT_QUEUE_URL is not set');
-    cached = { deps: { store: new CurationStore(doc, table), jobs: new ImportJobStore(doc, table), now: () => new Date(), log: (m) => console.log(m) }, dispatch: sqsImportDispatcher(queueUrl) };
-  }
-  return processImportBatch(event, cached.deps, cached.dispatch, () => context.getRemainingTimeInMillis());
-}
+export const handler = instrument(
+  obs,
+  async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    if (!cached) {
+      const env = ENV.parse();
+      const doc = createDocumentClient();
+      cached = {
+        deps: { store: new CurationStore(doc, env.TABLE_NAME), jobs: new ImportJobStore(doc, env.TABLE_NAME), now: () => new Date(), log: (m) => obs.logger.info(m) },
+        dispatch: sqsImportDispatcher(env.IMPORT_QUEUE_URL),
+      };
+    }
+    return processImportBatch(event, cached.deps, cached.dispatch, () => context.getRemainingTimeInMillis());
+  },
+  (event) => event.Records[0]?.messageId,
+);

@@ -6,13 +6,15 @@
 import { createDocumentClient, tableName } from '../adapters/dynamo/client.js';
 import { runPollCycle, type PollCycleResult, type PollSource } from './cycle.js';
 import { resolveNcbiKey } from './secrets.js';
-import { instrument, MetricUnit, observability } from '../observability.js';
+import { instrument, MetricUnit, observability, type Observability } from '../observability.js';
+import { LOG_FIGURES, POLL_FETCHED_METRIC, pollServiceName } from '../app-metrics.js';
+import { pollEnv } from './env.js';
 
 export interface PollEvent {
   reviewId?: string;
 }
 
-export async function pollHandler(source: PollSource, event: PollEvent | undefined): Promise<PollCycleResult> {
+export async function pollHandler(source: PollSource, event: PollEvent | undefined, obs: Observability = obsFor(source)): Promise<PollCycleResult> {
   const reviewId = typeof event?.reviewId === 'string' && event.reviewId.trim() ? event.reviewId.trim() : undefined;
   // In AWS the NCBI key comes from Secrets Manager (NCBI_SECRET_ARN); locally from NCBI_API_KEY.
   const apiKey = source === 'pubmed' ? await resolveNcbiKey(process.env) : undefined;
@@ -22,37 +24,59 @@ export async function pollHandler(source: PollSource, event: PollEvent | undefin
     doc: createDocumentClient(),
     table: tableName(),
     env: apiKey ? { ...process.env, NCBI_API_KEY: apiKey } : process.env,
-    log: (m) => console.log(m),
+    log: (m) => obs.logger.info(m),
   });
-  console.log(JSON.stringify({ source, reviewId: reviewId ?? 'all', ...result }));
-  recordPollMetrics(source, result);
+  recordPollFigures(source, reviewId, result, obs);
   if (result.attempted > 0 && result.failures.length >= result.attempted) {
     throw new Error(`every ${source} poll failed: ${result.failures.join(' | ')}`);
   }
   return result;
 }
 
-const observers = new Map<string, ReturnType<typeof observability>>();
-const obsFor = (source: string) => {
+const observers = new Map<string, Observability>();
+function obsFor(source: string): Observability {
   let o = observers.get(source);
-  if (!o) observers.set(source, (o = observability(`poll-${source}`)));
+  if (!o) observers.set(source, (o = observability(pollServiceName(source))));
   return o;
-};
-
-/**
- * Per-source metrics of one invocation (dimension `source`): records Fetched, New, Quarantined and
- * FailedPolls. The Operations stack alarms when Fetched stays 0 for longer than twice the cadence.
- */
-export function recordPollMetrics(source: string, result: PollCycleResult): void {
-  const { metrics } = obsFor(source);
-  metrics.addDimension('source', source);
-  metrics.addMetric('Fetched', MetricUnit.Count, result.fetched);
-  metrics.addMetric('New', MetricUnit.Count, result.new);
-  metrics.addMetric('Quarantined', MetricUnit.Count, result.quarantined);
-  metrics.addMetric('FailedPolls', MetricUnit.Count, result.failures.length);
 }
 
-/** The Lambda entry of one source's poller, instrumented (logger context, cold start, metrics flushed). */
+/**
+ * The figures of one invocation. ONE custom metric, `Fetched` (dimensions service + source), which
+ * the Operations stack alarms on when it stays 0 for longer than twice the cadence; everything
+ * else (new, updated, unchanged, quarantined, failed polls) is a field of the `poll summary` log
+ * line, queried with Logs Insights (functions/app-metrics.ts says why).
+ */
+export function recordPollFigures(source: string, reviewId: string | undefined, result: PollCycleResult, obs: Observability = obsFor(source)): void {
+  obs.metrics.addDimension(POLL_FETCHED_METRIC.sourceDimension, source);
+  obs.metrics.addMetric(POLL_FETCHED_METRIC.name, MetricUnit.Count, result.fetched);
+  obs.logger.info(LOG_FIGURES.poll.message, {
+    source,
+    reviewId: reviewId ?? 'all',
+    fetched: result.fetched,
+    new: result.new,
+    updated: result.updated,
+    unchanged: result.unchanged,
+    quarantined: result.quarantined,
+    failedPolls: result.failures.length,
+    failures: result.failures,
+  });
+}
+
+/**
+ * The Lambda entry of one source's poller, instrumented (logger context, cold start, metrics
+ * flushed). The environment is checked against the source's contract (./env.ts) at the first call.
+ */
 export function pollLambda(source: PollSource) {
-  return instrument(obsFor(source), (event: PollEvent | undefined) => pollHandler(source, event), (event) => (event?.reviewId ? `${source}:${event.reviewId}` : undefined));
+  let checked = false;
+  return instrument(
+    obsFor(source),
+    (event: PollEvent | undefined) => {
+      if (!checked) {
+        pollEnv(source).parse();
+        checked = true;
+      }
+      return pollHandler(source, event);
+    },
+    (event) => (event?.reviewId ? `${source}:${event.reviewId}` : undefined),
+  );
 }

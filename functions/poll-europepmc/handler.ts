@@ -1,4 +1,4 @@
-/** Scheduled Lambda: Europe PMC preprint poll. Event `{ reviewId?: string }` (all living reviews when absent). */
-import { pollHandler, type PollEvent } from '../poll-common/handler.js';
+/** Scheduled Lambda: europepmc poll. Event `{ reviewId?: string }` (all living reviews when absent). */
+import { pollLambda } from '../poll-common/handler.js';
 
-export const handler = (event?: PollEvent) => pollHandler('europepmc', event);
+export const handler = pollLambda('europepmc');

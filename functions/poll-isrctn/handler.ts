@@ -1,4 +1,4 @@
-/** Scheduled Lambda: ISRCTN registry poll. Event `{ reviewId?: string }` (all living reviews when absent). */
-import { pollHandler, type PollEvent } from '../poll-common/handler.js';
+/** Scheduled Lambda: isrctn poll. Event `{ reviewId?: string }` (all living reviews when absent). */
+import { pollLambda } from '../poll-common/handler.js';
 
-export const handler = (event?: PollEvent) => pollHandler('isrctn', event);
+export const handler = pollLambda('isrctn');

@@ -12,19 +12,22 @@
  *  - a failed build or upload fails every valid message of the batch (SQS retries it; the site
  *    keeps its previous, complete state: uploads never delete before every new file is up), and
  *    the instance forgets its local site, so its next publish is a full build.
- * Metrics: Publishes, PublishFailures, PublishDuration (ms), AcceptToPublishedLatency (ms, from the
- * oldest request of the batch), PagesUploaded, PagesDeleted.
+ * Figures (log fields of `site published` / `publish failed`, no custom metrics: functions/app-metrics.ts):
+ * publishMs, buildMs, latencyMs (accept → published, from the oldest request of the batch),
+ * uploaded, deleted, unchanged.
  */
 import { cpSync, existsSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { instrument, MetricUnit, observability, type Observability } from '../observability.js';
+import { instrument, observability, type Observability } from '../observability.js';
+import { LOG_FIGURES } from '../app-metrics.js';
 import { buildSite, publishSite } from './build-site.js';
 import { rendererDirOf } from './incremental.js';
 import { parsePublishMessage, planPublish, type PublishRequest } from './decide.js';
 import { fetchSnapshots, syncSite } from './s3-site.js';
+import { ENV } from './env.js';
 
 export interface PublishDeps {
   s3: S3Client;
@@ -78,12 +81,9 @@ export async function handlePublish(deps: PublishDeps, event: SQSEvent): Promise
     );
     const sync = await syncSite(deps.s3, deps.siteBucket, outDir, published.mode === 'incremental' ? published.inScope : undefined);
     const done = deps.now();
-    obs.metrics.addMetric('Publishes', MetricUnit.Count, 1);
-    obs.metrics.addMetric('PublishDuration', MetricUnit.Milliseconds, done - started);
-    obs.metrics.addMetric('AcceptToPublishedLatency', MetricUnit.Milliseconds, done - plan.oldestSentAt);
-    obs.metrics.addMetric('PagesUploaded', MetricUnit.Count, sync.put.length);
-    obs.metrics.addMetric('PagesDeleted', MetricUnit.Count, sync.delete.length);
-    obs.logger.info('site published', {
+    // The figures are log fields, not custom metrics (functions/app-metrics.ts): Logs Insights
+    // gives their sums and percentiles (the Operations stack's saved queries).
+    obs.logger.info(LOG_FIGURES.publish.message, {
       requested: plan.reviewIds,
       messages: plan.messages,
       reviews,
@@ -91,6 +91,7 @@ export async function handlePublish(deps: PublishDeps, event: SQSEvent): Promise
       mode: published.mode,
       ...(published.mode === 'full' ? { fullBuildBecause: published.why } : { rendered: published.written.length }),
       buildMs: Math.round(published.ms),
+      publishMs: done - started,
       uploaded: sync.put.length,
       deleted: sync.delete.length,
       unchanged: sync.unchanged,
@@ -98,7 +99,7 @@ export async function handlePublish(deps: PublishDeps, event: SQSEvent): Promise
     });
     return itemFailures(failures);
   } catch (err) {
-    obs.metrics.addMetric('PublishFailures', MetricUnit.Count, 1);
+    obs.logger.error(LOG_FIGURES.publishFailed.message, { publishMs: deps.now() - started, error: (err as Error).message });
     // The local site may now differ from the bucket: the next publish builds everything again.
     for (const d of [outDir, rendererDirOf(outDir)]) rmSync(d, { recursive: true, force: true });
     throw err;
@@ -118,28 +119,25 @@ export function writableSiteRoot(bundleRoot: string, into = join(tmpdir(), 'site
   return site;
 }
 
-function required(name: string): string {
-  const v = process.env[name];
-  if (!v) throw new Error(`publish configuration: ${name} is required`);
-  return v;
-}
-
 const obs = observability('publish');
 let deps: PublishDeps | undefined;
 
 export const handler = instrument(
   obs,
   async (event: SQSEvent, _context: Context): Promise<SQSBatchResponse> => {
-    deps ??= {
-      s3: new S3Client({}),
-      snapshotBucket: required('SNAPSHOT_BUCKET'),
-      siteBucket: required('SITE_BUCKET'),
-      siteUrl: required('SITE_URL'),
-      snapshotDir: join(tmpdir(), 'snapshots'),
-      siteRoot: writableSiteRoot(process.env.SITE_BUNDLE_ROOT ?? process.env.LAMBDA_TASK_ROOT ?? process.cwd()),
-      now: Date.now,
-      obs,
-    };
+    if (!deps) {
+      const env = ENV.parse();
+      deps = {
+        s3: new S3Client({}),
+        snapshotBucket: env.SNAPSHOT_BUCKET,
+        siteBucket: env.SITE_BUCKET,
+        siteUrl: env.SITE_URL,
+        snapshotDir: join(tmpdir(), 'snapshots'),
+        siteRoot: writableSiteRoot(env.SITE_BUNDLE_ROOT ?? process.env.LAMBDA_TASK_ROOT ?? process.cwd()),
+        now: Date.now,
+        obs,
+      };
+    }
     return handlePublish(deps, event);
   },
   (event) => event.Records[0]?.messageId,

@@ -8,11 +8,13 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { reviewsToReanalyse, type ChangeImage } from '../../core/analysis/triggers.js';
 import { ALL_REVIEWS } from '../../reviews/index.js';
-import { createDocumentClient, tableName } from '../adapters/dynamo/client.js';
+import { createDocumentClient } from '../adapters/dynamo/client.js';
+import { ENV } from './env.js';
 import { s3SnapshotStore, type SnapshotStore } from '../adapters/snapshot-store.js';
 import { sqsPublishRequester } from '../publish/request.js';
 import { reanalyseReview, type ReanalyseResult } from './reanalyse.js';
-import { instrument, MetricUnit, observability } from '../observability.js';
+import { instrument, observability } from '../observability.js';
+import { LOG_FIGURES } from '../app-metrics.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 type Image = Record<string, AttributeValue> | undefined;
@@ -62,16 +64,14 @@ export function describeResult(id: string, res: ReanalyseResult): string {
 let cached: HandlerDeps | undefined;
 function depsFromEnv(): HandlerDeps {
   if (cached) return cached;
-  const bucket = process.env.SNAPSHOT_BUCKET;
-  if (!bucket) throw new Error('SNAPSHOT_BUCKET is not set');
-  const queueUrl = process.env.PUBLISH_QUEUE_URL;
+  const env = ENV.parse();
   cached = {
     doc: createDocumentClient(),
-    table: tableName(),
-    store: s3SnapshotStore(bucket),
+    table: env.TABLE_NAME,
+    store: s3SnapshotStore(env.SNAPSHOT_BUCKET),
     log: (m) => console.log(m),
     // One {"reviewIds": [...]} message per stream batch that changed snapshots (the site build).
-    ...(queueUrl ? { onPublished: sqsPublishRequester(queueUrl) } : {}),
+    onPublished: sqsPublishRequester(env.PUBLISH_QUEUE_URL),
   };
   return cached;
 }
@@ -107,16 +107,16 @@ export const handler = instrument(
     if ('refresh' in event) {
       const ids = event.reviewIds ?? ALL_REVIEWS.map((r) => r.id);
       const reviews = await handleChanges(deps, countsRefreshChanges(ids));
-      obs.metrics.addMetric('CountsRefreshed', MetricUnit.Count, reviews.length);
+      obs.logger.info(LOG_FIGURES.reanalysis.message, { trigger: 'counts-refresh', reviews, reanalysed: reviews.length, failed: 0 });
       return { reviews, batchItemFailures: [] };
     }
     try {
       const reviews = await handleChanges(deps, decodeStreamRecords(event));
-      obs.metrics.addMetric('Reanalyses', MetricUnit.Count, reviews.length);
+      obs.logger.info(LOG_FIGURES.reanalysis.message, { trigger: 'stream', reviews, reanalysed: reviews.length, failed: 0 });
       return { reviews, batchItemFailures: [] };
     } catch (err) {
       obs.logger.error('reanalysis failed; the batch will be retried', err as Error);
-      obs.metrics.addMetric('ReanalysisFailures', MetricUnit.Count, 1);
+      obs.logger.info(LOG_FIGURES.reanalysis.message, { trigger: 'stream', reviews: [], reanalysed: 0, failed: 1 });
       const first = event.Records[0]?.dynamodb?.SequenceNumber;
       return { reviews: [], batchItemFailures: first ? [{ itemIdentifier: first }] : [] };
     }

@@ -75,12 +75,15 @@ function assertLocalEsbuild(): void {
 export class AppFunction extends Construct {
   readonly fn: NodejsFunction;
   readonly role: Role;
+  /** The entry file, relative to the repository root (the env-contract test reads its env.ts). */
+  readonly entry: string;
   readonly logGroup: LogGroup;
 
   constructor(scope: Construct, id: string, props: AppFunctionProps) {
     super(scope, id);
     assertLocalEsbuild();
     const { entry, logRetention, environment, ...rest } = props;
+    this.entry = entry;
     this.logGroup = new LogGroup(this, 'Logs', {
       retention: logRetention ?? RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -140,13 +143,15 @@ export class AppFunction extends Construct {
    *  - read:      read actions on the table and on each index ARN (no `index/*` wildcard),
    *  - readWrite: read as above + item writes on the base table,
    *  - stream:    read as above + stream reads on the table's stream ARN (a stream consumer).
-   * Sets TABLE_NAME. `indexNames` defaults to the indexes of core/data-model/table.ts.
+   * Sets TABLE_NAME. `indexNames` defaults to the indexes of core/data-model/table.ts; `readActions`
+   * and `writeActions` narrow the actions to those the function's code sends.
    */
   bindTable(
     table: ITable,
     access: TableAccess,
     indexNames: string[] = EVIDENCE_TABLE.globalSecondaryIndexes.map((i) => i.indexName),
     readActions: string[] = TABLE_READ_ACTIONS,
+    writeActions: string[] = TABLE_WRITE_ACTIONS,
   ): void {
     this.role.addToPrincipalPolicy(
       new PolicyStatement({
@@ -155,7 +160,7 @@ export class AppFunction extends Construct {
       }),
     );
     if (access === 'readWrite') {
-      this.role.addToPrincipalPolicy(new PolicyStatement({ actions: TABLE_WRITE_ACTIONS, resources: [table.tableArn] }));
+      this.role.addToPrincipalPolicy(new PolicyStatement({ actions: writeActions, resources: [table.tableArn] }));
     }
     if (access === 'stream') {
       if (!table.tableStreamArn) throw new Error(`bindTable(${this.node.path}): the table has no stream`);

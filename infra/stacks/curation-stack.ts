@@ -45,10 +45,17 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { MAX_RECEIVES as IMPORT_MAX_RECEIVES, SAFETY_MS as IMPORT_SAFETY_MS } from '../../functions/import-worker/limits.js';
+import { QUEUE_DEFAULTS, deadLetterQueue } from '../queues.js';
+import { bucketName } from './data-stack.js';
 import { PUBLIC_ROUTES as ACCESS_PUBLIC_ROUTES } from '../../functions/curation-api/access.js';
 import { resourceName } from '../stage.js';
 import { AppFunction } from '../constructs/lambda.js';
-import { acknowledge } from '../nag.js';
+import { acknowledge, objectArnFinding } from '../nag.js';
 
 export interface CurationStackProps extends StackProps {
   table: ITable;
@@ -74,6 +81,25 @@ export const AUTHORIZER_CACHE_TTL = Duration.seconds(0);
 export const API_THROTTLE = { rateLimit: 50, burstLimit: 100 };
 export const OAUTH_CALLBACK_PATH = '/curate/callback';
 export const OAUTH_SIGNED_OUT_PATH = '/curate/signin';
+
+/**
+ * The import worker (functions/import-worker): one job step per SQS message. Its timeout leaves the
+ * worker's SAFETY_MS margin many times over; the queue's visibility timeout is AWS's ≥ 6 × the
+ * function timeout, and its maxReceiveCount is the handler's MAX_RECEIVES (on that receive a failure
+ * marks the job failed before the message goes to the dead-letter queue).
+ */
+export const IMPORT_WORKER_TIMEOUT = Duration.minutes(5);
+export const IMPORT_QUEUE_MAX_RECEIVES = IMPORT_MAX_RECEIVES;
+if (IMPORT_WORKER_TIMEOUT.toMilliseconds() < 5 * IMPORT_SAFETY_MS) throw new Error('IMPORT_WORKER_TIMEOUT must leave room for several chunks before SAFETY_MS');
+/**
+ * Exactly the DynamoDB actions the worker's code sends (functions/import-worker/worker.ts through
+ * CurationStore and ImportJobStore): Get/BatchGet/Query on the base table (no index), Put (the
+ * candidate, its event and identifier claims, in transactions) and Update (job checkpoint, plans).
+ */
+export const IMPORT_WORKER_TABLE_READS = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'];
+export const IMPORT_WORKER_TABLE_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
+/** The snapshot objects the curation API reads: each review's latest published version. */
+export const CURATION_SNAPSHOT_KEYS = { prefix: 'snapshots/', suffix: '/latest.json' } as const;
 
 const RESERVED_IN_PREFIX = /aws|amazon|cognito/;
 
@@ -106,6 +132,9 @@ export class CurationStack extends Stack {
   readonly fn: AppFunction;
   readonly authorizerFn: AppFunction;
   readonly authorizer: HttpLambdaAuthorizer;
+  readonly importQueue: Queue;
+  readonly importDlq: Queue;
+  readonly importWorker: AppFunction;
 
   constructor(scope: Construct, id: string, props: CurationStackProps) {
     super(scope, id, props);
@@ -182,6 +211,17 @@ export class CurationStack extends Stack {
       refreshTokenValidity: Duration.days(30),
     });
 
+    // ---- import jobs: the API enqueues, the import-worker Lambda runs them (same worker code as locally) ----
+    this.importDlq = deadLetterQueue(this, 'ImportDlq', `the import queue (job steps that failed ${IMPORT_QUEUE_MAX_RECEIVES} times; the job is then marked failed)`);
+    this.importQueue = new Queue(this, 'ImportQueue', {
+      ...QUEUE_DEFAULTS,
+      visibilityTimeout: Duration.seconds(6 * IMPORT_WORKER_TIMEOUT.toSeconds()),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.importDlq, maxReceiveCount: IMPORT_QUEUE_MAX_RECEIVES },
+    });
+    // Referenced by its deterministic name (see bucketName): no cross-stack token in IAM.
+    const snapshotBucket = Bucket.fromBucketName(this, 'SnapshotBucketRef', bucketName(this, 'snapshots'));
+
     this.fn = new AppFunction(this, 'CurationApi', {
       entry: 'functions/curation-api/handler.ts',
       description: 'Curation API (Hono) behind the HTTP API',
@@ -189,14 +229,44 @@ export class CurationStack extends Stack {
       timeout: Duration.seconds(15),
       environment: {
         COGNITO_ISSUER: this.userPool.userPoolProviderUrl,
-        COGNITO_USER_POOL_ID: this.userPool.userPoolId,
         COGNITO_CLIENT_ID: this.userPoolClient.userPoolClientId,
         COGNITO_DOMAIN: this.userPoolDomain.baseUrl(),
         OAUTH_REDIRECT_URI: callbackUrl,
         OAUTH_LOGOUT_URI: signedOutUrl,
+        IMPORT_QUEUE_URL: this.importQueue.queueUrl,
+        SNAPSHOT_BUCKET: snapshotBucket.bucketName,
       },
     });
     this.fn.bindTable(props.table, 'readWrite');
+    // Enqueue import jobs: SendMessage on the import queue, nothing else of SQS.
+    this.fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.importQueue.queueArn] }));
+    // The GRADE page reads each review's latest published version; read only, latest.json only.
+    this.fn.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['s3:GetObject'], resources: [snapshotBucket.arnForObjects(`${CURATION_SNAPSHOT_KEYS.prefix}*${CURATION_SNAPSHOT_KEYS.suffix}`)] }),
+    );
+    // Without ListBucket S3 answers 403 instead of 404 for a review that has no version yet (the
+    // page then computes the outcomes itself). Unconditional: a GetObject request carries no
+    // s3:prefix key, so a prefix condition would not apply to it; the bucket holds only snapshots.
+    this.fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [snapshotBucket.bucketArn] }));
+    acknowledge(
+      this.fn.role,
+      objectArnFinding(this, 'snapshots', CURATION_SNAPSHOT_KEYS.prefix, CURATION_SNAPSHOT_KEYS.suffix),
+      'The GRADE page reads the latest published version of any review (snapshots/<review>/latest.json, read only); review ids are data, so the key needs a wildcard for the review segment.',
+    );
+
+    this.importWorker = new AppFunction(this, 'ImportWorker', {
+      entry: 'functions/import-worker/handler.ts',
+      description: 'Runs import jobs from the import queue, chunk by chunk from the job checkpoint',
+      memorySize: 512,
+      timeout: IMPORT_WORKER_TIMEOUT,
+      environment: { IMPORT_QUEUE_URL: this.importQueue.queueUrl },
+    });
+    this.importWorker.bindTable(props.table, 'readWrite', [], IMPORT_WORKER_TABLE_READS, IMPORT_WORKER_TABLE_WRITES);
+    // A job that runs out of time queues its own continuation.
+    this.importWorker.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.importQueue.queueArn] }));
+    // One message per invocation: the worker checks its remaining time between chunks of ONE job,
+    // and reports a failed step as a batch item failure (processImportBatch → batchItemFailures).
+    this.importWorker.fn.addEventSource(new SqsEventSource(this.importQueue, { batchSize: 1, reportBatchItemFailures: true }));
 
     this.authorizerFn = new AppFunction(this, 'Authorizer', {
       entry: 'functions/authorizer/handler.ts',
@@ -256,6 +326,7 @@ export class CurationStack extends Stack {
         ),
       },
     });
+    new CfnOutput(this, 'ImportQueueUrl', { value: this.importQueue.queueUrl });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
     new CfnOutput(this, 'ApiEndpoint', { value: this.api.apiEndpoint });

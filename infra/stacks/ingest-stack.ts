@@ -79,12 +79,11 @@ export class IngestStack extends Stack {
         deadLetterQueue: dlq,
         retryAttempts: 2,
         maxEventAge: Duration.hours(6),
-        environment: {
-          POLL_SOURCE: src.source,
-          NCBI_TOOL: 'living-evidence',
-          ...(props.ncbiEmail ? { NCBI_EMAIL: props.ncbiEmail } : {}),
-          ...(src.source === 'pubmed' ? { NCBI_SECRET_ARN: props.ncbiSecret.secretArn } : {}),
-        },
+        // Only what the source's handler reads (functions/poll-<source>/env.ts; test/infra/env.test.ts).
+        environment:
+          src.source === 'pubmed'
+            ? { NCBI_TOOL: 'living-evidence', ...(props.ncbiEmail ? { NCBI_EMAIL: props.ncbiEmail } : {}), NCBI_SECRET_ARN: props.ncbiSecret.secretArn }
+            : {},
       });
       fn.bindTable(props.table, 'readWrite');
       if (src.source === 'pubmed') props.ncbiSecret.grantRead(fn.role);

@@ -1,21 +1,32 @@
 /**
- * Operations: one SNS topic for alarms; alarms on Lambda errors and throttles, DLQ depth, poller
- * staleness, a poll that fetched nothing for longer than twice its cadence, a stale site (publish
+ * Operations: one SNS topic for alarms; alarms on Lambda errors and throttles, DLQ depth, a poll
+ * that fetched nothing (or did not run) for longer than twice its cadence, a stale site (publish
  * requests waiting), the stream iterator age, DynamoDB throttles, API 5xx and the monthly budget;
- * one CloudWatch dashboard (with the accept → published latency).
+ * saved Logs Insights queries over the figures the functions log (functions/app-metrics.ts: poll
+ * counts per source, reanalyses, publishes, build time, accept → published latency); a CloudWatch
+ * dashboard only on request (context `dashboard=true`: $3/month beyond an account's 3 free ones).
  *
- * Staleness ("no successful poll in 2 × cadence"): for each source, successes = Invocations −
- * Errors of its poller, summed over ONE period of 2 × the shortest review cadence (capped at the
- * 7-day CloudWatch limit). Any window of that length contains at least one scheduled poll, so
- * "successes < 1" (missing data counts as breaching) means the poller is stale.
+ * Cost by design (docs/deploy.md, Monthly cost): the only custom metric is `Fetched` per poll
+ * source (its alarm needs it); every other alarm uses AWS's own metrics (free); alarms cost $0.10
+ * per metric they read, so the table-throttle alarm reads the two table-level throttle metrics (not
+ * one per operation) and functions that queue by design (the pollers: asynchronous invocations
+ * of a reserved concurrency of 1, retried by Lambda) get no throttle alarm, which would fire daily.
+ *
+ * Poller staleness ("fetched nothing in 2 × cadence"): for each source, the `Fetched` metric summed
+ * over ONE period of 2 × the shortest review cadence (capped at the 7-day CloudWatch limit). Any
+ * window of that length contains at least one scheduled poll, so "sum < 1" (missing data counts as
+ * breaching) means the poller fetched nothing, failed, or did not run.
  */
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { QueryDefinition, QueryString, type ILogGroup } from 'aws-cdk-lib/aws-logs';
+import { LOG_FIGURES, POLL_FETCHED_METRIC, pollServiceName } from '../../functions/app-metrics.js';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   Alarm,
   ComparisonOperator,
   Dashboard,
   GraphWidget,
+  LogQueryWidget,
   MathExpression,
   Metric,
   TextWidget,
@@ -23,7 +34,7 @@ import {
   type IAlarmAction,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { Operation, type ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { CfnBudget } from 'aws-cdk-lib/aws-budgets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -36,7 +47,15 @@ import { stalenessWindowHours } from '../schedule.js';
 import type { Poller } from './ingest-stack.js';
 
 export interface OperationsStackProps extends StackProps {
-  functions: { name: string; fn: IFunction }[];
+  /**
+   * Every function: an errors alarm each, and a throttles alarm unless `queuesByDesign` (invoked
+   * asynchronously with a reserved concurrency: a throttle there is a retry, not a fault).
+   */
+  functions: { name: string; fn: IFunction; queuesByDesign?: boolean }[];
+  /** Log groups of the functions whose log lines carry figures (saved Logs Insights queries). */
+  logGroups: { pollers: ILogGroup[]; reanalyse: ILogGroup; publish: ILogGroup };
+  /** Add the CloudWatch dashboard (context `dashboard=true`); default off (cost). */
+  dashboard?: boolean;
   deadLetterQueues: { name: string; queue: IQueue }[];
   pollers: Poller[];
   /** The publish queue: requests waiting longer than STALE_SITE_SECONDS mean the site is stale. */
@@ -65,6 +84,7 @@ export class OperationsStack extends Stack {
   readonly topic: Topic;
   readonly alarms: Alarm[] = [];
   readonly budget: CfnBudget;
+  readonly queries: QueryDefinition[];
 
   constructor(scope: Construct, id: string, props: OperationsStackProps) {
     super(scope, id, props);
@@ -105,7 +125,7 @@ export class OperationsStack extends Stack {
       );
     }
 
-    for (const { name, fn } of props.functions) {
+    for (const { name, fn } of props.functions.filter((f) => !f.queuesByDesign)) {
       add(
         new Alarm(this, `${name}Throttles`, {
           alarmDescription: `${name}: invocations were throttled`,
@@ -140,10 +160,16 @@ export class OperationsStack extends Stack {
     );
     add(
       new Alarm(this, 'TableThrottles', {
-        alarmDescription: 'DynamoDB throttled requests on the evidence table',
-        metric: props.table.metricThrottledRequestsForOperations({
-          operations: [Operation.GET_ITEM, Operation.PUT_ITEM, Operation.UPDATE_ITEM, Operation.DELETE_ITEM, Operation.QUERY, Operation.BATCH_WRITE_ITEM, Operation.BATCH_GET_ITEM, Operation.TRANSACT_WRITE_ITEMS],
+        alarmDescription: 'DynamoDB throttled reads or writes on the evidence table',
+        // Two table-level metrics (an alarm costs $0.10 per metric it reads; one per operation would be 8).
+        metric: new MathExpression({
+          expression: 'FILL(reads, 0) + FILL(writes, 0)',
+          usingMetrics: {
+            reads: props.table.metric('ReadThrottleEvents', { period: Duration.minutes(5), statistic: 'Sum' }),
+            writes: props.table.metric('WriteThrottleEvents', { period: Duration.minutes(5), statistic: 'Sum' }),
+          },
           period: Duration.minutes(5),
+          label: 'throttled reads + writes',
         }),
         threshold: ALARM_THRESHOLDS.dynamoThrottlesPer5Min,
         evaluationPeriods: 1,
@@ -155,32 +181,17 @@ export class OperationsStack extends Stack {
     for (const poller of props.pollers) {
       const hours = stalenessWindowHours(poller.minCadenceHours);
       const period = Duration.hours(hours);
-      add(
-        new Alarm(this, `${poller.fn.node.id}Stale`, {
-          alarmDescription: `The ${poller.source} poller had no successful run in ${hours} h (2 × its shortest review cadence of ${poller.minCadenceHours} h)`,
-          metric: new MathExpression({
-            expression: 'FILL(invocations, 0) - FILL(errors, 0)',
-            usingMetrics: {
-              invocations: poller.fn.fn.metricInvocations({ period, statistic: 'Sum' }),
-              errors: poller.fn.fn.metricErrors({ period, statistic: 'Sum' }),
-            },
-            period,
-            label: `${poller.source} successful polls`,
-          }),
-          threshold: 1,
-          evaluationPeriods: 1,
-          comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
-          treatMissingData: TreatMissingData.BREACHING,
-        }),
-      );
-      // A poll that "succeeds" but receives nothing (an upstream format change, a broken query).
+      // A poll that fetched nothing: an upstream format change, a broken query, a poller that fails
+      // before fetching, or one that does not run at all (no data: breaching). This one alarm covers
+      // staleness too (a failing poller also raises its Errors alarm at once); a separate "no
+      // successful run" alarm would read 2 more metrics ($0.20 a month each).
       add(
         new Alarm(this, `${poller.fn.node.id}FetchedNothing`, {
-          alarmDescription: `The ${poller.source} poller fetched no record in ${hours} h (2 × its shortest review cadence)`,
+          alarmDescription: `The ${poller.source} poller fetched no record (or did not run) in ${hours} h (2 × its shortest review cadence)`,
           metric: new Metric({
             namespace: metricsNamespace(this),
-            metricName: 'Fetched',
-            dimensionsMap: { service: `poll-${poller.source}`, source: poller.source },
+            metricName: POLL_FETCHED_METRIC.name,
+            dimensionsMap: { service: pollServiceName(poller.source), [POLL_FETCHED_METRIC.sourceDimension]: poller.source },
             period,
             statistic: 'Sum',
           }),
@@ -223,77 +234,104 @@ export class OperationsStack extends Stack {
       ],
     });
 
-    const dashboard = new Dashboard(this, 'Dashboard', { dashboardName: resourceName(this, 'operations') });
-    dashboard.addWidgets(
-      new TextWidget({ markdown: '# Living evidence\nPollers, curation API, reanalysis and publishing.', width: 24, height: 2 }),
-    );
-    dashboard.addWidgets(
-      new GraphWidget({
-        title: 'Lambda invocations',
-        width: 12,
-        left: props.functions.map(({ name, fn }) => fn.metricInvocations({ label: name, period: Duration.minutes(5) })),
+    // ---- the figures that are log fields, not metrics (functions/app-metrics.ts) ----
+    const figure = (kind: keyof typeof LOG_FIGURES) => `filter message = "${LOG_FIGURES[kind].message}"`;
+    this.queries = [
+      new QueryDefinition(this, 'PollFiguresQuery', {
+        queryDefinitionName: `${resourceName(this, 'ops')}/poll-figures-per-source`,
+        logGroups: props.logGroups.pollers,
+        queryString: new QueryString({
+          filterStatements: [`message = "${LOG_FIGURES.poll.message}"`],
+          statsStatements: ['sum(fetched) as fetched, sum(new) as new, sum(quarantined) as quarantined, sum(failedPolls) as failedPolls, count(*) as invocations by source, bin(1d)'],
+        }),
       }),
-      new GraphWidget({
-        title: 'Lambda errors',
-        width: 12,
-        left: props.functions.map(({ name, fn }) => fn.metricErrors({ label: name, period: Duration.minutes(5) })),
+      new QueryDefinition(this, 'PublishFiguresQuery', {
+        queryDefinitionName: `${resourceName(this, 'ops')}/publishes-and-latency`,
+        logGroups: [props.logGroups.publish],
+        queryString: new QueryString({
+          filterStatements: [`message = "${LOG_FIGURES.publish.message}" or message = "${LOG_FIGURES.publishFailed.message}"`],
+          statsStatements: ['count(latencyMs) as publishes, count(error) as failures, pct(latencyMs, 95) as acceptToPublishedP95Ms, pct(publishMs, 95) as publishP95Ms, sum(uploaded) as uploaded, sum(deleted) as deleted by bin(1d)'],
+        }),
       }),
-    );
-    dashboard.addWidgets(
-      new GraphWidget({
-        title: 'Lambda duration p95',
-        width: 12,
-        left: props.functions.map(({ name, fn }) => fn.metricDuration({ label: name, statistic: 'p95' })),
+      new QueryDefinition(this, 'ReanalysisFiguresQuery', {
+        queryDefinitionName: `${resourceName(this, 'ops')}/reanalyses`,
+        logGroups: [props.logGroups.reanalyse],
+        queryString: new QueryString({
+          filterStatements: [`message = "${LOG_FIGURES.reanalysis.message}"`],
+          statsStatements: ['sum(reanalysed) as reanalysed, sum(failed) as failed by trigger, bin(1d)'],
+        }),
       }),
-      new GraphWidget({
-        title: 'Dead-letter queues (visible messages)',
-        width: 12,
-        left: props.deadLetterQueues.map(({ name, queue }) =>
-          queue.metricApproximateNumberOfMessagesVisible({ label: name, statistic: 'Maximum' }),
-        ),
-      }),
-    );
-    dashboard.addWidgets(
-      new GraphWidget({
-        title: 'Curation API',
-        width: 12,
-        left: [
-          new Metric({ namespace: 'AWS/ApiGateway', metricName: 'Count', dimensionsMap: { ApiId: props.api.apiId }, statistic: 'Sum', label: 'requests' }),
-          new Metric({ namespace: 'AWS/ApiGateway', metricName: '4xx', dimensionsMap: { ApiId: props.api.apiId }, statistic: 'Sum', label: '4xx' }),
-          api5xx.with({ label: '5xx' }),
-        ],
-        right: [
-          new Metric({ namespace: 'AWS/ApiGateway', metricName: 'Latency', dimensionsMap: { ApiId: props.api.apiId }, statistic: 'p95', label: 'latency p95' }),
-        ],
-      }),
-      new GraphWidget({
-        title: 'DynamoDB',
-        width: 12,
-        left: [
-          props.table.metricConsumedReadCapacityUnits({ label: 'read units' }),
-          props.table.metricConsumedWriteCapacityUnits({ label: 'write units' }),
-        ],
-        right: [props.table.metric('ThrottledRequests', { statistic: 'Sum', label: 'throttled' })],
-      }),
-    );
-    const appMetric = (service: string, metricName: string, statistic: string) =>
-      new Metric({ namespace: metricsNamespace(this), metricName, dimensionsMap: { service }, statistic, period: Duration.hours(1), label: `${metricName} ${statistic}` });
-    dashboard.addWidgets(
-      new GraphWidget({
-        title: 'Publishing (ms)',
-        width: 12,
-        left: [appMetric('publish', 'AcceptToPublishedLatency', 'p95'), appMetric('publish', 'PublishDuration', 'p95')],
-      }),
-      new GraphWidget({
-        title: 'Polls (records)',
-        width: 12,
-        left: props.pollers.flatMap((p) =>
-          ['Fetched', 'New', 'Quarantined', 'FailedPolls'].map(
-            (m) => new Metric({ namespace: metricsNamespace(this), metricName: m, dimensionsMap: { service: `poll-${p.source}`, source: p.source }, statistic: 'Sum', period: Duration.hours(1), label: `${p.source} ${m}` }),
+    ];
+
+    if (props.dashboard) {
+      const dashboard = new Dashboard(this, 'Dashboard', { dashboardName: resourceName(this, 'operations') });
+      dashboard.addWidgets(
+        new TextWidget({ markdown: '# Living evidence\nPollers, curation API, reanalysis and publishing.', width: 24, height: 2 }),
+      );
+      dashboard.addWidgets(
+        new GraphWidget({
+          title: 'Lambda invocations',
+          width: 12,
+          left: props.functions.map(({ name, fn }) => fn.metricInvocations({ label: name, period: Duration.minutes(5) })),
+        }),
+        new GraphWidget({
+          title: 'Lambda errors',
+          width: 12,
+          left: props.functions.map(({ name, fn }) => fn.metricErrors({ label: name, period: Duration.minutes(5) })),
+        }),
+      );
+      dashboard.addWidgets(
+        new GraphWidget({
+          title: 'Lambda duration p95',
+          width: 12,
+          left: props.functions.map(({ name, fn }) => fn.metricDuration({ label: name, statistic: 'p95' })),
+        }),
+        new GraphWidget({
+          title: 'Dead-letter queues (visible messages)',
+          width: 12,
+          left: props.deadLetterQueues.map(({ name, queue }) =>
+            queue.metricApproximateNumberOfMessagesVisible({ label: name, statistic: 'Maximum' }),
           ),
-        ),
-      }),
-    );
+        }),
+      );
+      dashboard.addWidgets(
+        new GraphWidget({
+          title: 'Curation API',
+          width: 12,
+          left: [
+            new Metric({ namespace: 'AWS/ApiGateway', metricName: 'Count', dimensionsMap: { ApiId: props.api.apiId }, statistic: 'Sum', label: 'requests' }),
+            new Metric({ namespace: 'AWS/ApiGateway', metricName: '4xx', dimensionsMap: { ApiId: props.api.apiId }, statistic: 'Sum', label: '4xx' }),
+            api5xx.with({ label: '5xx' }),
+          ],
+          right: [
+            new Metric({ namespace: 'AWS/ApiGateway', metricName: 'Latency', dimensionsMap: { ApiId: props.api.apiId }, statistic: 'p95', label: 'latency p95' }),
+          ],
+        }),
+        new GraphWidget({
+          title: 'DynamoDB',
+          width: 12,
+          left: [
+            props.table.metricConsumedReadCapacityUnits({ label: 'read units' }),
+            props.table.metricConsumedWriteCapacityUnits({ label: 'write units' }),
+          ],
+          right: [props.table.metric('ReadThrottleEvents', { statistic: 'Sum', label: 'throttled reads' }), props.table.metric('WriteThrottleEvents', { statistic: 'Sum', label: 'throttled writes' })],
+        }),
+      );
+      dashboard.addWidgets(
+        new LogQueryWidget({
+          title: 'Publishing: accept → published p95, build p95 (ms, from the logs)',
+          width: 12,
+          logGroupNames: [props.logGroups.publish.logGroupName],
+          queryLines: [figure('publish'), 'stats pct(latencyMs, 95) as acceptToPublished, pct(publishMs, 95) as publish by bin(1h)'],
+        }),
+        new LogQueryWidget({
+          title: 'Polls per source (records, from the logs)',
+          width: 12,
+          logGroupNames: props.logGroups.pollers.map((g) => g.logGroupName),
+          queryLines: [figure('poll'), 'stats sum(fetched) as fetched, sum(new) as new, sum(quarantined) as quarantined, sum(failedPolls) as failed by source'],
+        }),
+      );
+    }
     new CfnOutput(this, 'AlarmTopicArn', { value: this.topic.topicArn });
   }
 }

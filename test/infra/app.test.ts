@@ -6,15 +6,26 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { Capture, Match } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Stack } from 'aws-cdk-lib';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { SQSEvent } from 'aws-lambda';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { AppFunction, REPO_ROOT } from '../../infra/constructs/lambda.js';
+import { CURATION_SNAPSHOT_KEYS, IMPORT_WORKER_TIMEOUT } from '../../infra/stacks/curation-stack.js';
+import { MAX_RECEIVES, processImportBatch } from '../../functions/import-worker/handler.js';
+import type { ImportWorkerDeps } from '../../functions/import-worker/worker.js';
+import { LOG_FIGURES, POLL_FETCHED_METRIC, pollServiceName } from '../../functions/app-metrics.js';
+import { observability } from '../../functions/observability.js';
+import { recordPollFigures } from '../../functions/poll-common/handler.js';
+import type { EnvContract } from '../../functions/env.js';
 import { EVIDENCE_TABLE } from '../../core/data-model/table.js';
 import { createApp, type LivingEvidenceApp } from '../../infra/create-app.js';
 import { PUBLIC_ROUTES as APP_PUBLIC } from '../../functions/curation-api/access.js';
 import { ALARM_THRESHOLDS } from '../../infra/stacks/operations-stack.js';
 import { STREAM_FILTER_PATTERNS } from '../../core/analysis/stream-filter.js';
-import { asArray, policyStatements, reviewsDir, synthWithReport, templateOf, tempDir, type SynthResult } from './helpers.js';
+import { asArray, policyStatements, renderCfnValue, reviewsDir, synthWithReport, templateOf, tempDir, type SynthResult } from './helpers.js';
 
 const REVIEWS = {
   alpha: 'hourly',
@@ -40,7 +51,7 @@ beforeAll(() => {
     loadCdkJson: true,
     reviewsDir: reviewsDir(REVIEWS),
     outdir: tempDir('infra-app-'),
-    context: { alarmEmail: 'ops@example.org' },
+    context: { alarmEmail: 'ops@example.org', dashboard: 'true' },
   });
   result = synthWithReport(built.app);
   if (!result.assembly) throw new Error(`synth failed: ${result.error}`);
@@ -489,9 +500,12 @@ describe('Operations stack', () => {
     const errorTargets = alarms()
       .filter((a) => a.MetricName === 'Errors' && a.Namespace === 'AWS/Lambda')
       .map((a) => JSON.stringify(a.Dimensions));
-    for (const fn of ['PollPubmedFunction', 'PollCtgovFunction', 'CurationApiFunction', 'AuthorizerFunction', 'ReanalyseFunction', 'Publish']) {
-      expect(errorTargets.some((d) => d.includes(fn)), fn).toBe(true);
-    }
+    const fns = ['PollPubmedFunction', 'PollCtgovFunction', 'PollEuropepmcFunction', 'PollIsrctnFunction', 'CurationApiFunction', 'AuthorizerFunction', 'ImportWorkerFunction', 'ReanalyseFunction', 'Publish'];
+    for (const fn of fns) expect(errorTargets.some((d) => d.includes(fn)), fn).toBe(true);
+    // One per function of the app, nothing missing: 9 functions.
+    expect(errorTargets).toHaveLength(fns.length);
+    const deployed = Object.values(t).flatMap((tpl) => resources(tpl, 'AWS::Lambda::Function').filter(([id]) => !id.startsWith('Custom')));
+    expect(deployed).toHaveLength(fns.length);
   });
 
   const alarm = (pred: (a: Record<string, any>) => boolean, what: string) => {
@@ -508,11 +522,20 @@ describe('Operations stack', () => {
     expect(age).toMatchObject({ Threshold: 300_000, Namespace: 'AWS/Lambda' });
     expect(JSON.stringify(age.Dimensions)).toMatch(/ReanalyseFunction/);
     const throttles = alarms().filter((a) => a.MetricName === 'Throttles');
-    // One per function: the pollers, the API, the authorizer, reanalyse, publish.
-    expect(throttles).toHaveLength(built.ingest.pollers.length + 4);
-    for (const a of throttles) expect(a.Threshold).toBe(1);
-    const table = alarm((a) => JSON.stringify(a.Metrics ?? []).includes('ThrottledRequests'), 'table throttles');
-    expect(table.Threshold).toBe(1);
+    // One per function where a throttle is a fault: the API, the authorizer, the import worker,
+    // reanalyse, publish. Not the pollers: asynchronous invocations of a reserved concurrency of 1,
+    // which Lambda retries (a daily false alarm otherwise).
+    const throttled = throttles.map((a) => JSON.stringify(a.Dimensions));
+    for (const fn of ['CurationApiFunction', 'AuthorizerFunction', 'ImportWorkerFunction', 'ReanalyseFunction', 'Publish']) expect(throttled.some((d) => d.includes(fn)), fn).toBe(true);
+    expect(throttled.filter((d) => d.includes('Poll'))).toEqual([]);
+    expect(throttles).toHaveLength(5);
+    for (const a of throttles) expect(a).toMatchObject({ Threshold: 1, Period: 300, Statistic: 'Sum', ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    // DynamoDB: the two table-level throttle metrics (2 alarm metrics, not one per operation).
+    const table = alarm((a) => JSON.stringify(a.Metrics ?? []).includes('ThrottleEvents'), 'table throttles');
+    expect(table).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    const tableMetrics = (table.Metrics as Record<string, any>[]).filter((m) => m.MetricStat).map((m) => m.MetricStat.Metric);
+    expect(tableMetrics.map((m) => m.MetricName).sort()).toEqual(['ReadThrottleEvents', 'WriteThrottleEvents']);
+    for (const m of tableMetrics) expect(JSON.stringify(m.Dimensions)).toMatch(/EvidenceTable/);
     expect(ALARM_THRESHOLDS).toMatchObject({ api5xxPer5Min: 5, staleSiteSeconds: 600, iteratorAgeMs: 300_000, budgetUsd: 15 });
   });
 
@@ -534,29 +557,42 @@ describe('Operations stack', () => {
     const depth = alarms()
       .filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible')
       .map((a) => JSON.stringify(a.Dimensions));
-    for (const q of ['PollPubmedDlq', 'PollCtgovDlq', 'StreamFailures', 'PublishDlq']) {
-      expect(depth.some((d) => d.includes(q)), q).toBe(true);
-    }
+    const queues = ['PollPubmedDlq', 'PollCtgovDlq', 'PollEuropepmcDlq', 'PollIsrctnDlq', 'ImportDlq', 'StreamFailures', 'PublishDlq'];
+    for (const q of queues) expect(depth.some((d) => d.includes(q)), q).toBe(true);
+    expect(depth).toHaveLength(queues.length);
   });
 
-  it('alarms when a poller has had no successful run in 2 × the shortest cadence (hourly here → 2 h)', () => {
-    const stale = alarms().filter((a) => JSON.stringify(a.Metrics ?? []).includes('FILL(invocations, 0) - FILL(errors, 0)'));
-    const sources = stale.map((a) => JSON.stringify(a.Metrics));
-    expect(sources.some((m) => m.includes('PollPubmedFunction'))).toBe(true);
-    expect(sources.some((m) => m.includes('PollCtgovFunction'))).toBe(true);
-    for (const a of stale) {
-      expect(a.ComparisonOperator).toBe('LessThanThreshold');
-      expect(a.Threshold).toBe(1);
-      expect(a.TreatMissingData).toBe('breaching');
-      const periods = (a.Metrics as Record<string, any>[]).filter((m) => m.MetricStat).map((m) => m.MetricStat.Period);
-      expect(periods).toEqual([7200, 7200]);
-    }
+  it('reads 30 alarm metrics in all (the cost in docs/deploy.md: $0.10 each), every one an AWS metric except Fetched per source', () => {
+    const metricsRead = (a: Record<string, any>) => (a.Metrics ? (a.Metrics as Record<string, any>[]).filter((m) => m.MetricStat).length : 1);
+    const all = alarms();
+    // errors 9 + throttles 5 + DLQ depth 7 + stale site, iterator age, API 5xx 3 + table throttles 2 + fetched nothing 4.
+    expect(all.reduce((n, a) => n + metricsRead(a), 0)).toBe(30);
+    const namespaces = all.flatMap((a) => (a.Metrics ? (a.Metrics as Record<string, any>[]).filter((m) => m.MetricStat).map((m) => m.MetricStat.Metric.Namespace) : [a.Namespace]));
+    expect(namespaces.filter((n) => !String(n).startsWith('AWS/'))).toEqual(built.ingest.pollers.map(() => 'LivingEvidence/prod'));
   });
 
-  it('alarms on API 5xx and has one dashboard', () => {
+  it('alarms on API 5xx; the dashboard (asked for here with -c dashboard=true) reads the publish figures from the logs', () => {
     const api = alarm((a) => a.Namespace === 'AWS/ApiGateway' && a.MetricName === '5xx', 'API 5xx');
     expect(api).toMatchObject({ Threshold: 5, EvaluationPeriods: 1, Period: 300 });
-    expect(resources(t.Operations, 'AWS::CloudWatch::Dashboard').length).toBe(1);
+    const dashboards = resources(t.Operations, 'AWS::CloudWatch::Dashboard');
+    expect(dashboards).toHaveLength(1);
+    const body = JSON.stringify(dashboards[0][1].Properties.DashboardBody);
+    expect(body).toContain(LOG_FIGURES.publish.message);
+    expect(body).toContain('pct(latencyMs, 95)');
+  });
+
+  it('saves a Logs Insights query for each kind of logged figure, over the log groups that carry it', () => {
+    const queries = resources(t.Operations, 'AWS::Logs::QueryDefinition').map(([, q]) => q.Properties);
+    const byMessage = (m: string) => queries.filter((q) => (q.QueryString as string).includes(`message = "${m}"`));
+    const poll = byMessage(LOG_FIGURES.poll.message);
+    expect(poll).toHaveLength(1);
+    expect(poll[0].LogGroupNames).toHaveLength(built.ingest.pollers.length);
+    for (const f of ['fetched', 'new', 'quarantined', 'failedPolls']) expect(poll[0].QueryString).toContain(`sum(${f})`);
+    const publish = byMessage(LOG_FIGURES.publish.message);
+    expect(publish).toHaveLength(1);
+    expect(publish[0].QueryString).toContain('pct(latencyMs, 95)');
+    expect(JSON.stringify(publish[0].LogGroupNames)).toMatch(/PublishLogs/);
+    expect(byMessage(LOG_FIGURES.reanalysis.message)).toHaveLength(1);
   });
 });
 
@@ -589,5 +625,222 @@ describe('IAM across the app', () => {
         }
       }
     }
+  });
+});
+
+describe('Curation stack: import jobs (SQS queue, dead-letter queue, import-worker Lambda)', () => {
+  const queue = (prefix: string) => {
+    const found = resources(t.Curation, 'AWS::SQS::Queue').filter(([id]) => id.startsWith(prefix));
+    expect(found, prefix).toHaveLength(1);
+    return found[0];
+  };
+  const worker = () => resources(t.Curation, 'AWS::Lambda::Function').find(([id]) => id.startsWith('ImportWorkerFunction'))!;
+  const roleStatements = (prefix: string) => policyStatements(t.Curation).filter((p) => p.policy.startsWith(prefix)).map((p) => p.statement);
+
+  it('queues jobs on an encrypted, TLS-only queue whose dead-letter queue (encrypted, 14 days) takes a step after MAX_RECEIVES receives', () => {
+    const [queueId, q] = queue('ImportQueue');
+    const [dlqId, dlq] = queue('ImportDlq');
+    for (const [, r] of [[queueId, q], [dlqId, dlq]] as const) expect(r.Properties.SqsManagedSseEnabled).toBe(true);
+    expect(q.Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: MAX_RECEIVES });
+    expect(dlq.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+    const [, fn] = worker();
+    expect(fn.Properties.Timeout).toBe(IMPORT_WORKER_TIMEOUT.toSeconds());
+    // AWS guidance for Lambda SQS sources: visibility timeout ≥ 6 × the function timeout.
+    expect(q.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * fn.Properties.Timeout);
+    for (const id of [queueId, dlqId]) {
+      const policy = resources(t.Curation, 'AWS::SQS::QueuePolicy').find(([, p]) => JSON.stringify(p.Properties.Queues).includes(id));
+      expect(policy, `${id} has a queue policy`).toBeDefined();
+      const statements = policy![1].Properties.PolicyDocument.Statement as Record<string, any>[];
+      expect(statements.some((s) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false'), `${id} denies plain HTTP`).toBe(true);
+    }
+  });
+
+  it('feeds the worker one message at a time, with ReportBatchItemFailures', () => {
+    const [queueId] = queue('ImportQueue');
+    const [workerId, fn] = worker();
+    expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
+    const esm = resources(t.Curation, 'AWS::Lambda::EventSourceMapping');
+    expect(esm).toHaveLength(1);
+    expect(esm[0][1].Properties).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      FunctionName: { Ref: workerId },
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('the worker handler does return batchItemFailures (so ReportBatchItemFailures is right), and marks the job failed on the last receive', async () => {
+    const transition = vi.fn(async () => true);
+    const deps = {
+      jobs: { get: async () => { throw new Error('table unavailable'); }, transition },
+      store: {},
+      now: () => new Date('2026-12-02T00:00:00Z'),
+    } as unknown as ImportWorkerDeps;
+    const record = (messageId: string, receives: number) => ({ messageId, body: JSON.stringify({ reviewId: 'r', jobId: messageId }), attributes: { ApproximateReceiveCount: String(receives) } });
+    const event = { Records: [record('m1', 1), record('m2', MAX_RECEIVES), { messageId: 'junk', body: 'not json', attributes: {} }] } as unknown as SQSEvent;
+    const out = await processImportBatch(event, deps, async () => undefined, () => 60_000);
+    expect(out).toEqual({ batchItemFailures: [{ itemIdentifier: 'm1' }, { itemIdentifier: 'm2' }] });
+    // Only the message on its last receive marks its job failed.
+    expect(transition).toHaveBeenCalledTimes(1);
+    expect(transition.mock.calls[0]).toEqual(expect.arrayContaining(['r', 'm2', ['queued', 'running'], 'failed']));
+  });
+
+  it('the curation API may only SEND to the import queue, and gets its URL', () => {
+    const [queueId] = queue('ImportQueue');
+    const sqs = roleStatements('CurationApiRole').filter((s) => asArray(s.Action as string[]).some((a) => a.startsWith('sqs:')));
+    expect(sqs).toHaveLength(1);
+    expect(sqs[0]).toMatchObject({ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } });
+    const [, api] = resources(t.Curation, 'AWS::Lambda::Function').find(([id]) => id.startsWith('CurationApiFunction'))!;
+    expect(api.Properties.Environment.Variables.IMPORT_QUEUE_URL).toEqual({ Ref: queueId });
+  });
+
+  it('the worker has exactly the table actions its code sends (Get, BatchGet, Query, Put, Update on the base table), SendMessage for continuations and the SQS consumer actions', () => {
+    const [queueId] = queue('ImportQueue');
+    const mine = roleStatements('ImportWorkerRole');
+    const dynamo = mine.filter((s) => asArray(s.Action as string[]).some((a) => a.startsWith('dynamodb:')));
+    expect(dynamo.flatMap((s) => asArray(s.Action as string[])).sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    for (const s of dynamo) {
+      // The base table only: no index, no stream.
+      expect(JSON.stringify(s.Resource)).not.toMatch(/index|Stream/);
+      expect(JSON.stringify(s.Resource)).toMatch(/EvidenceTable/);
+    }
+    const sqs = mine.filter((s) => asArray(s.Action as string[]).some((a) => a.startsWith('sqs:')));
+    expect([...new Set(sqs.flatMap((s) => asArray(s.Action as string[])))].sort()).toEqual(
+      ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage', 'sqs:SendMessage'],
+    );
+    for (const s of sqs) expect(s.Resource).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
+    const others = mine.flatMap((s) => asArray(s.Action as string[])).filter((a) => !/^(dynamodb|sqs|logs):/.test(a));
+    expect(others).toEqual([]);
+  });
+});
+
+describe('Curation stack: the GRADE page reads the latest snapshot', () => {
+  it('the API has SNAPSHOT_BUCKET and may GET only snapshots/*/latest.json (plus ListBucket for 404s), never write', () => {
+    const [, api] = resources(t.Curation, 'AWS::Lambda::Function').find(([id]) => id.startsWith('CurationApiFunction'))!;
+    const bucket = api.Properties.Environment.Variables.SNAPSHOT_BUCKET;
+    // The snapshot bucket's deterministic name (infra/stacks/data-stack.ts bucketName).
+    expect(renderCfnValue(bucket, 'LivingEvidence-prod-Curation', Object.fromEntries(Object.entries(t).map(([k, v]) => [`LivingEvidence-prod-${k}`, v.toJSON()])))).toBe(
+      'living-evidence-prod-snapshots-123456789012-us-east-1',
+    );
+    const s3 = policyStatements(t.Curation).filter((p) => p.policy.startsWith('CurationApiRole')).map((p) => p.statement).filter((s) => asArray(s.Action as string[]).some((a) => a.startsWith('s3:')));
+    const actions = s3.flatMap((s) => asArray(s.Action as string[])).sort();
+    expect(actions).toEqual(['s3:GetObject', 's3:ListBucket']);
+    const get = s3.find((s) => asArray(s.Action as string[]).includes('s3:GetObject'))!;
+    const getArn = JSON.stringify(get.Resource);
+    expect(getArn).toContain(`/${CURATION_SNAPSHOT_KEYS.prefix}*${CURATION_SNAPSHOT_KEYS.suffix}"`);
+    expect(getArn).toMatch(/snapshots-/);
+    const list = s3.find((s) => asArray(s.Action as string[]).includes('s3:ListBucket'))!;
+    expect(JSON.stringify(list.Resource)).not.toContain('/');
+    // cdk-nag's IAM5 finding on that object ARN is acknowledged for this one key pattern only
+    // (the zero-findings test above would fail otherwise).
+  });
+});
+
+describe("every function's environment matches its handler's fail-fast contract (functions/<fn>/env.ts)", () => {
+  /** Variables the platform and the construct add, read by Node and Powertools. */
+  const PLATFORM = new Set(['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE']);
+  const templatesByStack = () => Object.fromEntries(Object.entries(t).map(([k, v]) => [`LivingEvidence-prod-${k}`, v.toJSON() as Record<string, any>]));
+
+  /** Every deployed function of the app with its stack, logical id and entry file. */
+  function deployedFunctions(): { stack: string; id: string; entry: string; vars: Record<string, unknown> }[] {
+    const entries = new Map<string, string>();
+    for (const c of built.app.node.findAll()) {
+      if (c instanceof AppFunction) {
+        const stack = Stack.of(c);
+        entries.set(`${stack.stackName}/${stack.resolve(stack.getLogicalId(c.fn.node.defaultChild as CfnFunction))}`, c.entry);
+      }
+    }
+    const out: { stack: string; id: string; entry: string; vars: Record<string, unknown> }[] = [];
+    for (const [stack, tpl] of Object.entries(templatesByStack())) {
+      for (const [id, res] of Object.entries((tpl.Resources ?? {}) as Record<string, any>)) {
+        if (res.Type !== 'AWS::Lambda::Function' || id.startsWith('Custom')) continue;
+        // AppFunctions by construct; a plain function (the site build) by its handler path.
+        const entry = entries.get(`${stack}/${id}`) ?? (typeof res.Properties.Handler === 'string' && res.Properties.Handler.startsWith('functions/') ? `${res.Properties.Handler.replace(/\.handler$/, '')}.ts` : undefined);
+        if (!entry) throw new Error(`${stack}/${id}: a function whose entry the test cannot tell`);
+        out.push({ stack, id, entry, vars: res.Properties.Environment?.Variables ?? {} });
+      }
+    }
+    return out;
+  }
+
+  it('every function sets every variable its contract requires, in a valid form, and nothing its handler does not read', async () => {
+    const fns = deployedFunctions();
+    expect(fns).toHaveLength(9);
+    const templates = templatesByStack();
+    for (const fn of fns) {
+      const contractFile = join(REPO_ROOT, dirname(fn.entry), 'env.ts');
+      expect(existsSync(contractFile), `${fn.entry} has an env.ts`).toBe(true);
+      const { ENV } = (await import(contractFile)) as { ENV: EnvContract<unknown> };
+      const rendered = Object.fromEntries(Object.entries(fn.vars).map(([k, v]) => [k, renderCfnValue(v, fn.stack, templates)]));
+      let problem = '';
+      try {
+        ENV.parse(rendered);
+      } catch (err) {
+        problem = (err as Error).message;
+      }
+      expect(problem, `${fn.stack}/${fn.id}`).toBe('');
+      const unread = Object.keys(fn.vars).filter((k) => !PLATFORM.has(k) && !ENV.variables.includes(k));
+      expect(unread, `${fn.stack}/${fn.id}: variables its handler never reads`).toEqual([]);
+    }
+  });
+
+  it('the check bites: without SNAPSHOT_BUCKET or IMPORT_QUEUE_URL the curation API would not start', async () => {
+    const api = deployedFunctions().find((f) => f.id.startsWith('CurationApiFunction'))!;
+    const { ENV } = (await import(join(REPO_ROOT, dirname(api.entry), 'env.ts'))) as { ENV: EnvContract<unknown> };
+    const rendered = Object.fromEntries(Object.entries(api.vars).map(([k, v]) => [k, renderCfnValue(v, api.stack, templatesByStack())]));
+    for (const name of ['SNAPSHOT_BUCKET', 'IMPORT_QUEUE_URL', 'TABLE_NAME', 'COGNITO_ISSUER']) {
+      const { [name]: _gone, ...rest } = rendered;
+      expect(() => ENV.parse(rest), name).toThrow(new RegExp(`${name}`));
+    }
+    expect(() => ENV.parse({ ...rendered, IMPORT_QUEUE_URL: 'not a url' })).toThrow(/IMPORT_QUEUE_URL/);
+  });
+});
+
+describe('custom metrics: exactly the ones the alarms read', () => {
+  const alarms = () => resources(t.Operations, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+
+  it('each poller emits Fetched with the namespace and dimensions its "fetched nothing" alarm reads', () => {
+    const appAlarms = alarms().filter((a) => typeof a.Namespace === 'string' && a.Namespace.startsWith('LivingEvidence/'));
+    expect(appAlarms).toHaveLength(built.ingest.pollers.length);
+    const saved = process.env.POWERTOOLS_METRICS_NAMESPACE;
+    try {
+      for (const poller of built.ingest.pollers) {
+        const fnId = Stack.of(poller.fn).resolve(Stack.of(poller.fn).getLogicalId(poller.fn.fn.node.defaultChild as CfnFunction)) as string;
+        const fnProps = t.Ingest.toJSON().Resources[fnId].Properties;
+        // Emit exactly as the deployed function would: its namespace, its service name.
+        process.env.POWERTOOLS_METRICS_NAMESPACE = fnProps.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE;
+        const obs = observability(pollServiceName(poller.source));
+        recordPollFigures(poller.source, 'r1', { fetched: 3, new: 1, updated: 0, unchanged: 2, quarantined: 0, candidates: 4, attempted: 1, failures: [] } as never, obs);
+        const emf = obs.metrics.serializeMetrics() as unknown as Record<string, any>;
+        const [directive] = emf._aws.CloudWatchMetrics as { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[];
+        expect(directive.Metrics.map((m) => m.Name)).toEqual([POLL_FETCHED_METRIC.name]);
+        const emitted = Object.fromEntries(directive.Dimensions[0].map((d) => [d, emf[d]]));
+        const alarm = appAlarms.find((a) => (a.Dimensions as { Name: string; Value: string }[]).some((d) => d.Name === 'source' && d.Value === poller.source));
+        expect(alarm, poller.source).toBeDefined();
+        expect(alarm!.Namespace).toBe(directive.Namespace);
+        expect(alarm!.MetricName).toBe(POLL_FETCHED_METRIC.name);
+        expect(Object.fromEntries((alarm!.Dimensions as { Name: string; Value: string }[]).map((d) => [d.Name, d.Value]))).toEqual(emitted);
+        expect(emf[POLL_FETCHED_METRIC.name]).toBe(3);
+      }
+    } finally {
+      if (saved === undefined) delete process.env.POWERTOOLS_METRICS_NAMESPACE;
+      else process.env.POWERTOOLS_METRICS_NAMESPACE = saved;
+    }
+  });
+
+  it('no function emits any other custom metric (each would cost $0.30/month; figures go to log fields)', () => {
+    const calls: string[] = [];
+    const walk = (dir: string) => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const p = join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')) {
+          for (const m of readFileSync(p, 'utf8').matchAll(/\.addMetric\(\s*([^,]+),/g)) calls.push(`${p.slice(REPO_ROOT.length + 1)}: ${m[1]}`);
+          expect(readFileSync(p, 'utf8'), p).not.toMatch(/singleMetric\(|captureColdStartMetric|ColdStart/);
+        }
+      }
+    };
+    walk(join(REPO_ROOT, 'functions'));
+    expect(calls).toEqual(['functions/poll-common/handler.ts: POLL_FETCHED_METRIC.name']);
   });
 });

@@ -88,3 +88,67 @@ export function policyStatements(template: Template): { policy: string; statemen
 }
 
 export const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/**
+ * Renders a CloudFormation value as the string the deployed function would see, with fixed fake
+ * values for what only exists after deployment: pseudo parameters (us-east-1, account
+ * 123456789012), `Ref` (an SQS queue → its URL, anything else → a name), `Fn::GetAtt` (the shape
+ * each attribute has: an API endpoint or a user pool's ProviderURL is an https URL), `Fn::Join`,
+ * `Fn::Select`, `Fn::Split` and `Fn::ImportValue` (the exporting stack's output, rendered the same
+ * way). Anything else throws, so a new intrinsic is noticed rather than guessed.
+ */
+export function renderCfnValue(value: unknown, stack: string, templates: Record<string, Record<string, any>>): string {
+  const render = (v: unknown, s: string): string => {
+    if (typeof v === 'string') return v;
+    if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+    if (Array.isArray(v) || v === null || typeof v !== 'object') throw new Error(`cannot render ${JSON.stringify(v)}`);
+    const [[fn, arg]] = Object.entries(v as Record<string, unknown>);
+    const resourceType = (id: string) => (templates[s].Resources?.[id]?.Type as string | undefined) ?? '';
+    const fake = (id: string) => id.toLowerCase().replace(/[^a-z0-9]/g, '');
+    switch (fn) {
+      case 'Ref': {
+        const id = arg as string;
+        const pseudo: Record<string, string> = { 'AWS::Region': 'us-east-1', 'AWS::AccountId': '123456789012', 'AWS::URLSuffix': 'amazonaws.com', 'AWS::Partition': 'aws', 'AWS::StackName': s };
+        if (pseudo[id]) return pseudo[id];
+        if (resourceType(id) === 'AWS::SQS::Queue') return `https://sqs.us-east-1.amazonaws.com/123456789012/${fake(id)}`;
+        if (!templates[s].Resources?.[id] && !templates[s].Parameters?.[id]) throw new Error(`Ref to unknown ${id} in ${s}`);
+        return fake(id);
+      }
+      case 'Fn::GetAtt': {
+        const [id, attr] = arg as [string, string];
+        if (!templates[s].Resources?.[id]) throw new Error(`GetAtt of unknown ${id} in ${s}`);
+        if (attr === 'ApiEndpoint') return `https://${fake(id)}.execute-api.us-east-1.amazonaws.com`;
+        if (attr === 'ProviderURL') return `https://cognito-idp.us-east-1.amazonaws.com/us-east-1_${fake(id)}`;
+        if (attr === 'QueueUrl') return `https://sqs.us-east-1.amazonaws.com/123456789012/${fake(id)}`;
+        if (attr === 'DomainName') return `${fake(id)}.cloudfront.net`;
+        if (attr === 'Arn') return `arn:aws:${resourceType(id).split('::')[1]?.toLowerCase() ?? 'x'}:us-east-1:123456789012:${fake(id)}`;
+        return `${fake(id)}-${attr.toLowerCase()}`;
+      }
+      case 'Fn::Join': {
+        const [sep, parts] = arg as [string, unknown[]];
+        return parts.map((p) => render(p, s)).join(sep);
+      }
+      case 'Fn::Select': {
+        const [index, list] = arg as [number | string, unknown];
+        const items = Array.isArray(list) ? list.map((x) => render(x, s)) : render(list, s).split('\u0000');
+        return items[Number(index)];
+      }
+      case 'Fn::Split': {
+        const [sep, source] = arg as [string, unknown];
+        return render(source, s).split(sep).join('\u0000');
+      }
+      case 'Fn::ImportValue': {
+        const name = render(arg, s);
+        for (const [other, tpl] of Object.entries(templates)) {
+          for (const out of Object.values((tpl.Outputs ?? {}) as Record<string, { Value: unknown; Export?: { Name: unknown } }>)) {
+            if (out.Export && render(out.Export.Name, other) === name) return render(out.Value, other);
+          }
+        }
+        throw new Error(`no stack exports ${name}`);
+      }
+      default:
+        throw new Error(`cannot render intrinsic ${fn}`);
+    }
+  };
+  return render(value, stack);
+}

@@ -55,6 +55,8 @@ function invoke(event: unknown): Promise<{ code: number | null; stdout: string; 
       env: {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         TMPDIR: lambdaTmp,
+        // As the Analysis stack sets it (Astro writes under HOME; functions/publish/env.ts requires it).
+        HOME: lambdaTmp,
         LAMBDA_TASK_ROOT: bundle,
         AWS_REGION: 'us-east-1',
         AWS_ACCESS_KEY_ID: 'test',

@@ -1,0 +1,4 @@
+/** The ctgov poller Lambda's environment (functions/poll-common/env.ts). */
+import { pollEnv } from '../poll-common/env.js';
+
+export const ENV = pollEnv('ctgov');

@@ -1,0 +1,4 @@
+/** The isrctn poller Lambda's environment (functions/poll-common/env.ts). */
+import { pollEnv } from '../poll-common/env.js';
+
+export const ENV = pollEnv('isrctn');

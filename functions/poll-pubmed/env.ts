@@ -1,0 +1,4 @@
+/** The pubmed poller Lambda's environment (functions/poll-common/env.ts). */
+import { pollEnv } from '../poll-common/env.js';
+
+export const ENV = pollEnv('pubmed');
