@@ -9,7 +9,8 @@
  *     nothing else is guessed: "post-test" enters only where the review lists it;
  *  3. its instrument is one of the outcome's instruments (by name or alias): an unlisted instrument
  *     has no known direction and waits for a lead to map it;
- *  4. it has complete arm data (n, mean, SD in both arms) or an effect (yi, vi > 0), all finite.
+ *  4. a lead has not confirmed that it stays out (`unpooled`, with the reason shown instead);
+ *  5. it has complete arm data (n, mean, SD in both arms) or an effect (yi, vi > 0), all finite.
  * Each surviving row becomes an SMD (escalc, arm 1 − arm 2) aligned to the outcome's direction.
  *
  * Pure; tolerant of malformed stored drafts (a row that is not an object is skipped, never thrown).
@@ -92,8 +93,11 @@ function rowEffect(review: Review, outcomeId: string, o: Row): RowEffect | { rea
  * for the step that removed the last of them.
  */
 export function outcomeEffects(review: Review, outcome: Outcome, ex: Pick<Extraction, 'outcomes'> | null | undefined): { effects: RowEffect[]; reason?: string } {
-  const forOutcome = rowsOf(ex).filter((o) => o.outcome === outcome.id);
-  if (forOutcome.length === 0) return { effects: [], reason: 'no data' };
+  const all = rowsOf(ex).filter((o) => o.outcome === outcome.id);
+  if (all.length === 0) return { effects: [], reason: 'no data' };
+  // Rows a lead confirmed as staying out (core/curation/mapping.ts) enter nothing; their reason is the one shown.
+  const forOutcome = all.filter((o) => typeof o.unpooled !== 'string');
+  if (forOutcome.length === 0) return { effects: [], reason: `kept out by a lead: ${all[0].unpooled}` };
   const atTime = forOutcome.filter((o) => timepointMatches(outcome, o.timepoint));
   if (atTime.length === 0) {
     const given = [...new Set(forOutcome.map((o) => asText(o.timepoint)))];

@@ -147,7 +147,7 @@ describe('workflow', () => {
     expect(t1.event).toMatchObject({ type: 'screened', actor: 'alice', before: { status: 'screening', version: 1 }, after: { status: 'fulltext', version: 2, decision: 'include' } });
     expect(applyCommand(t1.candidate, { type: 'screen', decision: 'include' }, alice, single, now).candidate.status).toBe('extraction');
   });
-  it('dual screening: agreement advances, disagreement → conflict resolved by a lead only', () => {
+  it('dual screening: agreement advances, disagreement → conflict resolved by someone who did not vote', () => {
     const a = applyCommand(cand(), { type: 'screen', decision: 'exclude', reason: 'not-rct' }, alice, review, now).candidate;
     expect(a.status).toBe('screening');
     expect(() => applyCommand(a, { type: 'screen', decision: 'include' }, alice, review, now)).toThrow(CurationError);
@@ -155,7 +155,7 @@ describe('workflow', () => {
     expect(agreed).toMatchObject({ status: 'excluded', exclusion: { stage: 'title-abstract', reason: 'not-rct' } });
     const conflict = applyCommand(a, { type: 'screen', decision: 'include' }, bob, review, now).candidate;
     expect(conflict.status).toBe('conflict');
-    expect(() => applyCommand(conflict, { type: 'resolve', decision: 'include' }, bob, review, now)).toThrow(/only a lead/);
+    expect(() => applyCommand(conflict, { type: 'resolve', decision: 'include' }, bob, review, now)).toThrow(/you voted on this record/i);
     expect(applyCommand(conflict, { type: 'resolve', decision: 'include' }, lead, review, now).candidate.status).toBe('fulltext');
   });
   it('refuses commands in the wrong state, and accept only from extraction', () => {

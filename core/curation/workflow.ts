@@ -6,7 +6,10 @@
  *       │                     │                      ▲  (save-draft keeps the status)
  *       └──exclude──▶ excluded ◀──exclude──┘         │
  *   dual screening: two independent screeners per stage; agreement advances, disagreement → conflict;
- *   a lead resolves a conflict (include/exclude), which advances as the stage's outcome would.
+ *   someone who did not vote (a curator or a lead) resolves a conflict (include/exclude), which
+ *   advances as the stage's outcome would; a lead who voted only where the review allows it.
+ *   A lead maps values typed as "other" (time point, instrument) to the review's values, or keeps
+ *   them out with a reason (mapping.ts), in extraction or after acceptance.
  *   A lead may reopen an excluded candidate (back to screening) and reinstate a withdrawn one
  *   (back to extraction); every step is an event, so the history shows both.
  */
@@ -15,6 +18,7 @@ import type { Review } from '../reviews/schema.js';
 import { CurationError } from './errors.js';
 import { normaliseLabels } from './labels.js';
 import type { Adjudication } from './adjudicate.js';
+import { applyMappings, checkMappingChoices, mergeMappings, pendingOthers, type MappingChoice, type ValueMapping } from './mapping.js';
 
 export type Role = 'curator' | 'lead';
 export interface Actor {
@@ -78,6 +82,8 @@ export interface CurationFields {
   drafts?: Record<string, Draft>;
   acceptedBy?: string;
   withdrawal?: { by: string; reason: string; at: string };
+  /** A lead's mappings of values typed as "other" (mapping.ts), applied to the extraction. */
+  mappings?: ValueMapping[];
 }
 export type CuratedCandidate = Candidate & CurationFields;
 
@@ -89,6 +95,7 @@ export type Command =
   | { type: 'accept'; extraction: Extraction; /** A lead's confirmation of implausible values (plausibility.ts). */ confirmed?: { reason: string; values: string[] } }
   | { type: 'adjudicate'; extraction: Extraction; adjudication: Adjudication; confirmed?: { reason: string; values: string[] } }
   | { type: 'withdraw'; reason: string }
+  | { type: 'map-values'; mappings: MappingChoice[] }
   | { type: 'reopen'; reason: string }
   | { type: 'reinstate'; reason: string };
 
@@ -145,7 +152,7 @@ function requireLead(actor: Actor, what: string): void {
 const WHERE: Record<CandidateStatus, string> = {
   screening: 'at title and abstract screening',
   fulltext: 'at full-text screening (include it at full text first)',
-  conflict: 'in a screening conflict (a lead resolves it first)',
+  conflict: 'in a screening conflict (someone who did not vote resolves it first)',
   extraction: 'in extraction',
   accepted: 'already accepted',
   excluded: 'excluded',
@@ -165,12 +172,28 @@ export const COMMAND_STATUSES: Record<Command['type'], readonly CandidateStatus[
   accept: ['extraction'],
   adjudicate: ['extraction'],
   withdraw: ['accepted'],
+  'map-values': ['extraction', 'accepted'],
   reopen: ['excluded'],
   reinstate: ['withdrawn'],
 };
-/** Whether `actor` may resolve a conflict they voted on (the review's setting; default no). */
+/** Whether a lead may resolve a conflict they voted on (the review's setting; default no). */
 export function mayResolveOwnVote(review: Review): boolean {
   return review.screening.leadMayResolveOwnVote === true;
+}
+
+/**
+ * Who may resolve a screening conflict (issue 16, item 1): anyone who did not vote on it, curator
+ * or lead; a screener who voted never, except a lead where the review allows it
+ * (`screening.leadMayResolveOwnVote`). `why` says it in words when not (the page shows it).
+ */
+export function resolveRule(review: Review, c: CuratedCandidate, actor: Actor): { may: boolean; why?: string } {
+  const stage = stageOf(c) ?? 'title-abstract';
+  const voted = (c.screening?.[stage]?.decisions ?? []).some((d) => d.screener === actor.id);
+  if (!voted) return { may: true };
+  if (actor.role === 'lead' && mayResolveOwnVote(review)) return { may: true };
+  if (actor.role === 'lead')
+    return { may: false, why: 'You voted on this record, so someone who did not vote (another lead or a curator) resolves this conflict: this review does not let a lead who voted resolve it (screening.leadMayResolveOwnVote is off), so that no vote counts twice.' };
+  return { may: false, why: 'You voted on this record, so someone who did not vote (another curator or a lead) resolves this conflict, so that no vote counts twice.' };
 }
 
 const VERB: Record<Command['type'], string> = {
@@ -181,6 +204,7 @@ const VERB: Record<Command['type'], string> = {
   accept: 'accept',
   adjudicate: 'adjudicate the extractions of',
   withdraw: 'withdraw',
+  'map-values': 'map the "other" values of',
   reopen: 'reopen',
   reinstate: 'reinstate',
 };
@@ -283,11 +307,10 @@ export function applyCommand(c: CuratedCandidate, cmd: Command, actor: Actor, re
       return event('screening-undone', { stage, decision: mine.decision, ...(mine.reason ? { reason: mine.reason } : {}) }, { stage });
     }
     case 'resolve': {
-      requireLead(actor, 'resolve a screening conflict');
       assertCommandAllowed(c, 'resolve');
       const stage = stageOf(c)!;
-      if (!mayResolveOwnVote(review) && c.screening?.[stage]?.decisions.some((d) => d.screener === actor.id))
-        throw new CurationError('forbidden', 'you voted on this record, so another lead resolves this conflict (this review does not let a lead who voted resolve it: screening.leadMayResolveOwnVote is off)');
+      const rule = resolveRule(review, c, actor);
+      if (!rule.may) throw new CurationError('forbidden', rule.why!);
       if ((cmd.decision as string) === 'maybe') throw new CurationError('invalid', 'a conflict is resolved with "include" or "exclude", not "maybe"', [{ path: 'decision', message: 'must be one of include, exclude' }]);
       requireReason(review, cmd.decision, cmd.reason, 'reason', cmd.note);
       next.screening ??= {};
@@ -316,7 +339,8 @@ export function applyCommand(c: CuratedCandidate, cmd: Command, actor: Actor, re
         if (!cmd.confirmed.reason.trim()) throw new CurationError('invalid', 'a confirmation of implausible values needs a reason', [{ path: 'confirmImplausible', message: 'required' }]);
       }
       next.status = 'accepted';
-      next.extraction = cmd.extraction;
+      // The lead's mappings of "other" values apply (idempotent: assess.ts applied them already).
+      next.extraction = c.mappings?.length ? { ...cmd.extraction, outcomes: applyMappings(cmd.extraction.outcomes, c.mappings) } : cmd.extraction;
       next.acceptedAt = at;
       next.acceptedBy = actor.id;
       if (cmd.extraction.year !== undefined && next.year === undefined) next.year = cmd.extraction.year;
@@ -324,7 +348,7 @@ export function applyCommand(c: CuratedCandidate, cmd: Command, actor: Actor, re
         'accepted',
         c.extraction ? { extraction: c.extraction } : {},
         {
-          extraction: cmd.extraction,
+          extraction: next.extraction,
           ...(cmd.confirmed ? { confirmedImplausible: cmd.confirmed.values } : {}),
           // The audit keeps both drafts and every choice the lead made.
           ...(cmd.type === 'adjudicate' ? { adjudication: cmd.adjudication } : {}),
@@ -339,6 +363,17 @@ export function applyCommand(c: CuratedCandidate, cmd: Command, actor: Actor, re
       next.status = 'withdrawn';
       next.withdrawal = { by: actor.id, reason: cmd.reason, at };
       return event('withdrawn', {}, {}, cmd.reason);
+    }
+    case 'map-values': {
+      requireLead(actor, 'map values typed as "other" to the review\'s values');
+      assertCommandAllowed(c, 'map-values');
+      const pending = pendingOthers(review, c);
+      checkMappingChoices(review, pending, cmd.mappings);
+      next.mappings = mergeMappings(c.mappings, cmd.mappings, actor.id, at);
+      // An accepted trial's analysis input changes at once (a new version when it enters an analysis).
+      if (c.status === 'accepted' && c.extraction) next.extraction = { ...c.extraction, outcomes: applyMappings(c.extraction.outcomes, next.mappings) };
+      const reasons = cmd.mappings.flatMap((m) => (m.keepOutReason ? [`${m.reported}: ${m.keepOutReason}`] : []));
+      return event('values-mapped', { pending: pending.map((o) => ({ outcome: o.outcome, field: o.field, reported: o.reported })) }, { mappings: cmd.mappings }, reasons.join('; ') || undefined);
     }
     case 'reopen': {
       requireLead(actor, 'reopen an excluded candidate');

@@ -65,6 +65,13 @@ export const OutcomeDataSchema = z
     /** The raw numbers as reported, before conversion (kept for audit and display). */
     raw: z.record(z.string(), z.union([z.number(), z.string(), z.null()])).optional(),
     source: z.string().max(300).optional(),
+    /**
+     * A lead's mapping of a value typed as "other" (core/curation/mapping.ts): the value as the
+     * curator reported it, where the row now holds the review's value it stands for.
+     */
+    reported: z.object({ timepoint: z.string().max(40).optional(), instrument: z.string().max(120).optional() }).optional(),
+    /** A lead confirmed that this row stays out of every analysis, with this reason (shown on the public page). */
+    unpooled: z.string().min(1).max(500).optional(),
   })
   .superRefine((o, ctx) => {
     const arm = [o.n1, o.m1, o.sd1, o.n2, o.m2, o.sd2];

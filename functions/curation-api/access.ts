@@ -42,9 +42,11 @@ export const GUARDED_ROOTS = ['/api', '/curate'] as const;
 /**
  * Candidate commands only a lead may run (POST /api/reviews/{reviewId}/candidates/{studyId}/<action>).
  * core/curation/workflow.ts refuses them to curators too; checking here as well answers 403 before
- * anything is looked up (test/api/access.test.ts checks the two lists agree).
+ * anything is looked up (test/api/access.test.ts checks the two lists agree). Not `resolve`: a
+ * curator who did not vote resolves a conflict (core's resolveRule decides, knowing the votes).
+ * `mappings` is the 'map-values' command.
  */
-export const LEAD_ONLY_ACTIONS: readonly string[] = Object.freeze(['resolve', 'withdraw', 'reopen', 'reinstate', 'adjudicate']);
+export const LEAD_ONLY_ACTIONS: readonly string[] = Object.freeze(['withdraw', 'reopen', 'reinstate', 'adjudicate', 'mappings']);
 
 const LEAD_ONLY = new RegExp(`^/api/reviews/[^/]+/candidates/[^/]+/(${LEAD_ONLY_ACTIONS.join('|')})$`);
 

@@ -24,6 +24,8 @@ import { uiRoutes } from './ui.js';
 import { screeningUiRoutes } from './routes/screening-ui.js';
 import { denyByDefault } from './access.js';
 import { mountGrade } from './routes/grade.js';
+import { mappingRoutes } from './routes/mappings.js';
+import { mappingsUiRoutes } from './routes/mappings-ui.js';
 
 export type { AuthConfig, CurationDeps, Env } from './context.js';
 export { initialForm, publicCandidate } from './present.js';
@@ -65,9 +67,11 @@ export function createCurationApp(deps: CurationDeps): OpenAPIHono<Env> {
   app.route('/', reportRoutes(ctx));
   app.route('/', transferRoutes(ctx));
   app.route('/', importJobRoutes(ctx));
+  app.route('/', mappingRoutes(ctx));
   app.route('/', uiRoutes(ctx));
   app.route('/', screeningUiRoutes(ctx));
   app.route('/', reportsUiRoutes(ctx));
+  app.route('/', mappingsUiRoutes(ctx));
   mountGrade(app, ctx);
 
   // ---------------------------------------------------------------- OpenAPI, fallbacks, errors

@@ -5,6 +5,7 @@ import { DraftFormSchema, ExtractionFormSchema } from '../../core/curation/extra
 import { LABEL_PATTERN, MAX_LABEL_LENGTH, MAX_LABELS } from '../../core/curation/labels.js';
 import { MAX_BATCH } from '../../core/curation/batch.js';
 import { ChoiceSchema } from '../../core/curation/adjudicate.js';
+import { MappingChoiceSchema } from '../../core/curation/mapping.js';
 
 export const ReviewIdParam = z.object({
   reviewId: z
@@ -113,6 +114,16 @@ export const AdjudicateBody = z.strictObject({
   base: z.string().min(1).max(200).optional().openapi({ description: "The extractor whose draft the agreed fields come from (default: the first)" }),
   choices: z.array(ChoiceSchema).max(2000),
   confirmImplausible: AcceptBody.shape.confirmImplausible,
+});
+
+/** A lead's mappings of a trial's values typed as "other" (core/curation/mapping.ts). */
+export const MapValuesBody = z.strictObject({
+  version,
+  mappings: z
+    .array(MappingChoiceSchema)
+    .min(1)
+    .max(200)
+    .openapi({ description: 'Per value typed as "other": the review value it stands for (`to`) or why it stays out of the analysis (`keepOutReason`).' }),
 });
 
 /** Draft: the same form with every field optional, each present field typed as strictly as on accept. */

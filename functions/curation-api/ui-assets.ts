@@ -42,6 +42,12 @@ fieldset { border:1px solid var(--line); margin:.75rem 0; }
 .grid label { display:flex; flex-direction:column; font-weight:500; font-size:.9rem; }
 .effect { font-weight:700; }
 kbd { border:1px solid var(--muted); border-radius:.2rem; padding:0 .25rem; font-size:.85rem; }
+.table-wrap { max-width:100%; overflow-x:auto; }
+.map-trial fieldset { min-width:0; }
+.map-row { display:flex; flex-wrap:wrap; gap:.3rem .6rem; align-items:center; }
+.map-row select, .map-row input { max-width:100%; min-width:0; }
+.map-trial legend { overflow-wrap:anywhere; }
+.map-trial h2, .map-trial p { overflow-wrap:anywhere; }
 `;
 
 /**

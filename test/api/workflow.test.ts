@@ -165,7 +165,7 @@ describe('single screening → extraction → accept → withdraw', () => {
 });
 
 describe('dual screening', () => {
-  it('needs two screeners; disagreement → conflict, which only a lead resolves; kappa per review', async () => {
+  it('needs two screeners; disagreement → conflict, which a screener who voted does not resolve (a lead who did not vote does); kappa per review', async () => {
     const rid = DUAL_REVIEW.id;
     await h.seed({ studyId: 'd1' });
     await h.seed({ studyId: 'd2' });

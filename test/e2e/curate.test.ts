@@ -229,7 +229,7 @@ describe('curator UI', () => {
     }
   });
 
-  it('a lead who voted does not resolve the conflict (the page says why); another lead does', async () => {
+  it('a lead who voted does not resolve the conflict (the page says why); another lead does (curators: test/e2e/mappings.test.ts)', async () => {
     const d = DUAL_REVIEW.id;
     await h.seed({ reviewId: d, studyId: 'cv1', title: 'Conflict voted by a lead', triage: { score: 95, reasons: [] } });
     const lee = await h.token('lead', 'lee');
@@ -239,12 +239,12 @@ describe('curator UI', () => {
     expect(r.json.candidate.status).toBe('conflict');
     const refused = await h.req('POST', `/api/reviews/${d}/candidates/cv1/resolve`, { token: lee, body: { version: 3, decision: 'include' } });
     expect(refused.status).toBe(403);
-    expect(refused.json.error).toMatch(/another lead resolves/);
+    expect(refused.json.error).toMatch(/another lead or a curator/);
     const p = await (await browser.newContext()).newPage();
     await p.goto(`${h.base}/curate/signin?token=${lee}`);
     await p.goto(`${h.base}/curate/reviews/${d}?status=conflict`);
     const card = p.locator('article.cand', { hasText: 'Conflict voted by a lead' });
-    await expect(card.textContent()).resolves.toContain('only another lead resolve');
+    await expect(card.textContent()).resolves.toContain('this review does not let a lead who voted resolve it');
     expect(await card.locator('[data-decide]').count()).toBe(0);
     await expect(p.locator('main').textContent()).resolves.toContain('Who resolves');
     expect(await axe(p)).toEqual([]);

@@ -3,14 +3,12 @@ import { createRoute, type z } from '@hono/zod-openapi';
 import { CurationError } from '../../../core/curation/errors.js';
 import { buildExtraction, compareDrafts } from '../../../core/curation/extraction.js';
 import { RequestValidationError, type AppContext } from '../context.js';
-import type { ExtractionForm } from '../../../core/curation/extraction.js';
 import { AcceptBody, CandidateParams, DraftBody, PreviewBody } from '../schemas.js';
-import { acceptedEffects, implausibleValues } from '../../../core/curation/plausibility.js';
+import { acceptedEffects } from '../../../core/curation/plausibility.js';
+import { assessExtraction } from '../../../core/curation/assess.js';
 import { commandRoute, errors, json, router, runCommand, security, signedIn } from './shared.js';
-import { analysesEntered, describeEntries } from '../../../core/analysis/entry.js';
 import { adjudicate } from '../../../core/curation/adjudicate.js';
 import { fieldLabel } from '../../../core/curation/field-labels.js';
-import { proposeRob2Overall } from '../../../core/curation/rob2.js';
 import type { FieldError } from '../../../core/curation/errors.js';
 import type { Review } from '../../../core/reviews/schema.js';
 import { AdjudicateBody } from '../schemas.js';
@@ -34,12 +32,16 @@ export function extractionRoutes(ctx: AppContext) {
     const out = await runCommand(ctx, c.get('actor'), reviewId, studyId, b.version, { type: 'save-draft', form: b.form });
     return c.json({ ...out, validation: { errors: res.errors, outcomes: res.outcomes } }, 200);
   });
-  /** Validate a complete form, check plausibility, and apply accept (or adjudicate). */
+  /**
+   * Validate a complete form, check plausibility, and apply accept (or adjudicate): the same
+   * assessment as the preview (core/curation/assess.ts), so the two can never disagree.
+   */
   const acceptForm = async (c: { get(k: 'actor'): import('../../../core/curation/workflow.js').Actor }, reviewId: string, studyId: string, version: number, form: unknown, confirmImplausible: string | undefined, adjudication?: import('../../../core/curation/adjudicate.js').Adjudication) => {
     const review = ctx.review(reviewId);
-    const res = buildExtraction(form, review);
-    if (!res.extraction) throw new CurationError('invalid', 'the extraction is not valid', labelled(res.errors, review, form).map((e) => ({ ...e, path: `form.${e.path}` })));
-    const flags = implausibleValues(form as ExtractionForm, res, acceptedEffects(await ctx.store.allCandidates(reviewId), studyId));
+    const cand = await ctx.candidate(reviewId, studyId);
+    const a = assessExtraction(form, review, { others: acceptedEffects(await ctx.store.allCandidates(reviewId), studyId), mappings: cand.mappings });
+    if (!a.extraction) throw new CurationError('invalid', 'the extraction is not valid', labelled(a.errors, review, form).map((e) => ({ ...e, path: `form.${e.path}` })));
+    const flags = a.implausible;
     if (flags.length && !confirmImplausible)
       throw new CurationError(
         'invalid',
@@ -50,9 +52,10 @@ export function extractionRoutes(ctx: AppContext) {
       );
     const confirmed = flags.length && confirmImplausible ? { reason: confirmImplausible, values: flags.map((f) => `${f.path}: ${f.message}`) } : undefined;
     const cmd = adjudication
-      ? ({ type: 'adjudicate', extraction: res.extraction, adjudication, ...(confirmed ? { confirmed } : {}) } as const)
-      : ({ type: 'accept', extraction: res.extraction, ...(confirmed ? { confirmed } : {}) } as const);
-    return runCommand(ctx, c.get('actor'), reviewId, studyId, version, cmd);
+      ? ({ type: 'adjudicate', extraction: a.extraction, adjudication, ...(confirmed ? { confirmed } : {}) } as const)
+      : ({ type: 'accept', extraction: a.extraction, ...(confirmed ? { confirmed } : {}) } as const);
+    // Which analyses the accepted trial enters: the preview's own answer.
+    return { ...(await runCommand(ctx, c.get('actor'), reviewId, studyId, version, cmd)), analyses: a.analyses, analysesSummary: a.analysesSummary };
   };
   app.openapi(commandRoute(ctx, 'accept', AcceptBody, 'Accepted with the validated extraction', 'accept'), async (c) => {
     const { reviewId, studyId } = c.req.valid('param');
@@ -85,17 +88,22 @@ export function extractionRoutes(ctx: AppContext) {
     }),
     async (c) => {
       const { reviewId, studyId } = c.req.valid('param');
-      await ctx.candidate(reviewId, studyId);
+      const cand = await ctx.candidate(reviewId, studyId);
       const form = c.req.valid('json').form;
       const review = ctx.review(reviewId);
-      const res = buildExtraction(form, review);
-      const implausible = res.extraction ? implausibleValues(form as ExtractionForm, res, acceptedEffects(await ctx.store.allCandidates(reviewId), studyId)) : [];
-      // Which analyses the trial will enter, from the rows computable so far (entry.ts: the snapshot's own rule).
-      const analyses = analysesEntered(review, { outcomes: res.outcomes.flatMap((o) => (o ? [o.data] : [])) });
-      const domains = (form as { rob?: { domains?: unknown } } | null)?.rob?.domains;
-      const robProposal = domains && typeof domains === 'object' ? (proposeRob2Overall(domains as Record<string, never>) ?? null) : null;
+      // The accept path's own assessment (core/curation/assess.ts), with the trial's mappings.
+      const needsPeers = buildExtraction(form, review).extraction !== undefined;
+      const a = assessExtraction(form, review, { ...(needsPeers ? { others: acceptedEffects(await ctx.store.allCandidates(reviewId), studyId) } : {}), mappings: cand.mappings });
       return c.json(
-        { valid: res.errors.length === 0, errors: labelled(res.errors, review, form), outcomes: res.outcomes, implausible: labelled(implausible, review, form), analyses, analysesSummary: describeEntries(analyses), robProposal },
+        {
+          valid: a.errors.length === 0,
+          errors: labelled(a.errors, review, form),
+          outcomes: a.result.outcomes,
+          implausible: labelled(a.implausible, review, form),
+          analyses: a.analyses,
+          analysesSummary: a.analysesSummary,
+          robProposal: a.robProposal,
+        },
         200,
       );
     },

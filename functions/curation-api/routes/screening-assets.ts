@@ -85,7 +85,7 @@ ${CLIENT_HELPERS}  var items = Array.prototype.slice.call(queue.querySelectorAll
   }
   function outcomeText(before, after) {
     if (after === before) return 'waiting for the second screener';
-    if (after === 'conflict') return 'the screeners disagree: a lead resolves it';
+    if (after === 'conflict') return 'the screeners disagree: someone who did not vote resolves it';
     return 'now ' + after;
   }
   function decide(el, decision, reason) {

@@ -13,7 +13,7 @@ import { blindCandidate } from '../../../core/curation/blinding.js';
 import { compileTerms, highlight, termsHit, type CompiledTerms, type Segment } from '../../../core/curation/keywords.js';
 import { labelsInUse, labelsOf } from '../../../core/curation/labels.js';
 import { groupNearDuplicates, matchesFilter, myMaybe, myVote, QUEUE_VIEWS, type CardGroup, type QueueView } from '../../../core/curation/queue-view.js';
-import { mayResolveOwnVote, stageOf, type Actor, type CuratedCandidate } from '../../../core/curation/workflow.js';
+import { mayResolveOwnVote, resolveRule, stageOf, type Actor, type CuratedCandidate } from '../../../core/curation/workflow.js';
 import { MAX_BATCH } from '../../../core/curation/batch.js';
 import type { AppContext, Env } from '../context.js';
 import { Layout } from '../layout.js';
@@ -46,15 +46,6 @@ function myVoteText(review: Review, c: CuratedCandidate, actorId: string): strin
   const m = myMaybe(c, actorId);
   if (m) return `You marked it maybe${m.note ? ` (“${m.note}”)` : ''}: it stays in your to-do`;
   return '';
-}
-
-/** Whether `actor` may resolve this conflict, and if not, why (the review's setting, explained). */
-function resolveRule(review: Review, c: CuratedCandidate, actor: Actor): { may: boolean; why?: string } {
-  if (actor.role !== 'lead') return { may: false, why: 'A lead resolves this conflict.' };
-  const stage = c.conflictStage ?? 'title-abstract';
-  const voted = c.screening?.[stage]?.decisions.some((d) => d.screener === actor.id);
-  if (voted && !mayResolveOwnVote(review)) return { may: false, why: 'You voted on this record, and this review lets only another lead resolve a conflict a lead voted on (so that no vote counts twice).' };
-  return { may: true };
 }
 
 /** The decision controls of a card (queue and candidate page alike). */
@@ -160,7 +151,8 @@ const Card: FC<{ review: Review; actor: Actor; g: CardGroup; i: number; terms: C
         <ul class="votes" aria-label="The two votes">
           {conflictVotes.map((d) => (
             <li>
-              <strong>{d.name ?? d.screener}</strong>: {d.decision}
+              <strong>{d.name ?? d.screener}</strong>
+              {d.screener === actor.id ? ' (you)' : ''}: {d.decision}
               {d.reason ? ` — ${reasonLabel(review, d.reason)}` : ''}
               {d.note ? ` (“${d.note}”)` : ''}
             </li>
@@ -202,7 +194,7 @@ const VIEW_LABELS: Record<QueueView | 'conflicts', string> = { todo: 'My to-do (
 export const ScreeningPanel: FC<{ review: Review; cand: CuratedCandidate; actor: Actor }> = ({ review, cand, actor }) => {
   const c = blindCandidate(cand, actor, review);
   const conflict = c.status === 'conflict';
-  if (!(c.status === 'screening' || c.status === 'fulltext' || (conflict && actor.role === 'lead'))) return null;
+  if (!(c.status === 'screening' || c.status === 'fulltext' || conflict)) return null;
   const terms = compileTerms(review.screening.keywords);
   return (
     <section data-queue aria-label="Screening">
@@ -238,7 +230,8 @@ export function screeningUiRoutes(ctx: AppContext): Hono<Env> {
     const limit = q || label ? 200 : 25;
     const pageData = await ctx.queueCache.get(review.id, { reviewId: review.id, status, limit, summary: true, ...(cursor ? { cursor } : {}), ...(source ? { source } : {}) });
     const screening = status === 'screening' || status === 'fulltext';
-    const screenable = screening || (status === 'conflict' && actor.role === 'lead');
+    // A conflict is resolved by someone who did not vote on it, curator or lead (each card says whether you may: resolveRule).
+    const screenable = screening || status === 'conflict';
     const items = pageData.items.map((x) => blindCandidate(x, actor, review));
     const shown = items.filter((x) => matchesFilter(x, { q, label, view }, actor.id));
     const hiddenVoted = screening && view === 'todo' ? items.filter((x) => myVote(x, actor.id)).length : 0;
@@ -258,6 +251,11 @@ export function screeningUiRoutes(ctx: AppContext): Hono<Env> {
         <h1>
           {review.shortTitle}: {status}
         </h1>
+        {actor.role === 'lead' ? (
+          <p>
+            <a href={`/curate/reviews/${encodeURIComponent(review.id)}/mappings`}>Map values typed as “other”</a> (time points and instruments outside this review’s lists)
+          </p>
+        ) : null}
         <nav aria-label="Statuses">
           {CANDIDATE_STATUSES.map((s) => (
             <>
@@ -296,7 +294,8 @@ export function screeningUiRoutes(ctx: AppContext): Hono<Env> {
         <Legend review={review} />
         {status === 'conflict' ? (
           <p class="muted">
-            Who resolves: {mayResolveOwnVote(review) ? 'any lead, including a lead who voted on the record (this review allows it).' : 'a lead who did not vote on the record (this review’s setting: a lead who voted does not resolve their own conflict).'}
+            Who resolves: anyone who did not vote on the record, curator or lead
+            {mayResolveOwnVote(review) ? '; a lead who voted may too (this review allows it).' : ' (this review’s setting: a screener who voted, lead or not, does not resolve their own conflict).'}
           </p>
         ) : null}
         {hiddenVoted ? (
