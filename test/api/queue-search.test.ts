@@ -119,6 +119,14 @@ describe('queue search over the whole queue', () => {
   });
 });
 
+describe('the API describes it', () => {
+  it('/api/openapi.json lists the search route with its query parameters', async () => {
+    const doc = (await h.req('GET', '/api/openapi.json')).json;
+    const op = doc.paths['/api/reviews/{reviewId}/queue/search'].get;
+    expect(op.parameters.filter((p: { in: string }) => p.in === 'query').map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['status', 'q', 'label', 'source', 'year', 'view', 'after', 'limit']));
+  });
+});
+
 describe('bad parameters', () => {
   it('answer 400 naming the parameter, on the API and on the page, and change nothing', async () => {
     const before = await h.dump();
