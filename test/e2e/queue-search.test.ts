@@ -57,6 +57,7 @@ async function signedIn(user: string, width: number, javaScriptEnabled: boolean)
   p.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
   });
+  p.setDefaultTimeout(90_000);
   await p.goto(`${h.base}/curate/signin?token=${await h.token('curator', user)}`);
   return p;
 }
@@ -146,20 +147,27 @@ describe('queue search over the whole queue', () => {
     });
 
     it(`JavaScript off, ${width} px: the GET form renders the results server-side, the group and the pages too`, async () => {
+      const step = (m: string) => console.log(`[nojs ${width}] ${new Date().toISOString()} ${m}`);
+      step('sign in');
       const p = await signedIn(`${user}-nojs`, width, false);
+      step('signed in');
       await p.goto(`${h.base}/curate/reviews/${rid}?status=screening`);
       expect(await p.evaluate(() => document.compatMode)).toBe('CSS1Compat');
+      step('queue loaded');
       await p.locator('#f-q').fill('10.5555/dup35');
       await p.locator('form.filters button[type="submit"]').click();
       await p.waitForURL(/q=10\.5555/, { timeout: 90_000 });
       await expect(count(p)).resolves.toContain('1 card(s) (2 record(s))');
       await expect(cardTitles(p)).resolves.toEqual([expect.stringContaining('behavioural activation')]);
+      step('search done');
       await checkPage(p, width);
+      step('axe done');
       await p.locator('#f-q').fill('');
       await p.locator('#f-view').selectOption('all');
       await p.locator('#f-source').selectOption('pubmed');
       await p.locator('form.filters button[type="submit"]').click();
       await p.waitForURL(/source=pubmed/, { timeout: 90_000 });
+      step('filtered');
       await p.locator('nav.pager a', { hasText: 'Next page' }).first().click();
       await p.waitForURL(/after=/, { timeout: 90_000 });
       expect(new URL(p.url()).searchParams.get('source')).toBe('pubmed');
