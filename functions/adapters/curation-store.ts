@@ -49,6 +49,17 @@ export interface QueueQuery {
 
 const QUEUE_FIELDS = ['entity', 'reviewId', 'studyId', 'status', 'version', 'title', 'abstract', 'year', 'firstAuthor', 'journal', 'sources', 'identifiers', 'triage', 'retracted', 'preprint', 'createdAt', 'updatedAt', 'acceptedAt', 'conflictStage', 'exclusion', 'screening', 'pk', 'sk', 'gsi1pk', 'gsi1sk'] as const;
 
+/** The most records one status of a queue is read for a search (see listWholeQueue). */
+export const MAX_WHOLE_QUEUE = 5000;
+
+export interface WholeQueue {
+  items: CuratedCandidate[];
+  /** More than `max` records are in this status: only the first `max` (best triage score first) were read. */
+  truncated: boolean;
+  /** Query calls it took. */
+  queries: number;
+}
+
 export interface QueuePage {
   items: CuratedCandidate[];
   cursor?: string;
@@ -149,6 +160,41 @@ export class CurationStore {
       if (!startKey || items.length >= q.limit) break;
     }
     return { items, ...(startKey ? { cursor: encodeCursor(startKey) } : {}) };
+  }
+
+  /**
+   * EVERY record of a review's queue in one status, in queue order (the search, filters and
+   * near-duplicate groups of the curator UI work on the whole queue): pages through the status
+   * partition of GSI1 (never a Scan of the table) with the listing fields only, up to 1 MB per
+   * Query. Cost: ⌈bytes / 1 MB⌉ Queries and bytes / 4 KB × ½ read units (eventually consistent
+   * reads) for the records of that status alone; at most `max` records are read (`truncated`
+   * says when more exist).
+   */
+  async listWholeQueue(reviewId: string, status: CandidateStatus, max = MAX_WHOLE_QUEUE): Promise<WholeQueue> {
+    const names: Record<string, string> = { '#p': 'gsi1pk' };
+    for (const f of QUEUE_FIELDS) names[`#f_${f}`] = f;
+    const items: CuratedCandidate[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    let queries = 0;
+    do {
+      const r = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'gsi1',
+          KeyConditionExpression: '#p = :p',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':p': queuePartition(reviewId, status) },
+          ProjectionExpression: QUEUE_FIELDS.map((f) => `#f_${f}`).join(', '),
+          Limit: max - items.length + 1,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      queries++;
+      for (const it of r.Items ?? []) items.push(stripKeys(it) as CuratedCandidate);
+      startKey = r.LastEvaluatedKey;
+    } while (startKey && items.length <= max);
+    const truncated = items.length > max;
+    return { items: truncated ? items.slice(0, max) : items, truncated, queries };
   }
 
   /** Every candidate of a review (a Query of the review's partition), for exports and statistics. */

@@ -9,7 +9,8 @@ import { getCookie } from 'hono/cookie';
 import type { Review } from '../../core/reviews/schema.js';
 import type { FieldError } from '../../core/curation/errors.js';
 import type { Actor, CuratedCandidate } from '../../core/curation/workflow.js';
-import { CurationStore, type QueuePage, type QueueQuery } from '../adapters/curation-store.js';
+import { CurationStore, type QueuePage, type QueueQuery, type WholeQueue } from '../adapters/curation-store.js';
+import type { CandidateStatus } from '../../core/evidence/candidate.js';
 import type { SnapshotStore } from '../adapters/snapshot-store.js';
 import { ImportJobStore } from '../adapters/import-job-store.js';
 import { inProcessImportDispatcher, type ImportDispatch } from '../import-worker/dispatch.js';
@@ -58,6 +59,7 @@ export class NotFoundError extends Error {}
 /** Single-flight + short-lived cache of queue pages, per review (see CurationDeps.queueCacheMs). */
 export class QueueCache {
   private pages = new Map<string, Map<string, { at: number; page: Promise<QueuePage> }>>();
+  private wholeQueues = new Map<string, Map<CandidateStatus, { at: number; queue: Promise<WholeQueue> }>>();
   constructor(
     private readonly store: CurationStore,
     private readonly ttlMs: number,
@@ -76,8 +78,22 @@ export class QueueCache {
     if (forReview.size > 500) forReview.delete(forReview.keys().next().value!);
     return page;
   }
+  /** The whole queue of one status (search, filters, near-duplicate groups), shared and kept like a page. */
+  whole(reviewId: string, status: CandidateStatus): Promise<WholeQueue> {
+    if (this.ttlMs <= 0) return this.store.listWholeQueue(reviewId, status);
+    let forReview = this.wholeQueues.get(reviewId);
+    if (!forReview) this.wholeQueues.set(reviewId, (forReview = new Map()));
+    const hit = forReview.get(status);
+    const t = Date.now();
+    if (hit && t - hit.at < this.ttlMs) return hit.queue;
+    const queue = this.store.listWholeQueue(reviewId, status);
+    forReview.set(status, { at: t, queue });
+    queue.catch(() => forReview!.delete(status));
+    return queue;
+  }
   invalidate(reviewId: string): void {
     this.pages.delete(reviewId);
+    this.wholeQueues.delete(reviewId);
   }
 }
 

@@ -6,6 +6,7 @@ import { LABEL_PATTERN, MAX_LABEL_LENGTH, MAX_LABELS } from '../../core/curation
 import { MAX_BATCH } from '../../core/curation/batch.js';
 import { ChoiceSchema } from '../../core/curation/adjudicate.js';
 import { MappingChoiceSchema } from '../../core/curation/mapping.js';
+import { QUEUE_VIEWS } from '../../core/curation/queue-view.js';
 
 export const ReviewIdParam = z.object({
   reviewId: z
@@ -44,6 +45,27 @@ export const QueueQuerySchema = z.object({
   to: isoDate.optional(),
   limit: z.coerce.number().int({ message: 'must be a whole number' }).min(1).max(200).default(25),
   cursor: z.string().min(1).max(2048).optional(),
+});
+
+/** An empty query parameter (what a GET form sends for an unused field) counts as absent. */
+const optionalParam = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+/** GET /api/reviews/{reviewId}/queue/search and the queue page (/curate/reviews/{reviewId}): one definition of the parameters. */
+export const QueueSearchQuerySchema = z.object({
+  status: optionalParam(z.enum(CANDIDATE_STATUSES)).openapi({ description: 'The queue (status) searched; default screening.' }),
+  q: optionalParam(z.string().max(200)).openapi({ description: 'Words that must all occur in the title, abstract, authors, journal, year, record id or identifiers (case- and accent-insensitive).' }),
+  label: optionalParam(
+    z
+      .string()
+      .trim()
+      .max(MAX_LABEL_LENGTH)
+      .regex(LABEL_PATTERN, { message: "must be a label (letters, digits, spaces and _ . : ' / + & ( ) -, starting with a letter or digit)" }),
+  ).openapi({ description: 'A label on a decision (case-insensitive).' }),
+  source: optionalParam(z.enum(SOURCES)),
+  year: optionalParam(z.coerce.number().int({ message: 'must be a whole number' }).min(1900).max(2100)).openapi({ description: 'Publication year.' }),
+  view: optionalParam(z.enum(QUEUE_VIEWS)).openapi({ description: 'By my own decision: todo (no vote; maybes stay), undecided, maybe, voted, included, excluded, all. Default todo.' }),
+  after: optionalParam(z.string().max(400)).openapi({ description: 'Start after this queue position (the `next` of the page before).' }),
+  limit: optionalParam(z.coerce.number().int({ message: 'must be a whole number' }).min(1).max(200)).openapi({ description: 'Cards per page (default 25).' }),
 });
 
 const version = z.number().int().min(1).openapi({ description: 'The version of the candidate you are changing (optimistic concurrency).' });

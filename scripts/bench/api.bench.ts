@@ -5,18 +5,11 @@
  * `quick`: 1,000 candidates and a 5 s run.
  */
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
-import { candidateItem } from '../../core/data-model/items.js';
 import type { Candidate } from '../../core/evidence/candidate.js';
 import { ALL_REVIEWS } from '../../reviews/index.js';
-import { createDocumentClient, createDynamoClient } from '../../functions/adapters/dynamo/client.js';
-import { ensureTable } from '../../functions/adapters/dynamo/tables.js';
 import { createCurationApp } from '../../functions/curation-api/app.js';
 import { issueLocalToken } from '../../functions/curation-api/auth.js';
-import { startDynamoLocal, type DynamoLocal } from '../lib/dynamo-local.js';
+import { startBenchStack } from './lib/stack.js';
 
 interface AutocannonResult {
   latency: { p50: number; p97_5: number; p99: number; max: number; [k: string]: number };
@@ -32,10 +25,10 @@ async function loadAutocannon(): Promise<Autocannon> {
   return ((await import(name)) as { default: Autocannon }).default;
 }
 
-async function seed(doc: DynamoDBDocumentClient, table: string, reviewId: string, n: number): Promise<void> {
-  const items = Array.from({ length: n }, (_, i) => {
+function candidates(reviewId: string, n: number): Candidate[] {
+  return Array.from({ length: n }, (_, i) => {
     const at = new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString();
-    const c: Candidate = {
+    return {
       entity: 'Candidate',
       reviewId,
       studyId: `bench-${i}`,
@@ -50,43 +43,18 @@ async function seed(doc: DynamoDBDocumentClient, table: string, reviewId: string
       createdAt: at,
       updatedAt: at,
     };
-    return candidateItem(c);
   });
-  const batches: (typeof items)[] = [];
-  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 4 }, async () => {
-      while (next < batches.length) {
-        let req: Record<string, unknown>[] | undefined = batches[next++].map((Item) => ({ PutRequest: { Item } }));
-        while (req && req.length) {
-          const r = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: req as never } }));
-          req = r.UnprocessedItems?.[table] as Record<string, unknown>[] | undefined;
-        }
-      }
-    }),
-  );
 }
 
 export default async function bench(opts: { quick: boolean }): Promise<void> {
   const n = opts.quick ? 1_000 : 10_000;
   const duration = opts.quick ? 5 : 20;
-  let db: DynamoLocal | undefined;
-  if (!process.env.DYNAMODB_ENDPOINT) {
-    db = await startDynamoLocal();
-    process.env.DYNAMODB_ENDPOINT = db.endpoint;
-  }
-  const endpoint = process.env.DYNAMODB_ENDPOINT;
-  const config = { endpoint, region: process.env.AWS_REGION ?? 'us-east-1' };
-  const table = `bench-api-${randomUUID().slice(0, 8)}`;
-  const client = createDynamoClient(config);
-  let server: ServerType | undefined;
+  const stack = await startBenchStack('api');
+  const { doc, table } = stack;
   try {
-    await ensureTable(client, table);
-    const doc = createDocumentClient(config);
     const review = ALL_REVIEWS[0];
     const t0 = performance.now();
-    await seed(doc, table, review.id, n);
+    await stack.seed(candidates(review.id, n), 4);
     console.log(`api.bench: seeded ${n} candidates in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const secret = randomUUID() + randomUUID();
     const token0 = { secret: randomUUID() + randomUUID() };
@@ -100,11 +68,8 @@ export default async function bench(opts: { quick: boolean }): Promise<void> {
     let met = true;
     for (const [i, run] of runs.entries()) {
       const app = createCurationApp({ doc, table, reviews: ALL_REVIEWS, auth: { localSecret: token0.secret }, queueCacheMs: run.cacheMs });
-      const srv = await new Promise<ServerType>((res) => {
-        const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => res(s));
-      });
-      server = srv;
-      const port = (srv.address() as AddressInfo).port;
+      const served = await stack.serve(app.fetch);
+      const port = new URL(served.base).port;
       if (i === 0) {
         // The same app without the database: token check, routing, JSON (for comparison).
         const me = await autocannon({ url: `http://127.0.0.1:${port}/api/me`, connections: 50, duration: Math.min(5, duration), headers });
@@ -121,21 +86,11 @@ export default async function bench(opts: { quick: boolean }): Promise<void> {
           `${result.requests.average.toFixed(0)} req/s; errors ${result.errors}, timeouts ${result.timeouts}, non-2xx ${result.non2xx}`,
       );
       if (run.cacheMs > 0) met = p95 < 100 && result.errors === 0 && result.non2xx === 0;
-      await new Promise<void>((res) => srv.close(() => res()));
-      server = undefined;
+      await served.close();
     }
     console.log(`api.bench: target p95 < 100 ms and zero errors (as deployed, cache on): ${met ? 'MET' : 'NOT MET'}`);
   } finally {
-    if (server) await new Promise<void>((res) => server!.close(() => res()));
-    try {
-      await client.send(new DeleteTableCommand({ TableName: table }));
-    } catch {
-      /* gone */
-    }
-    if (db) {
-      await db.stop();
-      delete process.env.DYNAMODB_ENDPOINT;
-    }
+    await stack.close();
   }
 }
 

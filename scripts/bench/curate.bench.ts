@@ -9,45 +9,24 @@
  * `quick`: 50 candidates.
  */
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
-import { serve, type ServerType } from '@hono/node-server';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { chromium } from 'playwright-core';
-import { candidateItem } from '../../core/data-model/items.js';
 import type { Candidate } from '../../core/evidence/candidate.js';
 import { getReview } from '../../reviews/index.js';
-import { createDocumentClient, createDynamoClient } from '../../functions/adapters/dynamo/client.js';
-import { ensureTable } from '../../functions/adapters/dynamo/tables.js';
 import { createCurationApp } from '../../functions/curation-api/app.js';
 import { issueLocalToken } from '../../functions/curation-api/auth.js';
-import { startDynamoLocal, type DynamoLocal } from '../lib/dynamo-local.js';
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
+import { percentile as pct, startBenchStack } from './lib/stack.js';
 
 export default async function bench({ quick }: { quick: boolean }): Promise<void> {
   const n = quick ? 50 : 200;
   const load0 = loadavg();
-  let db: DynamoLocal | undefined;
-  if (!process.env.DYNAMODB_ENDPOINT) {
-    db = await startDynamoLocal();
-    process.env.DYNAMODB_ENDPOINT = db.endpoint;
-  }
-  const config = { endpoint: process.env.DYNAMODB_ENDPOINT, region: process.env.AWS_REGION ?? 'us-east-1' };
-  const table = `bench-curate-${randomUUID().slice(0, 8)}`;
-  const client = createDynamoClient(config);
+  const stack = await startBenchStack('curate');
+  const { doc, table } = stack;
   const review = getReview('selfguided-depression');
-  let server: ServerType | undefined;
   let browser: Awaited<ReturnType<typeof chromium.launch>> | undefined;
   try {
-    await ensureTable(client, table);
-    const doc = createDocumentClient(config);
-    const items = Array.from({ length: n }, (_, i) => {
-      const c: Candidate = {
+    await stack.seed(
+      Array.from({ length: n }, (_, i): Candidate => ({
         entity: 'Candidate',
         reviewId: review.id,
         studyId: `bench-${i}`,
@@ -61,22 +40,11 @@ export default async function bench({ quick }: { quick: boolean }): Promise<void
         triage: { score: 100 - (i % 100), reasons: ['randomised in title'] },
         createdAt: '2026-01-01T00:00:00.000Z',
         updatedAt: '2026-01-01T00:00:00.000Z',
-      };
-      return candidateItem(c);
-    });
-    for (let i = 0; i < items.length; i += 25) {
-      let req: Record<string, unknown>[] | undefined = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-      while (req && req.length) {
-        const r = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: req as never } }));
-        req = r.UnprocessedItems?.[table] as Record<string, unknown>[] | undefined;
-      }
-    }
+      })),
+    );
     const secret = randomUUID() + randomUUID();
     const app = createCurationApp({ doc, table, reviews: [review], auth: { localSecret: secret } });
-    server = await new Promise<ServerType>((res) => {
-      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => res(s));
-    });
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { base } = await stack.serve(app.fetch);
     const token = await issueLocalToken({ sub: 'bench-curator', name: 'Bench curator', role: 'curator' }, secret);
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
     const page = await (await browser.newContext()).newPage();
@@ -125,15 +93,6 @@ export default async function bench({ quick }: { quick: boolean }): Promise<void
     console.log(`curate.bench: target ≥ 30 decisions/min of machine time: ${perMin >= 30 ? 'MET' : 'NOT MET'}`);
   } finally {
     await browser?.close();
-    if (server) await new Promise<void>((res) => server!.close(() => res()));
-    try {
-      await client.send(new DeleteTableCommand({ TableName: table }));
-    } catch {
-      /* gone */
-    }
-    if (db) {
-      await db.stop();
-      delete process.env.DYNAMODB_ENDPOINT;
-    }
+    await stack.close();
   }
 }

@@ -162,7 +162,7 @@ describe('curator UI', () => {
     await page.goto(`${h.base}/curate/reviews/${r}?status=screening`);
     const n = await page.locator('article.cand').count();
     for (let i = 0; i < n; i++) await page.keyboard.press('j');
-    await page.waitForURL(/cursor=/, { timeout: 90_000 });
+    await page.waitForURL(/after=/, { timeout: 90_000 });
     expect(await page.locator('article.cand').count()).toBeGreaterThan(0);
   });
 

@@ -6,7 +6,6 @@
  *   GET  /api/reviews/{reviewId}/imports                   the review's recent jobs
  * The logic is the worker's (functions/import-worker) and core's (core/curation/import-job.ts).
  */
-import { createRoute } from '@hono/zod-openapi';
 import { CurationError } from '../../../core/curation/errors.js';
 import { describeJob, type ImportJob } from '../../../core/curation/import-job.js';
 import type { Actor } from '../../../core/curation/workflow.js';
@@ -15,7 +14,7 @@ import type { AppContext } from '../context.js';
 import { NotFoundError } from '../context.js';
 import { ImportCreateBody, ImportJobParams, ImportStartBody } from '../report-schemas.js';
 import { ReviewIdParam } from '../schemas.js';
-import { conflict, errors, json, router, security, signedIn } from './shared.js';
+import { json, jsonBody, router, signedInRoute } from './shared.js';
 
 export const jobView = (job: ImportJob) => ({ job, progress: describeJob(job) });
 
@@ -43,15 +42,12 @@ export async function previewImport(ctx: AppContext, actor: Actor, reviewId: str
 
 export function importJobRoutes(ctx: AppContext) {
   const app = router();
-  const auth = signedIn(ctx);
   app.openapi(
-    createRoute({
+    signedInRoute(ctx, {
       method: 'post',
       path: '/api/reviews/{reviewId}/imports',
-      security,
-      middleware: [auth] as const,
-      request: { params: ReviewIdParam, body: { required: true, content: { 'application/json': { schema: ImportCreateBody } } } },
-      responses: { 201: { description: 'The file is stored as an import job in status "preview": what it would change (new / updated / duplicate, with a sample). Nothing is imported until it is started.', ...json() }, ...errors },
+      request: { params: ReviewIdParam, body: jsonBody(ImportCreateBody) },
+      responses: { 201: { description: 'The file is stored as an import job in status "preview": what it would change (new / updated / duplicate, with a sample). Nothing is imported until it is started.', ...json() } },
     }),
     async (c) => {
       const { reviewId } = c.req.valid('param');
@@ -60,13 +56,12 @@ export function importJobRoutes(ctx: AppContext) {
     },
   );
   app.openapi(
-    createRoute({
+    signedInRoute(ctx, {
       method: 'post',
       path: '/api/reviews/{reviewId}/imports/{jobId}/start',
-      security,
-      middleware: [auth] as const,
-      request: { params: ImportJobParams, body: { required: false, content: { 'application/json': { schema: ImportStartBody } } } },
-      responses: { 202: { description: 'Started: a worker imports the records in chunks (poll the job for progress)', ...json() }, ...errors, ...conflict },
+      request: { params: ImportJobParams, body: jsonBody(ImportStartBody, false) },
+      responses: { 202: { description: 'Started: a worker imports the records in chunks (poll the job for progress)', ...json() } },
+      conflict: true,
     }),
     async (c) => {
       const { reviewId, jobId } = c.req.valid('param');
@@ -74,13 +69,11 @@ export function importJobRoutes(ctx: AppContext) {
     },
   );
   app.openapi(
-    createRoute({
+    signedInRoute(ctx, {
       method: 'get',
       path: '/api/reviews/{reviewId}/imports/{jobId}',
-      security,
-      middleware: [auth] as const,
       request: { params: ImportJobParams },
-      responses: { 200: { description: 'The job: status, records processed, counts, and its progress in words', ...json() }, ...errors },
+      responses: { 200: { description: 'The job: status, records processed, counts, and its progress in words', ...json() } },
     }),
     async (c) => {
       const { reviewId, jobId } = c.req.valid('param');
@@ -88,13 +81,11 @@ export function importJobRoutes(ctx: AppContext) {
     },
   );
   app.openapi(
-    createRoute({
+    signedInRoute(ctx, {
       method: 'get',
       path: '/api/reviews/{reviewId}/imports',
-      security,
-      middleware: [auth] as const,
       request: { params: ReviewIdParam },
-      responses: { 200: { description: "The review's 20 most recent import jobs, newest first", ...json() }, ...errors },
+      responses: { 200: { description: "The review's 20 most recent import jobs, newest first", ...json() } },
     }),
     async (c) => {
       const { reviewId } = c.req.valid('param');

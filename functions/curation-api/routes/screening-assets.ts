@@ -22,6 +22,8 @@ article.cand[data-maybe="true"] { border-left: 4px solid #b06000; }
 .dups ul { margin:.2rem 0; }
 .filters { display:flex; flex-wrap:wrap; gap:.4rem .6rem; align-items:center; margin:.5rem 0; }
 .filters input[type=search] { min-width: 12rem; }
+.filters input.year { width: 6rem; }
+.pager { display:flex; gap:1rem; margin:.5rem 0; }
 .batchbar { position: sticky; bottom: 0; background:#fff; border-top:2px solid var(--accent); padding:.5rem; display:flex; flex-wrap:wrap; gap:.4rem .6rem; align-items:center; z-index: 1; }
 @media (max-width: 600px) { .filters input[type=search] { min-width: 0; width: 100%; } .batchbar { position: static; } }
 `;

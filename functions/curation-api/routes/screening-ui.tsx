@@ -7,20 +7,22 @@
  */
 import { Hono, type Context } from 'hono';
 import type { FC } from 'hono/jsx';
-import { CANDIDATE_STATUSES, SOURCES, type CandidateStatus } from '../../../core/evidence/candidate.js';
+import { CANDIDATE_STATUSES, SOURCES } from '../../../core/evidence/candidate.js';
 import type { Review } from '../../../core/reviews/schema.js';
 import { blindCandidate } from '../../../core/curation/blinding.js';
 import { compileTerms, highlight, termsHit, type CompiledTerms, type Segment } from '../../../core/curation/keywords.js';
-import { labelsInUse, labelsOf } from '../../../core/curation/labels.js';
-import { groupNearDuplicates, matchesFilter, myMaybe, myVote, QUEUE_VIEWS, type CardGroup, type QueueView } from '../../../core/curation/queue-view.js';
+import { labelsOf } from '../../../core/curation/labels.js';
+import { issuesToFields, type SchemaIssue } from '../../../core/curation/errors.js';
+import { myMaybe, myVote, QUEUE_VIEWS, type CardGroup, type QueueView } from '../../../core/curation/queue-view.js';
 import { mayResolveOwnVote, resolveRule, stageOf, type Actor, type CuratedCandidate } from '../../../core/curation/workflow.js';
 import { MAX_BATCH } from '../../../core/curation/batch.js';
-import type { AppContext, Env } from '../context.js';
+import { RequestValidationError, type AppContext, type Env } from '../context.js';
 import { Layout } from '../layout.js';
-import { ReviewIdParam } from '../schemas.js';
+import { QueueSearchQuerySchema, ReviewIdParam } from '../schemas.js';
 import { apiPath, Identifiers, pagePath, ReasonSelect } from '../ui-parts.js';
 import { SCREENING_CSS, SCREENING_JS } from './screening-assets.js';
 import { pathParams } from './shared.js';
+import { searchWholeQueue, type QueueSearchQuery } from './screening.js';
 
 /** Title or abstract with the review's terms in <mark> (include and exclude styled apart; the legend and each card's term list say it in words). */
 const Marked: FC<{ segments: Segment[] }> = ({ segments }) => (
@@ -188,7 +190,19 @@ const Legend: FC<{ review: Review }> = ({ review }) =>
     </p>
   ) : null;
 
-const VIEW_LABELS: Record<QueueView | 'conflicts', string> = { todo: 'My to-do (with maybes)', voted: 'My votes', maybe: 'My maybes', all: 'All records', conflicts: 'Conflicts' };
+const VIEW_LABELS: Record<QueueView | 'conflicts', string> = {
+  todo: 'My to-do (with maybes)',
+  undecided: 'Undecided by me (no maybe)',
+  maybe: 'My maybes',
+  voted: 'My votes',
+  included: 'Included by me',
+  excluded: 'Excluded by me',
+  all: 'All records',
+  conflicts: 'Conflicts',
+};
+
+/** Cards per page of the queue page. */
+const PAGE_CARDS = 25;
 
 /** The screening panel of a candidate's own page (the same card controls and script as the queue). */
 export const ScreeningPanel: FC<{ review: Review; cand: CuratedCandidate; actor: Actor }> = ({ review, cand, actor }) => {
@@ -205,9 +219,23 @@ export const ScreeningPanel: FC<{ review: Review; cand: CuratedCandidate; actor:
   );
 };
 
-function queryParam<T extends string>(c: Context, name: string, allowed: readonly T[]): T | undefined {
-  const v = c.req.query(name);
-  return (allowed as readonly string[]).includes(v ?? '') ? (v as T) : undefined;
+/**
+ * The queue page's query parameters, checked against the API's own schema (400 naming the
+ * parameter). Page-only forms kept working: `view=conflicts` (the conflict queue) and `mine=all`.
+ */
+function queueQuery(c: Context): QueueSearchQuery {
+  const raw: Record<string, string> = {};
+  for (const k of ['status', 'q', 'label', 'source', 'year', 'view', 'after'] as const) {
+    const v = c.req.query(k);
+    if (v !== undefined && v.trim() !== '') raw[k] = v.trim();
+  }
+  if (raw.view === 'conflicts') {
+    raw.status = 'conflict';
+    raw.view = 'all';
+  } else if (!raw.view && c.req.query('mine') === 'all') raw.view = 'all';
+  const r = QueueSearchQuerySchema.safeParse(raw);
+  if (!r.success) throw new RequestValidationError(issuesToFields(r.error.issues as unknown as SchemaIssue[]).map((f) => ({ ...f, in: 'query' })));
+  return r.data;
 }
 
 /** The queue page and the screening script/stylesheet (mounted by app.ts). */
@@ -219,33 +247,43 @@ export function screeningUiRoutes(ctx: AppContext): Hono<Env> {
   app.get('/curate/reviews/:reviewId', async (c) => {
     const actor = await ctx.authenticate(c);
     const review = ctx.review(pathParams(ReviewIdParam, c).reviewId);
-    const viewParam = queryParam(c, 'view', [...QUEUE_VIEWS, 'conflicts'] as const) ?? (c.req.query('mine') === 'all' ? 'all' : 'todo');
-    const status: CandidateStatus = viewParam === 'conflicts' ? 'conflict' : (queryParam(c, 'status', CANDIDATE_STATUSES) ?? 'screening');
-    const view: QueueView = viewParam === 'conflicts' ? 'all' : viewParam;
-    const source = queryParam(c, 'source', SOURCES);
-    const q = (c.req.query('q') ?? '').slice(0, 200).trim();
-    const label = (c.req.query('label') ?? '').slice(0, 40).trim();
-    const cursor = c.req.query('cursor') || undefined;
-    // A search or label filter reads a larger page (200) and filters it; the plain queue reads 25.
-    const limit = q || label ? 200 : 25;
-    const pageData = await ctx.queueCache.get(review.id, { reviewId: review.id, status, limit, summary: true, ...(cursor ? { cursor } : {}), ...(source ? { source } : {}) });
+    const query = queueQuery(c);
+    // Search, filters and near-duplicate groups work on the WHOLE queue of the status (routes/screening.ts).
+    const r = await searchWholeQueue(ctx, actor, review, { ...query, limit: PAGE_CARDS });
+    const status = r.status;
+    const view: QueueView = query.view ?? 'todo';
+    const viewParam: QueueView | 'conflicts' = status === 'conflict' && view === 'all' ? 'conflicts' : view;
+    const { q = '', label = '', source, year } = query;
     const screening = status === 'screening' || status === 'fulltext';
     // A conflict is resolved by someone who did not vote on it, curator or lead (each card says whether you may: resolveRule).
     const screenable = screening || status === 'conflict';
-    const items = pageData.items.map((x) => blindCandidate(x, actor, review));
-    const shown = items.filter((x) => matchesFilter(x, { q, label, view }, actor.id));
-    const hiddenVoted = screening && view === 'todo' ? items.filter((x) => myVote(x, actor.id)).length : 0;
-    const groups = screening ? groupNearDuplicates(shown) : shown.map((x) => ({ members: [x] }));
     const terms = compileTerms(review.screening.keywords);
-    const used = labelsInUse(items);
     const params = (over: Record<string, string | undefined>) => {
       const u = new URLSearchParams();
-      const all: Record<string, string | undefined> = { status, ...(source ? { source } : {}), ...(q ? { q } : {}), ...(label ? { label } : {}), ...(view !== 'todo' ? { view } : {}), ...over };
+      const all: Record<string, string | undefined> = {
+        ...(viewParam === 'conflicts' ? { view: 'conflicts' } : { status, ...(view !== 'todo' ? { view } : {}) }),
+        ...(q ? { q } : {}),
+        ...(label ? { label } : {}),
+        ...(source ? { source } : {}),
+        ...(year !== undefined ? { year: String(year) } : {}),
+        ...over,
+      };
       for (const [k, v] of Object.entries(all)) if (v) u.set(k, v);
       return `?${u.toString()}`;
     };
-    const nextHref = pageData.cursor ? params({ cursor: pageData.cursor }) : undefined;
-    const filtered = Boolean(q || label || view !== 'todo');
+    const nextHref = r.next ? params({ after: r.next }) : undefined;
+    const firstHref = r.position > 0 ? params({}) : undefined;
+    const filtered = Boolean(q || label || source || year !== undefined || view !== 'todo');
+    const hiddenVoted = screening && view === 'todo' ? r.voted : 0;
+    const from = r.cards.length ? r.position + 1 : 0;
+    const to = r.position + r.cards.length;
+    const what = [q ? `“${q}”` : '', label ? `label “${label}”` : '', source ? `source ${source}` : '', year !== undefined ? `year ${year}` : '', VIEW_LABELS[viewParam].toLowerCase()].filter(Boolean).join(', ');
+    const Pager: FC<{ where: string }> = ({ where }) =>
+      nextHref || firstHref ? (
+        <nav aria-label={`Pages (${where})`} class="pager">
+          {firstHref ? <a href={firstHref}>First page</a> : null} {nextHref ? <a href={nextHref} {...(where === 'top' ? { 'data-next-page': '' } : {})}>Next page</a> : null}
+        </nav>
+      ) : null;
     return c.html(
       <Layout title={`${review.shortTitle}: ${status}`} actor={actor}>
         <h1>
@@ -265,15 +303,25 @@ export function screeningUiRoutes(ctx: AppContext): Hono<Env> {
             </>
           ))}
         </nav>
-        <form method="get" class="filters" role="search" aria-label="Search and filter the queue">
-          <input type="hidden" name="status" value={status} />
-          {source ? <input type="hidden" name="source" value={source} /> : null}
+        <form method="get" class="filters" role="search" aria-label="Search and filter the whole queue">
+          {viewParam === 'conflicts' ? null : <input type="hidden" name="status" value={status} />}
           <label for="f-q">Search</label>
           <input id="f-q" type="search" name="q" value={q} maxlength={200} />
+          <label for="f-source">Source</label>
+          <select id="f-source" name="source">
+            <option value="">any</option>
+            {SOURCES.map((s) => (
+              <option value={s} selected={s === source}>
+                {s}
+              </option>
+            ))}
+          </select>
+          <label for="f-year">Year</label>
+          <input id="f-year" type="number" name="year" min={1900} max={2100} step={1} inputmode="numeric" value={year !== undefined ? String(year) : ''} class="year" />
           <label for="f-label">Label</label>
           <select id="f-label" name="label">
             <option value="">any</option>
-            {[...new Set([...used, ...(label ? [label] : [])])].map((l) => (
+            {[...new Set([...r.labels, ...(label ? [label] : [])])].map((l) => (
               <option value={l} selected={l.toLowerCase() === label.toLowerCase()}>
                 {l}
               </option>
@@ -281,15 +329,21 @@ export function screeningUiRoutes(ctx: AppContext): Hono<Env> {
           </select>
           <label for="f-view">Show</label>
           <select id="f-view" name="view">
-            {(['todo', 'voted', 'maybe', 'all', 'conflicts'] as const).map((v) => (
+            {([...QUEUE_VIEWS, 'conflicts'] as const).map((v) => (
               <option value={v} selected={viewParam === v}>
                 {VIEW_LABELS[v]}
               </option>
             ))}
           </select>
-          <button type="submit">Filter</button>
+          <button type="submit">Search</button>
           {filtered ? <a href={`?status=${status}`}>Clear</a> : null}
         </form>
+        <p data-result-count>
+          {r.matchedCards} card(s) ({r.matchedRecords} record(s)) of the {r.records} record(s) in this queue match: {what}.{' '}
+          {r.cards.length ? `Showing ${from}–${to}.` : ''}
+          {r.truncated ? ` Only the first ${r.records} records (best triage score first) were searched.` : ''}
+        </p>
+        <Pager where="top" />
         {screenable ? KEYS : null}
         <Legend review={review} />
         {status === 'conflict' ? (
@@ -300,23 +354,17 @@ export function screeningUiRoutes(ctx: AppContext): Hono<Env> {
         ) : null}
         {hiddenVoted ? (
           <p>
-            {hiddenVoted} record(s) on this page you have already voted on are not shown. <a href={params({ view: 'voted' })}>Show my votes</a>
-          </p>
-        ) : null}
-        {filtered ? (
-          <p role="status">
-            {shown.length} of {items.length} record(s) on this page match{q ? ` “${q}”` : ''}
-            {label ? ` with label “${label}”` : ''}.
+            {hiddenVoted} record(s) in this queue you have already voted on are not shown. <a href={params({ view: 'voted' })}>Show my votes</a>
           </p>
         ) : null}
         <datalist id="labels-in-use">
-          {used.map((l) => (
+          {r.labels.map((l) => (
             <option value={l}></option>
           ))}
         </datalist>
         <section data-queue aria-label="Queue" data-next={nextHref} data-batch={`/api/reviews/${encodeURIComponent(review.id)}/screen-batch`}>
-          {groups.length === 0 ? <p>Nothing left for you in this queue{nextHref ? ' on this page' : ''}.</p> : null}
-          {groups.map((g, i) => (
+          {r.cards.length === 0 ? <p>{filtered ? 'No record in this queue matches.' : 'Nothing left for you in this queue.'}</p> : null}
+          {r.cards.map((g, i) => (
             <Card review={review} actor={actor} g={g} i={i} terms={terms} screenable={screenable} />
           ))}
         </section>
@@ -335,13 +383,7 @@ export function screeningUiRoutes(ctx: AppContext): Hono<Env> {
             <span class="vote" data-batch-msg></span>
           </div>
         ) : null}
-        {nextHref ? (
-          <p>
-            <a href={nextHref} data-next-page>
-              Next page
-            </a>
-          </p>
-        ) : null}
+        <Pager where="bottom" />
       </Layout>,
     );
   });

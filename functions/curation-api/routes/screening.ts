@@ -3,9 +3,33 @@ import { createRoute, type z } from '@hono/zod-openapi';
 import type { QueuePage } from '../../adapters/curation-store.js';
 import { RequestValidationError, type AppContext } from '../context.js';
 import { publicCandidate } from '../present.js';
-import { BatchScreenBody, QueueQuerySchema, ReasonBody, ResolveBody, ReviewIdParam, ScreenBody, VersionBody } from '../schemas.js';
+import { BatchScreenBody, QueueQuerySchema, QueueSearchQuerySchema, ReasonBody, ResolveBody, ReviewIdParam, ScreenBody, VersionBody } from '../schemas.js';
 import { checkBatchItems, planBatch } from '../../../core/curation/batch.js';
+import { blindCandidate } from '../../../core/curation/blinding.js';
+import { searchQueue, type QueueSearchResult } from '../../../core/curation/queue-view.js';
+import { labelsInUse } from '../../../core/curation/labels.js';
+import type { Actor } from '../../../core/curation/workflow.js';
+import type { CandidateStatus } from '../../../core/evidence/candidate.js';
+import type { Review } from '../../../core/reviews/schema.js';
 import { commandRoute, conflict, errors, json, router, runCommand, security, signedIn } from './shared.js';
+
+export type QueueSearchQuery = z.infer<typeof QueueSearchQuerySchema>;
+
+/**
+ * Search / filter / group the WHOLE queue of one status as `actor` sees it (blinded first, so a
+ * filter never reveals a hidden vote or label), one page of cards: the queue API and the queue
+ * page alike. Reads the status partition of the queue index (QueueCache.whole).
+ */
+export async function searchWholeQueue(ctx: AppContext, actor: Actor, review: Review, q: QueueSearchQuery): Promise<QueueSearchResult & { status: CandidateStatus; truncated: boolean; labels: string[] }> {
+  const status = q.status ?? 'screening';
+  const whole = await ctx.queueCache.whole(review.id, status);
+  const items = whole.items.map((x) => blindCandidate(x, actor, review));
+  const filter = { view: q.view ?? 'todo', ...(q.q ? { q: q.q } : {}), ...(q.label ? { label: q.label } : {}), ...(q.source ? { source: q.source } : {}), ...(q.year !== undefined ? { year: q.year } : {}) };
+  // Near-duplicates are grouped where records are screened (a status with a screening stage).
+  const group = status === 'screening' || status === 'fulltext';
+  const r = searchQueue(items, filter, actor.id, { limit: q.limit ?? 25, ...(q.after ? { after: q.after } : {}), group });
+  return { ...r, status, truncated: whole.truncated, labels: labelsInUse(items) };
+}
 
 /** A screen body (single or batch) → the core command. */
 function screenCommand(b: Pick<z.infer<typeof ScreenBody>, 'decision' | 'reason' | 'note' | 'labels'>) {
@@ -43,6 +67,47 @@ export function screeningRoutes(ctx: AppContext) {
       }
       // The body is the documented JSON, pre-serialised (hence the cast for the typed handler).
       return c.body(body, 200, { 'Content-Type': 'application/json' }) as never;
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/reviews/{reviewId}/queue/search',
+      security,
+      middleware: [signedIn(ctx)] as const,
+      request: { params: ReviewIdParam, query: QueueSearchQuerySchema },
+      responses: {
+        200: {
+          description:
+            'Search, filters and near-duplicate groups over the WHOLE queue of one status (not one page): the matching cards from the position `after`, ' +
+            '`limit` per page, with the counts over the whole queue. `next` is where the following page starts. Near-duplicates (same normalised title and year, different identifiers) share one card.',
+          ...json(),
+        },
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const { reviewId } = c.req.valid('param');
+      const q = c.req.valid('query');
+      const review = ctx.review(reviewId);
+      const actor = c.get('actor');
+      const r = await searchWholeQueue(ctx, actor, review, q);
+      return c.json(
+        {
+          status: r.status,
+          view: q.view ?? 'todo',
+          records: r.records,
+          matchedCards: r.matchedCards,
+          matchedRecords: r.matchedRecords,
+          position: r.position,
+          limit: q.limit ?? 25,
+          next: r.next ?? null,
+          truncated: r.truncated,
+          cards: r.cards.map((g) => ({ members: g.members.map((m) => publicCandidate(m, actor, review)) })),
+        },
+        200,
+      );
     },
   );
 

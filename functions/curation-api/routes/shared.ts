@@ -2,7 +2,7 @@
  * Building blocks of the API route modules: a router that turns schema failures into field
  * errors, the signed-in middleware, and the shared response and error descriptions.
  */
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { OpenAPIHono, createRoute, z, type RouteConfig } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { issuesToFields, type SchemaIssue } from '../../../core/curation/errors.js';
 import { jsonProblems } from '../../../core/curation/json-guard.js';
@@ -42,6 +42,20 @@ export const errors = {
 };
 export const conflict = { 409: { description: 'Version conflict or not allowed in the current status', ...json(ErrorSchema) } };
 export const security = [{ bearer: [] as string[] }];
+
+/** A route for signed-in users as the API declares it: the bearer security, the signed-in middleware and the shared error responses (with 409 when `conflict`). */
+export function signedInRoute<const R extends Omit<RouteConfig, 'security' | 'middleware'> & { conflict?: boolean }>(ctx: AppContext, r: R) {
+  const { conflict: with409, responses, ...rest } = r;
+  return createRoute({
+    ...rest,
+    security,
+    middleware: [signedIn(ctx)] as const,
+    responses: { ...responses, ...errors, ...(with409 ? conflict : {}) } as R['responses'] & typeof errors & typeof conflict,
+  });
+}
+
+/** A JSON request body (required) with this schema. */
+export const jsonBody = <T extends z.ZodType>(schema: T, required = true) => ({ required, content: { 'application/json': { schema } } });
 
 /** POST /api/reviews/{reviewId}/candidates/{studyId}/<path> with a JSON body. */
 export function commandRoute(ctx: AppContext, path: string, body: z.ZodType, description: string, type?: Command['type']) {

@@ -1,5 +1,5 @@
 /** Import and export: the review's records as CSV or RIS, and hand-searched records from RIS. */
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { CuratedCandidate } from '../../../core/curation/workflow.js';
 import { formatRis } from '../../../core/curation/ris.js';
 import { toCsv } from '../../../core/curation/csv.js';
@@ -8,46 +8,22 @@ import { jobResults, runImportJob } from '../../import-worker/worker.js';
 import { jobView, previewImport, startJob } from './imports.js';
 import type { AppContext } from '../context.js';
 import { ExportQuery, ImportBody, ReviewIdParam } from '../schemas.js';
-import { conflict, errors, json, router, security, signedIn } from './shared.js';
+import { json, jsonBody, router, signedInRoute } from './shared.js';
 
-export function transferRoutes(ctx: AppContext) {
-  const app = router();
-  const auth = signedIn(ctx);
-  const { store } = ctx;
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/api/reviews/{reviewId}/export.csv',
-      security,
-      middleware: [auth] as const,
-      request: { params: ReviewIdParam, query: ExportQuery },
-      responses: { 200: { description: "The review's records as CSV", content: { 'text/csv': { schema: z.string() } } }, ...errors },
-    }),
-    async (c) => {
-      const { reviewId } = c.req.valid('param');
-      ctx.review(reviewId);
-      const { status } = c.req.valid('query');
-      const all = (await store.allCandidates(reviewId)).filter((x) => !status || x.status === status);
-      const csv = toCsv(CSV_HEADER, all.map(csvRow));
-      c.header('Content-Disposition', `attachment; filename="${reviewId}.csv"`);
-      return c.body(csv, 200, { 'Content-Type': 'text/csv; charset=utf-8' });
-    },
-  );
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/api/reviews/{reviewId}/export.ris',
-      security,
-      middleware: [auth] as const,
-      request: { params: ReviewIdParam, query: ExportQuery },
-      responses: { 200: { description: "The review's records as RIS", content: { 'application/x-research-info-systems': { schema: z.string() } } }, ...errors },
-    }),
-    async (c) => {
-      const { reviewId } = c.req.valid('param');
-      ctx.review(reviewId);
-      const { status } = c.req.valid('query');
-      const all = (await store.allCandidates(reviewId)).filter((x) => !status || x.status === status);
-      const ris = formatRis(
+/** The two export formats: one route each, the same reading and filtering. */
+const EXPORTS = [
+  {
+    ext: 'csv',
+    type: 'text/csv',
+    description: "The review's records as CSV",
+    render: (all: CuratedCandidate[]) => toCsv(CSV_HEADER, all.map(csvRow)),
+  },
+  {
+    ext: 'ris',
+    type: 'application/x-research-info-systems',
+    description: "The review's records as RIS",
+    render: (all: CuratedCandidate[]) =>
+      formatRis(
         all.map((x) => ({
           title: x.title,
           ...(x.abstract ? { abstract: x.abstract } : {}),
@@ -57,24 +33,41 @@ export function transferRoutes(ctx: AppContext) {
           identifiers: x.identifiers,
           notes: [`status: ${x.status}`, `study: ${x.studyId}`],
         })),
-      );
-      c.header('Content-Disposition', `attachment; filename="${reviewId}.ris"`);
-      return c.body(ris, 200, { 'Content-Type': 'application/x-research-info-systems; charset=utf-8' });
-    },
-  );
+      ),
+  },
+] as const;
+
+export function transferRoutes(ctx: AppContext) {
+  const app = router();
+  const { store } = ctx;
+  for (const f of EXPORTS) {
+    app.openapi(
+      signedInRoute(ctx, {
+        method: 'get',
+        path: `/api/reviews/{reviewId}/export.${f.ext}`,
+        request: { params: ReviewIdParam, query: ExportQuery },
+        responses: { 200: { description: f.description, content: { [f.type]: { schema: z.string() } } } },
+      }),
+      async (c) => {
+        const { reviewId } = c.req.valid('param');
+        ctx.review(reviewId);
+        const { status } = c.req.valid('query');
+        const all = (await store.allCandidates(reviewId)).filter((x) => !status || x.status === status);
+        c.header('Content-Disposition', `attachment; filename="${reviewId}.${f.ext}"`);
+        return c.body(f.render(all), 200, { 'Content-Type': `${f.type}; charset=utf-8` });
+      },
+    );
+  }
   app.openapi(
-    createRoute({
+    signedInRoute(ctx, {
       method: 'post',
       path: '/api/reviews/{reviewId}/import',
-      security,
-      middleware: [auth] as const,
-      request: { params: ReviewIdParam, body: { required: true, content: { 'application/json': { schema: ImportBody } } } },
+      request: { params: ReviewIdParam, body: jsonBody(ImportBody) },
       responses: {
         200: { description: `Records imported as new candidates (up to ${INLINE_IMPORT_LIMIT} records, within the request); updates and duplicates reported`, ...json() },
         202: { description: `More than ${INLINE_IMPORT_LIMIT} records: stored as an import job that a worker runs in the background (poll /api/reviews/{reviewId}/imports/{jobId})`, ...json() },
-        ...errors,
-        ...conflict,
       },
+      conflict: true,
     }),
     async (c) => {
       const { reviewId } = c.req.valid('param');
