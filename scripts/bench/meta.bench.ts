@@ -192,12 +192,12 @@ export default async function bench({ quick }: { quick: boolean }): Promise<void
         if (k < 2000) {
           const r = runR(dir, `suite${k}.R`, String.raw`
 d <- read.csv(commandArgs(TRUE)[1]); reps <- as.integer(commandArgs(TRUE)[2])
-if (reps > 1) invisible(suite(d)); t <- sapply(seq_len(reps), function(i) system.time(suite(d))[["elapsed"]]); cat(median(t) * 1000, "\n")`, [join(dir, `k${k}.csv`), String(k >= 200 ? 1 : 5)], quick ? 120_000 : 240_000);
+if (reps > 1) invisible(suite(d)); t <- sapply(seq_len(reps), function(i) system.time(suite(d))[["elapsed"]]); cat(median(t) * 1000, "\n")`, [join(dir, `k${k}.csv`), String(k >= 200 ? 1 : 5)], quick ? 60_000 : 120_000);
           rByK.set(k, r.ms === null ? `metafor ${r.note}` : `metafor ${r.ms.toFixed(0)} ms (${(r.ms / ms.get(k)!).toFixed(0)}× ours)`);
           continue;
         }
         const sample = quick ? 4 : 10;
-        const r = runR(dir, `parts${k}.R`, R_PARTS, [join(dir, `k${k}.csv`), String(sample)], quick ? 150_000 : 300_000);
+        const r = runR(dir, `parts${k}.R`, R_PARTS, [join(dir, `k${k}.csv`), String(sample)], quick ? 120_000 : 180_000);
         const parts = r.lines.length > 1 ? r.lines[r.lines.length - 2].trim().split(/\s+/).map(Number) : [];
         rByK.set(
           k,
@@ -247,7 +247,7 @@ function cliFigures(dir: string, quick: boolean, withR: boolean): void {
     const rr: number[] = [];
     let note: string | undefined;
     for (let i = 0; i < (quick ? 2 : 3) && note === undefined; i++) {
-      const r = runR(dir, 'start.R', 'invisible(suite(read.csv(commandArgs(TRUE)[1]))); cat(0, "\\n")', [join(dir, 'k200.csv')], quick ? 60_000 : 120_000);
+      const r = runR(dir, 'start.R', 'invisible(suite(read.csv(commandArgs(TRUE)[1]))); cat(0, "\\n")', [join(dir, 'k200.csv')], 60_000);
       if (r.ms === null) note = r.note;
       else rr.push(r.wallMs);
     }
@@ -276,7 +276,7 @@ args <- commandArgs(TRUE); d <- read.csv(args[1]); budget <- as.numeric(args[2])
 parts <- parts[order(as.integer(names(parts)))]
 done <- 0; t0 <- proc.time()[["elapsed"]]
 for (p in parts) { suite(p, groups = FALSE); done <- done + 1; if (proc.time()[["elapsed"]] - t0 >= budget) break }
-cat(done, "\n"); cat((proc.time()[["elapsed"]] - t0) * 1000, "\n")`, [join(dir, 'batch.csv'), String(budgetS)], (budgetS + 120) * 1000);
+cat(done, "\n"); cat((proc.time()[["elapsed"]] - t0) * 1000, "\n")`, [join(dir, 'batch.csv'), String(budgetS)], (budgetS + 60) * 1000);
     const done = Number(rb.lines[rb.lines.length - 2]);
     rBatch = rb.ms === null || !(done > 0) ? `   metafor ${rb.note ?? 'gave no figures'}` : `   one R session, same suite per request: ${((done / rb.ms) * 60000).toFixed(0)} per minute (${done} requests in ${(rb.ms / 1000).toFixed(1)} s)`;
   }
