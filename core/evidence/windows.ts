@@ -63,6 +63,24 @@ export function splitWindow(w: DayWindow): [DayWindow, DayWindow] | undefined {
   ];
 }
 
+/**
+ * `n` consecutive windows of (nearly) equal days covering `w` (fewer when `w` has fewer days).
+ * Used to split a window whose esearch count meets the cap into as many parts as the count says
+ * are needed at once, so their searches can be sent together instead of halving one at a time.
+ */
+export function splitWindowInto(w: DayWindow, n: number): DayWindow[] {
+  const a = dayNumber(w.from);
+  const days = dayNumber(w.to) - a + 1;
+  const parts = Math.max(1, Math.min(days, Math.floor(n)));
+  const out: DayWindow[] = [];
+  for (let i = 0; i < parts; i++) {
+    const from = a + Math.floor((i * days) / parts);
+    const to = a + Math.floor(((i + 1) * days) / parts) - 1;
+    out.push({ from: isoDay(from), to: isoDay(to) });
+  }
+  return out;
+}
+
 /** The number of whole days in a window. */
 export function windowDays(w: DayWindow): number {
   return dayNumber(w.to) - dayNumber(w.from) + 1;

@@ -10,12 +10,13 @@ import type { PollAttempt } from '../../core/reviews/poll-status.js';
 import { mapCtgovStudy } from '../../core/evidence/ctgov.js';
 import type { MalformedRecord, SourceRecord } from '../../core/evidence/record.js';
 import { reviewTerms } from '../../core/evidence/triage.js';
-import { addDays, ctgovAdvanced, eutilsDate, isoDay, nextWindow, splitWindow, type DayWindow } from '../../core/evidence/windows.js';
+import { addDays, ctgovAdvanced, eutilsDate, isoDay, nextWindow, splitWindowInto, type DayWindow } from '../../core/evidence/windows.js';
 import type { Review } from '../../core/reviews/index.js';
 import { defaultSearch, POLL_SOURCES, type PollSource } from '../../core/reviews/cadence.js';
 import { ALL_REVIEWS, getReview } from '../../reviews/index.js';
 import { CtgovClient, ctgovConfig, type CtgovConfig } from '../adapters/ctgov/client.js';
 import { UpstreamError } from './http.js';
+import { Prefetcher } from './prefetch.js';
 import { DEFAULT_SPOOL_BYTES, spool, type SpoolStats } from './spool.js';
 import { IngestStore, type Checkpoint, type IngestOutcome, type ReviewContext } from '../adapters/ingest-store.js';
 import { EuropePmcClient, europePmcConfig, type EuropePmcConfig } from '../adapters/europepmc/client.js';
@@ -190,24 +191,46 @@ interface SourceDeps {
   batchSize: number;
 }
 
+/** Planning splits a window at the cap into parts expected to hold this share of the cap. */
+const PLAN_FILL = 0.75;
+
+/**
+ * PubMed requests in flight ahead of the batch being stored (Prefetcher): about two seconds of
+ * the allowed rate, so that responses taking up to that long never leave the limiter idle, and at
+ * most that many efetch bodies (~1 MB each) held in memory.
+ */
+export function pubmedAhead(rate: number): number {
+  return Math.min(24, 2 * Math.ceil(rate) + 2);
+}
+
 async function pollPubmedReview(review: Review, client: PubmedClient, d: SourceDeps, ing: Ingestor): Promise<Counts> {
   const before = await d.store.getCheckpoint(review.id, 'pubmed');
   const cp = { reviewId: review.id, source: 'pubmed', ...(before ?? {}) };
   const term = review.searches.pubmed.query;
   const opts = { overlapDays: d.overlapDays, backfillFrom: d.backfillFrom };
 
-  /** Leaf windows (each under the esearch cap) in date order, with their ids. */
-  /** Leaf windows (each under the esearch cap) with their ids, in date order, as they are found. */
+  /**
+   * Leaf windows (each under the esearch cap) with their ids, in date order, as they are found.
+   * A window whose count meets the cap is split at once into as many parts as its count needs
+   * (with room for uneven dates) and the parts' searches are sent together: each waits only for
+   * the limiter, not for the answer to the one before it (halving one window at a time left the
+   * limiter idle for a whole round trip per split). A part still at the cap is split again.
+   */
   async function* planLeaves(datetype: 'edat' | 'mdat', window: DayWindow): AsyncGenerator<{ w: DayWindow; ids: string[] }> {
-    const queue: DayWindow[] = [window];
+    const search = (w: DayWindow) => {
+      const es = client.esearch({ term, datetype, mindate: eutilsDate(w.from), maxdate: eutilsDate(w.to), retmax: client.config.esearchCap });
+      es.catch(() => undefined); // a failure surfaces when its window's turn comes
+      return { w, es };
+    };
+    const queue = [search(window)];
     while (queue.length) {
-      const w = queue.shift()!;
-      const es = await client.esearch({ term, datetype, mindate: eutilsDate(w.from), maxdate: eutilsDate(w.to), retmax: client.config.esearchCap });
+      const { w, es: pending } = queue.shift()!;
+      const es = await pending;
       if (es.count >= client.config.esearchCap) {
-        const halves = splitWindow(w);
-        if (halves) {
-          d.log(`pubmed ${review.id} ${datetype} ${w.from}..${w.to}: ${es.count} records ≥ ${client.config.esearchCap}, splitting the window`);
-          queue.unshift(...halves);
+        const parts = splitWindowInto(w, Math.ceil(es.count / (PLAN_FILL * client.config.esearchCap)));
+        if (parts.length > 1) {
+          d.log(`pubmed ${review.id} ${datetype} ${w.from}..${w.to}: ${es.count} records ≥ ${client.config.esearchCap}, splitting the window in ${parts.length}`);
+          queue.unshift(...parts.map(search));
           continue;
         }
         d.log(`pubmed ${review.id} ${datetype} ${w.from}: one day holds ${es.count} records; only the first ${es.ids.length} can be listed`);
@@ -233,18 +256,7 @@ async function pollPubmedReview(review: Review, client: PubmedClient, d: SourceD
       produce: async (put) => {
         const tasks: { through: string; ids: string[]; last: boolean }[] = [];
         const steps: ({ kind: 'window'; through: string } | { kind: 'batch'; task: number })[] = [];
-        // Requests in flight: enough to keep the limiter busy while responses take a second or two.
-        const ahead = Math.min(24, 2 * Math.ceil(client.config.rate) + 2);
-        const inflight = new Map<number, Promise<EfetchPart[]>>();
-        let started = 0;
-        let cursor = 0; // the task whose response is awaited next
-        const pump = () => {
-          while (started < tasks.length && started < cursor + ahead) {
-            const p = fetchComplete(tasks[started].ids);
-            p.catch(() => undefined);
-            inflight.set(started++, p);
-          }
-        };
+        const prefetch = new Prefetcher((task) => fetchComplete(tasks[task].ids), pubmedAhead(client.config.rate));
         // Planning (esearch) runs alongside fetching: batches of the first windows are fetched
         // while later windows are still being searched, so the limiter never idles.
         let planned = false;
@@ -266,7 +278,7 @@ async function pollPubmedReview(review: Review, client: PubmedClient, d: SourceD
                 tasks.push({ through: l.w.to, ids: l.ids.slice(i, i + d.batchSize), last: i + d.batchSize >= l.ids.length });
               }
               total = tasks.length;
-              pump();
+              prefetch.available(tasks.length);
               notify();
             }
           } catch (err) {
@@ -286,10 +298,7 @@ async function pollPubmedReview(review: Review, client: PubmedClient, d: SourceD
               await put({ kind: 'window', through: step.through });
               continue;
             }
-            cursor = step.task;
-            pump();
-            const parts = await inflight.get(step.task)!;
-            inflight.delete(step.task);
+            const parts = await prefetch.take();
             const t = tasks[step.task];
             await put({ kind: 'batch', task: step.task, parts, ...(t.last ? { through: t.through } : {}) });
           }

@@ -49,6 +49,16 @@ export function retryFromEnv(env: NodeJS.ProcessEnv): RetryPolicy {
  */
 export const JITTER_TOLERANCE_MS = 75;
 
+/**
+ * How a start came about: the request asked at `requestedAt`; the spacing allowed a start from
+ * `allowedAt` (−Infinity for the first). A start later than both was released late (timer or
+ * event loop); one at `requestedAt` > `allowedAt` found the limiter idle (no request was ready).
+ */
+export interface StartWait {
+  requestedAt: number;
+  allowedAt: number;
+}
+
 /** Time source of the limiter (a virtual one in tests). */
 export interface LimiterClock {
   now(): number;
@@ -69,8 +79,11 @@ export class RateLimiter {
   private chain: Promise<void> = Promise.resolve();
   /** Identity of the upstream (sharedLimiter's key): the request worker keeps one limiter per key. */
   key = `limiter-${++limiterSeq}`;
-  /** Observers of each start (clock time): metrics, and tests checking the spacing of real runs. */
-  readonly onStart = new Set<(at: number) => void>();
+  /**
+   * Observers of each start (clock time): metrics, the benchmark (which reads from `wait` whether
+   * the rate was lost to an idle limiter or to late releases), tests checking the spacing of real runs.
+   */
+  readonly onStart = new Set<(at: number, wait: StartWait) => void>();
   constructor(
     readonly ratePerSecond: number,
     private readonly clock: LimiterClock = REAL_CLOCK,
@@ -81,15 +94,17 @@ export class RateLimiter {
     this.windowMs = this.perWindow * this.intervalMs;
   }
   acquire(): Promise<void> {
+    const requestedAt = this.clock.now();
     const p = this.chain.then(async () => {
+      const allowedAt = this.last + this.intervalMs;
       // setTimeout may fire a little early by the monotonic clock: wait until the moment has come.
-      let rest = this.last + this.intervalMs - this.clock.now();
+      let rest = allowedAt - this.clock.now();
       while (rest > 0) {
         await this.clock.sleep(Math.ceil(rest));
         rest = this.last + this.intervalMs - this.clock.now();
       }
       this.last = this.clock.now();
-      for (const f of this.onStart) f(this.last);
+      for (const f of this.onStart) f(this.last, { requestedAt, allowedAt });
     });
     this.chain = p.catch(() => undefined);
     return p;

@@ -19,7 +19,8 @@ import { createDocumentClient, createDynamoClient } from '../../functions/adapte
 import { ensureTable } from '../../functions/adapters/dynamo/tables.js';
 import { IngestStore } from '../../functions/adapters/ingest-store.js';
 import { runPollCycle } from '../../functions/poll-common/cycle.js';
-import { JITTER_TOLERANCE_MS } from '../../functions/poll-common/http.js';
+import { JITTER_TOLERANCE_MS, type StartWait } from '../../functions/poll-common/http.js';
+import { pubmedConfig, pubmedLimiter } from '../../functions/adapters/pubmed/client.js';
 import type { SpoolStats } from '../../functions/poll-common/spool.js';
 import { startDynamoLocal, type DynamoLocal } from '../lib/dynamo-local.js';
 import type { FakePubmedReport } from './lib/fake-pubmed-process.js';
@@ -66,13 +67,43 @@ export default async function pollBench(opts: { quick: boolean }): Promise<void>
   const store = new IngestStore(doc, table);
   const loop = monitorEventLoopDelay({ resolution: 10 });
   let lastLog = 0;
+  // The limiter's own starts (this process's clock): where rate is lost, before any network.
+  const starts: { at: number; w: StartWait }[] = [];
+  const watch = (at: number, w: StartWait) => void starts.push({ at, w });
+  let limiterKey: ReturnType<typeof pubmedLimiter> | undefined;
+  /** The limiter's figures: its rate, and where the gaps beyond its spacing came from. */
+  const limiterLine = () => {
+    if (!limiterKey || starts.length < 2) return;
+    // Each gap beyond the spacing is either idle (no request was waiting when the spacing allowed
+    // one) or late (a request waited, its release came late: timers, a busy event loop).
+    const interval = limiterKey.intervalMs;
+    let idle = 0;
+    let late = 0;
+    let idleGaps = 0;
+    for (let i = 1; i < starts.length; i++) {
+      const { at, w } = starts[i];
+      const idleMs = Math.max(0, w.requestedAt - w.allowedAt);
+      if (idleMs > 1) idleGaps++;
+      idle += idleMs;
+      late += Math.max(0, at - Math.max(w.requestedAt, w.allowedAt));
+    }
+    const lg = starts.slice(1).map((x, i) => x.at - starts[i].at).sort((a, b) => a - b);
+    const lp = (p: number) => lg[Math.min(lg.length - 1, Math.floor(p * lg.length))].toFixed(0);
+    const lspan = (starts[starts.length - 1].at - starts[0].at) / 1000;
+    const lrate = (starts.length - 1) / lspan;
+    console.log(`  limiter starts  ${starts.length} at ${lrate.toFixed(2)}/s = ${((lrate / rate) * 100).toFixed(1)}% of ${rate}/s (its ceiling ${((1000 / (interval * rate)) * 100).toFixed(1)}%); gaps p50 ${lp(0.5)} ms, p90 ${lp(0.9)} ms, max ${lp(1)} ms; beyond the spacing: idle ${idle.toFixed(0)} ms in ${idleGaps} gaps (no request waiting), late ${late.toFixed(0)} ms (release late)`);
+  };
   try {
     const { url } = await nextMessage<{ url: string }>(child);
+    const env = { PUBMED_EUTILS_URL: url, ...(withKey ? { NCBI_API_KEY: 'bench-key' } : {}), ...(process.env.POLL_REQUEST_WORKER ? { POLL_REQUEST_WORKER: process.env.POLL_REQUEST_WORKER } : {}) };
+    limiterKey = pubmedLimiter(pubmedConfig(env));
+    limiterKey.onStart.add(watch);
     const fetchPhase = async () => {
       child.send('report');
       const rep = await nextMessage<FakePubmedReport>(child);
       const q = rep.requests;
       const r = (q.length - 1) / ((q[q.length - 1].at - q[0].at) / 1000);
+      limiterLine();
       console.log(`  fetch phase     ${q.length} requests at ${r.toFixed(2)}/s = ${((r / rate) * 100).toFixed(1)}% of ${rate}/s; max in any 1 s window ${rep.maxInWindow}; 429 answers ${q.filter((x) => x.status === 429).length}; poller RSS so far ${(peakRss / 2 ** 20).toFixed(0)} MB; load ${loadavg()[0].toFixed(1)}`);
     };
     const spools: SpoolStats[] = [];
@@ -84,7 +115,7 @@ export default async function pollBench(opts: { quick: boolean }): Promise<void>
       doc,
       table,
       store,
-      env: { PUBMED_EUTILS_URL: url, ...(withKey ? { NCBI_API_KEY: 'bench-key' } : {}), ...(process.env.POLL_REQUEST_WORKER ? { POLL_REQUEST_WORKER: process.env.POLL_REQUEST_WORKER } : {}) },
+      env,
       log: (m) => {
         // The fetch phase ends long before the store side (DynamoDB Local's write rate) is done:
         // its figures are printed at once.
@@ -101,6 +132,7 @@ export default async function pollBench(opts: { quick: boolean }): Promise<void>
     });
     const seconds = (performance.now() - t0) / 1000;
     loop.disable();
+    limiterKey.onStart.delete(watch);
     child.send('report');
     const report = await nextMessage<FakePubmedReport>(child);
     const reqs = report.requests;
@@ -120,6 +152,7 @@ export default async function pollBench(opts: { quick: boolean }): Promise<void>
     console.log(`  stored          ${r.new} new, ${r.failures.length} failed cycles, ${r.candidates} candidates`);
     console.log(`  requests/s      ${reqRate.toFixed(2)} at the server over the fetch phase (${reqs.length} requests in ${span.toFixed(1)} s) = ${((reqRate / rate) * 100).toFixed(1)}% of ${rate}/s; max in any 1 s window: ${report.maxInWindow}; 429 answers: ${status429}`);
     console.log(`  request gaps    p50 ${pct(0.5)} ms, p90 ${pct(0.9)} ms, max ${pct(1)} ms (limiter spacing ${((1000 + JITTER_TOLERANCE_MS) / rate).toFixed(0)} ms); closest ${rate + 1} consecutive arrivals span ${closest.toFixed(0)} ms (> 1000 = never above the rate); poller event-loop delay p99 ${(loop.percentile(99) / 1e6).toFixed(0)} ms, max ${(loop.max / 1e6).toFixed(0)} ms; fake server's p99 ${report.loopP99Ms.toFixed(0)} ms, max ${report.loopMaxMs.toFixed(0)} ms`);
+    limiterLine();
     console.log(`  records/s       fetch side ${(r.fetched / fetchSeconds).toFixed(1)} (all fetched in ${fetchSeconds.toFixed(1)} s); end to end ${(r.new / seconds).toFixed(1)} (stored in ${seconds.toFixed(1)} s: DynamoDB Local's write rate here)`);
     console.log(`  peak memory     poller RSS ${(peakRss / 2 ** 20).toFixed(0)} MB (${(startRss / 2 ** 20).toFixed(0)} MB before polling), heap ${(peakHeap / 2 ** 20).toFixed(0)} MB (target < 256 MB); spool on disk peak ${(peakSpool / 2 ** 20).toFixed(1)} MB in ${peakSpoolItems} batches`);
     console.log(`  DynamoDB        ${perRecord(store.stats.writeCalls)} write calls/record, ${perRecord(store.stats.writeItems)} items written/record, ${perRecord(store.stats.readCalls)} read calls/record, ${store.stats.conflicts} conflicts`);
@@ -128,6 +161,7 @@ export default async function pollBench(opts: { quick: boolean }): Promise<void>
     const again = await runPollCycle({ sources: ['pubmed'], reviewIds: ['selfguided-depression'], doc, table, store, env: { PUBMED_EUTILS_URL: url }, log: () => undefined, now: () => new Date('2025-01-02T12:00:00Z'), concurrency: 16 });
     console.log(`  re-poll         ${again.fetched} fetched, ${again.unchanged} unchanged, ${store.stats.writeCalls - before} write calls (checkpoints only)`);
   } finally {
+    limiterKey?.onStart.delete(watch);
     clearInterval(sampler);
     if (child.exitCode === null) {
       const exited = new Promise((res) => child.once('exit', res));

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PubmedClient, pubmedConfig } from '../../functions/adapters/pubmed/client.js';
-import { RateLimiter, sharedLimiter, type LimiterClock } from '../../functions/poll-common/http.js';
+import { PubmedClient, pubmedConfig, pubmedLimiter } from '../../functions/adapters/pubmed/client.js';
+import { RateLimiter, type LimiterClock } from '../../functions/poll-common/http.js';
 import { maxInWindow, type LoggedRequest } from '../fakes/common.js';
 import { startFakePubmed } from '../fakes/pubmed.js';
 import { FAST_RETRY } from './helpers.js';
@@ -24,7 +24,7 @@ async function measure(rate: number, key: string | undefined, n: number) {
     // attempts so that a busy machine can never exhaust them (what is asserted is the limiter's starts).
     const retry = { ...FAST_RETRY, attempts: 20 };
     const config = pubmedConfig(env, { retry });
-    const limiter = sharedLimiter(`pubmed:${config.baseUrl}:${config.apiKey ?? ''}`, config.rate);
+    const limiter = pubmedLimiter(config);
     const starts: number[] = [];
     const watch = (at: number) => void starts.push(at);
     limiter.onStart.add(watch);

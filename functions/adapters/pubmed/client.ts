@@ -5,7 +5,7 @@
  */
 import { ESEARCH_CAP } from '../../../core/evidence/windows.js';
 import { EfetchResponseError, parseEfetch, splitEfetch, type EfetchParse } from '../../../core/evidence/pubmed.js';
-import { parseJsonBody, requestWithRetry, retryFromEnv, sharedLimiter, UpstreamError, type HttpDeps, type RetryPolicy } from '../../poll-common/http.js';
+import { parseJsonBody, requestWithRetry, retryFromEnv, sharedLimiter, UpstreamError, type HttpDeps, type RateLimiter, type RetryPolicy } from '../../poll-common/http.js';
 
 export const DEFAULT_EUTILS_URL = 'https://eutils.ncbi.nlm.nih.gov/entrez/eutils/';
 
@@ -42,6 +42,11 @@ export function pubmedConfig(env: NodeJS.ProcessEnv = process.env, overrides: Pa
   };
 }
 
+/** The process-wide limiter of one E-utilities identity (base URL + key): every client of it shares it. */
+export function pubmedLimiter(config: Pick<PubmedConfig, 'baseUrl' | 'apiKey' | 'rate'>): RateLimiter {
+  return sharedLimiter(`pubmed:${config.baseUrl}:${config.apiKey ?? ''}`, config.rate);
+}
+
 export interface EsearchResult {
   count: number;
   ids: string[];
@@ -73,7 +78,7 @@ export class PubmedClient {
     log?: (msg: string) => void,
   ) {
     this.deps = {
-      limiter: sharedLimiter(`pubmed:${config.baseUrl}:${config.apiKey ?? ''}`, config.rate),
+      limiter: pubmedLimiter(config),
       retry: config.retry,
       // Optionally (POLL_REQUEST_WORKER=1) requests leave from the request worker thread, where the
       // store side's work cannot delay them (not the default: no gain could be shown on a loaded machine).
