@@ -47,7 +47,7 @@ export function forestRowLinkCss(): string {
     '.row-links a:focus-visible{outline:3px solid #1f5f99;outline-offset:-2px;background:rgba(31,95,153,.10)}',
     '.fig .chart-box{max-width:32rem}',
     rules(FOREST_ROWS.n),
-    `@media (min-width:${WIDE_FROM}){.fig .chart-box{max-width:58rem}${rules(FOREST_ROWS.w)}}`,
+    `@media (min-width:${WIDE_FROM}){${rules(FOREST_ROWS.w)}.fig .chart-box{max-width:58rem}}`,
   ].join('\n');
 }
 
