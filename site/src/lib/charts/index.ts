@@ -12,6 +12,7 @@ import { subgroupChart } from './subgroup.js';
 import { specCurveChart } from './speccurve.js';
 import { livingChart, livingRows } from './living.js';
 import { tsaChart } from './tsa.js';
+import { attritionChart } from './attrition.js';
 import { CHART_CSS } from './style.js';
 import type { Chart } from './svg.js';
 import { INLINE_ROWS, tableCsv, type ChartTable } from './svg.js';
@@ -36,6 +37,8 @@ export interface OutcomeCharts {
 export interface ReviewCharts {
   outcomes: Map<string, OutcomeCharts>;
   map: Chart[];
+  /** pooled dropout per arm (snapshot.attrition) */
+  attrition: Chart | null;
   all: Chart[];
 }
 
@@ -78,7 +81,9 @@ export function reviewCharts(s: ReviewSnapshot, base: string): ReviewCharts {
   }
   const map = (s.evidenceMap?.dimensions ?? []).map((d) => countBarsChart(d.id, d.label, d.counts)).filter((x): x is Chart => x !== null);
   all.push(...map);
-  const out = { outcomes, map, all };
+  const attrition = attritionChart(s.attrition);
+  if (attrition) all.push(attrition);
+  const out = { outcomes, map, attrition, all };
   cache.set(key, out);
   return out;
 }
