@@ -1,5 +1,5 @@
 /**
- * Pointer targets on the public pages (WCAG 2.5.8 Target Size (Minimum), AA), measured in headless
+ * What a public reader meets on the built pages. Pointer targets on the public pages (WCAG 2.5.8 Target Size (Minimum), AA), measured in headless
  * Chromium with JavaScript off on the site built by Astro from the sample snapshots (the real
  * Metapsy snapshot plus every issue-11 field, test/site/sample.ts), served by the runner's static
  * handler. On the home, review, study, versions list, version, evidence-map and long-data-table
@@ -7,7 +7,10 @@
  * and control is ≥ 24 × 24 CSS px or spaced as 2.5.8 allows (test/e2e/lib/site.ts smallTargets);
  * the forest plot's row links (laid over the chart image, the known gap: 21.9 px at 390 px) are
  * measured on their own; and the page does not scroll sideways, no chart is shorter than 200 px and
- * chart text is ≥ 11 px.
+ * chart text is ≥ 11 px. Every chart on the review and evidence-map pages keeps the chart contract
+ * (permalink anchor, data table, CSV and SVG downloads that are served, no chart drawn outside it),
+ * and a reader with JavaScript off reaches every old version from the review page by following
+ * links.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -16,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSite } from '../../functions/publish/build-site.js';
 import { sampleSnapshots, writeSnapshots } from '../site/sample.js';
-import { chartMetrics, horizontalOverflow, launch, serveSite, smallTargets } from './lib/site.js';
+import { chartMetrics, horizontalOverflow, launch, serveSite, smallTargets, svgFacts } from './lib/site.js';
 
 const work = mkdtempSync(join(tmpdir(), 'le-targets-'));
 const snaps = sampleSnapshots();
@@ -105,3 +108,75 @@ describe('pointer targets ≥ 24 × 24 px (WCAG 2.5.8) on every public page', ()
     }
   });
 });
+
+describe('every chart keeps the chart contract; old versions are reachable without JavaScript', () => {
+  for (const path of ['/reviews/selfguided-depression/', '/reviews/china-internet-map/']) {
+    it(`${path}: each figure has a permalink anchor, its data as a table, CSV and SVG downloads; no chart outside a figure`, async () => {
+      const page = await open(390, path);
+      const figs = await page.locator('figure').evaluateAll((els) => els.map((f) => ({
+        id: f.id,
+        cls: f.className,
+        perma: f.querySelector('a.perma')?.getAttribute('href') ?? null,
+        img: (f.querySelector('img.chart-img') as HTMLImageElement | null)?.getAttribute('src') ?? null,
+        table: !!f.querySelector('table') || !!f.querySelector('a[href*="/data/"][href$="/"]'),
+        csv: f.querySelector('a[href$=".csv"]')?.getAttribute('href') ?? null,
+        svg: f.querySelector('a[href$=".svg"]')?.getAttribute('href') ?? null,
+      })));
+      expect(figs.length).toBeGreaterThan(path.includes('map') ? 3 : 20);
+      // An inline <svg> in the page would be a chart outside the contract (and outside these checks).
+      await expect(page.locator('main svg').count()).resolves.toBe(0);
+      const drawn = figs.filter((f) => f.img);
+      if (path.includes('depression')) for (const id of ['living-depression', 'tsa-depression', 'attrition-pooled']) expect(drawn.map((f) => f.id)).toContain(id);
+      for (const f of figs) {
+        expect(f.cls, f.id).toMatch(/\bfig\b/);
+        expect(f.id, 'figure id').toMatch(/^[a-z]/);
+        expect(f.perma, `${f.id} permalink`).toBe(`#${f.id}`);
+        expect(f.table, `${f.id} data table`).toBe(true);
+        if (!f.img) continue; // the evidence map's cross-table is itself the figure
+        expect(f.csv, `${f.id} CSV`).toBe(`/data/${path.split('/')[2]}/${f.id}.csv`);
+        expect(f.svg, `${f.id} SVG`).toBe(`/data/${path.split('/')[2]}/${f.id}.svg`);
+        const csv = await fetch(`${server.url}${f.csv}`);
+        expect(csv.headers.get('content-type'), f.id).toMatch(/text\/csv/);
+        expect((await csv.text()).split('\n').length, `${f.id} CSV rows`).toBeGreaterThan(1);
+        for (const src of [f.svg!, f.img]) {
+          const res = await fetch(`${server.url}${src}`);
+          expect(res.headers.get('content-type'), src).toMatch(/image\/svg\+xml/);
+          const facts = svgFacts(await res.text());
+          expect(facts.shapes, src).toBeGreaterThan(2);
+          expect(facts.minFont, src).toBeGreaterThanOrEqual(11);
+        }
+      }
+      await page.context().close();
+    });
+  }
+
+  it('from the review page, with JavaScript off, a reader follows links to the versions list and opens every version', async () => {
+    const page = await open(390, '/reviews/selfguided-depression/');
+    await page.getByTestId('versions-link').click();
+    await page.waitForURL(/\/versions\/$/);
+    const rows = page.locator('table[data-testid="versions"] tbody tr');
+    await expect(rows.count()).resolves.toBe(2);
+    // number, date and time, one-line summary
+    for (const n of [2, 1]) {
+      const row = page.locator(`tr[data-version="${n}"]`);
+      await expect(row.locator('time').textContent()).resolves.toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
+      await expect(row.locator('td').nth(2).textContent()).resolves.toMatch(/\w{5,}/);
+    }
+    for (const n of [1, 2]) {
+      await page.locator(`tr[data-version="${n}"] a`).click();
+      await page.waitForURL(new RegExp(`/versions/${n}/$`));
+      await expect(page.locator('h1').textContent()).resolves.toMatch(new RegExp(`version ${n}$`));
+      await expect(page.getByTestId('citation').textContent()).resolves.toMatch(new RegExp(`[Vv]ersion ${n}.*/reviews/selfguided-depression/versions/${n}/`));
+      const k = n === 1 ? forest.studies.length - 5 : forest.studies.length;
+      await expect(page.locator('section[data-outcome-id="depression"]').getByTestId('k').textContent()).resolves.toBe(String(k));
+      await page.goBack();
+    }
+    // … and the current version is linked from the review page's history section too.
+    await page.goto(`${server.url}/reviews/selfguided-depression/`);
+    await expect(page.getByTestId('version').textContent()).resolves.toBe('2');
+    await page.getByTestId('current-version').locator('a').click();
+    await page.waitForURL(/\/versions\/2\/$/);
+    await page.context().close();
+  });
+});
+
