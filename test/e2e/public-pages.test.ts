@@ -25,6 +25,9 @@ const work = mkdtempSync(join(tmpdir(), 'le-targets-'));
 const snaps = sampleSnapshots();
 const dep = snaps.find((s) => s.reviewId === 'selfguided-depression')!;
 const forest = dep.outcomes.find((o) => o.id === 'depression')!;
+// One outcome's certainty confirmed by a lead, the others proposed from the data.
+const confirmed = dep.outcomes.filter((o) => o.certainty)[1];
+confirmed.certainty = { ...confirmed.certainty!, status: 'confirmed' };
 let server: { url: string; close: () => Promise<void> };
 let browser: Browser;
 
@@ -176,6 +179,22 @@ describe('every chart keeps the chart contract; old versions are reachable witho
     await expect(page.getByTestId('version').textContent()).resolves.toBe('2');
     await page.getByTestId('current-version').locator('a').click();
     await page.waitForURL(/\/versions\/2\/$/);
+    await page.context().close();
+  });
+});
+
+describe('certainty status on the review page', () => {
+  it('each outcome says "proposed from the data" until a lead confirms it, and "confirmed" after', async () => {
+    const page = await open(1280, '/reviews/selfguided-depression/');
+    const rated = dep.outcomes.filter((o) => o.certainty);
+    expect(rated.length).toBeGreaterThan(1);
+    for (const o of rated) {
+      const text = (await page.locator(`section[data-outcome-id="${o.id}"]`).textContent())!;
+      if (o.certainty!.status === 'confirmed') {
+        expect(text, o.id).toContain('confirmed by a review lead');
+        expect(text, o.id).not.toContain('proposed from the data');
+      } else expect(text, o.id).toContain('proposed from the data');
+    }
     await page.context().close();
   });
 });
