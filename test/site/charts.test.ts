@@ -99,7 +99,7 @@ describe('forest plot', () => {
       expect(css).toContain(`padding-top:${((100 * g.top) / g.width).toFixed(4)}%`);
       expect(css).toContain(`padding-bottom:${((100 * g.rowH) / g.width).toFixed(4)}%`);
     }
-    expect(css).toMatch(/@media \(min-width:52rem\)\{[^}]*padding-top:3\.9474%/);
+    expect(css).toMatch(/@media \(min-width:60rem\)\{[^}]*padding-top:3\.9474%/);
   });
   it('axis tick labels stand at least 34 units apart in both layouts (no overlapping "−3.0 −2.5")', () => {
     for (const o of [depression, tiny()]) {

@@ -121,3 +121,57 @@ export async function figuresWithoutJs(browser: Browser, url: string): Promise<A
   }
   return out;
 }
+
+/** A pointer target (link, button, summary, form control) that fails WCAG 2.5.8 Target Size (Minimum). */
+export interface SmallTarget { target: string; width: number; height: number; near: string | null }
+
+/**
+ * WCAG 2.5.8 (AA), measured: every visible pointer target on the page is at least 24 × 24 CSS px
+ * (some box of it holds a 24 px square), or, when smaller, a 24 px circle centred on its bounding
+ * box intersects no other target and no other undersized target's circle (the spacing exception).
+ * Returns the targets that fail, with their size and the target they crowd. Nothing is exempted
+ * as "inline": links in running text must pass by their spacing like any other.
+ */
+export function smallTargets(page: Page): Promise<SmallTarget[]> {
+  // Sent as source text: a TypeScript transform may wrap named functions in helpers the page lacks.
+  return page.evaluate(SMALL_TARGETS_JS) as Promise<SmallTarget[]>;
+}
+
+const SMALL_TARGETS_JS = `(() => {
+  const MIN = 24, R = MIN / 2;
+  // A focusable scroll region (tabindex="0" on a wide table's box) takes no pointer action: not a target.
+  const sel = 'a[href], button, summary, input:not([type="hidden"]), select, textarea, [role="button"], [role="link"], [role="checkbox"], [role="tab"]';
+  const describe = (el) => {
+    const id = el.id ? '#' + el.id : '';
+    const cls = el.getAttribute('class') ? '.' + el.getAttribute('class').trim().split(/\\s+/).join('.') : '';
+    const txt = (el.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 40);
+    const href = el.getAttribute('href');
+    const ctx = el.parentElement && el.parentElement.closest('[id]');
+    return el.tagName.toLowerCase() + id + cls + (href ? '[href=' + href + ']' : '') + ' "' + txt + '" in ' + (ctx ? ctx.id : 'page');
+  };
+  const sx = window.scrollX, sy = window.scrollY;
+  const targets = [...document.querySelectorAll(sel)].map((el) => {
+    const style = getComputedStyle(el);
+    const rects = [...el.getClientRects()]
+      .filter((r) => r.width > 0 && r.height > 0)
+      .map((r) => ({ x0: r.left + sx, y0: r.top + sy, x1: r.right + sx, y1: r.bottom + sy }))
+      // off-screen (a skip link before it is focused) is not a target a pointer can reach
+      .filter((b) => b.x1 > 0 && b.y1 > 0);
+    // not rendered (inside a closed <details>, display: none, visibility: hidden) or not clickable
+    const shown = typeof el.checkVisibility === 'function' ? el.checkVisibility({ visibilityProperty: true }) : true;
+    return { el, rects, hidden: !shown || style.visibility === 'hidden' || style.pointerEvents === 'none' };
+  }).filter((t) => t.rects.length > 0 && !t.hidden);
+  const bbox = (rs) => ({ x0: Math.min(...rs.map((r) => r.x0)), y0: Math.min(...rs.map((r) => r.y0)), x1: Math.max(...rs.map((r) => r.x1)), y1: Math.max(...rs.map((r) => r.y1)) });
+  const big = (t) => t.rects.some((r) => r.x1 - r.x0 >= MIN - 0.01 && r.y1 - r.y0 >= MIN - 0.01);
+  const small = targets.filter((t) => !big(t)).map((t) => { const b = bbox(t.rects); return { ...t, b, cx: (b.x0 + b.x1) / 2, cy: (b.y0 + b.y1) / 2 }; });
+  const distToBox = (x, y, r) => Math.hypot(Math.max(r.x0 - x, 0, x - r.x1), Math.max(r.y0 - y, 0, y - r.y1));
+  const related = (a, b) => a === b || a.contains(b) || b.contains(a);
+  const out = [];
+  for (const s of small) {
+    let near = null;
+    for (const o of targets) if (!related(o.el, s.el) && o.rects.some((r) => distToBox(s.cx, s.cy, r) < R - 0.01)) { near = o.el; break; }
+    if (!near) for (const o of small) if (!related(o.el, s.el) && Math.hypot(o.cx - s.cx, o.cy - s.cy) < MIN - 0.01) { near = o.el; break; }
+    if (near) out.push({ target: describe(s.el), width: Math.round((s.b.x1 - s.b.x0) * 10) / 10, height: Math.round((s.b.y1 - s.b.y0) * 10) / 10, near: describe(near) });
+  }
+  return out;
+})()`;

@@ -5,7 +5,7 @@
  */
 import type { OutcomeSnapshot, RobDomainKey, RobJudgements } from '../model.js';
 import { fmt, fmtCi } from '../format.js';
-import { type Chart, c, esc, fit, FONT, NARROW, pad, scale, svgOpen, text, tickCountFor, WIDE, xAxis } from './svg.js';
+import { type Chart, c, esc, fit, FONT, NARROW, pad, scale, svgOpen, text, tickCountFor, WIDE, WIDE_FROM, xAxis } from './svg.js';
 
 export const ROB_KEYS: RobDomainKey[] = ['D1', 'D2', 'D3', 'D4', 'D5', 'overall'];
 const ROB_WORD = { low: 'low risk', some: 'some concerns', high: 'high risk' } as const;
@@ -21,14 +21,19 @@ export interface ForestOptions {
 /**
  * Row geometry of both layouts in SVG user units: row i spans y = top + i·rowH … top + (i+1)·rowH of
  * a drawing `width` wide. Shared by the drawing and the CSS that lays the row links over the image.
+ * Row heights are chosen so that each row's link is at least 24 CSS px tall (WCAG 2.5.8, target size):
+ * the phone drawing at 28 units per 360 is 24 px from a 309 px wide box (a 341 px viewport; 27.8 px
+ * at 390 px), the desktop drawing at 20 units per 760 from a 912 px box, which it has from the
+ * WIDE_FROM breakpoint (24.4 px at 1280 px).
  */
-export const FOREST_ROWS = { w: { width: WIDE, top: 30, rowH: 20 }, n: { width: NARROW, top: 28, rowH: 22 } } as const;
+export const FOREST_ROWS = { w: { width: WIDE, top: 30, rowH: 20 }, n: { width: NARROW, top: 28, rowH: 28 } } as const;
 
 /**
  * CSS that places one link per forest row over the chart image (no JavaScript, no inline styles, so
  * the strict CSP holds). Vertical padding in % is relative to the box's width, and a layout's rows
  * are a fixed share of its width, so the same rules fit every forest plot at any rendered size.
- * The desktop layout applies from the same 52rem breakpoint as the <picture> source.
+ * The desktop layout applies from the same WIDE_FROM breakpoint as the <picture> source, and so does
+ * the desktop width of the chart box.
  */
 export function forestRowLinkCss(): string {
   const pct = (v: number, w: number) => `${((100 * v) / w).toFixed(4)}%`;
@@ -40,8 +45,9 @@ export function forestRowLinkCss(): string {
     '.row-links a{display:block;height:0;border-radius:2px}',
     '.row-links a:hover{background:rgba(31,95,153,.10)}',
     '.row-links a:focus-visible{outline:3px solid #1f5f99;outline-offset:-2px;background:rgba(31,95,153,.10)}',
+    '.fig .chart-box{max-width:32rem}',
     rules(FOREST_ROWS.n),
-    `@media (min-width:52rem){${rules(FOREST_ROWS.w)}}`,
+    `@media (min-width:${WIDE_FROM}){${rules(FOREST_ROWS.w)}.fig .chart-box{max-width:58rem}}`,
   ].join('\n');
 }
 

@@ -10,6 +10,9 @@ import { forestChart } from './forest.js';
 import { funnelChart } from './funnel.js';
 import { subgroupChart } from './subgroup.js';
 import { specCurveChart } from './speccurve.js';
+import { livingChart, livingRows } from './living.js';
+import { tsaChart } from './tsa.js';
+import { attritionChart } from './attrition.js';
 import { CHART_CSS } from './style.js';
 import type { Chart } from './svg.js';
 import { INLINE_ROWS, tableCsv, type ChartTable } from './svg.js';
@@ -26,11 +29,16 @@ export interface OutcomeCharts {
   subgroups: Map<string, Chart>;
   /** specification curve of a primary outcome's multiverse */
   specCurve: Chart | null;
+  /** primary outcomes: the pooled estimate at each published version, and the trial sequential analysis */
+  living: Chart | null;
+  tsa: Chart | null;
 }
 
 export interface ReviewCharts {
   outcomes: Map<string, OutcomeCharts>;
   map: Chart[];
+  /** pooled dropout per arm (snapshot.attrition) */
+  attrition: Chart | null;
   all: Chart[];
 }
 
@@ -55,6 +63,8 @@ export function outcomeCharts(s: ReviewSnapshot, o: OutcomeSnapshot, base: strin
     bubble: bubbleChart(o, s.settings.ci, mod ? humanize(mod) : undefined),
     subgroups,
     specCurve: specCurveChart(o),
+    living: o.primary ? livingChart(livingRows(s.history ?? [], o.id), { id: o.id, label: o.label, mid: o.mid, direction: o.direction }, (n) => `${base}reviews/${encodeURIComponent(s.reviewId)}/versions/${n}/`) : null,
+    tsa: o.primary && o.tsa ? tsaChart(o.tsa, { id: o.id, label: o.label }) : null,
   };
 }
 
@@ -67,11 +77,13 @@ export function reviewCharts(s: ReviewSnapshot, base: string): ReviewCharts {
   for (const o of s.outcomes) {
     const oc = outcomeCharts(s, o, base);
     outcomes.set(o.id, oc);
-    for (const ch of [oc.forest, oc.rob, oc.cumulative, oc.funnel, oc.bubble, ...oc.subgroups.values(), oc.specCurve]) if (ch) all.push(ch);
+    for (const ch of [oc.forest, oc.rob, oc.cumulative, oc.funnel, oc.bubble, ...oc.subgroups.values(), oc.specCurve, oc.living, oc.tsa]) if (ch) all.push(ch);
   }
   const map = (s.evidenceMap?.dimensions ?? []).map((d) => countBarsChart(d.id, d.label, d.counts)).filter((x): x is Chart => x !== null);
   all.push(...map);
-  const out = { outcomes, map, all };
+  const attrition = attritionChart(s.attrition);
+  if (attrition) all.push(attrition);
+  const out = { outcomes, map, attrition, all };
   cache.set(key, out);
   return out;
 }

@@ -1,9 +1,11 @@
 /**
  * The living curve: an outcome's pooled estimate (with its 95% CI) at every published version, by
  * date — the estimate as readers saw it over time. Pure: data in, SVG text out (build time, no JS).
- * Sized for a 390 px phone (viewBox 360 wide, scales with the page).
+ * Drawn in both layouts of every chart (svg.ts: 760 units wide on a desktop, 360 on a phone) and
+ * served as a `Chart` (livingChart): permalink, data table, CSV and SVG downloads like the others.
  */
-import type { HistoryPoint } from '../../../../core/analysis/snapshot';
+import type { HistoryPoint } from '../../../../core/analysis/snapshot.js';
+import { NARROW, svgOpen, WIDE, type Chart } from './svg.js';
 
 export const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 export const num = (x: number, d = 2) => (Object.is(Number(x.toFixed(d)), -0) || Number(x.toFixed(d)) === 0 ? (0).toFixed(d) : x.toFixed(d).replace('-', '−'));
@@ -39,10 +41,35 @@ export function livingRows(history: HistoryPoint[], outcomeId: string): LivingRo
   return out;
 }
 
-export function livingSvg(rows: LivingRow[], opts: { id: string; label: string; mid?: number; direction?: 'lower-is-better' | 'higher-is-better' }): string {
+export interface LivingOptions { id: string; label: string; mid?: number; direction?: 'lower-is-better' | 'higher-is-better' }
+
+const livingTitle = (rows: LivingRow[], label: string) => `${label}: pooled estimate with 95% CI at each of ${rows.length} published version${rows.length === 1 ? '' : 's'}`;
+const LIVING_DESC = 'Each point is the pooled SMD readers saw in one published version, with its 95% confidence interval, placed at the date of the version; the line shows how the estimate moved as trials were added.';
+
+/** The living curve of one outcome as a chart (id `living-<outcome>`), or null before any pooled version. */
+export function livingChart(rows: LivingRow[], opts: LivingOptions, versionHref?: (n: number) => string): Chart | null {
+  if (rows.length === 0) return null;
+  const id = `living-${opts.id}`;
+  return {
+    id,
+    title: `${opts.label}: the estimate at each version`,
+    description: LIVING_DESC,
+    wide: livingSvg(rows, opts, 'w'),
+    narrow: livingSvg(rows, opts, 'n'),
+    table: {
+      caption: `${opts.label}: pooled SMD at each published version`,
+      columns: ['Version', 'Published (UTC)', 'Studies', 'SMD', '95% CI lower', '95% CI upper'],
+      rows: rows.map((r) => [r.version, r.at.slice(0, 16).replace('T', ' '), r.k, Number(r.estimate.toFixed(4)), Number(r.ciLower.toFixed(4)), Number(r.ciUpper.toFixed(4))]),
+      ...(versionHref ? { links: rows.map((r) => versionHref(r.version)) } : {}),
+    },
+    notes: [],
+  };
+}
+
+export function livingSvg(rows: LivingRow[], opts: LivingOptions, variant: 'w' | 'n' = 'n'): string {
   if (rows.length === 0) return '';
-  const W = 360;
-  const H = 220;
+  const W = variant === 'w' ? WIDE : NARROW;
+  const H = variant === 'w' ? 300 : 240;
   const L = 44;
   const R = 12;
   const T = 16;
@@ -62,18 +89,17 @@ export function livingSvg(rows: LivingRow[], opts: { id: string; label: string; 
   const x = (t: number) => L + ((t - t0) / (t1 - t0)) * (W - L - R);
   const y = (v: number) => T + ((y1 - v) / (y1 - y0)) * (H - T - B);
   const p: string[] = [];
-  p.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="living-${esc(opts.id)}-t" class="living">`);
-  p.push(`<title id="living-${esc(opts.id)}-t">${esc(opts.label)}: pooled estimate with 95% CI at each of ${rows.length} published versions</title>`);
+  p.push(svgOpen(`living-${opts.id}`, variant, W, H, livingTitle(rows, opts.label), LIVING_DESC, 'living'));
   for (const v of ticks(y0, y1)) {
     p.push(`<line x1="${L}" x2="${W - R}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#ddd"/>`);
-    p.push(`<text x="${L - 4}" y="${(y(v) + 3).toFixed(1)}" text-anchor="end" font-size="10">${num(v, 1)}</text>`);
+    p.push(`<text x="${L - 4}" y="${(y(v) + 3).toFixed(1)}" text-anchor="end">${num(v, 1)}</text>`);
   }
   p.push(`<line x1="${L}" x2="${W - R}" y1="${y(0).toFixed(1)}" y2="${y(0).toFixed(1)}" stroke="#333" stroke-width="1"/>`);
   if (opts.mid !== undefined) {
     const m = opts.direction === 'lower-is-better' ? -opts.mid : opts.mid;
     if (m > y0 && m < y1) {
       p.push(`<line x1="${L}" x2="${W - R}" y1="${y(m).toFixed(1)}" y2="${y(m).toFixed(1)}" stroke="#b35900" stroke-dasharray="4 3"/>`);
-      p.push(`<text x="${W - R}" y="${(y(m) - 3).toFixed(1)}" text-anchor="end" font-size="9" fill="#b35900">MID ${num(m)}</text>`);
+      p.push(`<text x="${W - R}" y="${(y(m) - 3).toFixed(1)}" text-anchor="end" fill="#b35900">MID ${num(m)}</text>`);
     }
   }
   // CI band, estimate line, one marker per version
@@ -89,10 +115,10 @@ export function livingSvg(rows: LivingRow[], opts: { id: string; label: string; 
   });
   const d0 = new Date(t0).toISOString().slice(0, 10);
   const d1 = new Date(t1).toISOString().slice(0, 10);
-  p.push(`<text x="${L}" y="${H - B + 14}" font-size="10">${d0}</text>`);
-  p.push(`<text x="${W - R}" y="${H - B + 14}" font-size="10" text-anchor="end">${d1}</text>`);
-  p.push(`<text x="${(L + W - R) / 2}" y="${H - 6}" font-size="10" text-anchor="middle">date of the version (UTC)</text>`);
-  p.push(`<text x="10" y="${(T + H - B) / 2}" font-size="10" text-anchor="middle" transform="rotate(-90 10 ${(T + H - B) / 2})">pooled SMD</text>`);
+  p.push(`<text x="${L}" y="${H - B + 14}">${d0}</text>`);
+  p.push(`<text x="${W - R}" y="${H - B + 14}" text-anchor="end">${d1}</text>`);
+  p.push(`<text x="${(L + W - R) / 2}" y="${H - 6}" text-anchor="middle">date of the version (UTC)</text>`);
+  p.push(`<text x="10" y="${(T + H - B) / 2}" text-anchor="middle" transform="rotate(-90 10 ${(T + H - B) / 2})">pooled SMD</text>`);
   p.push('</svg>');
   return p.join('');
 }

@@ -39,6 +39,13 @@ export interface Chart {
 
 export const WIDE = 760;
 export const NARROW = 360;
+/**
+ * The page shows a chart's desktop drawing (WIDE units) from this viewport width, its phone drawing
+ * (NARROW) below. 60rem: the first width at which the desktop box (viewport − 3rem of page padding,
+ * at most 58rem) is wide enough for a forest row (FOREST_ROWS.w.rowH units) to be 24 px tall, the
+ * WCAG 2.5.8 minimum for the row links laid over it.
+ */
+export const WIDE_FROM = '60rem';
 /** Phone-layout text size (user units = CSS px at 360 px wide). */
 export const FONT = 12;
 

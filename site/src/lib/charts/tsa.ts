@@ -2,18 +2,40 @@
  * Trial sequential analysis chart: the cumulative Z-curve over the accrued information, the
  * Lan–DeMets O'Brien–Fleming boundaries for benefit (above) and harm (below), the futility wedge,
  * the conventional ±1.96 lines and the required information size. Pure: data in, SVG text out
- * (build time, no JS); 360 wide viewBox for a 390 px phone.
+ * (build time, no JS), in both layouts of every chart and served as a `Chart` (tsaChart).
  */
-import type { TsaResult } from '../../../../core/analysis/tsa';
-import { esc, num, ticks } from './living';
+import type { TsaResult } from '../../../../core/analysis/tsa.js';
+import { esc, num, ticks } from './living.js';
+import { NARROW, svgOpen, WIDE, type Chart } from './svg.js';
+
+const TSA_DESC = 'The cumulative Z-curve (blue) over the participants accrued, trials in publication order; crossing the red Lan–DeMets O\'Brien–Fleming boundary above (benefit) or below (harm) makes the result conclusive, entering the green wedge shows futility; the dashed vertical line is the required information size (RIS).';
+
+/** The trial sequential analysis of one outcome as a chart (id `tsa-<outcome>`), or null without trials. */
+export function tsaChart(tsa: TsaResult, opts: { id: string; label: string }): Chart | null {
+  if (tsa.points.length === 0) return null;
+  const fmtN = (v: number | null) => (v === null ? '' : Number(v.toFixed(4)));
+  return {
+    id: `tsa-${opts.id}`,
+    title: `${opts.label}: conclusive yet? (trial sequential analysis)`,
+    description: TSA_DESC,
+    wide: tsaSvg(tsa, opts, 'w'),
+    narrow: tsaSvg(tsa, opts, 'n'),
+    table: {
+      caption: `${opts.label}: cumulative Z and boundaries per trial`,
+      columns: ['Trial', 'Participants (cumulative)', 'Information (%)', 'Z', 'Benefit boundary', 'Futility boundary'],
+      rows: tsa.points.map((q) => [q.label, q.participants, Number((q.fraction * 100).toFixed(1)), fmtN(q.z), fmtN(q.efficacy), q.futility === null || q.futility <= 0 ? '' : fmtN(q.futility)]),
+    },
+    notes: [tsa.note],
+  };
+}
 
 const ZMAX = 8;
 const clampZ = (z: number) => Math.max(-ZMAX, Math.min(ZMAX, z));
 
-export function tsaSvg(tsa: TsaResult, opts: { id: string; label: string }): string {
+export function tsaSvg(tsa: TsaResult, opts: { id: string; label: string }, variant: 'w' | 'n' = 'n'): string {
   if (tsa.points.length === 0) return '';
-  const W = 360;
-  const H = 240;
+  const W = variant === 'w' ? WIDE : NARROW;
+  const H = variant === 'w' ? 320 : 260;
   const L = 34;
   const R = 12;
   const T = 14;
@@ -24,17 +46,16 @@ export function tsaSvg(tsa: TsaResult, opts: { id: string; label: string }): str
   const x = (f: number) => L + (f / fMax) * (W - L - R);
   const y = (z: number) => T + ((zTop - clampZ(z)) / (2 * zTop)) * (H - T - B);
   const p: string[] = [];
-  p.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="tsa-${esc(opts.id)}-t" class="tsa">`);
-  p.push(`<title id="tsa-${esc(opts.id)}-t">Trial sequential analysis of ${esc(opts.label)}: ${esc(tsa.statusText)}</title>`);
+  p.push(svgOpen(`tsa-${opts.id}`, variant, W, H, `Trial sequential analysis of ${opts.label}: ${tsa.statusText}`, TSA_DESC, 'tsa'));
   for (const v of ticks(-zTop, zTop, 6)) {
     p.push(`<line x1="${L}" x2="${W - R}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#eee"/>`);
-    p.push(`<text x="${L - 4}" y="${(y(v) + 3).toFixed(1)}" text-anchor="end" font-size="10">${num(v, 0)}</text>`);
+    p.push(`<text x="${L - 4}" y="${(y(v) + 3).toFixed(1)}" text-anchor="end">${num(v, 0)}</text>`);
   }
   p.push(`<line x1="${L}" x2="${W - R}" y1="${y(0).toFixed(1)}" y2="${y(0).toFixed(1)}" stroke="#333"/>`);
   for (const c of [1.96, -1.96]) p.push(`<line x1="${L}" x2="${W - R}" y1="${y(c).toFixed(1)}" y2="${y(c).toFixed(1)}" stroke="#888" stroke-dasharray="3 3"/>`);
   // required information size
   p.push(`<line x1="${x(1).toFixed(1)}" x2="${x(1).toFixed(1)}" y1="${T}" y2="${H - B}" stroke="#b35900" stroke-dasharray="5 3"/>`);
-  p.push(`<text x="${(x(1) - 3).toFixed(1)}" y="${T + 9}" text-anchor="end" font-size="9" fill="#b35900">RIS ${Math.round(tsa.ris)}</text>`);
+  p.push(`<text x="${(x(1) - 3).toFixed(1)}" y="${T + 11}" text-anchor="end" fill="#b35900">RIS ${Math.round(tsa.ris)}</text>`);
   // boundaries at the looks (extended flat past the RIS)
   const withB = tsa.points.filter((q) => q.efficacy !== null);
   const line = (pts: [number, number][], color: string, dash = '') =>
@@ -50,12 +71,12 @@ export function tsaSvg(tsa: TsaResult, opts: { id: string; label: string }): str
   const zc: [number, number][] = [[0, 0], ...tsa.points.map((q) => [q.fraction, q.z] as [number, number])];
   line(zc, '#1f5f99');
   for (const q of tsa.points) p.push(`<circle cx="${x(q.fraction).toFixed(1)}" cy="${y(q.z).toFixed(1)}" r="2.2" fill="#1f5f99"><title>${esc(q.label)}: Z ${num(q.z)}, ${q.participants} participants</title></circle>`);
-  p.push(`<text x="${W - R}" y="${(y(zTop) + 10).toFixed(1)}" text-anchor="end" font-size="9" fill="#a00">benefit</text>`);
-  p.push(`<text x="${W - R}" y="${(y(-zTop) - 4).toFixed(1)}" text-anchor="end" font-size="9" fill="#a00">harm</text>`);
-  p.push(`<text x="${(L + W - R) / 2}" y="${H - 6}" font-size="10" text-anchor="middle">participants accrued (RIS = ${Math.round(tsa.ris)})</text>`);
-  p.push(`<text x="${L}" y="${H - B + 14}" font-size="10">0</text>`);
-  p.push(`<text x="${x(1).toFixed(1)}" y="${H - B + 14}" font-size="10" text-anchor="middle">${Math.round(tsa.ris)}</text>`);
-  p.push(`<text x="10" y="${(T + H - B) / 2}" font-size="10" text-anchor="middle" transform="rotate(-90 10 ${(T + H - B) / 2})">cumulative Z</text>`);
+  p.push(`<text x="${W - R}" y="${(y(zTop) + 10).toFixed(1)}" text-anchor="end" fill="#a00">benefit</text>`);
+  p.push(`<text x="${W - R}" y="${(y(-zTop) - 4).toFixed(1)}" text-anchor="end" fill="#a00">harm</text>`);
+  p.push(`<text x="${(L + W - R) / 2}" y="${H - 6}" text-anchor="middle">participants accrued (RIS = ${Math.round(tsa.ris)})</text>`);
+  p.push(`<text x="${L}" y="${H - B + 14}">0</text>`);
+  p.push(`<text x="${x(1).toFixed(1)}" y="${H - B + 14}" text-anchor="middle">${Math.round(tsa.ris)}</text>`);
+  p.push(`<text x="10" y="${(T + H - B) / 2}" text-anchor="middle" transform="rotate(-90 10 ${(T + H - B) / 2})">cumulative Z</text>`);
   p.push('</svg>');
   return p.join('');
 }
