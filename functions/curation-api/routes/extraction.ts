@@ -30,7 +30,8 @@ export function extractionRoutes(ctx: AppContext) {
       throw new RequestValidationError([{ path: 'form', message: `a draft may hold at most ${MAX_DRAFT_CHARS} characters of JSON`, in: 'body' }]);
     const res = buildExtraction(b.form, review);
     const out = await runCommand(ctx, c.get('actor'), reviewId, studyId, b.version, { type: 'save-draft', form: b.form });
-    return c.json({ ...out, validation: { errors: res.errors, outcomes: res.outcomes } }, 200);
+    // Labelled as the preview's and accept's errors: the form shows whichever came last.
+    return c.json({ ...out, validation: { errors: labelled(res.errors, review, b.form), outcomes: res.outcomes } }, 200);
   });
   /**
    * Validate a complete form, check plausibility, and apply accept (or adjudicate): the same
