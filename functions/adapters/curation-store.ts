@@ -14,6 +14,7 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { candidateItem, stripKeys, type EventItem } from '../../core/data-model/items.js';
+import { queryAll } from './dynamo/client.js';
 import { candidateKey, candidatePrefix, ENTITY, eventKey, eventPartition, identifierKey, queuePartition } from '../../core/data-model/keys.js';
 import type { Candidate, CandidateStatus, Identifier } from '../../core/evidence/candidate.js';
 import type { CuratedCandidate, EventDraft } from '../../core/curation/workflow.js';
@@ -200,21 +201,12 @@ export class CurationStore {
   /** Every candidate of a review (a Query of the review's partition), for exports and statistics. */
   async allCandidates(reviewId: string): Promise<CuratedCandidate[]> {
     const { pk, skPrefix } = candidatePrefix(reviewId);
-    const out: CuratedCandidate[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const r = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
-          ExpressionAttributeValues: { ':pk': pk, ':sk': skPrefix },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const it of r.Items ?? []) out.push(stripKeys(it) as CuratedCandidate);
-      startKey = r.LastEvaluatedKey;
-    } while (startKey);
-    return out;
+    const items = await queryAll(this.doc, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+      ExpressionAttributeValues: { ':pk': pk, ':sk': skPrefix },
+    });
+    return items.map((it) => stripKeys(it) as CuratedCandidate);
   }
 
   async countByStatus(reviewId: string, statuses: readonly CandidateStatus[]): Promise<Record<string, number>> {

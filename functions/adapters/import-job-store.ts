@@ -6,6 +6,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { stripKeys } from '../../core/data-model/items.js';
+import { queryAll } from './dynamo/client.js';
 import { ENTITY, importChunkKey, importJobKey, importJobPartition } from '../../core/data-model/keys.js';
 import type { ImportCounts, ImportJob, ImportJobStatus, PlannedRecord } from '../../core/curation/import-job.js';
 import type { RisRecord } from '../../core/curation/ris.js';
@@ -70,27 +71,18 @@ export class ImportJobStore {
    * unfinished (its start-up resumes them). All pages of the partition, not only the newest.
    */
   async unfinished(reviewId: string): Promise<ImportJob[]> {
-    const out: ImportJob[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const r = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          FilterExpression: '#s IN (:queued, :running)',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':pk': importJobPartition(reviewId), ':queued': 'queued', ':running': 'running' },
-          ExclusiveStartKey: startKey,
-          ConsistentRead: true,
-        }),
-      );
-      for (const it of r.Items ?? []) {
-        const { entity: _e, ...job } = stripKeys(it) as ImportJob & { entity?: string };
-        out.push(job);
-      }
-      startKey = r.LastEvaluatedKey;
-    } while (startKey);
-    return out;
+    const items = await queryAll(this.doc, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      FilterExpression: '#s IN (:queued, :running)',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':pk': importJobPartition(reviewId), ':queued': 'queued', ':running': 'running' },
+      ConsistentRead: true,
+    });
+    return items.map((it) => {
+      const { entity: _e, ...job } = stripKeys(it) as ImportJob & { entity?: string };
+      return job;
+    });
   }
 
   async chunk(reviewId: string, jobId: string, index: number): Promise<ImportChunk> {

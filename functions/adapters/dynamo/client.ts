@@ -4,7 +4,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { EVIDENCE_TABLE } from '../../../core/data-model/table.js';
 
 export interface DynamoConfig {
@@ -50,4 +50,16 @@ export function createDocumentClient(config: DynamoConfig = dynamoConfig()): Dyn
 /** The physical table name: TABLE_NAME in Lambda and tests, the definition's default locally. */
 export function tableName(env: NodeJS.ProcessEnv = process.env): string {
   return env.TABLE_NAME || EVIDENCE_TABLE.defaultName;
+}
+
+/** Every item a Query matches, following LastEvaluatedKey through all pages. */
+export async function queryAll(doc: DynamoDBDocumentClient, input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): Promise<NonNullable<QueryCommandOutput['Items']>> {
+  const out: NonNullable<QueryCommandOutput['Items']> = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const r = await doc.send(new QueryCommand({ ...input, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }));
+    out.push(...(r.Items ?? []));
+    startKey = r.LastEvaluatedKey;
+  } while (startKey);
+  return out;
 }

@@ -1,5 +1,5 @@
 /** Screening: the queue, screening decisions, conflict resolution, and a lead's status changes. */
-import { createRoute, type z } from '@hono/zod-openapi';
+import type { z } from '@hono/zod-openapi';
 import type { QueuePage } from '../../adapters/curation-store.js';
 import { RequestValidationError, type AppContext } from '../context.js';
 import { publicCandidate } from '../present.js';
@@ -11,7 +11,7 @@ import { labelsInUse } from '../../../core/curation/labels.js';
 import type { Actor } from '../../../core/curation/workflow.js';
 import type { CandidateStatus } from '../../../core/evidence/candidate.js';
 import type { Review } from '../../../core/reviews/schema.js';
-import { commandRoute, conflict, errors, json, router, runCommand, security, signedIn } from './shared.js';
+import { commandRoute, json, jsonBody, router, runCommand, signedInRoute } from './shared.js';
 
 export type QueueSearchQuery = z.infer<typeof QueueSearchQuerySchema>;
 
@@ -41,13 +41,11 @@ export function screeningRoutes(ctx: AppContext) {
   // A shared page is serialised once per reader (blinding makes the JSON depend on who asks).
   const serialisedPages = new WeakMap<QueuePage, Map<string, string>>();
   app.openapi(
-    createRoute({
+    signedInRoute(ctx, {
       method: 'get',
       path: '/api/reviews/{reviewId}/queue',
-      security,
-      middleware: [signedIn(ctx)] as const,
       request: { params: ReviewIdParam, query: QueueQuerySchema },
-      responses: { 200: { description: 'One page of the queue (GSI1), best triage score first', ...json() }, ...errors },
+      responses: { 200: { description: 'One page of the queue (GSI1), best triage score first', ...json() } },
     }),
     async (c) => {
       const { reviewId } = c.req.valid('param');
@@ -71,11 +69,9 @@ export function screeningRoutes(ctx: AppContext) {
   );
 
   app.openapi(
-    createRoute({
+    signedInRoute(ctx, {
       method: 'get',
       path: '/api/reviews/{reviewId}/queue/search',
-      security,
-      middleware: [signedIn(ctx)] as const,
       request: { params: ReviewIdParam, query: QueueSearchQuerySchema },
       responses: {
         200: {
@@ -84,7 +80,6 @@ export function screeningRoutes(ctx: AppContext) {
             '`limit` per page, with the counts over the whole queue. `next` is where the following page starts. Near-duplicates (same normalised title and year, different identifiers) share one card.',
           ...json(),
         },
-        ...errors,
       },
     }),
     async (c) => {
@@ -117,17 +112,12 @@ export function screeningRoutes(ctx: AppContext) {
     return c.json(await runCommand(ctx, c.get('actor'), reviewId, studyId, b.version, screenCommand(b)), 200);
   });
   app.openapi(
-    createRoute({
+    signedInRoute(ctx, {
       method: 'post',
       path: '/api/reviews/{reviewId}/screen-batch',
-      security,
-      middleware: [signedIn(ctx)] as const,
-      request: { params: ReviewIdParam, body: { required: true, content: { 'application/json': { schema: BatchScreenBody } } } },
-      responses: {
-        200: { description: 'The decision recorded on every record (one audit event each); all or none', ...json() },
-        ...errors,
-        ...conflict,
-      },
+      request: { params: ReviewIdParam, body: jsonBody(BatchScreenBody) },
+      responses: { 200: { description: 'The decision recorded on every record (one audit event each); all or none', ...json() } },
+      conflict: true,
     }),
     async (c) => {
       const { reviewId } = c.req.valid('param');
