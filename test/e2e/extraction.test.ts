@@ -7,8 +7,9 @@
  * adopts values per field from two drafts and accepts, and the audit keeps both drafts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
+import type { Browser, Page } from 'playwright-core';
+import { curatorAxe } from './lib/curator.js';
+import { launch } from './lib/site.js';
 import { SINGLE_REVIEW, startHarness, validForm, type Harness } from '../api/harness.js';
 import type { Review } from '../../core/reviews/schema.js';
 
@@ -28,15 +29,12 @@ async function signedIn(role: 'curator' | 'lead', sub: string, width: number): P
   await p.goto(`${h.base}/curate/signin?token=${await h.token(role, sub)}`);
   return p;
 }
-async function axe(p: Page) {
-  const r = await new AxeBuilder({ page: p }).withTags(['wcag2a', 'wcag2aa']).analyze();
-  return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
+const axe = curatorAxe;
 const noHorizontalScroll = (p: Page) => p.evaluate(() => document.documentElement.scrollWidth);
 
 beforeAll(async () => {
   h = await startHarness('e2ex', { extraReviews: [DUAL_EXTRACTION] });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  browser = await launch();
 });
 afterAll(async () => {
   await browser?.close();

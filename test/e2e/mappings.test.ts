@@ -7,8 +7,9 @@
  *    keyboard; the screeners who voted see why they may not (no resolve action).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
+import type { Browser, Page } from 'playwright-core';
+import { curatorAxe } from './lib/curator.js';
+import { launch } from './lib/site.js';
 import type { Extraction } from '../../core/evidence/candidate.js';
 import { DUAL_REVIEW, startHarness, type Harness } from '../api/harness.js';
 
@@ -20,17 +21,14 @@ const ex = (outcomes: Extraction['outcomes']): Extraction => ({ arms: [], outcom
 
 beforeAll(async () => {
   h = await startHarness('e2e-map');
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
+  browser = await launch();
 });
 afterAll(async () => {
   await browser?.close();
   await h?.close();
 });
 
-async function axe(p: Page) {
-  const r = await new AxeBuilder({ page: p }).withTags(['wcag2a', 'wcag2aa']).analyze();
-  return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
+const axe = curatorAxe;
 async function signedIn(width: number, role: 'lead' | 'curator', sub: string, js = true): Promise<Page> {
   const page = await (await browser.newContext({ viewport: { width, height: 900 }, javaScriptEnabled: js })).newPage();
   await page.goto(`${h.base}/curate/signin?token=${await h.token(role, sub)}`);

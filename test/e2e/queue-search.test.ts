@@ -5,8 +5,9 @@
  * that sit on different pages share one card, axe 0 violations.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
+import type { Browser, Page } from 'playwright-core';
+import { curatorAxe } from './lib/curator.js';
+import { launch } from './lib/site.js';
 import { DUAL_REVIEW, startHarness, type Harness } from '../api/harness.js';
 
 let h: Harness;
@@ -35,20 +36,14 @@ beforeAll(async () => {
       }),
     ),
   );
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launch();
 });
 afterAll(async () => {
   await browser?.close();
   await h?.close();
 });
 
-async function axe(p: Page) {
-  const r = await new AxeBuilder({ page: p }).withTags(['wcag2a', 'wcag2aa']).analyze();
-  return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
+const axe = curatorAxe;
 
 async function signedIn(user: string, width: number, javaScriptEnabled: boolean): Promise<Page> {
   const ctx = await browser.newContext({ javaScriptEnabled, viewport: { width, height: 900 } });
