@@ -14,11 +14,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSite } from '../../functions/publish/build-site.js';
-import { sampleSnapshots, writeSnapshots } from '../site/sample.js';
+import { sampleSnapshots, writeSnapshots, writeTwoVersions } from '../site/sample.js';
 import { chartMetrics, horizontalOverflow, launch, serveSite, smallTargets, svgFacts } from './lib/site.js';
 
 const work = mkdtempSync(join(tmpdir(), 'le-targets-'));
@@ -33,12 +33,8 @@ let browser: Browser;
 
 beforeAll(async () => {
   writeSnapshots(join(work, 'snapshots'), snaps);
-  // Two published versions, so that the versions list and a version page have something to show.
-  const v1 = { ...dep, version: 1, outcomes: dep.outcomes.map((o) => (o.id === 'depression' ? { ...o, studies: o.studies.slice(0, -5), k: o.k - 5 } : o)) };
-  const v2 = { ...dep, version: 2 };
-  writeFileSync(join(work, 'snapshots', dep.reviewId, 'v1.json'), JSON.stringify(v1));
-  writeFileSync(join(work, 'snapshots', dep.reviewId, 'v2.json'), JSON.stringify(v2));
-  writeFileSync(join(work, 'snapshots', dep.reviewId, 'latest.json'), JSON.stringify(v2));
+  // Two published versions of the self-guided review: v1 (fewer studies) and v2 (= latest).
+  writeTwoVersions(join(work, 'snapshots'), dep);
   await buildSite({ snapshotDir: join(work, 'snapshots'), outDir: join(work, 'site') });
   server = await serveSite(join(work, 'site'));
   browser = await launch();

@@ -11,12 +11,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../stack/harness.js';
 import { buildSite } from '../../functions/publish/build-site.js';
-import { sampleSnapshots, writeSnapshots } from '../site/sample.js';
+import { sampleSnapshots, writeSnapshots, writeTwoVersions } from '../site/sample.js';
 import { figuresWithoutJs, inspect, launch, serveSite } from './lib/site.js';
 import type { ReviewSnapshot } from '../../site/src/lib/model.js';
 
@@ -32,11 +32,7 @@ const minus = (x: number, d = 2) => x.toFixed(d).replace('-', '−');
 beforeAll(async () => {
   writeSnapshots(join(work, 'snapshots'), snaps);
   // Two published versions of the self-guided review: v1 (fewer studies) and v2 (= latest).
-  const v2 = { ...dep, version: 2 };
-  const v1 = { ...dep, version: 1, outcomes: dep.outcomes.map((o) => (o.id === 'depression' ? { ...o, studies: o.studies.slice(0, -5), k: o.k - 5 } : o)) };
-  writeFileSync(join(work, 'snapshots', dep.reviewId, 'latest.json'), JSON.stringify(v2));
-  writeFileSync(join(work, 'snapshots', dep.reviewId, 'v2.json'), JSON.stringify(v2));
-  writeFileSync(join(work, 'snapshots', dep.reviewId, 'v1.json'), JSON.stringify(v1));
+  writeTwoVersions(join(work, 'snapshots'), dep);
   await buildSite({ snapshotDir: join(work, 'snapshots'), outDir: join(work, 'site') });
   server = await serveSite(join(work, 'site'));
   browser = await launch();

@@ -124,6 +124,19 @@ export function writeSnapshots(dir: string, snaps: ReviewSnapshot[]): void {
   }
 }
 
+/**
+ * Two published versions of one review, so that the versions list and a version page have
+ * something to show: v1 with five fewer depression studies, v2 (= latest) the snapshot itself.
+ */
+export function writeTwoVersions(dir: string, snap: ReviewSnapshot): void {
+  const v1 = { ...snap, version: 1, outcomes: snap.outcomes.map((o) => (o.id === 'depression' ? { ...o, studies: o.studies.slice(0, -5), k: o.k - 5 } : o)) };
+  const v2 = { ...snap, version: 2 };
+  mkdirSync(join(dir, snap.reviewId), { recursive: true });
+  writeFileSync(join(dir, snap.reviewId, 'v1.json'), JSON.stringify(v1));
+  writeFileSync(join(dir, snap.reviewId, 'v2.json'), JSON.stringify(v2));
+  writeFileSync(join(dir, snap.reviewId, 'latest.json'), JSON.stringify(v2));
+}
+
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const dir = process.argv[2];
   if (!dir) throw new Error('usage: tsx test/site/sample.ts DIR');
