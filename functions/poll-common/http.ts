@@ -34,25 +34,69 @@ export function retryFromEnv(env: NodeJS.ProcessEnv): RetryPolicy {
 }
 
 /**
- * Spaces request starts `(1000 + 75) / rate` ms apart, measured from the moment each request is
- * actually released: a start that comes late (a timer fired late, the event loop was busy) is
- * never made up by starting the next one sooner, so any k + 1 consecutive starts span at least
- * `k × (1000 + 75) / rate` ms (1,075 ms for 3 at 3/s, for 10 at 10/s), plus whatever lateness
- * came in between. Any one-second window at the server then holds at most `rate` requests as
- * long as arrival delays differ by less than 75 ms plus that lateness. (A limiter that made up
- * late starts, tried here, ran nearer the rate at 10/s but left no such slack: on a 2-core machine
- * shared with DynamoDB Local, stalls of 100–270 ms put 11 requests into one second in 3 runs of
- * 4.) The CPU-heavy steps of the poller's store side (parsing, hashing) run in small chunks so
- * that its event loop stays well under that. Throughput is at most 1000/1075 ≈ 93% of the
- * allowed rate; `npm run bench -- poll` prints the rate reached and the closest span seen at the
- * server.
+ * Slack against arrival jitter at the server (ms): any `k + 1` consecutive starts (k = the whole
+ * requests allowed per second) span at least `1000 + JITTER_TOLERANCE_MS` ms on the poller's
+ * clock, so a one-second window at the server holds at most `rate` requests as long as two
+ * requests' delays on the way (the poller's event loop between release and socket write, the
+ * network, the server's own loop) differ by less than this. `npm run bench -- poll` prints the
+ * largest such difference seen ("span shrank on the way") and the count in any 1-s window at the fake.
  */
-export const JITTER_TOLERANCE_MS = 75;
+export const JITTER_TOLERANCE_MS = 50;
 
 /**
- * How a start came about: the request asked at `requestedAt`; the spacing allowed a start from
- * `allowedAt` (−Infinity for the first). A start later than both was released late (timer or
- * event loop); one at `requestedAt` > `allowedAt` found the limiter idle (no request was ready).
+ * Where request starts may fall: a pure rule, shared verbatim by the limiter below and the request
+ * worker thread (request-worker.ts embeds this class's source), so it is written once.
+ *
+ *  - Starts are scheduled against absolute slots `t0 + i × spacing` (spacing = window / k + 1 ms):
+ *    a release that comes late (a timer firing late, a busy event loop) does not push every later
+ *    slot back, as spacing each start from the last release did (there every few ms of lateness
+ *    were lost for good, 6–7 % of the rate at 10/s). The next start may come sooner to make up
+ *    to `maxCatchUp` (half a spacing) of lateness; more than that is given up, so a long stall
+ *    never turns into a burst.
+ *  - Hard rule, whatever the slots say: any k + 1 consecutive starts span at least `windowMs`
+ *    (k × 1000 / rate + JITTER_TOLERANCE_MS), so no one-second window holds more than `rate`.
+ *  - A limiter found idle (nobody asked when the slot came) restarts its slots at the request:
+ *    time nobody used is not made up either.
+ * Throughput with punctual timers: 1000 / (1000 + JITTER_TOLERANCE_MS + k) of the rate per
+ * second (94.3 % at 10/s, 95.0 % at 3/s).
+ */
+export class StartSchedule {
+  /** Requests allowed in one window (the whole number of requests per second, at least 1). */
+  readonly perWindow: number;
+  /** Any perWindow + 1 consecutive starts span at least this (ms). */
+  readonly windowMs: number;
+  /** Distance of two slots (ms). */
+  readonly spacingMs: number;
+  /** Lateness of a start that the next one may make up (ms). */
+  readonly maxCatchUpMs: number;
+  /** Slot of the next start. */
+  nextSlot = -Infinity;
+  /** The last perWindow starts, oldest first. */
+  recent: number[] = [];
+  constructor(ratePerSecond: number, toleranceMs: number) {
+    this.perWindow = Math.max(1, Math.floor(ratePerSecond));
+    this.windowMs = (this.perWindow * 1000) / ratePerSecond + toleranceMs;
+    this.spacingMs = this.windowMs / this.perWindow + 1;
+    this.maxCatchUpMs = this.spacingMs / 2;
+  }
+  /** The earliest start allowed for a request made at `requestedAt` that is next in line. */
+  allowedAt(requestedAt: number): number {
+    if (requestedAt > this.nextSlot) this.nextSlot = requestedAt;
+    const windowAt = this.recent.length >= this.perWindow ? this.recent[0] + this.windowMs : -Infinity;
+    return Math.max(this.nextSlot, windowAt);
+  }
+  /** A start happened at `at` (not before allowedAt). */
+  started(at: number): void {
+    this.recent.push(at);
+    if (this.recent.length > this.perWindow) this.recent.shift();
+    this.nextSlot = Math.max(this.nextSlot + this.spacingMs, at + this.spacingMs - this.maxCatchUpMs);
+  }
+}
+
+/**
+ * How a start came about: the request asked at `requestedAt`; the schedule allowed a start from
+ * `allowedAt`. A start later than both was released late (timer or event loop); one at
+ * `requestedAt` > `allowedAt` found the limiter idle (no request was ready).
  */
 export interface StartWait {
   requestedAt: number;
@@ -69,13 +113,16 @@ const REAL_CLOCK: LimiterClock = { now: () => performance.now(), sleep: (ms) => 
 
 let limiterSeq = 0;
 
+/** Releases request starts one at a time, in call order, by the StartSchedule rule. */
 export class RateLimiter {
-  /** Least spacing of two consecutive request starts. */
+  /** Distance of two scheduled starts (ms). */
   readonly intervalMs: number;
   /** Any `perWindow` + 1 consecutive starts span `windowMs` or more. */
   readonly perWindow: number;
   readonly windowMs: number;
-  private last = -Infinity;
+  /** Two consecutive starts are never closer than this (a late one made up by at most half a spacing). */
+  readonly minGapMs: number;
+  private readonly schedule: StartSchedule;
   private chain: Promise<void> = Promise.resolve();
   /** Identity of the upstream (sharedLimiter's key): the request worker keeps one limiter per key. */
   key = `limiter-${++limiterSeq}`;
@@ -89,22 +136,25 @@ export class RateLimiter {
     private readonly clock: LimiterClock = REAL_CLOCK,
   ) {
     if (!(ratePerSecond > 0)) throw new Error(`rate must be positive (got ${ratePerSecond})`);
-    this.intervalMs = (1000 + JITTER_TOLERANCE_MS) / ratePerSecond;
-    this.perWindow = Math.max(1, Math.floor(ratePerSecond));
-    this.windowMs = this.perWindow * this.intervalMs;
+    this.schedule = new StartSchedule(ratePerSecond, JITTER_TOLERANCE_MS);
+    this.intervalMs = this.schedule.spacingMs;
+    this.perWindow = this.schedule.perWindow;
+    this.windowMs = this.schedule.windowMs;
+    this.minGapMs = this.schedule.spacingMs - this.schedule.maxCatchUpMs;
   }
   acquire(): Promise<void> {
     const requestedAt = this.clock.now();
     const p = this.chain.then(async () => {
-      const allowedAt = this.last + this.intervalMs;
+      const allowedAt = this.schedule.allowedAt(requestedAt);
       // setTimeout may fire a little early by the monotonic clock: wait until the moment has come.
       let rest = allowedAt - this.clock.now();
       while (rest > 0) {
         await this.clock.sleep(Math.ceil(rest));
-        rest = this.last + this.intervalMs - this.clock.now();
+        rest = allowedAt - this.clock.now();
       }
-      this.last = this.clock.now();
-      for (const f of this.onStart) f(this.last, { requestedAt, allowedAt });
+      const at = this.clock.now();
+      this.schedule.started(at);
+      for (const f of this.onStart) f(at, { requestedAt, allowedAt });
     });
     this.chain = p.catch(() => undefined);
     return p;
@@ -186,7 +236,7 @@ export async function requestWithRetry<T>(spec: RequestSpec, deps: HttpDeps, par
       const headers = { 'user-agent': 'living-evidence-poller/0.1', ...(spec.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...spec.headers };
       const form = spec.form ? new URLSearchParams(spec.form).toString() : undefined;
       if (deps.offThread && !deps.fetchImpl) {
-        const r = await RequestWorker.shared().send({ key: deps.limiter.key, intervalMs: deps.limiter.intervalMs, url: spec.url, method, headers, ...(form !== undefined ? { body: form } : {}), timeoutMs: deps.retry.timeoutMs });
+        const r = await RequestWorker.shared().send({ key: deps.limiter.key, rate: deps.limiter.ratePerSecond, toleranceMs: JITTER_TOLERANCE_MS, url: spec.url, method, headers, ...(form !== undefined ? { body: form } : {}), timeoutMs: deps.retry.timeoutMs });
         res = r;
         body = r.body;
       } else {

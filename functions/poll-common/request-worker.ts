@@ -1,25 +1,26 @@
 /**
  * Sends rate-limited requests from a worker thread.
  *
- * The limiter spaces request starts from the moment each is actually released and never makes up
- * a late one (see http.ts). On the poller's main thread a release can come late whenever the
- * store side holds the event loop (parsing, hashing, the DynamoDB client, garbage collection):
+ * The limiter schedules request starts by the StartSchedule rule (see http.ts). On the poller's
+ * main thread a release can come late whenever the store side holds the event loop (parsing, hashing, the DynamoDB client, garbage collection):
  * every late start costs throughput (the 10/s backfill reached 88 % of the rate that way). In a
  * worker thread the limiter and the socket writes have an event loop of their own with nothing
  * else on it, so releases come on time; the main thread only hands requests over and takes the
- * answers back. The worker's limiter is the same rule (one `intervalMs` from the main thread's
- * RateLimiter per upstream key), so the spacing is still defined once, in http.ts.
+ * answers back. The worker's limiter is the same rule (StartSchedule's own source, embedded below,
+ * one per upstream key with the main thread's rate), so the rule is still defined once, in http.ts.
  *
  * The worker's code is a plain-JavaScript string (`eval: true`): it needs no loader and survives
  * bundling into a Lambda as is. The worker is unref'd while idle, so it never keeps a process
  * alive.
  */
 import { Worker } from 'node:worker_threads';
+import { StartSchedule } from './http.js';
 
 export interface WorkerRequest {
-  /** Limiter key (one per upstream identity) and its spacing. */
+  /** Limiter key (one per upstream identity), its rate and jitter tolerance (StartSchedule). */
   key: string;
-  intervalMs: number;
+  rate: number;
+  toleranceMs: number;
   url: string;
   method: string;
   headers: Record<string, string>;
@@ -33,27 +34,31 @@ export interface WorkerResponse {
   body: string;
 }
 
-const WORKER_SOURCE = `
+/** Built on first use: http.ts (StartSchedule) and this module import each other. */
+const workerSource = () => `
 const { parentPort } = require('node:worker_threads');
 const { performance } = require('node:perf_hooks');
+const StartSchedule = (${StartSchedule.toString()});
 const limiters = new Map();
-function acquire(key, intervalMs) {
+function acquire(key, rate, toleranceMs) {
   let l = limiters.get(key);
-  if (!l) { l = { last: -Infinity, chain: Promise.resolve() }; limiters.set(key, l); }
+  if (!l) { l = { schedule: new StartSchedule(rate, toleranceMs), chain: Promise.resolve() }; limiters.set(key, l); }
+  const requestedAt = performance.now();
   const p = l.chain.then(async () => {
-    let rest = l.last + intervalMs - performance.now();
+    const allowedAt = l.schedule.allowedAt(requestedAt);
+    let rest = allowedAt - performance.now();
     while (rest > 0) {
       await new Promise((r) => setTimeout(r, Math.ceil(rest)));
-      rest = l.last + intervalMs - performance.now();
+      rest = allowedAt - performance.now();
     }
-    l.last = performance.now();
+    l.schedule.started(performance.now());
   });
   l.chain = p.catch(() => undefined);
   return p;
 }
 parentPort.on('message', async (m) => {
   try {
-    await acquire(m.key, m.intervalMs);
+    await acquire(m.key, m.rate, m.toleranceMs);
     const res = await fetch(m.url, { method: m.method, headers: m.headers, body: m.body, signal: AbortSignal.timeout(m.timeoutMs) });
     const body = await res.text();
     parentPort.postMessage({ id: m.id, status: res.status, retryAfter: res.headers.get('retry-after'), body });
@@ -78,7 +83,7 @@ export class RequestWorker {
   private seq = 0;
 
   private start(): Worker {
-    const w = new Worker(WORKER_SOURCE, { eval: true });
+    const w = new Worker(workerSource(), { eval: true });
     w.on('message', (m: { id: number; status?: number; retryAfter?: string | null; body?: string; error?: { name?: string; message: string; cause?: string } }) => {
       const p = this.pending.get(m.id);
       if (!p) return;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PubmedClient, pubmedConfig, pubmedLimiter } from '../../functions/adapters/pubmed/client.js';
-import { RateLimiter, type LimiterClock } from '../../functions/poll-common/http.js';
+import { JITTER_TOLERANCE_MS, RateLimiter, type LimiterClock } from '../../functions/poll-common/http.js';
 import { maxInWindow, type LoggedRequest } from '../fakes/common.js';
 import { startFakePubmed } from '../fakes/pubmed.js';
 import { FAST_RETRY } from './helpers.js';
@@ -54,7 +54,7 @@ async function measure(rate: number, key: string | undefined, n: number) {
 }
 
 describe('rate limiter on a virtual clock', () => {
-  it('property: two starts an interval apart, k + 1 consecutive ones the window, whatever timers and stalls do', async () => {
+  it('property: k + 1 consecutive starts span the window (at most `rate` in any second) and no two come closer than half a spacing, whatever timers and stalls do', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(1, 3, 10, 2.5, 0.5),
@@ -80,8 +80,9 @@ describe('rate limiter on a virtual clock', () => {
             t += stalls[i % stalls.length];
           }
           const k = lim.perWindow;
+          expect(lim.windowMs).toBeGreaterThanOrEqual((k * 1000) / rate + JITTER_TOLERANCE_MS - 1e-9);
           for (let i = k; i < n; i++) expect(starts[i] - starts[i - k]).toBeGreaterThanOrEqual(lim.windowMs - 1e-9);
-          for (let i = 1; i < n; i++) expect(starts[i] - starts[i - 1]).toBeGreaterThanOrEqual(lim.intervalMs - 1e-9);
+          for (let i = 1; i < n; i++) expect(starts[i] - starts[i - 1]).toBeGreaterThanOrEqual(lim.minGapMs - 1e-9);
           // Never more than the rate: on average over the run, and (whole rates) in any one second.
           expect(((n - 1) / (starts[n - 1] - starts[0])) * 1000).toBeLessThanOrEqual(rate);
           if (Number.isInteger(rate)) expect(maxInWindow(starts.map((at) => ({ at }) as LoggedRequest), 1000)).toBeLessThanOrEqual(rate);
@@ -91,40 +92,64 @@ describe('rate limiter on a virtual clock', () => {
     );
   });
 
-  it('a late start is never made up: the next one still waits a whole interval after it', async () => {
+  it('property: with many callers waiting and punctual timers the n-th start is at t0 + n × spacing (no drift), at 94–96 % of the rate', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(1, 3, 10, 2.5, 0.5), fc.integer({ min: 2, max: 80 }), async (rate, n) => {
+        let t = 0;
+        const clock: LimiterClock = { now: () => t, sleep: async (ms) => void (t += ms) };
+        const lim = new RateLimiter(rate, clock);
+        const starts: number[] = [];
+        await Promise.all(Array.from({ length: n }, () => lim.acquire().then(() => starts.push(t))));
+        starts.forEach((at, i) => expect(at).toBeCloseTo(i * lim.intervalMs, 6));
+        expect(lim.intervalMs).toBeCloseTo(lim.windowMs / lim.perWindow + 1, 9);
+        if (Number.isInteger(rate)) expect(maxInWindow(starts.map((at) => ({ at }) as LoggedRequest), 1000)).toBeLessThanOrEqual(rate);
+      }),
+      { numRuns: 100, seed: 77 },
+    );
+    // The share of the rate reached: 1000 / (1000 + tolerance + k).
+    for (const rate of [3, 10]) expect(1000 / rate / new RateLimiter(rate).intervalMs).toBeGreaterThan(0.94);
+  });
+
+  // The slots leave k × 1 ms per window beyond the window rule: that much lateness per window (3 ms
+  // at 3/s, 10 ms at 10/s) is absorbed for good; with the old rule every ms of it was lost. (A
+  // timer here is late by up to k − 1 ms, plus up to 1 ms from the limiter's whole-ms sleeps.)
+  it('property: lateness does not add up: with timers up to k ms late (k = rate) every start stays within k ms of its slot t0 + n × spacing', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(3, 10), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 30 }), fc.integer({ min: 20, max: 120 }), async (rate, lateness, n) => {
+        let t = 0;
+        let sleeps = 0;
+        const clock: LimiterClock = { now: () => t, sleep: async (ms) => void (t += ms + (rate - 1) * lateness[sleeps++ % lateness.length]) };
+        const lim = new RateLimiter(rate, clock);
+        const starts: number[] = [];
+        await Promise.all(Array.from({ length: n }, () => lim.acquire().then(() => starts.push(t))));
+        starts.forEach((at, i) => {
+          expect(at).toBeGreaterThanOrEqual(i * lim.intervalMs - 1e-6);
+          expect(at).toBeLessThanOrEqual(i * lim.intervalMs + rate + 1e-6);
+        });
+        for (let i = lim.perWindow; i < n; i++) expect(starts[i] - starts[i - lim.perWindow]).toBeGreaterThanOrEqual(lim.windowMs - 1e-9);
+      }),
+      { numRuns: 200, seed: 99 },
+    );
+  });
+
+  it('a stall is made up by at most half a spacing per start, never by a burst, and the window still holds', async () => {
     let t = 0;
-    let first = true;
-    // The first wait overruns by 100 ms; every later timer is punctual.
-    const clock: LimiterClock = { now: () => t, sleep: async (ms) => void (t += ms + (first ? ((first = false), 100) : 0)) };
+    let sleeps = 0;
+    // The third wait overruns by 300 ms (a stalled event loop); every other timer is punctual.
+    const clock: LimiterClock = { now: () => t, sleep: async (ms) => void (t += ms + (++sleeps === 3 ? 300 : 0)) };
     const lim = new RateLimiter(10, clock);
     const starts: number[] = [];
-    for (let i = 0; i < 12; i++) {
-      await lim.acquire();
-      starts.push(t);
-    }
-    expect(starts[1] - starts[0]).toBeGreaterThanOrEqual(lim.intervalMs + 100);
-    for (let i = 2; i < 12; i++) expect(starts[i] - starts[i - 1]).toBeGreaterThanOrEqual(lim.intervalMs);
-    // The 100 ms stays in the span: slack against arrival jitter at the server.
-    expect(starts[11] - starts[1]).toBeGreaterThanOrEqual(lim.windowMs);
-    expect(starts[10] - starts[0]).toBeGreaterThanOrEqual(lim.windowMs + 100);
+    await Promise.all(Array.from({ length: 40 }, () => lim.acquire().then(() => starts.push(t))));
+    expect(starts[3] - starts[2]).toBeGreaterThanOrEqual(lim.intervalMs + 300);
+    for (let i = 1; i < 40; i++) expect(starts[i] - starts[i - 1]).toBeGreaterThanOrEqual(lim.minGapMs - 1e-9);
+    for (let i = 10; i < 40; i++) expect(starts[i] - starts[i - 10]).toBeGreaterThanOrEqual(lim.windowMs - 1e-9);
+    // Some of the lateness is made up: the last start is less than 300 ms behind its slot…
+    expect(starts[39] - 39 * lim.intervalMs).toBeLessThan(300);
+    // …and the old rule (each start a whole interval after the last) would have lost all of it.
+    expect(starts[39]).toBeLessThan(starts[3] + 36 * lim.intervalMs);
   });
 
-  it('with punctual timers and many concurrent callers it runs at the interval, not slower (throughput on the virtual clock)', async () => {
-    for (const rate of [3, 10, 1, 2.5]) {
-      let t = 0;
-      const clock: LimiterClock = { now: () => t, sleep: async (ms) => void (t += ms) };
-      const lim = new RateLimiter(rate, clock);
-      const starts: number[] = [];
-      // 40 callers at once, as the poller's concurrent requests are.
-      await Promise.all(Array.from({ length: 40 }, () => lim.acquire().then(() => starts.push(t))));
-      expect(starts).toHaveLength(40);
-      for (let i = 1; i < 40; i++) expect(starts[i] - starts[i - 1]).toBeLessThan(lim.intervalMs + 1);
-      // 1000/1075 of the allowed rate: 2.79/s at 3/s, 9.30/s at 10/s.
-      expect((39 / (starts[39] - starts[0])) * 1000).toBeGreaterThan((rate * 1000) / (1000 + 75) - 0.05);
-    }
-  });
-
-  it('a request after a pause starts at once, the next one an interval later', async () => {
+  it('a request after a pause starts at once, the next one a spacing later: idle time is not made up', async () => {
     let t = 0;
     const clock: LimiterClock = { now: () => t, sleep: async (ms) => void (t += ms) };
     const lim = new RateLimiter(3, clock);
@@ -133,9 +158,8 @@ describe('rate limiter on a virtual clock', () => {
     const before = t;
     await lim.acquire();
     expect(t).toBe(before);
-    await lim.acquire();
-    expect(t - before).toBeGreaterThanOrEqual(lim.intervalMs);
-    expect(t - before).toBeLessThan(lim.intervalMs + 1);
+    await Promise.all([lim.acquire(), lim.acquire()]);
+    expect(t - before).toBeCloseTo(2 * lim.intervalMs, 6);
   });
 });
 
