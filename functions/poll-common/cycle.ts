@@ -17,7 +17,7 @@ import { ALL_REVIEWS, getReview } from '../../reviews/index.js';
 import { CtgovClient, ctgovConfig, type CtgovConfig } from '../adapters/ctgov/client.js';
 import { UpstreamError } from './http.js';
 import { Prefetcher } from './prefetch.js';
-import { DEFAULT_SPOOL_BYTES, spool, type SpoolStats } from './spool.js';
+import { DEFAULT_SPOOL_BYTES, spool, type SpoolBlob, type SpoolStats } from './spool.js';
 import { IngestStore, type Checkpoint, type IngestOutcome, type ReviewContext } from '../adapters/ingest-store.js';
 import { EuropePmcClient, europePmcConfig, type EuropePmcConfig } from '../adapters/europepmc/client.js';
 import { IsrctnClient, isrctnConfig, type IsrctnConfig } from '../adapters/isrctn/client.js';
@@ -150,9 +150,13 @@ export class Ingestor {
   }
 }
 
-/** One efetch body; `only`: the ids wanted from it (a second request for ids the first left out). */
+/**
+ * One efetch body, stashed in the spool directory as soon as it arrived (the fetch side holds
+ * only this reference while earlier batches are still on their way); `only`: the ids wanted from
+ * it (a second request for ids the first left out).
+ */
 interface EfetchPart {
-  xml: string;
+  blob: SpoolBlob;
   only?: string[];
 }
 
@@ -253,10 +257,10 @@ async function pollPubmedReview(review: Review, client: PubmedClient, d: SourceD
     let stored = 0;
     const stats = await spool<PubmedSpoolItem>({
       maxBytes: d.spoolBytes,
-      produce: async (put) => {
+      produce: async (put, stash) => {
         const tasks: { through: string; ids: string[]; last: boolean }[] = [];
         const steps: ({ kind: 'window'; through: string } | { kind: 'batch'; task: number })[] = [];
-        const prefetch = new Prefetcher((task) => fetchComplete(tasks[task].ids), pubmedAhead(client.config.rate));
+        const prefetch = new Prefetcher((task) => fetchComplete(tasks[task].ids, stash), pubmedAhead(client.config.rate));
         // Planning (esearch) runs alongside fetching: batches of the first windows are fetched
         // while later windows are still being searched, so the limiter never idles.
         let planned = false;
@@ -300,7 +304,7 @@ async function pollPubmedReview(review: Review, client: PubmedClient, d: SourceD
             }
             const parts = await prefetch.take();
             const t = tasks[step.task];
-            await put({ kind: 'batch', task: step.task, parts, ...(t.last ? { through: t.through } : {}) });
+            await put({ kind: 'batch', task: step.task, parts, ...(t.last ? { through: t.through } : {}) }, parts.map((p) => p.blob));
           }
         } catch (err) {
           stopPlanning = true;
@@ -312,12 +316,12 @@ async function pollPubmedReview(review: Review, client: PubmedClient, d: SourceD
         if (planError) throw planError.err;
         if (tasks.length) d.log(`pubmed ${review.id} ${datetype}: all ${tasks.length} batches fetched, ${stored} stored; storing the rest`);
       },
-      consume: async (item) => {
+      consume: async (item, _index, read) => {
         if (item.kind === 'batch') {
           const records: SourceRecord[] = [];
           const malformed: MalformedRecord[] = [];
           for (const part of item.parts) {
-            const parsed = await parseEfetchYielding(part.xml);
+            const parsed = await parseEfetchYielding(await read(part.blob));
             const only = part.only ? new Set(part.only) : undefined;
             records.push(...(only ? parsed.records.filter((r) => only.has(r.sourceId)) : parsed.records));
             malformed.push(...parsed.malformed);
@@ -332,17 +336,24 @@ async function pollPubmedReview(review: Review, client: PubmedClient, d: SourceD
     d.onSpool?.(stats);
   };
 
-  /** efetch of one batch; ids the response left out are asked for once more. */
-  const fetchComplete = async (ids: string[]): Promise<EfetchPart[]> => {
-    const first = await client.efetchBody(ids);
+  /**
+   * efetch of one batch; ids the response left out are asked for once more. Each body goes to the
+   * spool directory at once, as bytes (the text is decoded only for the envelope check): up to
+   * `pubmedAhead` batches wait here for their turn, and holding their bodies as strings (~0.8 MB
+   * each, outliving young-generation GCs, so freed only by full ones) was most of the poller's
+   * peak memory.
+   */
+  const fetchComplete = async (ids: string[], stash: (text: Uint8Array) => Promise<SpoolBlob>): Promise<EfetchPart[]> => {
+    const first = await client.efetchBytes(ids);
     const got = new Set(first.ids);
     const missing = ids.filter((id) => !got.has(id));
-    if (!missing.length) return [{ xml: first.xml }];
-    const again = await client.efetchBody(missing);
+    const firstPart = { blob: await stash(first.bytes) };
+    if (!missing.length) return [firstPart];
+    const again = await client.efetchBytes(missing);
     const back = new Set(again.ids);
     const still = missing.filter((id) => !back.has(id));
     if (still.length) d.log(`pubmed ${review.id}: ${still.length} id(s) not returned by efetch (${still.slice(0, 5).join(', ')}${still.length > 5 ? '…' : ''})`);
-    return [{ xml: first.xml }, { xml: again.xml, only: missing }];
+    return [firstPart, { blob: await stash(again.bytes), only: missing }];
   };
 
   const edat = nextWindow(cp.edatThrough, d.today, opts);

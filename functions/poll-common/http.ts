@@ -50,9 +50,10 @@ export const JITTER_TOLERANCE_MS = 50;
  *  - Starts are scheduled against absolute slots `t0 + i × spacing` (spacing = window / k + 1 ms):
  *    a release that comes late (a timer firing late, a busy event loop) does not push every later
  *    slot back, as spacing each start from the last release did (there every few ms of lateness
- *    were lost for good, 6–7 % of the rate at 10/s). The next start may come sooner to make up
- *    to `maxCatchUp` (half a spacing) of lateness; more than that is given up, so a long stall
- *    never turns into a burst.
+ *    were lost for good, 6–7 % of the rate at 10/s). A start up to `maxCatchUp` (a quarter of a
+ *    spacing) late is made up by the next one coming that much sooner; a start later than that
+ *    (a stall) restarts the slots a whole spacing after it, so a stall never turns into a burst
+ *    (a test run that made stalls up put 15 requests into one second at the fake).
  *  - Hard rule, whatever the slots say: any k + 1 consecutive starts span at least `windowMs`
  *    (k × 1000 / rate + JITTER_TOLERANCE_MS), so no one-second window holds more than `rate`.
  *  - A limiter found idle (nobody asked when the slot came) restarts its slots at the request:
@@ -67,7 +68,7 @@ export class StartSchedule {
   readonly windowMs: number;
   /** Distance of two slots (ms). */
   readonly spacingMs: number;
-  /** Lateness of a start that the next one may make up (ms). */
+  /** Lateness of a start that the next one makes up (ms); a start later than this restarts the slots. */
   readonly maxCatchUpMs: number;
   /** Slot of the next start. */
   nextSlot = -Infinity;
@@ -77,7 +78,7 @@ export class StartSchedule {
     this.perWindow = Math.max(1, Math.floor(ratePerSecond));
     this.windowMs = (this.perWindow * 1000) / ratePerSecond + toleranceMs;
     this.spacingMs = this.windowMs / this.perWindow + 1;
-    this.maxCatchUpMs = this.spacingMs / 2;
+    this.maxCatchUpMs = this.spacingMs / 4;
   }
   /** The earliest start allowed for a request made at `requestedAt` that is next in line. */
   allowedAt(requestedAt: number): number {
@@ -89,7 +90,10 @@ export class StartSchedule {
   started(at: number): void {
     this.recent.push(at);
     if (this.recent.length > this.perWindow) this.recent.shift();
-    this.nextSlot = Math.max(this.nextSlot + this.spacingMs, at + this.spacingMs - this.maxCatchUpMs);
+    // Lateness up to maxCatchUp (timers, a busy loop) is made up by the next start; a longer stall
+    // is not: requests released just before it may only leave (or reach the server) after it, and
+    // starts made up on top of them would bunch at the server.
+    this.nextSlot = at - this.nextSlot > this.maxCatchUpMs ? at + this.spacingMs : this.nextSlot + this.spacingMs;
   }
 }
 
@@ -120,7 +124,7 @@ export class RateLimiter {
   /** Any `perWindow` + 1 consecutive starts span `windowMs` or more. */
   readonly perWindow: number;
   readonly windowMs: number;
-  /** Two consecutive starts are never closer than this (a late one made up by at most half a spacing). */
+  /** Two consecutive starts are never closer than this (a late one made up by at most a quarter of a spacing). */
   readonly minGapMs: number;
   private readonly schedule: StartSchedule;
   private chain: Promise<void> = Promise.resolve();
@@ -219,7 +223,21 @@ function backoff(attempt: number, policy: RetryPolicy, retryAfter?: string | nul
  * error body; any other exception from `parse` is treated as a malformed (retryable) body too.
  * Throws UpstreamError once attempts are exhausted or for a non-retryable status (4xx but 429).
  */
-export async function requestWithRetry<T>(spec: RequestSpec, deps: HttpDeps, parse: (body: string) => T): Promise<T> {
+export function requestWithRetry<T>(spec: RequestSpec, deps: HttpDeps, parse: (body: string) => T): Promise<T> {
+  return send(spec, deps, 'text', parse);
+}
+
+/**
+ * As requestWithRetry, with the body as bytes: for large bodies that are checked and then passed on
+ * (written to disk) rather than kept, so that no long-lived large string is made of them.
+ */
+export function requestBytesWithRetry<T>(spec: RequestSpec, deps: HttpDeps, parse: (body: Buffer) => T): Promise<T> {
+  return send(spec, deps, 'bytes', parse);
+}
+
+async function send<T>(spec: RequestSpec, deps: HttpDeps, mode: 'text', parse: (body: string) => T): Promise<T>;
+async function send<T>(spec: RequestSpec, deps: HttpDeps, mode: 'bytes', parse: (body: Buffer) => T): Promise<T>;
+async function send<T>(spec: RequestSpec, deps: HttpDeps, mode: 'text' | 'bytes', parse: (body: never) => T): Promise<T> {
   const f = deps.fetchImpl ?? fetch;
   let lastError: UpstreamError | undefined;
   for (let attempt = 0; attempt < deps.retry.attempts; attempt++) {
@@ -230,7 +248,7 @@ export async function requestWithRetry<T>(spec: RequestSpec, deps: HttpDeps, par
       await new Promise((r) => setTimeout(r, delay));
     }
     let res: { status: number; retryAfter: string | null };
-    let body: string;
+    let body: string | Buffer;
     try {
       const method = spec.method ?? 'GET';
       const headers = { 'user-agent': 'living-evidence-poller/0.1', ...(spec.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...spec.headers };
@@ -238,12 +256,12 @@ export async function requestWithRetry<T>(spec: RequestSpec, deps: HttpDeps, par
       if (deps.offThread && !deps.fetchImpl) {
         const r = await RequestWorker.shared().send({ key: deps.limiter.key, rate: deps.limiter.ratePerSecond, toleranceMs: JITTER_TOLERANCE_MS, url: spec.url, method, headers, ...(form !== undefined ? { body: form } : {}), timeoutMs: deps.retry.timeoutMs });
         res = r;
-        body = r.body;
+        body = mode === 'bytes' ? Buffer.from(r.body) : r.body;
       } else {
         await deps.limiter.acquire();
         const got = await f(spec.url, { method, headers, signal: AbortSignal.timeout(deps.retry.timeoutMs), ...(form !== undefined ? { body: form } : {}) });
         res = { status: got.status, retryAfter: got.headers.get('retry-after') };
-        body = await got.text();
+        body = mode === 'bytes' ? Buffer.from(await got.arrayBuffer()) : await got.text();
       }
     } catch (err) {
       const e = err as Error;
@@ -251,17 +269,19 @@ export async function requestWithRetry<T>(spec: RequestSpec, deps: HttpDeps, par
       lastError = new UpstreamError(`${spec.what}: ${reason}`, true, undefined, true);
       continue;
     }
+    // Error statuses are described from the start of the body.
+    const head = () => (typeof body === 'string' ? body : body.subarray(0, 4096).toString('utf8'));
     if (res.status === 429 || res.status >= 500) {
-      lastError = Object.assign(new UpstreamError(`HTTP ${res.status}${res.status === 429 ? ' (rate limited)' : ''}: ${body.replace(/\s+/g, ' ').slice(0, 120)}`, true, res.status), {
+      lastError = Object.assign(new UpstreamError(`HTTP ${res.status}${res.status === 429 ? ' (rate limited)' : ''}: ${head().replace(/\s+/g, ' ').slice(0, 120)}`, true, res.status), {
         retryAfter: res.retryAfter,
       });
       continue;
     }
     if (res.status >= 400) {
-      throw new UpstreamError(`${spec.what}: HTTP ${res.status}: ${body.replace(/\s+/g, ' ').slice(0, 300)}`, false, res.status);
+      throw new UpstreamError(`${spec.what}: HTTP ${res.status}: ${head().replace(/\s+/g, ' ').slice(0, 300)}`, false, res.status);
     }
     try {
-      return parse(body);
+      return parse(body as never);
     } catch (err) {
       if (err instanceof UpstreamError && !err.retryable) throw err;
       lastError = err instanceof UpstreamError ? err : new UpstreamError(`malformed response: ${(err as Error).message}`, true, res.status);

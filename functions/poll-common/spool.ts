@@ -45,13 +45,24 @@ export interface SpoolStats {
   producerBlockedMs: number;
 }
 
+/**
+ * A large text (a response body; a string, or bytes read back as UTF-8) written to the spool directory as soon as it arrives, before its
+ * turn to be put: the producer then holds only this reference, not the text, while earlier items
+ * are still on their way. An item carrying blobs is put with them (`put(item, blobs)`), so that
+ * they count against `maxBytes`; the consumer reads each once (`read`), which removes its file.
+ */
+export interface SpoolBlob {
+  file: string;
+  bytes: number;
+}
+
 export interface SpoolOptions<T> {
   /** Bytes allowed on disk before `put` waits for the consumer (default 256 MiB). */
   maxBytes?: number;
   /** Parent directory of the spool directory (default the OS temp dir). */
   dir?: string;
-  produce: (put: (item: T) => Promise<void>) => Promise<void>;
-  consume: (item: T, index: number) => Promise<void>;
+  produce: (put: (item: T, blobs?: readonly SpoolBlob[]) => Promise<void>, stash: (text: string | Uint8Array) => Promise<SpoolBlob>) => Promise<void>;
+  consume: (item: T, index: number, read: (blob: SpoolBlob) => Promise<string>) => Promise<void>;
 }
 
 export const DEFAULT_SPOOL_BYTES = 256 * 2 ** 20;
@@ -123,15 +134,28 @@ export async function spool<T>(opts: SpoolOptions<T>): Promise<SpoolStats> {
 
   // Puts are applied one at a time, in call order.
   let chain: Promise<void> = Promise.resolve();
-  const put = (item: T): Promise<void> => {
-    const p = chain.then(() => putOne(item));
+  const put = (item: T, blobs: readonly SpoolBlob[] = []): Promise<void> => {
+    const p = chain.then(() => putOne(item, blobs));
     chain = p.catch(() => undefined);
     return p;
   };
-  const putOne = async (item: T): Promise<void> => {
+  let blobSeq = 0;
+  const stash = async (text: string | Uint8Array): Promise<SpoolBlob> => {
+    if (consumerError) throw new SpoolClosedError();
+    const blob = { file: join(root, `blob-${String(blobSeq++).padStart(8, '0')}.txt`), bytes: typeof text === 'string' ? Buffer.byteLength(text) : text.byteLength };
+    await writeFile(blob.file, text);
+    return blob;
+  };
+  const read = async (blob: SpoolBlob): Promise<string> => {
+    if (!blob.file.startsWith(root)) throw new Error(`not a blob of this spool: ${blob.file}`);
+    const text = await readFile(blob.file, 'utf8');
+    await rm(blob.file, { force: true });
+    return text;
+  };
+  const putOne = async (item: T, blobs: readonly SpoolBlob[]): Promise<void> => {
     if (consumerError) throw new SpoolClosedError();
     const body = JSON.stringify(item);
-    const size = Buffer.byteLength(body);
+    const size = Buffer.byteLength(body) + blobs.reduce((a, b) => a + b.bytes, 0);
     // Wait for room, unless nothing is waiting (one batch larger than the limit still passes).
     if (bytes > 0 && bytes + size > maxBytes) {
       const blocked = performance.now();
@@ -153,7 +177,7 @@ export async function spool<T>(opts: SpoolOptions<T>): Promise<SpoolStats> {
 
   const producer = (async () => {
     try {
-      await opts.produce(put);
+      await opts.produce(put, stash);
     } catch (err) {
       producerError = { err };
     } finally {
@@ -173,7 +197,7 @@ export async function spool<T>(opts: SpoolOptions<T>): Promise<SpoolStats> {
         await rm(file(i), { force: true });
         bytes -= sizes[i];
         signalProducer();
-        await opts.consume(JSON.parse(body) as T, i);
+        await opts.consume(JSON.parse(body) as T, i, read);
         stats.items++;
       }
     } catch (err) {

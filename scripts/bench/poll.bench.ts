@@ -59,8 +59,11 @@ export default async function pollBench(opts: { quick: boolean }): Promise<void>
   const startRss = process.memoryUsage().rss;
   let peakRss = 0;
   let peakHeap = 0;
+  /** What made up the RSS at its peak: V8 heap (used/total) and memory outside it (Buffers). */
+  let atPeak = process.memoryUsage();
   const sampler = setInterval(() => {
     const m = process.memoryUsage();
+    if (m.rss > peakRss) atPeak = m;
     peakRss = Math.max(peakRss, m.rss);
     peakHeap = Math.max(peakHeap, m.heapUsed);
   }, 100);
@@ -76,7 +79,6 @@ export default async function pollBench(opts: { quick: boolean }): Promise<void>
     if (!limiterKey || starts.length < 2) return;
     // Each gap beyond the spacing is either idle (no request was waiting when the spacing allowed
     // one) or late (a request waited, its release came late: timers, a busy event loop).
-    const interval = limiterKey.intervalMs;
     let idle = 0;
     let late = 0;
     let idleGaps = 0;
@@ -91,7 +93,7 @@ export default async function pollBench(opts: { quick: boolean }): Promise<void>
     const lp = (p: number) => lg[Math.min(lg.length - 1, Math.floor(p * lg.length))].toFixed(0);
     const lspan = (starts[starts.length - 1].at - starts[0].at) / 1000;
     const lrate = (starts.length - 1) / lspan;
-    console.log(`  limiter starts  ${starts.length} at ${lrate.toFixed(2)}/s = ${((lrate / rate) * 100).toFixed(1)}% of ${rate}/s (its ceiling ${((1000 / (interval * rate)) * 100).toFixed(1)}%); gaps p50 ${lp(0.5)} ms, p90 ${lp(0.9)} ms, max ${lp(1)} ms; beyond the spacing: idle ${idle.toFixed(0)} ms in ${idleGaps} gaps (no request waiting), late ${late.toFixed(0)} ms (release late)`);
+    console.log(`  limiter starts  ${starts.length} at ${lrate.toFixed(2)}/s = ${((lrate / rate) * 100).toFixed(1)}% of ${rate}/s (its ceiling ${((1000 / (limiterKey.intervalMs * rate)) * 100).toFixed(1)}%: slots ${limiterKey.intervalMs.toFixed(1)} ms apart, any ${limiterKey.perWindow + 1} starts ≥ ${limiterKey.windowMs.toFixed(0)} ms apart); gaps p50 ${lp(0.5)} ms, p90 ${lp(0.9)} ms, max ${lp(1)} ms; beyond the schedule: idle ${idle.toFixed(0)} ms in ${idleGaps} gaps (no request waiting), late ${late.toFixed(0)} ms in all (releases late, partly made up)`);
   };
   try {
     const { url } = await nextMessage<{ url: string }>(child);
@@ -143,6 +145,11 @@ export default async function pollBench(opts: { quick: boolean }): Promise<void>
     const pct = (p: number) => gaps[Math.min(gaps.length - 1, Math.floor(p * gaps.length))].toFixed(0);
     const closest = Math.min(...reqs.slice(rate).map((q, i) => q.at - reqs[i].at));
     const status429 = reqs.filter((q) => q.status === 429).length;
+    // How much closer k + 1 consecutive requests came at the server than they started at the
+    // limiter (the i-th arrival against the i-th start): the jitter the window's tolerance must cover.
+    const k = limiterKey.perWindow;
+    let shrink = -Infinity;
+    if (starts.length === reqs.length) for (let i = k; i < reqs.length; i++) shrink = Math.max(shrink, starts[i].at - starts[i - k].at - (reqs[i].at - reqs[i - k].at));
     const fetchSeconds = spools.reduce((a, s) => a + s.producerMs, 0) / 1000;
     const peakSpool = Math.max(0, ...spools.map((s) => s.peakBytes));
     const peakSpoolItems = Math.max(0, ...spools.map((s) => s.peakItems));
@@ -151,15 +158,19 @@ export default async function pollBench(opts: { quick: boolean }): Promise<void>
     console.log(`poll backfill (${n} records${opts.quick ? ', quick' : ''}, ${rate} req/s allowed; requests sent from ${process.env.POLL_REQUEST_WORKER === '1' ? 'the request worker thread' : 'the main thread'}; machine load ${load.map((x) => x.toFixed(1)).join(' / ')} (1/5/15 min) on ${cpus().length} cores)`);
     console.log(`  stored          ${r.new} new, ${r.failures.length} failed cycles, ${r.candidates} candidates`);
     console.log(`  requests/s      ${reqRate.toFixed(2)} at the server over the fetch phase (${reqs.length} requests in ${span.toFixed(1)} s) = ${((reqRate / rate) * 100).toFixed(1)}% of ${rate}/s; max in any 1 s window: ${report.maxInWindow}; 429 answers: ${status429}`);
-    console.log(`  request gaps    p50 ${pct(0.5)} ms, p90 ${pct(0.9)} ms, max ${pct(1)} ms (limiter spacing ${((1000 + JITTER_TOLERANCE_MS) / rate).toFixed(0)} ms); closest ${rate + 1} consecutive arrivals span ${closest.toFixed(0)} ms (> 1000 = never above the rate); poller event-loop delay p99 ${(loop.percentile(99) / 1e6).toFixed(0)} ms, max ${(loop.max / 1e6).toFixed(0)} ms; fake server's p99 ${report.loopP99Ms.toFixed(0)} ms, max ${report.loopMaxMs.toFixed(0)} ms`);
+    console.log(`  request gaps    p50 ${pct(0.5)} ms, p90 ${pct(0.9)} ms, max ${pct(1)} ms (limiter slots ${limiterKey.intervalMs.toFixed(1)} ms); closest ${rate + 1} consecutive arrivals span ${closest.toFixed(0)} ms (≥ 1000 = never above the rate); ${Number.isFinite(shrink) ? `${k + 1} consecutive requests came at most ${shrink.toFixed(1)} ms closer at the server than at the limiter (tolerance ${JITTER_TOLERANCE_MS} ms)` : 'arrivals and starts differ in number (retries): no shrink figure'}; poller event-loop delay p99 ${(loop.percentile(99) / 1e6).toFixed(0)} ms, max ${(loop.max / 1e6).toFixed(0)} ms; fake server's p99 ${report.loopP99Ms.toFixed(0)} ms, max ${report.loopMaxMs.toFixed(0)} ms`);
     limiterLine();
     console.log(`  records/s       fetch side ${(r.fetched / fetchSeconds).toFixed(1)} (all fetched in ${fetchSeconds.toFixed(1)} s); end to end ${(r.new / seconds).toFixed(1)} (stored in ${seconds.toFixed(1)} s: DynamoDB Local's write rate here)`);
-    console.log(`  peak memory     poller RSS ${(peakRss / 2 ** 20).toFixed(0)} MB (${(startRss / 2 ** 20).toFixed(0)} MB before polling), heap ${(peakHeap / 2 ** 20).toFixed(0)} MB (target < 256 MB); spool on disk peak ${(peakSpool / 2 ** 20).toFixed(1)} MB in ${peakSpoolItems} batches`);
+    const mb = (x: number) => (x / 2 ** 20).toFixed(0);
+    console.log(`  peak memory     poller RSS ${mb(peakRss)} MB (${mb(startRss)} MB before polling; at the peak: heap ${mb(atPeak.heapUsed)} used of ${mb(atPeak.heapTotal)}, Buffers ${mb(atPeak.arrayBuffers)}), peak heap ${mb(peakHeap)} MB (target < 256 MB); spool on disk peak ${(peakSpool / 2 ** 20).toFixed(1)} MB in ${peakSpoolItems} batches`);
     console.log(`  DynamoDB        ${perRecord(store.stats.writeCalls)} write calls/record, ${perRecord(store.stats.writeItems)} items written/record, ${perRecord(store.stats.readCalls)} read calls/record, ${store.stats.conflicts} conflicts`);
     // Re-poll: unchanged records must cost no writes.
     const before = store.stats.writeCalls;
     const again = await runPollCycle({ sources: ['pubmed'], reviewIds: ['selfguided-depression'], doc, table, store, env: { PUBMED_EUTILS_URL: url }, log: () => undefined, now: () => new Date('2025-01-02T12:00:00Z'), concurrency: 16 });
     console.log(`  re-poll         ${again.fetched} fetched, ${again.unchanged} unchanged, ${store.stats.writeCalls - before} write calls (checkpoints only)`);
+    // One line with the budget's figures (issue 15 item 4), for the README's table.
+    const ok = (b: boolean) => (b ? 'met' : 'NOT met');
+    console.log(`  BUDGET ${rate}/s: ${((reqRate / rate) * 100).toFixed(1)}% of the allowed rate at the server (≥ 90 %: ${ok(reqRate / rate >= 0.9)}); max ${report.maxInWindow} requests in any 1 s at the fake (≤ ${rate}: ${ok(report.maxInWindow <= rate)}); 429s ${status429}; poller peak RSS ${mb(peakRss)} MB (< 256: ${ok(peakRss < 256 * 2 ** 20)}); load ${load.map((x) => x.toFixed(1)).join(' / ')}`);
   } finally {
     limiterKey?.onStart.delete(watch);
     clearInterval(sampler);

@@ -248,6 +248,22 @@ function inRange(d: string, min?: string, max?: string): boolean {
 export async function startFakePubmed(opts: FakePubmedOptions = {}): Promise<FakePubmed> {
   const corpus: FakeArticle[] = opts.corpus ? [...opts.corpus] : generateArticles({ count: opts.count ?? 100, seed: opts.seed, from: opts.from, to: opts.to });
   let webenvSeq = 0;
+  // PMID → position in the corpus, rebuilt only when a lookup finds it stale (tests may add,
+  // replace or reorder articles): building it for every efetch held the fake's event loop long
+  // enough at 20,000 articles to bunch the arrival times it records.
+  let positions = new Map<string, number>();
+  const articlesOf = (ids: string[]): FakeArticle[] => {
+    const find = () => ids.map((id) => {
+      const i = positions.get(id);
+      return i !== undefined && corpus[i]?.pmid === id ? corpus[i] : undefined;
+    });
+    let found = find();
+    if (found.some((a) => !a)) {
+      positions = new Map(corpus.map((a, j) => [a.pmid, j]));
+      found = find();
+    }
+    return found.filter((a): a is FakeArticle => !!a);
+  };
   const rateBody = () => JSON.stringify({ error: 'API rate limit exceeded', 'api-key': '127.0.0.1', count: '4', limit: '3' });
 
   const handle = (_method: string, path: string, p: URLSearchParams): Handled => {
@@ -293,8 +309,7 @@ export async function startFakePubmed(opts: FakePubmedOptions = {}): Promise<Fak
     if (path.endsWith('/efetch.fcgi')) {
       const ids = (p.get('id') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
       if (ids.length === 0) return { status: 400, contentType: 'text/plain', body: 'Empty id list - nothing todo' };
-      const index = new Map(corpus.map((a) => [a.pmid, a]));
-      const arts = ids.map((id) => index.get(id)).filter((a): a is FakeArticle => !!a);
+      const arts = articlesOf(ids);
       return { status: 200, contentType: 'text/xml; charset=UTF-8', body: efetchXml(arts) };
     }
     return { status: 404, contentType: 'text/plain', body: `Not Found: ${path}` };

@@ -76,6 +76,37 @@ describe('spool', () => {
     expect(await readdir(parent)).toEqual([]);
   });
 
+  it('blobs: stashed on disk before their item is put, counted against maxBytes with it, read back once (string or bytes), then gone', async () => {
+    const dir = await mkdtemp(join(parent, 'blob-'));
+    const texts = ['ä'.repeat(3000), 'plain '.repeat(500), '<x>ü</x>'];
+    const got: string[] = [];
+    const filesWhileProducing: string[][] = [];
+    let readTwice: unknown;
+    const stats = await spool<{ n: number; blob: { file: string; bytes: number } }>({
+      dir,
+      maxBytes: 1_000_000,
+      produce: async (put, stash) => {
+        // Stashed out of order (as responses arrive), put in order.
+        const blobs = [await stash(texts[0]), await stash(Buffer.from(texts[1], 'utf8')), await stash(texts[2])];
+        expect(blobs.map((b) => b.bytes)).toEqual(texts.map((t) => Buffer.byteLength(t)));
+        const [spoolDir] = (await readdir(dir)).filter((n) => n.startsWith('living-evidence-spool-'));
+        filesWhileProducing.push(await readdir(join(dir, spoolDir)));
+        for (let n = 0; n < 3; n++) await put({ n, blob: blobs[n] }, [blobs[n]]);
+      },
+      consume: async (item, _i, read) => {
+        got[item.n] = await read(item.blob);
+        if (item.n === 0) readTwice = await read(item.blob).catch((e: Error) => e.message);
+      },
+    });
+    expect(got).toEqual(texts);
+    expect(filesWhileProducing[0].filter((n) => n.startsWith('blob-'))).toHaveLength(3);
+    expect(String(readTwice)).toMatch(/ENOENT|no such file/);
+    // The largest wait on disk includes the blobs' bytes, not only the items' JSON.
+    expect(stats.peakBytes).toBeGreaterThan(Buffer.byteLength(texts[0]));
+    expect(await readdir(dir)).toEqual([]);
+    await rm(dir, { recursive: true, force: true });
+  });
+
   it('lets the producer run ahead of a slow consumer, up to maxBytes on disk', async () => {
     // Items of one size whatever the digits of i, so that exactly three fit.
     const sized = (i: number) => item(i, 1002 - String(i).length);

@@ -5,7 +5,7 @@
  */
 import { ESEARCH_CAP } from '../../../core/evidence/windows.js';
 import { EfetchResponseError, parseEfetch, splitEfetch, type EfetchParse } from '../../../core/evidence/pubmed.js';
-import { parseJsonBody, requestWithRetry, retryFromEnv, sharedLimiter, UpstreamError, type HttpDeps, type RateLimiter, type RetryPolicy } from '../../poll-common/http.js';
+import { parseJsonBody, requestBytesWithRetry, requestWithRetry, retryFromEnv, sharedLimiter, UpstreamError, type HttpDeps, type RateLimiter, type RetryPolicy } from '../../poll-common/http.js';
 
 export const DEFAULT_EUTILS_URL = 'https://eutils.ncbi.nlm.nih.gov/entrez/eutils/';
 
@@ -68,6 +68,30 @@ function checkErrorJson(parsed: unknown): void {
   const o = parsed as Record<string, unknown> | null;
   if (o && typeof o === 'object' && typeof o.error === 'string') {
     throw new UpstreamError(`error body: ${o.error}`, true);
+  }
+}
+
+/**
+ * The PMIDs of an efetch body whose envelope is whole; a retryable UpstreamError for error bodies
+ * (an error JSON, possibly inside a 200), non-sets and truncated sets.
+ */
+function checkEfetchBody(body: string): string[] {
+  const head = body.trimStart();
+  if (head.startsWith('{')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(head);
+    } catch {
+      throw new UpstreamError('efetch returned JSON that does not parse', true);
+    }
+    checkErrorJson(parsed);
+    throw new UpstreamError('efetch returned JSON instead of XML', true);
+  }
+  try {
+    return splitEfetch(body).ids;
+  } catch (err) {
+    if (err instanceof EfetchResponseError) throw new UpstreamError(err.message, true);
+    throw err;
   }
 }
 
@@ -146,29 +170,16 @@ export class PubmedClient {
    */
   async efetchBody(ids: string[]): Promise<{ xml: string; ids: string[] }> {
     const form = { db: 'pubmed', retmode: 'xml', id: ids.join(','), ...this.identity() };
-    return requestWithRetry(
-      { url: `${this.config.baseUrl}efetch.fcgi`, method: 'POST', form, what: `efetch ${ids.length} ids (${ids[0]}…)` },
-      this.deps,
-      (body) => {
-        const head = body.trimStart();
-        if (head.startsWith('{')) {
-          let parsed: unknown;
-          try {
-            parsed = JSON.parse(head);
-          } catch {
-            throw new UpstreamError('efetch returned JSON that does not parse', true);
-          }
-          checkErrorJson(parsed);
-          throw new UpstreamError('efetch returned JSON instead of XML', true);
-        }
-        try {
-          return { xml: body, ids: splitEfetch(body).ids };
-        } catch (err) {
-          if (err instanceof EfetchResponseError) throw new UpstreamError(err.message, true);
-          throw err;
-        }
-      },
-    );
+    return requestWithRetry({ url: `${this.config.baseUrl}efetch.fcgi`, method: 'POST', form, what: `efetch ${ids.length} ids (${ids[0]}…)` }, this.deps, (body) => ({ xml: body, ids: checkEfetchBody(body) }));
+  }
+
+  /**
+   * As efetchBody, with the body as bytes (UTF-8), for a caller that writes it to disk: the text
+   * is decoded only for the check, and dropped at once, so that no large string outlives it.
+   */
+  async efetchBytes(ids: string[]): Promise<{ bytes: Buffer; ids: string[] }> {
+    const form = { db: 'pubmed', retmode: 'xml', id: ids.join(','), ...this.identity() };
+    return requestBytesWithRetry({ url: `${this.config.baseUrl}efetch.fcgi`, method: 'POST', form, what: `efetch ${ids.length} ids (${ids[0]}…)` }, this.deps, (bytes) => ({ bytes, ids: checkEfetchBody(bytes.toString('utf8')) }));
   }
 
   /** Fetches and parses full records by id. */

@@ -56,6 +56,8 @@ let shrink = -Infinity;
 if (q.length === starts.length) for (let i = k; i < q.length; i++) shrink = Math.max(shrink, starts[i] - starts[i - k] - (q[i] - q[i - k]));
 const pct = (((q.length - 1) / ((q[q.length - 1] - q[0]) / 1000)) / rate) * 100;
 const lpct = (((starts.length - 1) / ((starts[starts.length - 1] - starts[0]) / 1000)) / rate) * 100;
+const inWin = (t: number[]) => { let best = 0, j = 0; for (let i = 0; i < t.length; i++) { while (t[i] - t[j] >= 1000) j++; best = Math.max(best, i - j + 1); } return best; };
+console.log(`limiter's own max in 1 s ${inWin(starts)}; 429s ${rep.requests.filter((x) => x.status === 429).length}; fake loop max ${rep.loopMaxMs.toFixed(0)} ms`);
 console.log(`${storeMs} ms per stored batch; ${q.length} requests at ${pct.toFixed(1)}% of ${rate}/s at the server (limiter ${lpct.toFixed(1)}%), max in 1 s ${rep.maxInWindow}; most a ${k + 1}-request span shrank on the way ${shrink.toFixed(1)} ms; load ${loadavg()[0].toFixed(1)}`);
 console.log(`before: rss ${mb(before.rss)} heap ${mb(before.heapUsed)}/${mb(before.heapTotal)}; at peak RSS: rss ${mb(peak.m.rss)} heap ${mb(peak.m.heapUsed)}/${mb(peak.m.heapTotal)} external ${mb(peak.m.external)} arrayBuffers ${mb(peak.m.arrayBuffers)}; spaces ${peak.spaces}`);
 process.exit(0);
