@@ -113,7 +113,7 @@ export default async function pollBench(opts: { quick: boolean }): Promise<void>
       const q = rep.requests;
       const r = (q.length - 1) / ((q[q.length - 1].at - q[0].at) / 1000);
       limiterLine();
-      console.log(`  fetch phase     ${q.length} requests at ${r.toFixed(2)}/s = ${((r / rate) * 100).toFixed(1)}% of ${rate}/s; max in any 1 s window ${rep.maxInWindow}; 429 answers ${q.filter((x) => x.status === 429).length}; poller RSS so far ${(peakRss / 2 ** 20).toFixed(0)} MB; load ${loadavg()[0].toFixed(1)}`);
+      console.log(`  fetch phase     ${q.length} requests at ${r.toFixed(2)}/s = ${((r / rate) * 100).toFixed(1)}% of ${rate}/s; max in any 1 s window ${rep.maxInWindow}; 429 answers ${q.filter((x) => x.status === 429).length}; fake server's event-loop delay max ${rep.loopMaxMs.toFixed(0)} ms (requests arriving meanwhile are timestamped together); poller RSS so far ${(peakRss / 2 ** 20).toFixed(0)} MB; load ${loadavg()[0].toFixed(1)}`);
     };
     const spools: SpoolStats[] = [];
     const t0 = performance.now();

@@ -18,7 +18,7 @@ export interface FakePubmedReport {
 const [count, rate] = process.argv.slice(2).map(Number);
 // Entry dates over one year: the first esearch exceeds the 9,999 cap when count = 20,000.
 const corpus = generateArticles({ count, seed: 2025, from: '2024-01-01', to: '2024-12-31' });
-const pm = await startFakePubmed({ corpus, enforceRate: rate });
+const pm = await startFakePubmed({ corpus, enforceRate: rate, frozen: true });
 const loop = monitorEventLoopDelay({ resolution: 10 });
 loop.enable();
 process.send!({ url: pm.url });
