@@ -3,12 +3,15 @@
  * Chromium with JavaScript off on the site built by Astro from the sample snapshots (the real
  * Metapsy snapshot plus every issue-11 field, test/site/sample.ts), served by the runner's static
  * handler. On the home, review, study, versions list, version, evidence-map and long-data-table
- * pages at 390 px (and 1280 px), with every <details> closed and then opened: every link, summary
- * and control is ≥ 24 × 24 CSS px or spaced as 2.5.8 allows (test/e2e/lib/site.ts smallTargets);
- * the forest plot's row links (laid over the chart image, the known gap: 21.9 px at 390 px) are
- * measured on their own; and the page does not scroll sideways, no chart is shorter than 200 px and
- * chart text is ≥ 11 px. Every chart on the review and evidence-map pages keeps the chart contract
- * (permalink anchor, data table, CSV and SVG downloads that are served, no chart drawn outside it),
+ * pages at 320 and 390 px (and 1280 px), with every <details> closed and then opened: every link,
+ * summary and control is ≥ 24 × 24 CSS px or spaced as 2.5.8 allows (test/e2e/lib/site.ts
+ * smallTargets); the forest plot's row links (laid over the chart image: 21.9 px at 390 px before
+ * issue 11's fix, 22.4 px at 320 px before the phone rows grew to 31 units) are measured on their
+ * own at all three widths; and the page does not scroll sideways (320 and 390 px); no chart is
+ * shorter than 200 px and chart text is ≥ 11 px (390 and 1280 px, the issue's rule: at 320 px the
+ * phone drawing is scaled to 80 %, so its 12 px text shows at about 9.6 px). Every chart on the review and evidence-map pages keeps the chart contract
+ * (permalink anchor, data table, CSV and SVG downloads that are served, no chart drawn outside it;
+ * the evidence map's cross-table, a table and no drawing, has its CSV served too),
  * and a reader with JavaScript off reaches every old version from the review page by following
  * links.
  */
@@ -19,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSite } from '../../functions/publish/build-site.js';
 import { sampleSnapshots, writeSnapshots, writeTwoVersions } from '../site/sample.js';
-import { chartMetrics, horizontalOverflow, launch, serveSite, smallTargets, svgFacts } from './lib/site.js';
+import { axeViolations, chartMetrics, horizontalOverflow, launch, serveSite, smallTargets, svgFacts } from './lib/site.js';
 
 const work = mkdtempSync(join(tmpdir(), 'le-targets-'));
 const snaps = sampleSnapshots();
@@ -28,6 +31,14 @@ const forest = dep.outcomes.find((o) => o.id === 'depression')!;
 // One outcome's certainty confirmed by a lead, the others proposed from the data.
 const confirmed = dep.outcomes.filter((o) => o.certainty)[1];
 confirmed.certainty = { ...confirmed.certainty!, status: 'confirmed' };
+// A study page with every record block: registrations, a preprint linked to its publication and a
+// retraction (a retracted study enters no analysis, so it is in the study list only).
+const RECORDS_STUDY = 'retracted-registered';
+dep.studies.push({
+  id: RECORDS_STUDY, label: 'Registered 2020', year: 2020, sources: ['pubmed', 'ctgov', 'europepmc'], retracted: true, outcomes: [],
+  identifiers: [{ type: 'nct', value: 'NCT01234567' }, { type: 'isrctn', value: 'ISRCTN12345678' }, { type: 'pmid', value: '31234567' }, { type: 'doi', value: '10.2196/example.2020' }, { type: 'ppr', value: 'PPR123456' }],
+});
+dep.excluded.push({ id: RECORDS_STUDY, label: 'Registered 2020', reason: 'retracted: PubMed 39999999: Retraction in J Med Internet Res 2026' });
 let server: { url: string; close: () => Promise<void> };
 let browser: Browser;
 
@@ -50,6 +61,7 @@ const PAGES = [
   ['home', '/'],
   ['review', '/reviews/selfguided-depression/'],
   ['study', `/reviews/selfguided-depression/studies/${encodeURIComponent(forest.studies[0].id)}/`],
+  ['study with registration, linked records and retraction', `/reviews/selfguided-depression/studies/${RECORDS_STUDY}/`],
   ['versions', '/reviews/selfguided-depression/versions/'],
   ['version 1', '/reviews/selfguided-depression/versions/1/'],
   ['version 2', '/reviews/selfguided-depression/versions/2/'],
@@ -66,8 +78,8 @@ async function open(width: number, path: string): Promise<Page> {
 }
 
 describe('pointer targets ≥ 24 × 24 px (WCAG 2.5.8) on every public page', () => {
-  for (const width of [390, 1280]) {
-    it(`at ${width} px: every link and control is large enough or spaced; no sideways scroll; charts ≥ 200 px tall with text ≥ 11 px`, async () => {
+  for (const width of [320, 390, 1280]) {
+    it(`at ${width} px: every link and control is large enough or spaced; no sideways scroll${width === 320 ? '' : '; charts ≥ 200 px tall with text ≥ 11 px'}`, async () => {
       for (const [name, path] of PAGES) {
         const page = await open(width, path);
         const links = await page.locator('a[href]').count();
@@ -76,18 +88,21 @@ describe('pointer targets ≥ 24 × 24 px (WCAG 2.5.8) on every public page', ()
         // What a reader sees after opening every data table and disclosure.
         await page.evaluate(`document.querySelectorAll('details').forEach((d) => { d.open = true; })`);
         expect(await smallTargets(page), `${name} at ${width}px, details open`).toEqual([]);
-        if (width === 390) expect(await horizontalOverflow(page), `${name} scrolls sideways at 390 px`).toBe(0);
-        for (const c of await chartMetrics(page)) {
-          expect(c.height, `${name} ${c.id} height at ${width}px`).toBeGreaterThanOrEqual(200);
-          expect(c.minFont, `${name} ${c.id} text at ${width}px`).toBeGreaterThanOrEqual(11);
+        if (width < 1000) expect(await horizontalOverflow(page), `${name} scrolls sideways at ${width} px`).toBe(0);
+        // Chart size and text are the issue's 390 px rule; at 320 px the phone drawing is scaled to 80 %.
+        if (width !== 320) {
+          for (const c of await chartMetrics(page)) {
+            expect(c.height, `${name} ${c.id} height at ${width}px`).toBeGreaterThanOrEqual(200);
+            expect(c.minFont, `${name} ${c.id} text at ${width}px`).toBeGreaterThanOrEqual(11);
+          }
         }
         await page.context().close();
       }
     }, 600_000);
   }
 
-  it('the forest plot\'s row links (over the chart image) are each ≥ 24 px tall, stacked without gaps or overlap, at 390 and 1280 px', async () => {
-    for (const width of [390, 1280]) {
+  it('the forest plot\'s row links (over the chart image) are each ≥ 24 px tall, stacked without gaps or overlap, at 320, 390 and 1280 px', async () => {
+    for (const width of [320, 390, 1280]) {
       const page = await open(width, '/reviews/selfguided-depression/');
       const boxes = await page.locator('#forest-depression .row-links a').evaluateAll((as) => as.map((a) => {
         const r = a.getBoundingClientRect();
@@ -103,6 +118,18 @@ describe('pointer targets ≥ 24 × 24 px (WCAG 2.5.8) on every public page', ()
       const img = await page.locator('#forest-depression img.chart-img').boundingBox();
       const last = boxes[boxes.length - 1];
       expect(last.top + last.height).toBeLessThanOrEqual(img!.y + img!.height);
+      await page.context().close();
+    }
+  });
+});
+
+describe('study page record blocks', () => {
+  it('registration, linked records and retraction: axe finds nothing at 320, 390 and 1280 px (JavaScript on for axe)', async () => {
+    for (const width of [320, 390, 1280]) {
+      const page = await (await browser.newContext({ viewport: { width, height: 900 } })).newPage();
+      await page.goto(`${server.url}/reviews/selfguided-depression/studies/${RECORDS_STUDY}/`, { timeout: 120_000 });
+      for (const id of ['registration', 'linked-records', 'retraction']) await expect(page.getByTestId(id).count(), id).resolves.toBe(1);
+      expect(await axeViolations(page), `${width}px`).toEqual([]);
       await page.context().close();
     }
   });
@@ -131,7 +158,15 @@ describe('every chart keeps the chart contract; old versions are reachable witho
         expect(f.id, 'figure id').toMatch(/^[a-z]/);
         expect(f.perma, `${f.id} permalink`).toBe(`#${f.id}`);
         expect(f.table, `${f.id} data table`).toBe(true);
-        if (!f.img) continue; // the evidence map's cross-table is itself the figure
+        if (!f.img) {
+          // The evidence map's cross-table is itself the figure: no drawing, but its data as CSV.
+          expect(f.csv, `${f.id} CSV`).toBe(`/data/${path.split('/')[2]}/${f.id}.csv`);
+          const csv = await fetch(`${server.url}${f.csv}`);
+          expect(csv.status, f.id).toBe(200);
+          expect(csv.headers.get('content-type'), f.id).toMatch(/text\/csv/);
+          expect((await csv.text()).trim().split('\n').length, `${f.id} CSV rows`).toBe(1 + (await page.locator(`#${f.id} tbody tr`).count()));
+          continue;
+        }
         expect(f.csv, `${f.id} CSV`).toBe(`/data/${path.split('/')[2]}/${f.id}.csv`);
         expect(f.svg, `${f.id} SVG`).toBe(`/data/${path.split('/')[2]}/${f.id}.svg`);
         const csv = await fetch(`${server.url}${f.csv}`);

@@ -1,8 +1,11 @@
 /**
  * Atom feeds of published versions: one entry per version (site-wide and per review), its summary
- * the conclusions that moved, its id a tag URI that never changes for that version.
+ * one paragraph: whether a conclusion moved, the primary outcome's estimate in that version (from
+ * the snapshot's history) and what changed; its id a tag URI that never changes for that version.
  */
 import type { ReviewSnapshot } from './snapshots';
+import type { ChangeEntry } from '../../../core/analysis/snapshot.js';
+import { fmtCi } from './format.js';
 import { entryId } from './versions';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -32,8 +35,7 @@ export function versionFeed(opts: { site: URL | undefined; base: string; title: 
 ${entries
   .map(({ s, c, n }) => {
     const link = `${origin}${opts.base}reviews/${s.reviewId}/versions/${n}/`;
-    const flags = c.flags ?? [];
-    const summary = flags.length ? `Conclusion changed: ${flags.join('; ')}` : `No conclusion changed. ${c.text}`;
+    const summary = entrySummary(s, c);
     return `  <entry>
     <title>${esc(`${s.shortTitle}, version ${n}`)}</title>
     <id>${esc(entryId(opts.site, s.reviewId, n))}</id>
@@ -48,4 +50,20 @@ ${entries
 </feed>
 `;
   return new Response(body, { headers: { 'Content-Type': 'application/atom+xml; charset=utf-8' } });
+}
+
+const stop = (t: string) => (/[.!?]$/.test(t) ? t : `${t}.`);
+
+/**
+ * The summary of one version's feed entry: "Conclusion changed: …." or "No conclusion changed.",
+ * then the estimate readers saw in that version (the primary outcome, else the first pooled one,
+ * from `history`), then what changed (the version's summary line).
+ */
+export function entrySummary(s: Pick<ReviewSnapshot, 'history'>, c: ChangeEntry): string {
+  const flags = c.flags ?? [];
+  const point = (s.history ?? []).find((h) => h.version === c.version);
+  const pooled = point?.outcomes.filter((o) => o.estimate !== null) ?? [];
+  const o = pooled.find((x) => x.primary) ?? pooled[0];
+  const estimate = o ? `${o.label}: SMD ${fmtCi(o.estimate, o.ciLower, o.ciUpper)} from ${o.k} ${o.k === 1 ? 'study' : 'studies'} in this version.` : null;
+  return [flags.length ? stop(`Conclusion changed: ${flags.join('; ')}`) : 'No conclusion changed.', estimate, stop(`What changed: ${c.text}`)].filter(Boolean).join(' ');
 }

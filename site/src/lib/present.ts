@@ -51,19 +51,47 @@ export function footnoteNumbers(outcomes: OutcomeSnapshot[]): { numbers: Map<str
   return { numbers, notes };
 }
 
-export const SOURCE_NAME: Record<string, string> = { pubmed: 'PubMed', ctgov: 'ClinicalTrials.gov', europepmc: 'Europe PMC', metapsy: 'Metapsy' };
+export const SOURCE_NAME: Record<string, string> = { pubmed: 'PubMed', ctgov: 'ClinicalTrials.gov', europepmc: 'Europe PMC', isrctn: 'ISRCTN registry', metapsy: 'Metapsy' };
 export const sourceName = (s: string) => SOURCE_NAME[s] ?? s;
 
 /** When the review last changed: the newest change entry, else the snapshot time. */
 export const lastChanged = (s: ReviewSnapshot): string => s.changes[0]?.at ?? s.generatedAt;
 
 export function idLink(type: string, value: string): string | null {
+  const v = value.trim();
   switch (type) {
-    case 'pmid': return `https://pubmed.ncbi.nlm.nih.gov/${encodeURIComponent(value)}/`;
-    case 'nct': return `https://clinicaltrials.gov/study/${encodeURIComponent(value)}`;
-    case 'doi': return `https://doi.org/${value}`;
-    case 'pmcid': return `https://www.ncbi.nlm.nih.gov/pmc/articles/${encodeURIComponent(value)}/`;
+    case 'pmid': return `https://pubmed.ncbi.nlm.nih.gov/${encodeURIComponent(v)}/`;
+    case 'nct': return `https://clinicaltrials.gov/study/${encodeURIComponent(v)}`;
+    case 'isrctn': return `https://www.isrctn.com/${encodeURIComponent(/^ISRCTN/i.test(v) ? v.toUpperCase() : `ISRCTN${v}`)}`;
+    case 'drks': return `https://drks.de/search/en/trial/${encodeURIComponent(v)}`;
+    case 'doi': return `https://doi.org/${v}`;
+    case 'pmcid': return `https://www.ncbi.nlm.nih.gov/pmc/articles/${encodeURIComponent(v)}/`;
+    case 'ppr': return `https://europepmc.org/article/PPR/${encodeURIComponent(v)}`;
     default: return null;
   }
 }
-export const ID_NAME: Record<string, string> = { pmid: 'PubMed', nct: 'ClinicalTrials.gov', doi: 'DOI', pmcid: 'PMC', metapsy: 'Metapsy', isrctn: 'ISRCTN' };
+export const ID_NAME: Record<string, string> = {
+  pmid: 'PubMed', nct: 'ClinicalTrials.gov', doi: 'DOI', pmcid: 'PMC', metapsy: 'Metapsy', isrctn: 'ISRCTN',
+  ppr: 'Europe PMC preprint', chictr: 'ChiCTR', anzctr: 'ANZCTR', drks: 'DRKS', registry: 'Trial registry',
+};
+
+/** Identifier types that are trial registrations (the plan made before the trial). */
+const REGISTRY_TYPES = new Set(['nct', 'isrctn', 'chictr', 'anzctr', 'drks', 'registry']);
+/** Identifier types of a published report (journal publication). */
+const PUBLICATION_TYPES = new Set(['pmid', 'doi', 'pmcid']);
+
+export interface StudyId { type: string; name: string; value: string; href: string | null }
+
+/**
+ * A study's identifiers sorted into what the study page shows: its registrations, its journal
+ * publication, its preprint(s) and anything else (an import key such as Metapsy's), each with a link
+ * where the identifier has a public landing page.
+ */
+export function studyRecords(identifiers: Array<{ type: string; value: string }>): { registrations: StudyId[]; publications: StudyId[]; preprints: StudyId[]; other: StudyId[] } {
+  const out = { registrations: [] as StudyId[], publications: [] as StudyId[], preprints: [] as StudyId[], other: [] as StudyId[] };
+  for (const i of identifiers) {
+    const id = { type: i.type, name: ID_NAME[i.type] ?? i.type, value: i.value, href: idLink(i.type, i.value) };
+    (REGISTRY_TYPES.has(i.type) ? out.registrations : PUBLICATION_TYPES.has(i.type) ? out.publications : i.type === 'ppr' ? out.preprints : out.other).push(id);
+  }
+  return out;
+}

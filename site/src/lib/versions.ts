@@ -31,3 +31,35 @@ export function entryId(site: URL | undefined, reviewId: string, version: number
   const host = site?.hostname || 'localhost';
   return `tag:${host},2026:reviews/${reviewId}/versions/${version}`;
 }
+
+export interface Retraction { version: number | null; at: string | null; reason: string | null }
+
+const retractionCache = new Map<string, Map<string, Retraction>>();
+
+/**
+ * When each retracted study of a review left its analyses: the first published version whose diff
+ * lists it as retracted (its number and date), from the stored versions and the latest snapshot's
+ * own diff. A study retracted before the first version (or in snapshots from before versioning) has
+ * no version: it never entered a published analysis.
+ */
+export function retractions(s: ReviewSnapshot): Map<string, Retraction> {
+  const key = `${snapshotDir()}|${s.reviewId}|${s.version ?? s.revision}|${s.generatedAt}`;
+  const hit = retractionCache.get(key);
+  if (hit) return hit;
+  const out = new Map<string, Retraction>();
+  const note = (v: { version?: number; revision: number; generatedAt: string; diff?: { retracted?: Array<{ id: string; reason?: string }> } }) => {
+    for (const r of v.diff?.retracted ?? []) if (!out.has(r.id)) out.set(r.id, { version: v.version ?? v.revision, at: v.generatedAt, reason: r.reason ?? null });
+  };
+  for (const n of versionNumbers(s.reviewId)) {
+    if (n >= (s.version ?? s.revision)) break;
+    try {
+      note(loadVersion(s.reviewId, n));
+    } catch {
+      // An unreadable old version does not stop the pages: its retractions are just not dated.
+    }
+  }
+  note(s);
+  for (const st of s.studies) if (st.retracted && !out.has(st.id)) out.set(st.id, { version: null, at: null, reason: null });
+  retractionCache.set(key, out);
+  return out;
+}

@@ -22,11 +22,11 @@ export interface ForestOptions {
  * Row geometry of both layouts in SVG user units: row i spans y = top + i·rowH … top + (i+1)·rowH of
  * a drawing `width` wide. Shared by the drawing and the CSS that lays the row links over the image.
  * Row heights are chosen so that each row's link is at least 24 CSS px tall (WCAG 2.5.8, target size):
- * the phone drawing at 28 units per 360 is 24 px from a 309 px wide box (a 341 px viewport; 27.8 px
- * at 390 px), the desktop drawing at 20 units per 760 from a 912 px box, which it has from the
+ * the phone drawing at 31 units per 360 is 24 px from a 279 px wide box, so from a 320 px viewport
+ * (288 px box: 24.8 px; 30.8 px at 390 px), the desktop drawing at 20 units per 760 from a 912 px box, which it has from the
  * WIDE_FROM breakpoint (24.4 px at 1280 px).
  */
-export const FOREST_ROWS = { w: { width: WIDE, top: 30, rowH: 20 }, n: { width: NARROW, top: 28, rowH: 28 } } as const;
+export const FOREST_ROWS = { w: { width: WIDE, top: 30, rowH: 20 }, n: { width: NARROW, top: 28, rowH: 31 } } as const;
 
 /**
  * CSS that places one link per forest row over the chart image (no JavaScript, no inline styles, so

@@ -123,6 +123,32 @@ export function tablePages(s: ReviewSnapshot, base: string): Array<{ id: string;
   return [...charts, ...loo].filter((t) => t.table.rows.length > INLINE_ROWS);
 }
 
+/** Name of an evidence-map dimension: its label in the snapshot, else the moderator id in words. */
+export function mapDimensionLabel(s: ReviewSnapshot, id: string): string {
+  return s.evidenceMap?.dimensions.find((d) => d.id === id)?.label ?? humanize(id);
+}
+
+/**
+ * The evidence map's cross-table (studies by one dimension × another) as a data table: the page
+ * shows it and /data/<review>/map-cross.csv serves it, like every chart's data. Null without one.
+ */
+export function mapCrossTable(s: ReviewSnapshot): { id: string; title: string; table: ChartTable } | null {
+  const cross = s.evidenceMap?.cross;
+  if (!cross) return null;
+  const rows = mapDimensionLabel(s, cross.rows);
+  const cols = mapDimensionLabel(s, cross.cols);
+  const title = `Studies by ${rows.toLowerCase()} and ${cols.toLowerCase()}`;
+  return {
+    id: 'map-cross',
+    title,
+    table: {
+      caption: `${title} (number of studies in each cell)`,
+      columns: [`${rows} (rows) × ${cols} (columns)`, ...cross.colLabels.map((l) => l.label)],
+      rows: cross.rowLabels.map((l, i) => [l.label, ...cross.colLabels.map((_, j) => cross.cells[i]?.[j] ?? 0)]),
+    },
+  };
+}
+
 export function chartCsv(ch: Chart): string {
   return tableCsv(ch.table);
 }

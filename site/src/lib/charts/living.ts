@@ -5,21 +5,10 @@
  * served as a `Chart` (livingChart): permalink, data table, CSV and SVG downloads like the others.
  */
 import type { HistoryPoint } from '../../../../core/analysis/snapshot.js';
-import { NARROW, svgOpen, WIDE, type Chart } from './svg.js';
+import { svgOpen, type Chart } from './svg.js';
+import { esc, frame, grid, hline, num, ticks, xTitle, yTitle } from './frame.js';
 
-export const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-export const num = (x: number, d = 2) => (Object.is(Number(x.toFixed(d)), -0) || Number(x.toFixed(d)) === 0 ? (0).toFixed(d) : x.toFixed(d).replace('-', '−'));
-
-/** About five round tick values covering [lo, hi]. */
-export function ticks(lo: number, hi: number, n = 5): number[] {
-  const span = hi - lo || 1;
-  const raw = span / n;
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => span / s <= n) ?? 10 * mag;
-  const out: number[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-12; v += step) out.push(Number(v.toFixed(10)));
-  return out;
-}
+export { esc, num, ticks };
 
 export interface LivingRow {
   version: number;
@@ -68,12 +57,6 @@ export function livingChart(rows: LivingRow[], opts: LivingOptions, versionHref?
 
 export function livingSvg(rows: LivingRow[], opts: LivingOptions, variant: 'w' | 'n' = 'n'): string {
   if (rows.length === 0) return '';
-  const W = variant === 'w' ? WIDE : NARROW;
-  const H = variant === 'w' ? 300 : 240;
-  const L = 44;
-  const R = 12;
-  const T = 16;
-  const B = 40;
   const times = rows.map((r) => Date.parse(r.at));
   let t0 = Math.min(...times);
   let t1 = Math.max(...times);
@@ -86,19 +69,16 @@ export function livingSvg(rows: LivingRow[], opts: LivingOptions, variant: 'w' |
   const pad = (hi - lo) * 0.08 || 0.1;
   const y0 = lo - pad;
   const y1 = hi + pad;
-  const x = (t: number) => L + ((t - t0) / (t1 - t0)) * (W - L - R);
-  const y = (v: number) => T + ((y1 - v) / (y1 - y0)) * (H - T - B);
+  const f = frame(variant, { w: 300, n: 240 }, { L: 44, R: 12, T: 16, B: 40 }, [t0, t1], [y0, y1]);
+  const { W, H, L, R, B, x, y } = f;
   const p: string[] = [];
   p.push(svgOpen(`living-${opts.id}`, variant, W, H, livingTitle(rows, opts.label), LIVING_DESC, 'living'));
-  for (const v of ticks(y0, y1)) {
-    p.push(`<line x1="${L}" x2="${W - R}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#ddd"/>`);
-    p.push(`<text x="${L - 4}" y="${(y(v) + 3).toFixed(1)}" text-anchor="end">${num(v, 1)}</text>`);
-  }
-  p.push(`<line x1="${L}" x2="${W - R}" y1="${y(0).toFixed(1)}" y2="${y(0).toFixed(1)}" stroke="#333" stroke-width="1"/>`);
+  p.push(...grid(f, ticks(y0, y1), '#ddd', 1));
+  p.push(hline(f, 0, 'stroke="#333" stroke-width="1"'));
   if (opts.mid !== undefined) {
     const m = opts.direction === 'lower-is-better' ? -opts.mid : opts.mid;
     if (m > y0 && m < y1) {
-      p.push(`<line x1="${L}" x2="${W - R}" y1="${y(m).toFixed(1)}" y2="${y(m).toFixed(1)}" stroke="#b35900" stroke-dasharray="4 3"/>`);
+      p.push(hline(f, m, 'stroke="#b35900" stroke-dasharray="4 3"'));
       p.push(`<text x="${W - R}" y="${(y(m) - 3).toFixed(1)}" text-anchor="end" fill="#b35900">MID ${num(m)}</text>`);
     }
   }
@@ -117,8 +97,8 @@ export function livingSvg(rows: LivingRow[], opts: LivingOptions, variant: 'w' |
   const d1 = new Date(t1).toISOString().slice(0, 10);
   p.push(`<text x="${L}" y="${H - B + 14}">${d0}</text>`);
   p.push(`<text x="${W - R}" y="${H - B + 14}" text-anchor="end">${d1}</text>`);
-  p.push(`<text x="${(L + W - R) / 2}" y="${H - 6}" text-anchor="middle">date of the version (UTC)</text>`);
-  p.push(`<text x="10" y="${(T + H - B) / 2}" text-anchor="middle" transform="rotate(-90 10 ${(T + H - B) / 2})">pooled SMD</text>`);
+  p.push(xTitle(f, 'date of the version (UTC)'));
+  p.push(yTitle(f, 'pooled SMD'));
   p.push('</svg>');
   return p.join('');
 }

@@ -5,8 +5,8 @@
  * (build time, no JS), in both layouts of every chart and served as a `Chart` (tsaChart).
  */
 import type { TsaResult } from '../../../../core/analysis/tsa.js';
-import { esc, num, ticks } from './living.js';
-import { NARROW, svgOpen, WIDE, type Chart } from './svg.js';
+import { svgOpen, type Chart } from './svg.js';
+import { esc, frame, grid, hline, num, ticks, xTitle, yTitle } from './frame.js';
 
 const TSA_DESC = 'The cumulative Z-curve (blue) over the participants accrued, trials in publication order; crossing the red Lan–DeMets O\'Brien–Fleming boundary above (benefit) or below (harm) makes the result conclusive, entering the green wedge shows futility; the dashed vertical line is the required information size (RIS).';
 
@@ -34,25 +34,17 @@ const clampZ = (z: number) => Math.max(-ZMAX, Math.min(ZMAX, z));
 
 export function tsaSvg(tsa: TsaResult, opts: { id: string; label: string }, variant: 'w' | 'n' = 'n'): string {
   if (tsa.points.length === 0) return '';
-  const W = variant === 'w' ? WIDE : NARROW;
-  const H = variant === 'w' ? 320 : 260;
-  const L = 34;
-  const R = 12;
-  const T = 14;
-  const B = 40;
   const fMax = Math.max(1.05, ...tsa.points.map((p) => p.fraction)) * 1.02;
   const zs = tsa.points.flatMap((p) => [p.z, p.efficacy ?? 0]);
   const zTop = Math.min(ZMAX, Math.max(3, ...zs.map((z) => Math.abs(z))) + 0.5);
-  const x = (f: number) => L + (f / fMax) * (W - L - R);
-  const y = (z: number) => T + ((zTop - clampZ(z)) / (2 * zTop)) * (H - T - B);
+  const f = frame(variant, { w: 320, n: 260 }, { L: 34, R: 12, T: 14, B: 40 }, [0, fMax], [-zTop, zTop]);
+  const { W, H, L, R, T, B, x } = f;
+  const y = (z: number) => f.y(clampZ(z));
   const p: string[] = [];
   p.push(svgOpen(`tsa-${opts.id}`, variant, W, H, `Trial sequential analysis of ${opts.label}: ${tsa.statusText}`, TSA_DESC, 'tsa'));
-  for (const v of ticks(-zTop, zTop, 6)) {
-    p.push(`<line x1="${L}" x2="${W - R}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#eee"/>`);
-    p.push(`<text x="${L - 4}" y="${(y(v) + 3).toFixed(1)}" text-anchor="end">${num(v, 0)}</text>`);
-  }
-  p.push(`<line x1="${L}" x2="${W - R}" y1="${y(0).toFixed(1)}" y2="${y(0).toFixed(1)}" stroke="#333"/>`);
-  for (const c of [1.96, -1.96]) p.push(`<line x1="${L}" x2="${W - R}" y1="${y(c).toFixed(1)}" y2="${y(c).toFixed(1)}" stroke="#888" stroke-dasharray="3 3"/>`);
+  p.push(...grid(f, ticks(-zTop, zTop, 6), '#eee', 0));
+  p.push(hline(f, 0, 'stroke="#333"'));
+  for (const c of [1.96, -1.96]) p.push(hline(f, c, 'stroke="#888" stroke-dasharray="3 3"'));
   // required information size
   p.push(`<line x1="${x(1).toFixed(1)}" x2="${x(1).toFixed(1)}" y1="${T}" y2="${H - B}" stroke="#b35900" stroke-dasharray="5 3"/>`);
   p.push(`<text x="${(x(1) - 3).toFixed(1)}" y="${T + 11}" text-anchor="end" fill="#b35900">RIS ${Math.round(tsa.ris)}</text>`);
@@ -73,10 +65,10 @@ export function tsaSvg(tsa: TsaResult, opts: { id: string; label: string }, vari
   for (const q of tsa.points) p.push(`<circle cx="${x(q.fraction).toFixed(1)}" cy="${y(q.z).toFixed(1)}" r="2.2" fill="#1f5f99"><title>${esc(q.label)}: Z ${num(q.z)}, ${q.participants} participants</title></circle>`);
   p.push(`<text x="${W - R}" y="${(y(zTop) + 10).toFixed(1)}" text-anchor="end" fill="#a00">benefit</text>`);
   p.push(`<text x="${W - R}" y="${(y(-zTop) - 4).toFixed(1)}" text-anchor="end" fill="#a00">harm</text>`);
-  p.push(`<text x="${(L + W - R) / 2}" y="${H - 6}" text-anchor="middle">participants accrued (RIS = ${Math.round(tsa.ris)})</text>`);
+  p.push(xTitle(f, `participants accrued (RIS = ${Math.round(tsa.ris)})`));
   p.push(`<text x="${L}" y="${H - B + 14}">0</text>`);
   p.push(`<text x="${x(1).toFixed(1)}" y="${H - B + 14}" text-anchor="middle">${Math.round(tsa.ris)}</text>`);
-  p.push(`<text x="10" y="${(T + H - B) / 2}" text-anchor="middle" transform="rotate(-90 10 ${(T + H - B) / 2})">cumulative Z</text>`);
+  p.push(yTitle(f, 'cumulative Z'));
   p.push('</svg>');
   return p.join('');
 }
