@@ -16,7 +16,8 @@ import { AppFunction, REPO_ROOT } from '../../infra/constructs/lambda.js';
 import { CURATION_SNAPSHOT_KEYS, IMPORT_WORKER_TIMEOUT } from '../../infra/stacks/curation-stack.js';
 import { MAX_RECEIVES, processImportBatch } from '../../functions/import-worker/handler.js';
 import type { ImportWorkerDeps } from '../../functions/import-worker/worker.js';
-import { LOG_FIGURES, POLL_FETCHED_METRIC, pollServiceName } from '../../functions/app-metrics.js';
+import { APP_METRICS, BOUNDED_DIMENSIONS, LOG_FIGURES, POLL_FETCHED_METRIC, pollServiceName, type MetricGroup } from '../../functions/app-metrics.js';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { observability } from '../../functions/observability.js';
 import { recordPollFigures } from '../../functions/poll-common/handler.js';
 import type { EnvContract } from '../../functions/env.js';
@@ -796,29 +797,47 @@ describe("every function's environment matches its handler's fail-fast contract 
   });
 });
 
-describe('custom metrics: exactly the ones the alarms read', () => {
+describe('custom metrics (functions/app-metrics.ts APP_METRICS; the handlers\' EMF: test/infra/metrics.test.ts)', () => {
   const alarms = () => resources(t.Operations, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+  const fnProps = (fn: IFunction) => {
+    const stack = Stack.of(fn);
+    const id = stack.resolve(stack.getLogicalId(fn.node.defaultChild as CfnFunction)) as string;
+    return Object.values(t).map((tpl) => tpl.toJSON().Resources?.[id]).find(Boolean).Properties as Record<string, any>;
+  };
+  const declared = (name: string) => (Object.keys(APP_METRICS) as MetricGroup[]).map((g) => ({ group: g, def: Object.values(APP_METRICS[g].metrics).find((m) => m.name === name) })).filter((x) => x.def);
+
+  it('every alarm on an app metric reads one that APP_METRICS declares, with its dimensions, in the namespace the functions emit to', () => {
+    const appAlarms = alarms().filter((a) => typeof a.Namespace === 'string' && !a.Namespace.startsWith('AWS/'));
+    expect(appAlarms.length).toBeGreaterThan(0);
+    const namespaces = new Set([...built.ingest.pollers.map((p) => p.fn.fn), built.analysis.reanalyse.fn, built.analysis.publish].map((fn) => fnProps(fn).Environment.Variables.POWERTOOLS_METRICS_NAMESPACE));
+    expect([...namespaces]).toEqual(['LivingEvidence/prod']);
+    for (const a of appAlarms) {
+      expect(a.Namespace, a.AlarmDescription).toBe('LivingEvidence/prod');
+      const found = declared(a.MetricName as string);
+      expect(found, `${a.MetricName as string} is declared once`).toHaveLength(1);
+      const { group } = found[0];
+      expect((a.Dimensions as { Name: string }[]).map((d) => d.Name).sort(), a.MetricName as string).toEqual(['service', ...APP_METRICS[group].dimensions].sort());
+    }
+  });
 
   it('each poller emits Fetched with the namespace and dimensions its "fetched nothing" alarm reads', () => {
-    const appAlarms = alarms().filter((a) => typeof a.Namespace === 'string' && a.Namespace.startsWith('LivingEvidence/'));
+    const appAlarms = alarms().filter((a) => a.MetricName === POLL_FETCHED_METRIC.name);
     expect(appAlarms).toHaveLength(built.ingest.pollers.length);
     const saved = process.env.POWERTOOLS_METRICS_NAMESPACE;
     try {
       for (const poller of built.ingest.pollers) {
-        const fnId = Stack.of(poller.fn).resolve(Stack.of(poller.fn).getLogicalId(poller.fn.fn.node.defaultChild as CfnFunction)) as string;
-        const fnProps = t.Ingest.toJSON().Resources[fnId].Properties;
         // Emit exactly as the deployed function would: its namespace, its service name.
-        process.env.POWERTOOLS_METRICS_NAMESPACE = fnProps.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE;
+        process.env.POWERTOOLS_METRICS_NAMESPACE = fnProps(poller.fn.fn).Environment.Variables.POWERTOOLS_METRICS_NAMESPACE;
         const obs = observability(pollServiceName(poller.source));
         recordPollFigures(poller.source, 'r1', { fetched: 3, new: 1, updated: 0, unchanged: 2, quarantined: 0, candidates: 4, attempted: 1, failures: [] } as never, obs);
         const emf = obs.metrics.serializeMetrics() as unknown as Record<string, any>;
         const [directive] = emf._aws.CloudWatchMetrics as { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[];
-        expect(directive.Metrics.map((m) => m.Name)).toEqual([POLL_FETCHED_METRIC.name]);
+        expect(directive.Metrics.map((m) => m.Name)).toContain(POLL_FETCHED_METRIC.name);
+        expect(directive.Dimensions).toHaveLength(1);
         const emitted = Object.fromEntries(directive.Dimensions[0].map((d) => [d, emf[d]]));
-        const alarm = appAlarms.find((a) => (a.Dimensions as { Name: string; Value: string }[]).some((d) => d.Name === 'source' && d.Value === poller.source));
+        const alarm = appAlarms.find((a) => (a.Dimensions as { Name: string; Value: string }[]).some((d) => d.Name === POLL_FETCHED_METRIC.sourceDimension && d.Value === poller.source));
         expect(alarm, poller.source).toBeDefined();
         expect(alarm!.Namespace).toBe(directive.Namespace);
-        expect(alarm!.MetricName).toBe(POLL_FETCHED_METRIC.name);
         expect(Object.fromEntries((alarm!.Dimensions as { Name: string; Value: string }[]).map((d) => [d.Name, d.Value]))).toEqual(emitted);
         expect(emf[POLL_FETCHED_METRIC.name]).toBe(3);
       }
@@ -828,19 +847,47 @@ describe('custom metrics: exactly the ones the alarms read', () => {
     }
   });
 
-  it('no function emits any other custom metric (each would cost $0.30/month; figures go to log fields)', () => {
-    const calls: string[] = [];
+  it('metrics go out only through emitMetrics, each group from its own function; no other function emits any; no cold-start metric', () => {
+    const expected = new Map<string, string>([
+      ['functions/poll-common/handler.ts', 'poll'],
+      ['functions/publish/handler.ts', 'publish'],
+      ['functions/reanalyse/handler.ts', 'reanalyse'],
+    ]);
+    const emitters = new Map<string, Set<string>>();
+    const raw: string[] = [];
     const walk = (dir: string) => {
       for (const e of readdirSync(dir, { withFileTypes: true })) {
         const p = join(dir, e.name);
         if (e.isDirectory()) walk(p);
         else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')) {
-          for (const m of readFileSync(p, 'utf8').matchAll(/\.addMetric\(\s*([^,]+),/g)) calls.push(`${p.slice(REPO_ROOT.length + 1)}: ${m[1]}`);
-          expect(readFileSync(p, 'utf8'), p).not.toMatch(/singleMetric\(|captureColdStartMetric|ColdStart/);
+          const rel = p.slice(REPO_ROOT.length + 1);
+          const text = readFileSync(p, 'utf8');
+          for (const m of text.matchAll(/emitMetrics\(\s*\w+,\s*'([^']+)'/g)) {
+            if (!emitters.has(rel)) emitters.set(rel, new Set());
+            emitters.get(rel)!.add(m[1]);
+          }
+          if (/\.(addMetric|addDimension|addDimensions|setDefaultDimensions|putMetric)\(/.test(text) && rel !== 'functions/observability.ts') raw.push(rel);
+          expect(text, rel).not.toMatch(/singleMetric\(|captureColdStartMetric|ColdStart/);
         }
       }
     };
     walk(join(REPO_ROOT, 'functions'));
-    expect(calls).toEqual(['functions/poll-common/handler.ts: POLL_FETCHED_METRIC.name']);
+    expect(raw, 'Powertools metrics called directly (bypassing APP_METRICS)').toEqual([]);
+    expect(new Map([...emitters].map(([f, g]) => [f, [...g].join(',')]))).toEqual(expected);
+    expect(new Set(expected.values())).toEqual(new Set(Object.keys(APP_METRICS)));
+  });
+
+  it('declares 23 metrics, each name once, dimensions only from the bounded list (never an id)', () => {
+    const names = (Object.keys(APP_METRICS) as MetricGroup[]).flatMap((g) => Object.values(APP_METRICS[g].metrics).map((m) => m.name as string));
+    expect(new Set(names).size).toBe(names.length);
+    for (const g of Object.keys(APP_METRICS) as MetricGroup[]) {
+      for (const d of APP_METRICS[g].dimensions) expect(BOUNDED_DIMENSIONS as readonly string[], `${g}: ${d}`).toContain(d);
+      for (const d of APP_METRICS[g].dimensions) expect(d, `${g}: ${d}`).not.toMatch(/id$/i);
+    }
+    expect([...BOUNDED_DIMENSIONS]).toEqual(['source']);
+    // The count docs/deploy.md prices: 4 per poll source + the publish and reanalysis metrics.
+    const perSource = Object.keys(APP_METRICS.poll.metrics).length;
+    const billed = perSource * built.ingest.pollers.length + Object.keys(APP_METRICS.publish.metrics).length + Object.keys(APP_METRICS.reanalyse.metrics).length;
+    expect(billed).toBe(23);
   });
 });
