@@ -877,6 +877,20 @@ describe('custom metrics (functions/app-metrics.ts APP_METRICS; the handlers\' E
     expect(new Set(expected.values())).toEqual(new Set(Object.keys(APP_METRICS)));
   });
 
+  it('the dashboard graphs only declared app metrics, with their dimensions', () => {
+    const body = JSON.stringify(resources(t.Operations, 'AWS::CloudWatch::Dashboard')[0][1].Properties.DashboardBody);
+    // Metric arrays in the body: ["LivingEvidence/prod","<name>","service","<service>"(,"source","<source>")].
+    const used = [...body.matchAll(/\\"LivingEvidence\/prod\\",\\"(\w+)\\",((?:\\"[\w-]+\\",?)+)/g)].map((m) => ({ name: m[1], dims: m[2].split(',').map((x) => x.replace(/\\"/g, '')).filter(Boolean) }));
+    expect(used.length).toBeGreaterThan(0);
+    for (const u of used) {
+      const found = declared(u.name);
+      expect(found, u.name).toHaveLength(1);
+      const names = u.dims.filter((_, i) => i % 2 === 0);
+      expect(names.sort(), u.name).toEqual(['service', ...APP_METRICS[found[0].group].dimensions].sort());
+    }
+    expect(new Set(used.map((u) => u.name))).toEqual(new Set([...Object.values(APP_METRICS.poll.metrics), ...Object.values(APP_METRICS.publish.metrics), APP_METRICS.reanalyse.metrics.reanalyses].map((m) => m.name)));
+  });
+
   it('declares 23 metrics, each name once, dimensions only from the bounded list (never an id)', () => {
     const names = (Object.keys(APP_METRICS) as MetricGroup[]).flatMap((g) => Object.values(APP_METRICS[g].metrics).map((m) => m.name as string));
     expect(new Set(names).size).toBe(names.length);
