@@ -64,6 +64,7 @@ beforeAll(() => {
 
 type Res = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
 const resources = (tpl: Template, type: string) => Object.entries(tpl.findResources(type)) as [string, Res][];
+const alarmsOf = () => resources(t.Operations, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
 
 describe('cdk-nag', () => {
   it('AwsSolutions reports zero errors (and zero unacknowledged warnings)', () => {
@@ -626,6 +627,90 @@ describe('IAM across the app', () => {
         }
       }
     }
+  });
+});
+
+describe('issue 14 item 6: flipping a security or cost property fails a test', () => {
+  const fnsWithRoles = () =>
+    Object.entries(t).flatMap(([stack, tpl]) =>
+      resources(tpl, 'AWS::Lambda::Function')
+        .filter(([id]) => !id.startsWith('Custom'))
+        .map(([id, fn]) => {
+          const role = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+          const statements = resources(tpl, 'AWS::IAM::Policy')
+            .filter(([, p]) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === role))
+            .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Record<string, any>[]);
+          return { stack, id, fn, role: resources(tpl, 'AWS::IAM::Role').find(([rid]) => rid === role)![1], statements };
+        }),
+    );
+  const LOGS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
+  const POLLER = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', ...LOGS, 'sqs:SendMessage'];
+  /** Exactly the actions each function's code uses (what each sends: see the stacks' comments). */
+  const EXACT: Record<string, string[]> = {
+    PollPubmedFunction: [...POLLER, 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+    PollCtgovFunction: POLLER,
+    PollEuropepmcFunction: POLLER,
+    PollIsrctnFunction: POLLER,
+    CurationApiFunction: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', ...LOGS, 's3:GetObject', 's3:ListBucket', 'sqs:SendMessage'],
+    AuthorizerFunction: LOGS,
+    ImportWorkerFunction: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', ...LOGS, 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage', 'sqs:SendMessage'],
+    ReanalyseFunction: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams', 'dynamodb:Query', ...LOGS, 's3:GetObject', 's3:ListBucket', 's3:PutObject', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+    Publish: [...LOGS, 's3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
+  };
+
+  it('every function has exactly the actions its code uses (no Scan, Delete, ConditionCheck or DescribeTable on the table), no managed policy, no X-Ray', () => {
+    const fns = fnsWithRoles();
+    expect(fns.map((f) => Object.keys(EXACT).find((k) => f.id.startsWith(k))).sort()).toEqual(Object.keys(EXACT).sort());
+    for (const f of fns) {
+      const key = Object.keys(EXACT).find((k) => f.id.startsWith(k))!;
+      expect([...new Set(f.statements.flatMap((s) => asArray(s.Action as string[])))].sort(), key).toEqual([...EXACT[key]].sort());
+      for (const s of f.statements) expect(s.Effect, key).toBe('Allow');
+      expect(f.role.Properties.ManagedPolicyArns, `${key}: no managed policy`).toBeUndefined();
+      // Tracing is off: no SDK client is instrumented for X-Ray (issue 14 item 4 lets either be chosen).
+      expect(f.fn.Properties.TracingConfig, `${key}: tracing`).toBeUndefined();
+      // Table writes only on the base table; secrets only the NCBI one.
+      for (const s of f.statements) {
+        const a = asArray(s.Action as string[]);
+        if (a.some((x) => /^dynamodb:(Put|Update|BatchWrite)/.test(x))) expect(JSON.stringify(s.Resource), key).not.toMatch(/index|stream/i);
+        if (a.some((x) => x.startsWith('secretsmanager:'))) expect(JSON.stringify(s.Resource), key).toMatch(/NcbiApiKey/);
+      }
+    }
+  });
+
+  it('error and dead-letter alarms fire on the first error / message (threshold 1 in 5 minutes); the budget notifies at 80 % actual and 100 % forecast', () => {
+    const all = alarmsOf();
+    const errors = all.filter((a) => a.MetricName === 'Errors');
+    const depth = all.filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible');
+    expect(errors).toHaveLength(9);
+    expect(depth).toHaveLength(7);
+    for (const a of [...errors, ...depth]) {
+      expect(a, a.AlarmDescription).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', Period: 300, EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
+    }
+    const [[, budget]] = resources(t.Operations, 'AWS::Budgets::Budget');
+    const notes = (budget.Properties.NotificationsWithSubscribers as { Notification: Record<string, unknown> }[]).map((n) => n.Notification);
+    expect(notes).toEqual([
+      { NotificationType: 'ACTUAL', ComparisonOperator: 'GREATER_THAN', Threshold: ALARM_THRESHOLDS.budgetAlertPercent, ThresholdType: 'PERCENTAGE' },
+      { NotificationType: 'FORECASTED', ComparisonOperator: 'GREATER_THAN', Threshold: 100, ThresholdType: 'PERCENTAGE' },
+    ]);
+    expect(ALARM_THRESHOLDS.budgetAlertPercent).toBe(80);
+  });
+
+  it('every bucket is retained, or emptied before it is destroyed (autoDeleteObjects), so cdk destroy cannot fail on it', () => {
+    for (const [stack, tpl] of Object.entries(t)) {
+      const auto = resources(tpl, 'Custom::S3AutoDeleteObjects').map(([, c]) => JSON.stringify(c.Properties.BucketName));
+      for (const [id, bucket] of resources(tpl, 'AWS::S3::Bucket')) {
+        expect(['Retain', 'Delete'], `${stack}/${id}`).toContain(bucket.DeletionPolicy);
+        if (bucket.DeletionPolicy === 'Delete') expect(auto.some((a) => a.includes(`"${id}"`)), `${stack}/${id} is emptied first`).toBe(true);
+      }
+    }
+    // The data that cannot be rebuilt is kept: the snapshot bucket and the table.
+    expect(resources(t.Data, 'AWS::S3::Bucket').find(([id]) => id.startsWith('Snapshots'))![1].DeletionPolicy).toBe('Retain');
+  });
+
+  it('the NCBI secret is created empty (no generated placeholder the poller would send as api_key)', () => {
+    const [[, secret]] = resources(t.Data, 'AWS::SecretsManager::Secret');
+    expect(secret.Properties.GenerateSecretString).toBeUndefined();
+    expect(secret.Properties.SecretString).toBeUndefined();
   });
 });
 
