@@ -284,3 +284,29 @@ describe('emitMetrics', () => {
     expect(() => expectContract('poll', emf, pollServiceName('pubmed'))).toThrow();
   });
 });
+
+describe('Powertools Logger through instrument (issue 14 item 4: correlation ids, cold start)', () => {
+  it('every line of an invocation carries its correlation id and the function context; cold_start is marked (false after the first)', async () => {
+    const obs = observability('reanalyse');
+    const run = instrument(obs, async (e: { id: string }) => obs.logger.info('step', { n: 1 }), (e) => `stream:${e.id}`);
+    const lines: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      lines.push(...String(chunk).split('\n').filter((l) => l.includes('"message":"step"')));
+      return write(chunk as string, ...(rest as []));
+    }) as typeof process.stdout.write);
+    try {
+      await run({ id: 'a' }, context);
+      await run({ id: 'b' }, { ...context, awsRequestId: 'req-2' } as Context);
+    } finally {
+      spy.mockRestore();
+    }
+    const logged = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(logged.map((l) => l.correlation_id)).toEqual(['stream:a', 'stream:b']);
+    expect(logged.map((l) => l.function_request_id)).toEqual(['req-1', 'req-2']);
+    expect(logged.map((l) => l.service)).toEqual(['reanalyse', 'reanalyse']);
+    // Powertools marks the first invocation of an instance as the cold start.
+    expect(logged[1].cold_start).toBe(false);
+    expect(typeof logged[0].cold_start).toBe('boolean');
+  });
+});
