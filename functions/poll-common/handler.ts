@@ -6,8 +6,8 @@
 import { createDocumentClient, tableName } from '../adapters/dynamo/client.js';
 import { runPollCycle, type PollCycleResult, type PollSource } from './cycle.js';
 import { resolveNcbiKey } from './secrets.js';
-import { instrument, MetricUnit, observability, type Observability } from '../observability.js';
-import { LOG_FIGURES, POLL_FETCHED_METRIC, pollServiceName } from '../app-metrics.js';
+import { emitMetrics, instrument, observability, type Observability } from '../observability.js';
+import { LOG_FIGURES, pollServiceName } from '../app-metrics.js';
 import { pollEnv } from './env.js';
 
 export interface PollEvent {
@@ -41,14 +41,14 @@ function obsFor(source: string): Observability {
 }
 
 /**
- * The figures of one invocation. ONE custom metric, `Fetched` (dimensions service + source), which
- * the Operations stack alarms on when it stays 0 for longer than twice the cadence; everything
- * else (new, updated, unchanged, quarantined, failed polls) is a field of the `poll summary` log
- * line, queried with Logs Insights (functions/app-metrics.ts says why).
+ * The figures of one invocation: the poll metrics of functions/app-metrics.ts (Fetched, New,
+ * Quarantined, FailedPolls; dimensions service + source, never the review: that would be a billed
+ * metric per review) and the `poll summary` log line, which also names the review and carries
+ * updated/unchanged and the failure texts (the saved Logs Insights query reads it). The Operations
+ * stack alarms on `Fetched` staying 0 for longer than twice the cadence.
  */
 export function recordPollFigures(source: string, reviewId: string | undefined, result: PollCycleResult, obs: Observability = obsFor(source)): void {
-  obs.metrics.addDimension(POLL_FETCHED_METRIC.sourceDimension, source);
-  obs.metrics.addMetric(POLL_FETCHED_METRIC.name, MetricUnit.Count, result.fetched);
+  emitMetrics(obs, 'poll', { fetched: result.fetched, new: result.new, quarantined: result.quarantined, failedPolls: result.failures.length }, { source });
   obs.logger.info(LOG_FIGURES.poll.message, {
     source,
     reviewId: reviewId ?? 'all',

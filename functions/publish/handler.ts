@@ -12,16 +12,17 @@
  *  - a failed build or upload fails every valid message of the batch (SQS retries it; the site
  *    keeps its previous, complete state: uploads never delete before every new file is up), and
  *    the instance forgets its local site, so its next publish is a full build.
- * Figures (log fields of `site published` / `publish failed`, no custom metrics: functions/app-metrics.ts):
- * publishMs, buildMs, latencyMs (accept → published, from the oldest request of the batch),
- * uploaded, deleted, unchanged.
+ * Figures: the publish metrics of functions/app-metrics.ts (Publishes, PublishDuration, BuildDuration,
+ * AcceptToPublishedLatency from the oldest request of the batch; PublishFailures), dimension
+ * `service` only, and the same figures plus uploaded/deleted/unchanged and the reviews as fields
+ * of the `site published` / `publish failed` log lines (saved Logs Insights queries).
  */
 import { cpSync, existsSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { instrument, observability, type Observability } from '../observability.js';
+import { emitMetrics, instrument, observability, type Observability } from '../observability.js';
 import { LOG_FIGURES } from '../app-metrics.js';
 import { buildSite, publishSite } from './build-site.js';
 import { rendererDirOf } from './incremental.js';
@@ -81,8 +82,9 @@ export async function handlePublish(deps: PublishDeps, event: SQSEvent): Promise
     );
     const sync = await syncSite(deps.s3, deps.siteBucket, outDir, published.mode === 'incremental' ? published.inScope : undefined);
     const done = deps.now();
-    // The figures are log fields, not custom metrics (functions/app-metrics.ts): Logs Insights
-    // gives their sums and percentiles (the Operations stack's saved queries).
+    const buildMs = Math.round(published.ms);
+    emitMetrics(obs, 'publish', { publishes: 1, publishDuration: done - started, buildDuration: buildMs, acceptToPublished: done - plan.oldestSentAt });
+    // The log line also names the reviews (never a metric dimension: functions/app-metrics.ts).
     obs.logger.info(LOG_FIGURES.publish.message, {
       requested: plan.reviewIds,
       messages: plan.messages,
@@ -90,7 +92,7 @@ export async function handlePublish(deps: PublishDeps, event: SQSEvent): Promise
       snapshotsDownloaded: downloaded,
       mode: published.mode,
       ...(published.mode === 'full' ? { fullBuildBecause: published.why } : { rendered: published.written.length }),
-      buildMs: Math.round(published.ms),
+      buildMs,
       publishMs: done - started,
       uploaded: sync.put.length,
       deleted: sync.delete.length,
@@ -99,6 +101,7 @@ export async function handlePublish(deps: PublishDeps, event: SQSEvent): Promise
     });
     return itemFailures(failures);
   } catch (err) {
+    emitMetrics(obs, 'publish', { failures: 1 });
     obs.logger.error(LOG_FIGURES.publishFailed.message, { publishMs: deps.now() - started, error: (err as Error).message });
     // The local site may now differ from the bucket: the next publish builds everything again.
     for (const d of [outDir, rendererDirOf(outDir)]) rmSync(d, { recursive: true, force: true });

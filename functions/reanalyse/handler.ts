@@ -13,7 +13,7 @@ import { ENV } from './env.js';
 import { s3SnapshotStore, type SnapshotStore } from '../adapters/snapshot-store.js';
 import { sqsPublishRequester } from '../publish/request.js';
 import { reanalyseReview, type ReanalyseResult } from './reanalyse.js';
-import { instrument, observability } from '../observability.js';
+import { emitMetrics, instrument, observability, type Observability } from '../observability.js';
 import { LOG_FIGURES } from '../app-metrics.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
@@ -94,32 +94,46 @@ export function countsRefreshChanges(reviewIds: string[]): ChangeImage[] {
   }));
 }
 
-const obs = observability('reanalyse');
+/** The figures of one invocation: the reanalysis metrics (functions/app-metrics.ts; sent only when > 0) and the log line. */
+export function recordReanalysis(obs: Observability, trigger: 'stream' | 'counts-refresh', reviews: string[], failed: number): void {
+  emitMetrics(obs, 'reanalyse', { reanalyses: reviews.length, failures: failed });
+  obs.logger.info(LOG_FIGURES.reanalysis.message, { trigger, reviews, reanalysed: reviews.length, failed });
+}
+
+export type ReanalyseEvent = DynamoDBStreamEvent | CountsRefreshEvent;
+export interface ReanalyseResponse {
+  reviews: string[];
+  batchItemFailures: { itemIdentifier: string }[];
+}
 
 /**
- * Stream batches (ReportBatchItemFailures is on): a failure returns the batch's first sequence
- * number, so the event source retries (and bisects) from there; nothing is lost or skipped.
+ * One invocation (stream batch or hourly counts refresh). Stream batches (ReportBatchItemFailures
+ * is on): a failure returns the batch's first sequence number, so the event source retries (and
+ * bisects) from there; nothing is lost or skipped.
  */
+export async function runReanalyse(deps: HandlerDeps, obs: Observability, event: ReanalyseEvent): Promise<ReanalyseResponse> {
+  if ('refresh' in event) {
+    const ids = event.reviewIds ?? ALL_REVIEWS.map((r) => r.id);
+    const reviews = await handleChanges(deps, countsRefreshChanges(ids));
+    recordReanalysis(obs, 'counts-refresh', reviews, 0);
+    return { reviews, batchItemFailures: [] };
+  }
+  try {
+    const reviews = await handleChanges(deps, decodeStreamRecords(event));
+    recordReanalysis(obs, 'stream', reviews, 0);
+    return { reviews, batchItemFailures: [] };
+  } catch (err) {
+    obs.logger.error('reanalysis failed; the batch will be retried', err as Error);
+    recordReanalysis(obs, 'stream', [], 1);
+    const first = event.Records[0]?.dynamodb?.SequenceNumber;
+    return { reviews: [], batchItemFailures: first ? [{ itemIdentifier: first }] : [] };
+  }
+}
+
+const obs = observability('reanalyse');
+
 export const handler = instrument(
   obs,
-  async (event: DynamoDBStreamEvent | CountsRefreshEvent): Promise<{ reviews: string[]; batchItemFailures: { itemIdentifier: string }[] }> => {
-    const deps = { ...depsFromEnv(), log: (m: string) => obs.logger.info(m) };
-    if ('refresh' in event) {
-      const ids = event.reviewIds ?? ALL_REVIEWS.map((r) => r.id);
-      const reviews = await handleChanges(deps, countsRefreshChanges(ids));
-      obs.logger.info(LOG_FIGURES.reanalysis.message, { trigger: 'counts-refresh', reviews, reanalysed: reviews.length, failed: 0 });
-      return { reviews, batchItemFailures: [] };
-    }
-    try {
-      const reviews = await handleChanges(deps, decodeStreamRecords(event));
-      obs.logger.info(LOG_FIGURES.reanalysis.message, { trigger: 'stream', reviews, reanalysed: reviews.length, failed: 0 });
-      return { reviews, batchItemFailures: [] };
-    } catch (err) {
-      obs.logger.error('reanalysis failed; the batch will be retried', err as Error);
-      obs.logger.info(LOG_FIGURES.reanalysis.message, { trigger: 'stream', reviews: [], reanalysed: 0, failed: 1 });
-      const first = event.Records[0]?.dynamodb?.SequenceNumber;
-      return { reviews: [], batchItemFailures: first ? [{ itemIdentifier: first }] : [] };
-    }
-  },
+  (event: ReanalyseEvent): Promise<ReanalyseResponse> => runReanalyse({ ...depsFromEnv(), log: (m: string) => obs.logger.info(m) }, obs, event),
   (event) => ('Records' in event ? event.Records[0]?.eventID : 'counts-refresh'),
 );

@@ -96,6 +96,13 @@ if (IMPORT_WORKER_TIMEOUT.toMilliseconds() < 5 * IMPORT_SAFETY_MS) throw new Err
  * CurationStore and ImportJobStore): Get/BatchGet/Query on the base table (no index), Put (the
  * candidate, its event and identifier claims, in transactions) and Update (job checkpoint, plans).
  */
+/**
+ * The table actions the curation API's code sends: Get, BatchGet, Query (table and indexes); Put,
+ * Update, BatchWrite (import-job items) and TransactWrite of Puts (authorised as PutItem). No Scan,
+ * Delete, ConditionCheck or DescribeTable.
+ */
+export const CURATION_API_TABLE_READS = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'];
+export const CURATION_API_TABLE_WRITES = ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
 export const IMPORT_WORKER_TABLE_READS = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'];
 export const IMPORT_WORKER_TABLE_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
 /** The snapshot objects the curation API reads: each review's latest published version. */
@@ -237,7 +244,7 @@ export class CurationStack extends Stack {
         SNAPSHOT_BUCKET: snapshotBucket.bucketName,
       },
     });
-    this.fn.bindTable(props.table, 'readWrite');
+    this.fn.bindTable(props.table, 'readWrite', undefined, CURATION_API_TABLE_READS, CURATION_API_TABLE_WRITES);
     // Enqueue import jobs: SendMessage on the import queue, nothing else of SQS.
     this.fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.importQueue.queueArn] }));
     // The GRADE page reads each review's latest published version; read only, latest.json only.

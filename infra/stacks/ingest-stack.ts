@@ -39,6 +39,14 @@ export interface IngestStackProps extends StackProps {
   ncbiEmail?: string;
 }
 
+/**
+ * The table actions a poller's code sends (functions/poll-common, functions/adapters/ingest-store,
+ * poll-status-store: Get, BatchGet, Query; Put, Update, and TransactWrite of Puts, which IAM
+ * authorises as PutItem). No Scan, Delete, BatchWrite, ConditionCheck or DescribeTable.
+ */
+export const POLLER_TABLE_READS = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'];
+export const POLLER_TABLE_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
+
 /** One function per source of POLL_SOURCES (the Record type makes a new source need its entry here). */
 const SOURCE_FUNCTIONS: Record<PollSource, { id: string; entry: string; description: string }> = {
   pubmed: { id: 'PollPubmed', entry: 'functions/poll-pubmed/handler.ts', description: 'Polls PubMed E-utilities for new RCTs of a review' },
@@ -85,7 +93,7 @@ export class IngestStack extends Stack {
             ? { NCBI_TOOL: 'living-evidence', ...(props.ncbiEmail ? { NCBI_EMAIL: props.ncbiEmail } : {}), NCBI_SECRET_ARN: props.ncbiSecret.secretArn }
             : {},
       });
-      fn.bindTable(props.table, 'readWrite');
+      fn.bindTable(props.table, 'readWrite', undefined, POLLER_TABLE_READS, POLLER_TABLE_WRITES);
       if (src.source === 'pubmed') props.ncbiSecret.grantRead(fn.role);
 
       for (const review of props.reviews) {

@@ -2,15 +2,18 @@
  * Operations: one SNS topic for alarms; alarms on Lambda errors and throttles, DLQ depth, a poll
  * that fetched nothing (or did not run) for longer than twice its cadence, a stale site (publish
  * requests waiting), the stream iterator age, DynamoDB throttles, API 5xx and the monthly budget;
- * saved Logs Insights queries over the figures the functions log (functions/app-metrics.ts: poll
- * counts per source, reanalyses, publishes, build time, accept → published latency); a CloudWatch
- * dashboard only on request (context `dashboard=true`: $3/month beyond an account's 3 free ones).
+ * saved Logs Insights queries over the figures the functions log (functions/app-metrics.ts
+ * LOG_FIGURES: poll counts per review and source, reanalyses, publishes, pages uploaded); a
+ * CloudWatch dashboard only on request (context `dashboard=true`: $3/month beyond an account's 3
+ * free ones), whose graphs read the app's metrics (functions/app-metrics.ts APP_METRICS).
  *
- * Cost by design (docs/deploy.md, Monthly cost): the only custom metric is `Fetched` per poll
- * source (its alarm needs it); every other alarm uses AWS's own metrics (free); alarms cost $0.10
- * per metric they read, so the table-throttle alarm reads the two table-level throttle metrics (not
- * one per operation) and functions that queue by design (the pollers: asynchronous invocations
- * of a reserved concurrency of 1, retried by Lambda) get no throttle alarm, which would fire daily.
+ * Cost by design (docs/deploy.md, Monthly cost): the functions send 23 custom metrics (Powertools
+ * EMF: 4 per poll source, 5 publish, 2 reanalysis), billed per hour in which they receive data;
+ * of those, only `Fetched` per source is alarmed; every other alarm uses AWS's own metrics (free).
+ * Alarms cost $0.10 per metric they read, so the table-throttle alarm reads the two table-level
+ * throttle metrics (not one per operation) and functions that queue by design (the pollers:
+ * asynchronous invocations of a reserved concurrency of 1, retried by Lambda) get no throttle
+ * alarm, which would fire daily.
  *
  * Poller staleness ("fetched nothing in 2 × cadence"): for each source, the `Fetched` metric summed
  * over ONE period of 2 × the shortest review cadence (capped at the 7-day CloudWatch limit). Any
@@ -19,7 +22,7 @@
  */
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { QueryDefinition, QueryString, type ILogGroup } from 'aws-cdk-lib/aws-logs';
-import { LOG_FIGURES, POLL_FETCHED_METRIC, pollServiceName } from '../../functions/app-metrics.js';
+import { APP_METRICS, LOG_FIGURES, POLL_FETCHED_METRIC, pollServiceName } from '../../functions/app-metrics.js';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   Alarm,
@@ -234,7 +237,7 @@ export class OperationsStack extends Stack {
       ],
     });
 
-    // ---- the figures that are log fields, not metrics (functions/app-metrics.ts) ----
+    // ---- the log lines' figures (functions/app-metrics.ts LOG_FIGURES: per review, pages, failures) ----
     const figure = (kind: keyof typeof LOG_FIGURES) => `filter message = "${LOG_FIGURES[kind].message}"`;
     this.queries = [
       new QueryDefinition(this, 'PollFiguresQuery', {
@@ -315,6 +318,25 @@ export class OperationsStack extends Stack {
             props.table.metricConsumedWriteCapacityUnits({ label: 'write units' }),
           ],
           right: [props.table.metric('ReadThrottleEvents', { statistic: 'Sum', label: 'throttled reads' }), props.table.metric('WriteThrottleEvents', { statistic: 'Sum', label: 'throttled writes' })],
+        }),
+      );
+      // The app's own metrics (functions/app-metrics.ts): no extra cost to graph them.
+      const app = (name: string, service: string, statistic: string, label: string, dims: Record<string, string> = {}) =>
+        new Metric({ namespace: metricsNamespace(this), metricName: name, dimensionsMap: { service, ...dims }, statistic, label, period: Duration.hours(1) });
+      const pub = APP_METRICS.publish.metrics;
+      dashboard.addWidgets(
+        new GraphWidget({
+          title: 'Publishing: accept → published and publish time, p95 (ms)',
+          width: 12,
+          left: [app(pub.acceptToPublished.name, APP_METRICS.publish.service, 'p95', 'accept → published'), app(pub.publishDuration.name, APP_METRICS.publish.service, 'p95', 'publish'), app(pub.buildDuration.name, APP_METRICS.publish.service, 'p95', 'build')],
+          right: [app(pub.publishes.name, APP_METRICS.publish.service, 'Sum', 'publishes'), app(pub.failures.name, APP_METRICS.publish.service, 'Sum', 'failures'), app(APP_METRICS.reanalyse.metrics.reanalyses.name, APP_METRICS.reanalyse.service, 'Sum', 'reanalyses')],
+        }),
+        new GraphWidget({
+          title: 'Polls per source (records)',
+          width: 12,
+          left: props.pollers.flatMap((p) =>
+            Object.values(APP_METRICS.poll.metrics).map((m) => app(m.name, pollServiceName(p.source), 'Sum', `${p.source} ${m.name}`, { source: p.source }).with({ period: Duration.days(1) })),
+          ),
         }),
       );
       dashboard.addWidgets(

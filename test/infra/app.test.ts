@@ -16,7 +16,8 @@ import { AppFunction, REPO_ROOT } from '../../infra/constructs/lambda.js';
 import { CURATION_SNAPSHOT_KEYS, IMPORT_WORKER_TIMEOUT } from '../../infra/stacks/curation-stack.js';
 import { MAX_RECEIVES, processImportBatch } from '../../functions/import-worker/handler.js';
 import type { ImportWorkerDeps } from '../../functions/import-worker/worker.js';
-import { LOG_FIGURES, POLL_FETCHED_METRIC, pollServiceName } from '../../functions/app-metrics.js';
+import { APP_METRICS, BOUNDED_DIMENSIONS, LOG_FIGURES, POLL_FETCHED_METRIC, pollServiceName, type MetricGroup } from '../../functions/app-metrics.js';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { observability } from '../../functions/observability.js';
 import { recordPollFigures } from '../../functions/poll-common/handler.js';
 import type { EnvContract } from '../../functions/env.js';
@@ -63,6 +64,7 @@ beforeAll(() => {
 
 type Res = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
 const resources = (tpl: Template, type: string) => Object.entries(tpl.findResources(type)) as [string, Res][];
+const alarmsOf = () => resources(t.Operations, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
 
 describe('cdk-nag', () => {
   it('AwsSolutions reports zero errors (and zero unacknowledged warnings)', () => {
@@ -628,6 +630,90 @@ describe('IAM across the app', () => {
   });
 });
 
+describe('issue 14 item 6: flipping a security or cost property fails a test', () => {
+  const fnsWithRoles = () =>
+    Object.entries(t).flatMap(([stack, tpl]) =>
+      resources(tpl, 'AWS::Lambda::Function')
+        .filter(([id]) => !id.startsWith('Custom'))
+        .map(([id, fn]) => {
+          const role = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+          const statements = resources(tpl, 'AWS::IAM::Policy')
+            .filter(([, p]) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === role))
+            .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Record<string, any>[]);
+          return { stack, id, fn, role: resources(tpl, 'AWS::IAM::Role').find(([rid]) => rid === role)![1], statements };
+        }),
+    );
+  const LOGS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
+  const POLLER = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', ...LOGS, 'sqs:SendMessage'];
+  /** Exactly the actions each function's code uses (what each sends: see the stacks' comments). */
+  const EXACT: Record<string, string[]> = {
+    PollPubmedFunction: [...POLLER, 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+    PollCtgovFunction: POLLER,
+    PollEuropepmcFunction: POLLER,
+    PollIsrctnFunction: POLLER,
+    CurationApiFunction: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', ...LOGS, 's3:GetObject', 's3:ListBucket', 'sqs:SendMessage'],
+    AuthorizerFunction: LOGS,
+    ImportWorkerFunction: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', ...LOGS, 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage', 'sqs:SendMessage'],
+    ReanalyseFunction: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams', 'dynamodb:Query', ...LOGS, 's3:GetObject', 's3:ListBucket', 's3:PutObject', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+    Publish: [...LOGS, 's3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
+  };
+
+  it('every function has exactly the actions its code uses (no Scan, Delete, ConditionCheck or DescribeTable on the table), no managed policy, no X-Ray', () => {
+    const fns = fnsWithRoles();
+    expect(fns.map((f) => Object.keys(EXACT).find((k) => f.id.startsWith(k))).sort()).toEqual(Object.keys(EXACT).sort());
+    for (const f of fns) {
+      const key = Object.keys(EXACT).find((k) => f.id.startsWith(k))!;
+      expect([...new Set(f.statements.flatMap((s) => asArray(s.Action as string[])))].sort(), key).toEqual([...EXACT[key]].sort());
+      for (const s of f.statements) expect(s.Effect, key).toBe('Allow');
+      expect(f.role.Properties.ManagedPolicyArns, `${key}: no managed policy`).toBeUndefined();
+      // Tracing is off: no SDK client is instrumented for X-Ray (issue 14 item 4 lets either be chosen).
+      expect(f.fn.Properties.TracingConfig, `${key}: tracing`).toBeUndefined();
+      // Table writes only on the base table; secrets only the NCBI one.
+      for (const s of f.statements) {
+        const a = asArray(s.Action as string[]);
+        if (a.some((x) => /^dynamodb:(Put|Update|BatchWrite)/.test(x))) expect(JSON.stringify(s.Resource), key).not.toMatch(/index|stream/i);
+        if (a.some((x) => x.startsWith('secretsmanager:'))) expect(JSON.stringify(s.Resource), key).toMatch(/NcbiApiKey/);
+      }
+    }
+  });
+
+  it('error and dead-letter alarms fire on the first error / message (threshold 1 in 5 minutes); the budget notifies at 80 % actual and 100 % forecast', () => {
+    const all = alarmsOf();
+    const errors = all.filter((a) => a.MetricName === 'Errors');
+    const depth = all.filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible');
+    expect(errors).toHaveLength(9);
+    expect(depth).toHaveLength(7);
+    for (const a of [...errors, ...depth]) {
+      expect(a, a.AlarmDescription).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', Period: 300, EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
+    }
+    const [[, budget]] = resources(t.Operations, 'AWS::Budgets::Budget');
+    const notes = (budget.Properties.NotificationsWithSubscribers as { Notification: Record<string, unknown> }[]).map((n) => n.Notification);
+    expect(notes).toEqual([
+      { NotificationType: 'ACTUAL', ComparisonOperator: 'GREATER_THAN', Threshold: ALARM_THRESHOLDS.budgetAlertPercent, ThresholdType: 'PERCENTAGE' },
+      { NotificationType: 'FORECASTED', ComparisonOperator: 'GREATER_THAN', Threshold: 100, ThresholdType: 'PERCENTAGE' },
+    ]);
+    expect(ALARM_THRESHOLDS.budgetAlertPercent).toBe(80);
+  });
+
+  it('every bucket is retained, or emptied before it is destroyed (autoDeleteObjects), so cdk destroy cannot fail on it', () => {
+    for (const [stack, tpl] of Object.entries(t)) {
+      const auto = resources(tpl, 'Custom::S3AutoDeleteObjects').map(([, c]) => JSON.stringify(c.Properties.BucketName));
+      for (const [id, bucket] of resources(tpl, 'AWS::S3::Bucket')) {
+        expect(['Retain', 'Delete'], `${stack}/${id}`).toContain(bucket.DeletionPolicy);
+        if (bucket.DeletionPolicy === 'Delete') expect(auto.some((a) => a.includes(`"${id}"`)), `${stack}/${id} is emptied first`).toBe(true);
+      }
+    }
+    // The data that cannot be rebuilt is kept: the snapshot bucket and the table.
+    expect(resources(t.Data, 'AWS::S3::Bucket').find(([id]) => id.startsWith('Snapshots'))![1].DeletionPolicy).toBe('Retain');
+  });
+
+  it('the NCBI secret is created empty (no generated placeholder the poller would send as api_key)', () => {
+    const [[, secret]] = resources(t.Data, 'AWS::SecretsManager::Secret');
+    expect(secret.Properties.GenerateSecretString).toBeUndefined();
+    expect(secret.Properties.SecretString).toBeUndefined();
+  });
+});
+
 describe('Curation stack: import jobs (SQS queue, dead-letter queue, import-worker Lambda)', () => {
   const queue = (prefix: string) => {
     const found = resources(t.Curation, 'AWS::SQS::Queue').filter(([id]) => id.startsWith(prefix));
@@ -796,29 +882,47 @@ describe("every function's environment matches its handler's fail-fast contract 
   });
 });
 
-describe('custom metrics: exactly the ones the alarms read', () => {
+describe('custom metrics (functions/app-metrics.ts APP_METRICS; the handlers\' EMF: test/infra/metrics.test.ts)', () => {
   const alarms = () => resources(t.Operations, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+  const fnProps = (fn: IFunction) => {
+    const stack = Stack.of(fn);
+    const id = stack.resolve(stack.getLogicalId(fn.node.defaultChild as CfnFunction)) as string;
+    return Object.values(t).map((tpl) => tpl.toJSON().Resources?.[id]).find(Boolean).Properties as Record<string, any>;
+  };
+  const declared = (name: string) => (Object.keys(APP_METRICS) as MetricGroup[]).map((g) => ({ group: g, def: Object.values(APP_METRICS[g].metrics).find((m) => m.name === name) })).filter((x) => x.def);
+
+  it('every alarm on an app metric reads one that APP_METRICS declares, with its dimensions, in the namespace the functions emit to', () => {
+    const appAlarms = alarms().filter((a) => typeof a.Namespace === 'string' && !a.Namespace.startsWith('AWS/'));
+    expect(appAlarms.length).toBeGreaterThan(0);
+    const namespaces = new Set([...built.ingest.pollers.map((p) => p.fn.fn), built.analysis.reanalyse.fn, built.analysis.publish].map((fn) => fnProps(fn).Environment.Variables.POWERTOOLS_METRICS_NAMESPACE));
+    expect([...namespaces]).toEqual(['LivingEvidence/prod']);
+    for (const a of appAlarms) {
+      expect(a.Namespace, a.AlarmDescription).toBe('LivingEvidence/prod');
+      const found = declared(a.MetricName as string);
+      expect(found, `${a.MetricName as string} is declared once`).toHaveLength(1);
+      const { group } = found[0];
+      expect((a.Dimensions as { Name: string }[]).map((d) => d.Name).sort(), a.MetricName as string).toEqual(['service', ...APP_METRICS[group].dimensions].sort());
+    }
+  });
 
   it('each poller emits Fetched with the namespace and dimensions its "fetched nothing" alarm reads', () => {
-    const appAlarms = alarms().filter((a) => typeof a.Namespace === 'string' && a.Namespace.startsWith('LivingEvidence/'));
+    const appAlarms = alarms().filter((a) => a.MetricName === POLL_FETCHED_METRIC.name);
     expect(appAlarms).toHaveLength(built.ingest.pollers.length);
     const saved = process.env.POWERTOOLS_METRICS_NAMESPACE;
     try {
       for (const poller of built.ingest.pollers) {
-        const fnId = Stack.of(poller.fn).resolve(Stack.of(poller.fn).getLogicalId(poller.fn.fn.node.defaultChild as CfnFunction)) as string;
-        const fnProps = t.Ingest.toJSON().Resources[fnId].Properties;
         // Emit exactly as the deployed function would: its namespace, its service name.
-        process.env.POWERTOOLS_METRICS_NAMESPACE = fnProps.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE;
+        process.env.POWERTOOLS_METRICS_NAMESPACE = fnProps(poller.fn.fn).Environment.Variables.POWERTOOLS_METRICS_NAMESPACE;
         const obs = observability(pollServiceName(poller.source));
         recordPollFigures(poller.source, 'r1', { fetched: 3, new: 1, updated: 0, unchanged: 2, quarantined: 0, candidates: 4, attempted: 1, failures: [] } as never, obs);
         const emf = obs.metrics.serializeMetrics() as unknown as Record<string, any>;
         const [directive] = emf._aws.CloudWatchMetrics as { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[];
-        expect(directive.Metrics.map((m) => m.Name)).toEqual([POLL_FETCHED_METRIC.name]);
+        expect(directive.Metrics.map((m) => m.Name)).toContain(POLL_FETCHED_METRIC.name);
+        expect(directive.Dimensions).toHaveLength(1);
         const emitted = Object.fromEntries(directive.Dimensions[0].map((d) => [d, emf[d]]));
-        const alarm = appAlarms.find((a) => (a.Dimensions as { Name: string; Value: string }[]).some((d) => d.Name === 'source' && d.Value === poller.source));
+        const alarm = appAlarms.find((a) => (a.Dimensions as { Name: string; Value: string }[]).some((d) => d.Name === POLL_FETCHED_METRIC.sourceDimension && d.Value === poller.source));
         expect(alarm, poller.source).toBeDefined();
         expect(alarm!.Namespace).toBe(directive.Namespace);
-        expect(alarm!.MetricName).toBe(POLL_FETCHED_METRIC.name);
         expect(Object.fromEntries((alarm!.Dimensions as { Name: string; Value: string }[]).map((d) => [d.Name, d.Value]))).toEqual(emitted);
         expect(emf[POLL_FETCHED_METRIC.name]).toBe(3);
       }
@@ -828,19 +932,61 @@ describe('custom metrics: exactly the ones the alarms read', () => {
     }
   });
 
-  it('no function emits any other custom metric (each would cost $0.30/month; figures go to log fields)', () => {
-    const calls: string[] = [];
+  it('metrics go out only through emitMetrics, each group from its own function; no other function emits any; no cold-start metric', () => {
+    const expected = new Map<string, string>([
+      ['functions/poll-common/handler.ts', 'poll'],
+      ['functions/publish/handler.ts', 'publish'],
+      ['functions/reanalyse/handler.ts', 'reanalyse'],
+    ]);
+    const emitters = new Map<string, Set<string>>();
+    const raw: string[] = [];
     const walk = (dir: string) => {
       for (const e of readdirSync(dir, { withFileTypes: true })) {
         const p = join(dir, e.name);
         if (e.isDirectory()) walk(p);
         else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')) {
-          for (const m of readFileSync(p, 'utf8').matchAll(/\.addMetric\(\s*([^,]+),/g)) calls.push(`${p.slice(REPO_ROOT.length + 1)}: ${m[1]}`);
-          expect(readFileSync(p, 'utf8'), p).not.toMatch(/singleMetric\(|captureColdStartMetric|ColdStart/);
+          const rel = p.slice(REPO_ROOT.length + 1);
+          const text = readFileSync(p, 'utf8');
+          for (const m of text.matchAll(/emitMetrics\(\s*\w+,\s*'([^']+)'/g)) {
+            if (!emitters.has(rel)) emitters.set(rel, new Set());
+            emitters.get(rel)!.add(m[1]);
+          }
+          if (/\.(addMetric|addDimension|addDimensions|setDefaultDimensions|putMetric)\(/.test(text) && rel !== 'functions/observability.ts') raw.push(rel);
+          expect(text, rel).not.toMatch(/singleMetric\(|captureColdStartMetric|ColdStart/);
         }
       }
     };
     walk(join(REPO_ROOT, 'functions'));
-    expect(calls).toEqual(['functions/poll-common/handler.ts: POLL_FETCHED_METRIC.name']);
+    expect(raw, 'Powertools metrics called directly (bypassing APP_METRICS)').toEqual([]);
+    expect(new Map([...emitters].map(([f, g]) => [f, [...g].join(',')]))).toEqual(expected);
+    expect(new Set(expected.values())).toEqual(new Set(Object.keys(APP_METRICS)));
+  });
+
+  it('the dashboard graphs only declared app metrics, with their dimensions', () => {
+    const body = JSON.stringify(resources(t.Operations, 'AWS::CloudWatch::Dashboard')[0][1].Properties.DashboardBody);
+    // Metric arrays in the body: ["LivingEvidence/prod","<name>","service","<service>"(,"source","<source>")].
+    const used = [...body.matchAll(/\\"LivingEvidence\/prod\\",\\"(\w+)\\",((?:\\"[\w-]+\\",?)+)/g)].map((m) => ({ name: m[1], dims: m[2].split(',').map((x) => x.replace(/\\"/g, '')).filter(Boolean) }));
+    expect(used.length).toBeGreaterThan(0);
+    for (const u of used) {
+      const found = declared(u.name);
+      expect(found, u.name).toHaveLength(1);
+      const names = u.dims.filter((_, i) => i % 2 === 0);
+      expect(names.sort(), u.name).toEqual(['service', ...APP_METRICS[found[0].group].dimensions].sort());
+    }
+    expect(new Set(used.map((u) => u.name))).toEqual(new Set([...Object.values(APP_METRICS.poll.metrics), ...Object.values(APP_METRICS.publish.metrics), APP_METRICS.reanalyse.metrics.reanalyses].map((m) => m.name)));
+  });
+
+  it('declares 23 metrics, each name once, dimensions only from the bounded list (never an id)', () => {
+    const names = (Object.keys(APP_METRICS) as MetricGroup[]).flatMap((g) => Object.values(APP_METRICS[g].metrics).map((m) => m.name as string));
+    expect(new Set(names).size).toBe(names.length);
+    for (const g of Object.keys(APP_METRICS) as MetricGroup[]) {
+      for (const d of APP_METRICS[g].dimensions) expect(BOUNDED_DIMENSIONS as readonly string[], `${g}: ${d}`).toContain(d);
+      for (const d of APP_METRICS[g].dimensions) expect(d, `${g}: ${d}`).not.toMatch(/id$/i);
+    }
+    expect([...BOUNDED_DIMENSIONS]).toEqual(['source']);
+    // The count docs/deploy.md prices: 4 per poll source + the publish and reanalysis metrics.
+    const perSource = Object.keys(APP_METRICS.poll.metrics).length;
+    const billed = perSource * built.ingest.pollers.length + Object.keys(APP_METRICS.publish.metrics).length + Object.keys(APP_METRICS.reanalyse.metrics).length;
+    expect(billed).toBe(23);
   });
 });

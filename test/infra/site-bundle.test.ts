@@ -19,6 +19,7 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dependencyClosure, siteImports, writeSiteBundle } from '../../infra/constructs/site-bundle.js';
 import { startFakeS3, type FakeS3 } from '../fakes/s3.js';
+import { APP_METRICS } from '../../functions/app-metrics.js';
 import { sampleSnapshots, writeSnapshots } from '../site/sample.js';
 
 const work = mkdtempSync(join(tmpdir(), 'le-site-bundle-'));
@@ -147,5 +148,19 @@ describe('site-build bundle (what CDK uploads as the Lambda code)', () => {
     expect(site.has('stale/index.html')).toBe(false);
     // Structured logs of the run (Powertools) say what was published.
     expect(r.stdout).toMatch(/"message":"site published"/);
+    // …and the bundled handler sends the publish metrics of functions/app-metrics.ts as EMF, under the
+    // namespace the stack sets, with the `service` dimension only (no review id).
+    const emf = r.stdout.split('\n').filter((l) => l.includes('"_aws"')).map((l) => JSON.parse(l) as Record<string, any>);
+    expect(emf).toHaveLength(1);
+    const [directive] = emf[0]._aws.CloudWatchMetrics as { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[];
+    expect(directive.Namespace).toBe('LivingEvidence');
+    expect(directive.Dimensions).toEqual([['service']]);
+    expect(emf[0].service).toBe(APP_METRICS.publish.service);
+    const sent = Object.values(APP_METRICS.publish.metrics).filter((m) => m.sent === 'always');
+    expect(directive.Metrics.map((m) => m.Name).sort()).toEqual(sent.map((m) => m.name).sort());
+    expect(emf[0].Publishes).toBe(1);
+    expect(emf[0].AcceptToPublishedLatency).toBeGreaterThanOrEqual(emf[0].PublishDuration);
+    expect(emf[0].PublishDuration).toBeGreaterThanOrEqual(emf[0].BuildDuration);
+    expect(JSON.stringify(emf[0])).not.toContain('selfguided-depression');
   }, 900_000);
 });
