@@ -233,7 +233,7 @@ export class CurationStore {
         ProjectionExpression: all.map((_, i) => `#f${i}`).join(', '),
       },
       limit,
-      startKey,
+      startKey ? { ...startKey } : undefined,
     );
     const keyOf = (it: Record<string, unknown>): QueueKey => ({ pk: String(it.pk), sk: String(it.sk), gsi1pk: String(it.gsi1pk), gsi1sk: String(it.gsi1sk) });
     return {

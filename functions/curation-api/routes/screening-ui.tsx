@@ -387,7 +387,7 @@ export function screeningUiRoutes(ctx: AppContext): Hono<Env> {
           ))}
         </section>
         {screening ? (
-          <form class="batchbar" id="batch-form" method="post" action={`/curate/reviews/${encodeURIComponent(review.id)}/screen`} role="region" aria-label="Batch exclusion" data-batchbar>
+          <form class="batchbar" id="batch-form" method="post" action={`/curate/reviews/${encodeURIComponent(review.id)}/screen`} aria-label="Batch exclusion" data-batchbar>
             <button type="submit" disabled hidden>
               (no default action)
             </button>
