@@ -197,3 +197,33 @@ it('the mapping page in pages without JavaScript: totals, Next page and First pa
   expect(await p.locator('section.map-trial').count()).toBe(25);
   await p.context().close();
 });
+
+it('the sign-in pages (the form, a refused link) at 1280 and 390 px: axe clean, no sideways scroll', async () => {
+  for (const width of [1280, 390]) {
+    const p = await (await browser.newContext({ viewport: { width, height: 900 } })).newPage();
+    p.setDefaultTimeout(90_000);
+    await p.goto(`${h.base}/curate/signin`);
+    await expect(p.locator('h1').textContent()).resolves.toBe('Sign in');
+    expect(await curatorAxe(p)).toEqual([]);
+    const refused = await p.goto(`${h.base}/curate/signin?token=abc.def.ghi`);
+    expect(refused?.status()).toBe(401);
+    await expect(p.locator('[role="alert"]').textContent()).resolves.toContain('That sign-in link is not valid');
+    expect(await curatorAxe(p)).toEqual([]);
+    expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+    await p.context().close();
+  }
+});
+
+it('the GRADE page at 1280 and 390 px: axe clean, no sideways scroll', async () => {
+  for (const width of [1280, 390]) {
+    const p = await (await browser.newContext({ viewport: { width, height: 900 } })).newPage();
+    p.setDefaultTimeout(90_000);
+    await p.goto(`${h.base}/curate/signin?token=${await h.token('lead', 'lena')}`);
+    const r = await p.goto(`${h.base}/curate/reviews/${rid}/grade`);
+    expect(r?.status()).toBe(200);
+    await expect(p.locator('h1').textContent()).resolves.toContain('GRADE');
+    expect(await curatorAxe(p)).toEqual([]);
+    expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+    await p.context().close();
+  }
+});
