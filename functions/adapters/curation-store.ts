@@ -14,7 +14,7 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { candidateItem, stripKeys, type EventItem } from '../../core/data-model/items.js';
-import { queryAll } from './dynamo/client.js';
+import { queryAll, queryPage } from './dynamo/client.js';
 import { candidateKey, candidatePrefix, ENTITY, eventKey, eventPartition, identifierKey, queuePartition } from '../../core/data-model/keys.js';
 import type { Candidate, CandidateStatus, Identifier } from '../../core/evidence/candidate.js';
 import type { CuratedCandidate, EventDraft } from '../../core/curation/workflow.js';
@@ -59,6 +59,14 @@ export interface WholeQueue {
   truncated: boolean;
   /** Query calls it took. */
   queries: number;
+}
+
+/** A position in the queue index (GSI1): the table and index keys of one candidate item. */
+export interface QueueKey {
+  pk: string;
+  sk: string;
+  gsi1pk: string;
+  gsi1sk: string;
 }
 
 export interface QueuePage {
@@ -196,6 +204,42 @@ export class CurationStore {
     } while (startKey && items.length <= max);
     const truncated = items.length > max;
     return { items: truncated ? items.slice(0, max) : items, truncated, queries };
+  }
+
+  /**
+   * One page of a review's candidates in one status, in queue order (GSI1 Query with Limit and
+   * ExclusiveStartKey: only `limit` items are read), with only `fields` (and the keys). Each item
+   * comes with its index key, from which the next page may start (`startKey`); `lastKey` is where
+   * DynamoDB stopped (absent at the end of the status).
+   */
+  async statusPage(
+    reviewId: string,
+    status: CandidateStatus,
+    limit: number,
+    fields: readonly string[],
+    startKey?: QueueKey,
+  ): Promise<{ items: { candidate: CuratedCandidate; key: QueueKey }[]; lastKey?: QueueKey }> {
+    const names: Record<string, string> = { '#p': 'gsi1pk' };
+    const all = [...new Set([...fields, 'pk', 'sk', 'gsi1pk', 'gsi1sk'])];
+    all.forEach((f, i) => (names[`#f${i}`] = f));
+    const r = await queryPage(
+      this.doc,
+      {
+        TableName: this.table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: '#p = :p',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: { ':p': queuePartition(reviewId, status) },
+        ProjectionExpression: all.map((_, i) => `#f${i}`).join(', '),
+      },
+      limit,
+      startKey ? { ...startKey } : undefined,
+    );
+    const keyOf = (it: Record<string, unknown>): QueueKey => ({ pk: String(it.pk), sk: String(it.sk), gsi1pk: String(it.gsi1pk), gsi1sk: String(it.gsi1sk) });
+    return {
+      items: r.items.map((it) => ({ candidate: stripKeys(it) as CuratedCandidate, key: keyOf(it) })),
+      ...(r.lastKey ? { lastKey: keyOf(r.lastKey) } : {}),
+    };
   }
 
   /** Every candidate of a review (a Query of the review's partition), for exports and statistics. */

@@ -22,6 +22,7 @@ import { importJobRoutes } from './routes/imports.js';
 import { reportsUiRoutes } from './routes/reports-ui.js';
 import { uiRoutes } from './ui.js';
 import { screeningUiRoutes } from './routes/screening-ui.js';
+import { screeningFormRoutes } from './routes/action-forms.js';
 import { denyByDefault } from './access.js';
 import { mountGrade } from './routes/grade.js';
 import { mappingRoutes } from './routes/mappings.js';
@@ -70,6 +71,7 @@ export function createCurationApp(deps: CurationDeps): OpenAPIHono<Env> {
   app.route('/', mappingRoutes(ctx));
   app.route('/', uiRoutes(ctx));
   app.route('/', screeningUiRoutes(ctx));
+  app.route('/', screeningFormRoutes(ctx));
   app.route('/', reportsUiRoutes(ctx));
   app.route('/', mappingsUiRoutes(ctx));
   mountGrade(app, ctx);

@@ -7,25 +7,31 @@ import { InvalidCursorError, VersionConflictError } from '../adapters/curation-s
 import { AuthError } from './auth.js';
 import { NotFoundError, RequestValidationError } from './context.js';
 
+/** A known failure as the API answers it (status, plain-words message, fields); undefined for an unexpected one. */
+export function describeError(err: Error): { status: number; error: string; fields?: FieldError[]; currentVersion?: number } | undefined {
+  if (err instanceof RequestValidationError) return { status: 400, error: 'invalid request', fields: err.fields };
+  if (err instanceof CurationError) {
+    const status = { invalid: 400, forbidden: 403, state: 409, 'not-found': 404 }[err.code];
+    return { status, error: err.message, ...(err.fields.length ? { fields: err.fields } : {}) };
+  }
+  if (err instanceof AuthError) return { status: err.status, error: err.message };
+  if (err instanceof VersionConflictError) return { status: 409, error: err.message, ...(err.currentVersion !== undefined ? { currentVersion: err.currentVersion } : {}) };
+  if (err instanceof NotFoundError) return { status: 404, error: err.message };
+  if (err instanceof InvalidCursorError) return { status: 400, error: 'invalid request', fields: [{ path: 'cursor', message: err.message, in: 'query' }] };
+  return undefined;
+}
+
 export function onError(err: Error, c: Context): Response | Promise<Response> {
   // Curator pages answer with a page; everything else (the API) with JSON.
   const asPage = c.req.path.startsWith('/curate') && c.req.method === 'GET';
   const body = (status: number, error: string, extra: { fields?: FieldError[]; currentVersion?: number } = {}) =>
     asPage ? c.html(String(ErrorPage({ status, error, ...(extra.fields ? { fields: extra.fields } : {}) })), status as 400) : c.json({ status, error, ...extra }, status as 400);
-  if (err instanceof RequestValidationError) return body(400, 'invalid request', { fields: err.fields });
-  if (err instanceof CurationError) {
-    const status = { invalid: 400, forbidden: 403, state: 409, 'not-found': 404 }[err.code];
-    return body(status, err.message, err.fields.length ? { fields: err.fields } : {});
+  if (err instanceof AuthError && err.status === 401 && c.req.path.startsWith('/curate') && c.req.method === 'GET') return c.redirect('/curate/signin', 302);
+  const known = describeError(err);
+  if (known) {
+    const { status, error, ...extra } = known;
+    return body(status, error, extra);
   }
-  if (err instanceof AuthError) {
-    if (err.status === 401 && c.req.path.startsWith('/curate') && c.req.method === 'GET') return c.redirect('/curate/signin', 302);
-    return body(err.status, err.message);
-  }
-  if (err instanceof VersionConflictError) {
-    return body(409, err.message, err.currentVersion !== undefined ? { currentVersion: err.currentVersion } : {});
-  }
-  if (err instanceof NotFoundError) return body(404, err.message);
-  if (err instanceof InvalidCursorError) return body(400, 'invalid request', { fields: [{ path: 'cursor', message: err.message, in: 'query' }] });
   if (err instanceof HTTPException) {
     // The rest of an oversized body is never read: tell the client not to reuse the connection.
     if (err.status === 413) c.header('Connection', 'close');

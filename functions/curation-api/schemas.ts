@@ -148,6 +148,12 @@ export const MapValuesBody = z.strictObject({
     .openapi({ description: 'Per value typed as "other": the review value it stands for (`to`) or why it stays out of the analysis (`keepOutReason`).' }),
 });
 
+/** GET /api/reviews/{reviewId}/mappings and the mapping page: one page of the lead's to-do. */
+export const MappingsQuery = z.object({
+  limit: optionalParam(z.coerce.number().int({ message: 'must be a whole number' }).min(1).max(100)).openapi({ description: 'Trials with values waiting per page (default: all, unpaged; the page shows 25).' }),
+  cursor: optionalParam(z.string().max(2048).regex(/^[A-Za-z0-9_-]+$/, { message: 'must be a cursor from an earlier page (`next`)' })).openapi({ description: 'Where the page starts: the `next` of the page before.' }),
+});
+
 /** Draft: the same form with every field optional, each present field typed as strictly as on accept. */
 export const DraftBody = z.strictObject({ version, form: DraftFormSchema });
 

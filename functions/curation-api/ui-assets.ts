@@ -82,7 +82,7 @@ ${CLIENT_HELPERS}
     f.addEventListener('submit', function (e) {
       e.preventDefault();
       var body = { version: Number(f.dataset.version) };
-      f.querySelectorAll('[name]').forEach(function (inp) { if (inp.value !== '') body[inp.name] = inp.value; });
+      f.querySelectorAll('[name]').forEach(function (inp) { if (inp.value !== '' && inp.type !== 'hidden') body[inp.name] = inp.value; });
       say('Saving…');
       api('POST', f.dataset.command, body).then(function (res) {
         if (res.status === 200) { say('Saved: now ' + res.json.candidate.status); setTimeout(function () { location.reload(); }, 400); }

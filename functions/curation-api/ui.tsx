@@ -21,6 +21,7 @@ import { retractionAlerts } from '../adapters/retraction-alerts.js';
 import { CandidateParams } from './schemas.js';
 import { pathParams } from './routes/shared.js';
 import { apiPath, Identifiers, pagePath } from './ui-parts.js';
+import { Outcome, outcomeText } from './routes/action-forms.js';
 import { ScreeningPanel } from './routes/screening-ui.js';
 import { homeReports, PollStatusPanel } from './routes/reports-ui.js';
 
@@ -143,6 +144,7 @@ export function uiRoutes(ctx: AppContext): Hono<Env> {
           <a href={`/curate/reviews/${encodeURIComponent(review.id)}?status=${cand.status}`}>← {review.shortTitle}</a>
         </p>
         <h1>{cand.title}</h1>
+        <Outcome text={await outcomeText(ctx, actor, review.id, (k) => c.req.query(k))} />
         <p class="muted">
           {[cand.firstAuthor, cand.journal, cand.year].filter((x) => x !== undefined && x !== '').join(' · ')} · status <strong>{cand.status}</strong> · version <span data-cand-version>{cand.version}</span>
         </p>
@@ -173,19 +175,25 @@ export function uiRoutes(ctx: AppContext): Hono<Env> {
         ) : null}
 
         {lead && cand.status === 'accepted' ? (
-          <form data-command={`${api}/withdraw`} data-version={String(cand.version)}>
+          <form data-command={`${api}/withdraw`} data-version={String(cand.version)} method="post" action={`${pagePath(review.id, cand.studyId)}/command/withdraw`}>
+            <input type="hidden" name="version" value={String(cand.version)} />
+            <input type="hidden" name="return" value={pagePath(review.id, cand.studyId)} />
             <h2>Withdraw</h2>
             <label for="withdraw-reason">Reason</label> <input id="withdraw-reason" name="reason" required /> <button type="submit">Withdraw</button>
           </form>
         ) : null}
         {lead && cand.status === 'excluded' ? (
-          <form data-command={`${api}/reopen`} data-version={String(cand.version)}>
+          <form data-command={`${api}/reopen`} data-version={String(cand.version)} method="post" action={`${pagePath(review.id, cand.studyId)}/command/reopen`}>
+            <input type="hidden" name="version" value={String(cand.version)} />
+            <input type="hidden" name="return" value={pagePath(review.id, cand.studyId)} />
             <h2>Reopen</h2>
             <label for="reopen-reason">Reason</label> <input id="reopen-reason" name="reason" required /> <button type="submit">Reopen</button>
           </form>
         ) : null}
         {lead && cand.status === 'withdrawn' ? (
-          <form data-command={`${api}/reinstate`} data-version={String(cand.version)}>
+          <form data-command={`${api}/reinstate`} data-version={String(cand.version)} method="post" action={`${pagePath(review.id, cand.studyId)}/command/reinstate`}>
+            <input type="hidden" name="version" value={String(cand.version)} />
+            <input type="hidden" name="return" value={pagePath(review.id, cand.studyId)} />
             <h2>Reinstate</h2>
             <label for="reinstate-reason">Reason</label> <input id="reinstate-reason" name="reason" required /> <button type="submit">Reinstate</button>
           </form>

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
+import { curatorAxe } from './lib/curator.js';
 import { DUAL_REVIEW, SINGLE_REVIEW, startHarness, type Harness } from '../api/harness.js';
 
 let h: Harness;
@@ -36,10 +36,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function axe(p: Page) {
-  const r = await new AxeBuilder({ page: p }).withTags(['wcag2a', 'wcag2aa']).analyze();
-  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
+/** axe: every violation, of any impact (minor and moderate too). */
+const axe = curatorAxe;
 
 describe('curator UI', () => {
   it('signs in through the link and sets an HttpOnly SameSite=Strict cookie', async () => {

@@ -8,7 +8,7 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
+import { curatorAxe } from './lib/curator.js';
 import { IngestStore } from '../../functions/adapters/ingest-store.js';
 import { DUAL_REVIEW, startHarness, type Harness } from '../api/harness.js';
 
@@ -44,8 +44,7 @@ async function axe(p: Page) {
     const timersRun = p.evaluate(() => new Promise<boolean>((res) => setTimeout(() => res(true), 0)));
     timersRun.catch(() => undefined); // settles (rejects) only when the page closes, if timers never run
     await within(20_000, timersRun, () => new Error(`axe needs JavaScript in the page, and page timers do not run on ${p.url()} (JavaScript disabled?): run axe on the same URL with JavaScript on`));
-    const r = await within(240_000, new AxeBuilder({ page: p }).withTags(['wcag2a', 'wcag2aa']).analyze(), () => new Error(`axe did not finish on ${p.url()} within 240 s`));
-    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    return await within(240_000, curatorAxe(p), () => new Error(`axe did not finish on ${p.url()} within 240 s`));
   } finally {
     timers.forEach(clearTimeout);
   }

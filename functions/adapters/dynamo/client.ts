@@ -63,3 +63,17 @@ export async function queryAll(doc: DynamoDBDocumentClient, input: Omit<QueryCom
   } while (startKey);
   return out;
 }
+
+/**
+ * One page of a Query: at most `limit` items from `startKey` on (DynamoDB's Limit and
+ * ExclusiveStartKey), and the key to continue from (absent at the end). Reads only that page.
+ */
+export async function queryPage(
+  doc: DynamoDBDocumentClient,
+  input: Omit<QueryCommandInput, 'ExclusiveStartKey' | 'Limit'>,
+  limit: number,
+  startKey?: Record<string, unknown>,
+): Promise<{ items: NonNullable<QueryCommandOutput['Items']>; lastKey?: Record<string, unknown> }> {
+  const r = await doc.send(new QueryCommand({ ...input, Limit: limit, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }));
+  return { items: r.Items ?? [], ...(r.LastEvaluatedKey ? { lastKey: r.LastEvaluatedKey } : {}) };
+}

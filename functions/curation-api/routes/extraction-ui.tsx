@@ -296,9 +296,23 @@ export function mountExtractionUi(app: Hono<Env>, ctx: AppContext): void {
               ? `${people.map(name).join(' and ')} agree on every field.`
               : `${people.map(name).join(' and ')} differ on ${diffs.length} field${diffs.length === 1 ? '' : 's'}; the others agree.`}
         </p>
-        <form data-adjudicate={`/api/reviews/${encodeURIComponent(review.id)}/candidates/${encodeURIComponent(cand.studyId)}/adjudicate`} data-version={String(cand.version)} data-base={base} data-page={page} novalidate>
+        <form
+          data-adjudicate={`/api/reviews/${encodeURIComponent(review.id)}/candidates/${encodeURIComponent(cand.studyId)}/adjudicate`}
+          data-version={String(cand.version)}
+          data-base={base}
+          data-page={page}
+          method="post"
+          action={`${page}/adjudicate`}
+          novalidate
+        >
+          <input type="hidden" name="version" value={String(cand.version)} />
+          <input type="hidden" name="base" value={base} />
+          <input type="hidden" name="return" value={`${page}/compare`} />
+          <input type="hidden" name="count" value={String(diffs.length)} />
           {diffs.map((d, k) => (
             <fieldset class="adjudicate" data-choice={d.path} data-numeric={people.some((p) => typeof d.values[p] === 'number') ? 'true' : 'false'}>
+              <input type="hidden" name={`adj-${k}-path`} value={d.path} />
+              <input type="hidden" name={`adj-${k}-numeric`} value={people.some((p) => typeof d.values[p] === 'number') ? 'true' : 'false'} />
               <legend>{fieldLabel(d.path, review, forms[base])}</legend>
               <div class="sides">
                 {people.map((p, j) => (
@@ -315,7 +329,7 @@ export function mountExtractionUi(app: Hono<Env>, ctx: AppContext): void {
                 </label>
                 <label for={`adj-${k}-value`} class="side">
                   <span>Value for “{fieldLabel(d.path, review, forms[base])}”</span>
-                  <input type="text" id={`adj-${k}-value`} data-typed disabled={!canAdjudicate} />
+                  <input type="text" id={`adj-${k}-value`} name={`adj-${k}-value`} data-typed disabled={!canAdjudicate} />
                 </label>
               </div>
             </fieldset>

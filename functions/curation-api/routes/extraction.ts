@@ -7,7 +7,8 @@ import { AcceptBody, CandidateParams, DraftBody, PreviewBody } from '../schemas.
 import { acceptedEffects } from '../../../core/curation/plausibility.js';
 import { assessExtraction } from '../../../core/curation/assess.js';
 import { commandRoute, errors, json, router, runCommand, security, signedIn } from './shared.js';
-import { adjudicate } from '../../../core/curation/adjudicate.js';
+import { adjudicate, type Adjudication } from '../../../core/curation/adjudicate.js';
+import type { Actor } from '../../../core/curation/workflow.js';
 import { fieldLabel } from '../../../core/curation/field-labels.js';
 import type { FieldError } from '../../../core/curation/errors.js';
 import type { Review } from '../../../core/reviews/schema.js';
@@ -18,7 +19,46 @@ const labelled = (errs: FieldError[], review: Review, form: unknown) => errs.map
 
 const MAX_DRAFT_CHARS = 100_000;
 
+/**
+ * Validate a complete form, check plausibility, and apply accept (or adjudicate): the same
+ * assessment as the preview (core/curation/assess.ts), so the two can never disagree.
+ */
+async function acceptWith(ctx: AppContext, actor: Actor, reviewId: string, studyId: string, version: number, form: unknown, confirmImplausible: string | undefined, adjudication?: Adjudication) {
+  const review = ctx.review(reviewId);
+  const cand = await ctx.candidate(reviewId, studyId);
+  const a = assessExtraction(form, review, { others: acceptedEffects(await ctx.store.allCandidates(reviewId), studyId), mappings: cand.mappings });
+  if (!a.extraction) throw new CurationError('invalid', 'the extraction is not valid', labelled(a.errors, review, form).map((e) => ({ ...e, path: `form.${e.path}` })));
+  const flags = a.implausible;
+  if (flags.length && !confirmImplausible)
+    throw new CurationError(
+      'invalid',
+      actor.role === 'lead'
+        ? 'some values are implausible: check them, then confirm with a reason (confirmImplausible) to let them enter the analysis'
+        : "some values are implausible: check them; if they are right, a lead's confirmation with a reason is needed before they enter an analysis",
+      flags.map((f) => ({ ...f, path: `form.${f.path}`, in: 'body' })),
+    );
+  const confirmed = flags.length && confirmImplausible ? { reason: confirmImplausible, values: flags.map((f) => `${f.path}: ${f.message}`) } : undefined;
+  const cmd = adjudication
+    ? ({ type: 'adjudicate', extraction: a.extraction, adjudication, ...(confirmed ? { confirmed } : {}) } as const)
+    : ({ type: 'accept', extraction: a.extraction, ...(confirmed ? { confirmed } : {}) } as const);
+  // Which analyses the accepted trial enters: the preview's own answer.
+  return { ...(await runCommand(ctx, actor, reviewId, studyId, version, cmd)), analyses: a.analyses, analysesSummary: a.analysesSummary };
+}
+
+/** A lead's adjudication of the extractors' drafts, accepted: the API's and the no-JavaScript compare form's. */
+export async function adjudicateCandidate(ctx: AppContext, actor: Actor, reviewId: string, studyId: string, b: z.infer<typeof AdjudicateBody>) {
+  const review = ctx.review(reviewId);
+  const cand = await ctx.candidate(reviewId, studyId);
+  const drafts: Record<string, unknown> = Object.create(null);
+  for (const [k, d] of Object.entries(cand.drafts ?? {})) drafts[k] = d.form;
+  const base = b.base ?? Object.keys(drafts)[0] ?? '';
+  const r = adjudicate(drafts, base, b.choices, (p) => fieldLabel(p, review, drafts[base]));
+  if (!r.form) throw new CurationError('invalid', 'the adjudication is not complete', r.errors.map((e) => ({ ...e, in: 'body' })));
+  return acceptWith(ctx, actor, reviewId, studyId, b.version, r.form, b.confirmImplausible, { base, drafts, choices: b.choices });
+}
+
 export function extractionRoutes(ctx: AppContext) {
+  const acceptForm = (c: { get(k: 'actor'): Actor }, reviewId: string, studyId: string, version: number, form: unknown, confirmImplausible: string | undefined) => acceptWith(ctx, c.get('actor'), reviewId, studyId, version, form, confirmImplausible);
   const app = router();
   const auth = signedIn(ctx);
   app.openapi(commandRoute(ctx, 'draft', DraftBody, 'Extraction draft saved (incomplete is fine; each field present must have its type)', 'save-draft'), async (c) => {
@@ -33,31 +73,6 @@ export function extractionRoutes(ctx: AppContext) {
     // Labelled as the preview's and accept's errors: the form shows whichever came last.
     return c.json({ ...out, validation: { errors: labelled(res.errors, review, b.form), outcomes: res.outcomes } }, 200);
   });
-  /**
-   * Validate a complete form, check plausibility, and apply accept (or adjudicate): the same
-   * assessment as the preview (core/curation/assess.ts), so the two can never disagree.
-   */
-  const acceptForm = async (c: { get(k: 'actor'): import('../../../core/curation/workflow.js').Actor }, reviewId: string, studyId: string, version: number, form: unknown, confirmImplausible: string | undefined, adjudication?: import('../../../core/curation/adjudicate.js').Adjudication) => {
-    const review = ctx.review(reviewId);
-    const cand = await ctx.candidate(reviewId, studyId);
-    const a = assessExtraction(form, review, { others: acceptedEffects(await ctx.store.allCandidates(reviewId), studyId), mappings: cand.mappings });
-    if (!a.extraction) throw new CurationError('invalid', 'the extraction is not valid', labelled(a.errors, review, form).map((e) => ({ ...e, path: `form.${e.path}` })));
-    const flags = a.implausible;
-    if (flags.length && !confirmImplausible)
-      throw new CurationError(
-        'invalid',
-        c.get('actor').role === 'lead'
-          ? 'some values are implausible: check them, then confirm with a reason (confirmImplausible) to let them enter the analysis'
-          : "some values are implausible: check them; if they are right, a lead's confirmation with a reason is needed before they enter an analysis",
-        flags.map((f) => ({ ...f, path: `form.${f.path}`, in: 'body' })),
-      );
-    const confirmed = flags.length && confirmImplausible ? { reason: confirmImplausible, values: flags.map((f) => `${f.path}: ${f.message}`) } : undefined;
-    const cmd = adjudication
-      ? ({ type: 'adjudicate', extraction: a.extraction, adjudication, ...(confirmed ? { confirmed } : {}) } as const)
-      : ({ type: 'accept', extraction: a.extraction, ...(confirmed ? { confirmed } : {}) } as const);
-    // Which analyses the accepted trial enters: the preview's own answer.
-    return { ...(await runCommand(ctx, c.get('actor'), reviewId, studyId, version, cmd)), analyses: a.analyses, analysesSummary: a.analysesSummary };
-  };
   app.openapi(commandRoute(ctx, 'accept', AcceptBody, 'Accepted with the validated extraction', 'accept'), async (c) => {
     const { reviewId, studyId } = c.req.valid('param');
     const b = c.req.valid('json') as z.infer<typeof AcceptBody>;
@@ -68,14 +83,7 @@ export function extractionRoutes(ctx: AppContext) {
     async (c) => {
       const { reviewId, studyId } = c.req.valid('param');
       const b = c.req.valid('json') as z.infer<typeof AdjudicateBody>;
-      const review = ctx.review(reviewId);
-      const cand = await ctx.candidate(reviewId, studyId);
-      const drafts: Record<string, unknown> = Object.create(null);
-      for (const [k, d] of Object.entries(cand.drafts ?? {})) drafts[k] = d.form;
-      const base = b.base ?? Object.keys(drafts)[0] ?? '';
-      const r = adjudicate(drafts, base, b.choices, (p) => fieldLabel(p, review, drafts[base]));
-      if (!r.form) throw new CurationError('invalid', 'the adjudication is not complete', r.errors.map((e) => ({ ...e, in: 'body' })));
-      return c.json(await acceptForm(c, reviewId, studyId, b.version, r.form, b.confirmImplausible, { base, drafts, choices: b.choices }), 200);
+      return c.json(await adjudicateCandidate(ctx, c.get('actor'), reviewId, studyId, b), 200);
     },
   );
   app.openapi(

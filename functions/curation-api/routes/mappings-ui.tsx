@@ -10,19 +10,21 @@
 import { Hono, type Context } from 'hono';
 import type { FC } from 'hono/jsx';
 import { CurationError, type FieldError } from '../../../core/curation/errors.js';
-import { FIELD_NAMES, mappingQueue, type MappingChoice, type MappingTrial } from '../../../core/curation/mapping.js';
+import { FIELD_NAMES, type MappingChoice, type MappingTrial } from '../../../core/curation/mapping.js';
+import { mappingPage } from './mappings.js';
 import { issuesToFields, type SchemaIssue } from '../../../core/curation/errors.js';
 import type { Actor } from '../../../core/curation/workflow.js';
 import type { Review } from '../../../core/reviews/schema.js';
 import { VersionConflictError } from '../../adapters/curation-store.js';
 import { NotFoundError, RequestValidationError, type AppContext, type Env } from '../context.js';
 import { ErrorPage, Layout } from '../layout.js';
-import { CandidateParams, MapValuesBody, ReviewIdParam } from '../schemas.js';
+import { CandidateParams, MappingsQuery, MapValuesBody, ReviewIdParam } from '../schemas.js';
 import { pagePath } from '../ui-parts.js';
 import { pathParams, runCommand } from './shared.js';
 
 export const mappingsPagePath = (reviewId: string) => `/curate/reviews/${encodeURIComponent(reviewId)}/mappings`;
 const KEEP = '__keep__';
+/** The most values one trial's form posts. */
 const MAX_ITEMS = 200;
 
 /** A page error for one trial: the message, and per waiting value (by its index on the form) its messages. */
@@ -34,7 +36,7 @@ interface TrialError {
 
 const fieldTitle = (f: keyof typeof FIELD_NAMES) => (f === 'timepoint' ? 'Time point' : 'Instrument');
 
-const TrialForm: FC<{ review: Review; t: MappingTrial; n: number; error?: TrialError; first: boolean }> = ({ review, t, n, error, first }) => (
+const TrialForm: FC<{ review: Review; t: MappingTrial; n: number; error?: TrialError; first: boolean; cursor?: string }> = ({ review, t, n, error, first, cursor }) => (
   <section class="map-trial" id={`trial-${n}`} aria-labelledby={`mt-${n}`}>
     <h2 id={`mt-${n}`}>
       <a href={pagePath(review.id, t.studyId)}>{t.title}</a>
@@ -50,6 +52,7 @@ const TrialForm: FC<{ review: Review; t: MappingTrial; n: number; error?: TrialE
     <form method="post" action={`${mappingsPagePath(review.id)}/${encodeURIComponent(t.studyId)}`} aria-describedby={error ? `err-${n}` : undefined}>
       <input type="hidden" name="version" value={String(t.version)} />
       <input type="hidden" name="count" value={String(t.pending.length)} />
+      {cursor ? <input type="hidden" name="cursor" value={cursor} /> : null}
       {t.pending.map((o, i) => {
         const id = `m-${n}-${i}`;
         const msgs = error?.at.get(i) ?? [];
@@ -89,7 +92,7 @@ const TrialForm: FC<{ review: Review; t: MappingTrial; n: number; error?: TrialE
 const Done: FC<{ review: Review; done: MappingTrial[] }> = ({ review, done }) =>
   done.length ? (
     <section aria-labelledby="done-h">
-      <h2 id="done-h">Mapped ({done.length} trial{done.length === 1 ? '' : 's'})</h2>
+      <h2 id="done-h">Mapped ({done.length} trial{done.length === 1 ? '' : 's'} among those this page checked)</h2>
       <div class="table-wrap">
         <table>
           <thead>
@@ -143,8 +146,18 @@ function choicesOf(form: Record<string, unknown>): { version: unknown; mappings:
 export function mappingsUiRoutes(ctx: AppContext): Hono<Env> {
   const app = new Hono<Env>();
 
-  const render = async (c: Context<Env>, actor: Actor, review: Review, status: 200 | 400 | 404 | 409, error?: TrialError, saved?: string) => {
-    const { waiting, done } = mappingQueue(review, await ctx.store.allCandidates(review.id));
+  const render = async (c: Context<Env>, actor: Actor, review: Review, status: 200 | 400 | 404 | 409, error?: TrialError, saved?: string, cursor?: string) => {
+    const page = await mappingPage(ctx, review, cursor ? { cursor } : {});
+    const { waiting, done } = page;
+    const here = mappingsPagePath(review.id);
+    const nextHref = page.next ? `${here}?cursor=${page.next}` : undefined;
+    const firstHref = cursor ? here : undefined;
+    const Pager: FC<{ where: string }> = ({ where }) =>
+      nextHref || firstHref ? (
+        <nav aria-label={`Pages (${where})`} class="pager">
+          {firstHref ? <a href={firstHref}>First page</a> : null} {nextHref ? <a href={nextHref}>Next page</a> : null}
+        </nav>
+      ) : null;
     return c.html(
       <Layout title={`“Other” values — ${review.shortTitle}`} actor={actor}>
         <p>
@@ -155,7 +168,7 @@ export function mappingsUiRoutes(ctx: AppContext): Hono<Env> {
           A time point or instrument typed as “other” enters no analysis until you map it to one of this review’s values, or confirm that it stays out with a reason (the
           public page lists the trial under “Accepted but not pooled” with that reason). Each choice is audited; an accepted trial’s analysis changes at once.
         </p>
-        {error && !waiting.slice(0, MAX_ITEMS).some((t) => t.studyId === error.studyId) ? (
+        {error && !waiting.some((t) => t.studyId === error.studyId) ? (
           <p class="err" role="alert">
             Not saved ({error.studyId}) — {error.message}
           </p>
@@ -165,18 +178,18 @@ export function mappingsUiRoutes(ctx: AppContext): Hono<Env> {
             Saved the mappings of {saved}.
           </p>
         ) : null}
-        {waiting.length ? (
-          <p>
-            {waiting.length} trial{waiting.length === 1 ? '' : 's'} with values waiting. Tab moves between the choices; Enter saves a trial’s form.
-          </p>
-        ) : (
-          <p data-empty>No value typed as “other” is waiting.</p>
-        )}
-        {waiting.slice(0, MAX_ITEMS).map((t, n) => (
-          <TrialForm review={review} t={t} n={n} first={n === 0} {...(error && error.studyId === t.studyId ? { error } : {})} />
+        <p data-map-totals>
+          {page.total} trial{page.total === 1 ? '' : 's'} in this review may hold such values ({page.totals.accepted} accepted, {page.totals.extraction} in extraction).{' '}
+          {page.checked.to >= page.checked.from ? `This page checked trials ${page.checked.from}–${page.checked.to} of them` : 'No trial is left to check'}
+          {waiting.length ? `: ${waiting.length} with values waiting${page.next ? ' (more may follow on the next page)' : ''}.` : ': none with values waiting.'}
+        </p>
+        {waiting.length ? <p>Tab moves between the choices; Enter saves a trial’s form.</p> : <p data-empty>No value typed as “other” is waiting{cursor ? ' on this page' : ''}.</p>}
+        <Pager where="top" />
+        {waiting.map((t, n) => (
+          <TrialForm review={review} t={t} n={n} first={n === 0} cursor={cursor} {...(error && error.studyId === t.studyId ? { error } : {})} />
         ))}
-        {waiting.length > MAX_ITEMS ? <p>{waiting.length - MAX_ITEMS} more trials are waiting: save these first.</p> : null}
         <Done review={review} done={done} />
+        <Pager where="bottom" />
       </Layout>,
       status,
     );
@@ -192,7 +205,9 @@ export function mappingsUiRoutes(ctx: AppContext): Hono<Env> {
     const actor = await leadOf(c);
     const review = ctx.review(pathParams(ReviewIdParam, c).reviewId);
     const saved = (c.req.query('saved') ?? '').slice(0, 200);
-    return render(c, actor, review, 200, undefined, saved || undefined);
+    const q = MappingsQuery.safeParse({ cursor: c.req.query('cursor') });
+    if (!q.success) throw new RequestValidationError(issuesToFields(q.error.issues as unknown as SchemaIssue[]).map((f) => ({ ...f, in: 'query' })));
+    return render(c, actor, review, 200, undefined, saved || undefined, q.data.cursor);
   });
 
   app.post('/curate/reviews/:reviewId/mappings/:studyId', async (c) => {
@@ -205,7 +220,10 @@ export function mappingsUiRoutes(ctx: AppContext): Hono<Env> {
     }
     const { reviewId, studyId } = pathParams(CandidateParams, c);
     const review = ctx.review(reviewId);
-    const { version, mappings, index } = choicesOf(await c.req.parseBody());
+    const form = await c.req.parseBody();
+    const { version, mappings, index } = choicesOf(form);
+    // The page the form was on (a cursor from an earlier page, else the first page).
+    const cursor = typeof form.cursor === 'string' && MappingsQuery.safeParse({ cursor: form.cursor }).success && form.cursor ? form.cursor : undefined;
     const fail = (status: 400 | 404 | 409, message: string, fields: FieldError[]) => {
       const at = new Map<number, string[]>();
       for (const f of fields) {
@@ -214,7 +232,7 @@ export function mappingsUiRoutes(ctx: AppContext): Hono<Env> {
         if (i !== undefined) at.set(i, [...(at.get(i) ?? []), f.message]);
       }
       const unplaced = fields.filter((f) => !/^mappings\[\d+\]/.test(f.path)).map((f) => `${f.path}: ${f.message}`);
-      return render(c, actor, review, status, { studyId, message: [message, ...unplaced].join(' — '), at });
+      return render(c, actor, review, status, { studyId, message: [message, ...unplaced].join(' — '), at }, undefined, cursor);
     };
     if (!mappings.length) return fail(400, 'choose a value (or “keep out” with a reason) for at least one of the values', []);
     const body = MapValuesBody.safeParse({ version, mappings });
@@ -233,7 +251,7 @@ export function mappingsUiRoutes(ctx: AppContext): Hono<Env> {
       if (err instanceof NotFoundError) return fail(404, err.message, []);
       throw err;
     }
-    return c.redirect(`${mappingsPagePath(review.id)}?saved=${encodeURIComponent(studyId)}`, 303);
+    return c.redirect(`${mappingsPagePath(review.id)}?${cursor ? `cursor=${cursor}&` : ''}saved=${encodeURIComponent(studyId)}`, 303);
   });
 
   return app;

@@ -219,14 +219,16 @@ ${CLIENT_HELPERS}  var items = Array.prototype.slice.call(queue.querySelectorAll
     });
   }
   if (bar) {
-    var bx = bar.querySelector('[data-batch-exclude]'); if (bx) bx.addEventListener('click', batchExclude);
+    var bx = bar.querySelector('[data-batch-exclude]'); if (bx) bx.addEventListener('click', function (e) { e.preventDefault(); batchExclude(); });
+    bar.addEventListener('submit', function (e) { e.preventDefault(); });
     var bc = bar.querySelector('[data-batch-clear]'); if (bc) bc.addEventListener('click', function () { selectedCards().forEach(function (el) { el.querySelector('[data-select]').checked = false; }); updateSelection(); barSay('Selection cleared'); });
   }
 
   items.forEach(function (el, k) {
     el.addEventListener('focus', function () { cur = k; items.forEach(function (x, j) { x.setAttribute('aria-current', j === k ? 'true' : 'false'); }); });
     el.querySelectorAll('[data-decide]').forEach(function (b) {
-      b.addEventListener('click', function () {
+      b.addEventListener('click', function (e) {
+        e.preventDefault();
         var d = b.getAttribute('data-decide');
         var sel = el.querySelector('select[data-reason]');
         if (d === 'exclude' && sel && !sel.value) { feedback(el, 'Choose an exclusion reason first', 'error'); sel.focus(); return; }
@@ -234,7 +236,9 @@ ${CLIENT_HELPERS}  var items = Array.prototype.slice.call(queue.querySelectorAll
       });
     });
     var ub = el.querySelector('[data-undo]');
-    if (ub) ub.addEventListener('click', function () { undo(el); });
+    if (ub) ub.addEventListener('click', function (e) { e.preventDefault(); undo(el); });
+    var af = el.querySelector('form[data-actions]');
+    if (af) af.addEventListener('submit', function (e) { e.preventDefault(); });
     var cb = el.querySelector('[data-select]');
     if (cb) cb.addEventListener('change', updateSelection);
   });

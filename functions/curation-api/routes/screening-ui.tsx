@@ -23,6 +23,7 @@ import { apiPath, Identifiers, pagePath, ReasonSelect } from '../ui-parts.js';
 import { SCREENING_CSS, SCREENING_JS } from './screening-assets.js';
 import { pathParams } from './shared.js';
 import { searchWholeQueue, type QueueSearchQuery } from './screening.js';
+import { itemValue, Outcome, outcomeText, stripOutcome } from './action-forms.js';
 
 /** Title or abstract with the review's terms in <mark> (include and exclude styled apart; the legend and each card's term list say it in words). */
 const Marked: FC<{ segments: Segment[] }> = ({ segments }) => (
@@ -50,38 +51,51 @@ function myVoteText(review: Review, c: CuratedCandidate, actorId: string): strin
   return '';
 }
 
-/** The decision controls of a card (queue and candidate page alike). */
-const Actions: FC<{ review: Review; idx: string; c: CuratedCandidate; conflict: boolean; hasVote: boolean }> = ({ review, idx, c, conflict, hasVote }) => (
-  <div class="actions">
-    <button type="button" data-decide="include">
-      Include (i)
-    </button>
-    {conflict ? null : (
-      <button type="button" data-decide="maybe">
-        Maybe (m)
+/**
+ * The decision controls of a card (queue and candidate page alike): a plain form that posts
+ * without JavaScript (routes/action-forms.tsx, back to this page); with JavaScript the page's
+ * script sends the same decision to the JSON API instead. A disabled first submit button keeps
+ * Enter in the note or labels field from submitting a decision by itself.
+ */
+const Actions: FC<{ review: Review; idx: string; c: CuratedCandidate; members: readonly CuratedCandidate[]; conflict: boolean; hasVote: boolean; back: string }> = ({ review, idx, members, conflict, hasVote, back }) => {
+  const base = `/curate/reviews/${encodeURIComponent(review.id)}`;
+  return (
+    <form class="actions" method="post" action={`${base}/${conflict ? 'resolve' : 'screen'}`} data-actions>
+      <button type="submit" disabled hidden>
+        (no default action)
       </button>
-    )}
-    <ReasonSelect review={review} id={`reason-${idx}`} />
-    <button type="button" data-decide="exclude">
-      Exclude
-    </button>
-    <label for={`note-${idx}`}>Note</label>
-    <input id={`note-${idx}`} data-note maxlength={2000} />
-    {conflict ? null : (
-      <>
-        <label for={`labels-${idx}`}>Labels</label>
-        <input id={`labels-${idx}`} data-labels list="labels-in-use" maxlength={440} placeholder="comma-separated" />
-      </>
-    )}
-    {conflict ? null : (
-      <button type="button" data-undo hidden={!hasVote}>
-        Undo my decision (u)
+      <input type="hidden" name="item" value={itemValue(members)} />
+      <input type="hidden" name="return" value={back} />
+      <button type="submit" name="decision" value="include" data-decide="include">
+        Include (i)
       </button>
-    )}
-  </div>
-);
+      {conflict ? null : (
+        <button type="submit" name="decision" value="maybe" data-decide="maybe">
+          Maybe (m)
+        </button>
+      )}
+      <ReasonSelect review={review} id={`reason-${idx}`} name="reason" />
+      <button type="submit" name="decision" value="exclude" data-decide="exclude">
+        Exclude
+      </button>
+      <label for={`note-${idx}`}>Note</label>
+      <input id={`note-${idx}`} name="note" data-note maxlength={2000} />
+      {conflict ? null : (
+        <>
+          <label for={`labels-${idx}`}>Labels</label>
+          <input id={`labels-${idx}`} name="labels" data-labels list="labels-in-use" maxlength={440} placeholder="comma-separated" />
+        </>
+      )}
+      {conflict ? null : (
+        <button type="submit" formaction={`${base}/undo`} data-undo hidden={!hasVote}>
+          Undo my decision (u)
+        </button>
+      )}
+    </form>
+  );
+};
 
-const Card: FC<{ review: Review; actor: Actor; g: CardGroup; i: number; terms: CompiledTerms; screenable: boolean }> = ({ review, actor, g, i, terms, screenable }) => {
+const Card: FC<{ review: Review; actor: Actor; g: CardGroup; i: number; terms: CompiledTerms; screenable: boolean; back: string }> = ({ review, actor, g, i, terms, screenable, back }) => {
   const c = g.members[0];
   const titleSegs = highlight(c.title, terms);
   const abstractSegs = highlight(c.abstract ?? '', terms);
@@ -107,7 +121,7 @@ const Card: FC<{ review: Review; actor: Actor; g: CardGroup; i: number; terms: C
       data-maybe={myMaybe(c, actor.id) ? 'true' : undefined}
     >
       <div class="card-head">
-        {screenable && !conflict ? <input type="checkbox" data-select id={`sel-${i}`} aria-label={`Select for batch exclusion: ${c.title.slice(0, 100)}`} /> : null}
+        {screenable && !conflict ? <input type="checkbox" data-select id={`sel-${i}`} form="batch-form" name="item" value={itemValue(g.members)} aria-label={`Select for batch exclusion: ${c.title.slice(0, 100)}`} /> : null}
         <h2 id={`t-${i}`}>
           <a href={pagePath(review.id, c.studyId)} data-open>
             <Marked segments={titleSegs} />
@@ -171,7 +185,7 @@ const Card: FC<{ review: Review; actor: Actor; g: CardGroup; i: number; terms: C
         {myVoteText(review, c, actor.id)}
       </p>
       {screenable && conflict && !rule.may ? <p class="muted">{rule.why}</p> : null}
-      {screenable && rule.may ? <Actions review={review} idx={String(i)} c={c} conflict={conflict} hasVote={vote} /> : null}
+      {screenable && rule.may ? <Actions review={review} idx={String(i)} c={c} members={g.members} conflict={conflict} hasVote={vote} back={back} /> : null}
     </article>
   );
 };
@@ -205,7 +219,7 @@ const VIEW_LABELS: Record<QueueView | 'conflicts', string> = {
 const PAGE_CARDS = 25;
 
 /** The screening panel of a candidate's own page (the same card controls and script as the queue). */
-export const ScreeningPanel: FC<{ review: Review; cand: CuratedCandidate; actor: Actor }> = ({ review, cand, actor }) => {
+export const ScreeningPanel: FC<{ review: Review; cand: CuratedCandidate; actor: Actor; outcome?: string }> = ({ review, cand, actor, outcome }) => {
   const c = blindCandidate(cand, actor, review);
   const conflict = c.status === 'conflict';
   if (!(c.status === 'screening' || c.status === 'fulltext' || conflict)) return null;
@@ -214,7 +228,7 @@ export const ScreeningPanel: FC<{ review: Review; cand: CuratedCandidate; actor:
     <section data-queue aria-label="Screening">
       <h2>{conflict ? 'Resolve conflict' : 'Screening'}</h2>
       <Legend review={review} />
-      <Card review={review} actor={actor} g={{ members: [c] }} i={0} terms={terms} screenable={true} />
+      <Card review={review} actor={actor} g={{ members: [c] }} i={0} terms={terms} screenable={true} back={pagePath(review.id, c.studyId)} />
     </section>
   );
 };
@@ -248,6 +262,9 @@ export function screeningUiRoutes(ctx: AppContext): Hono<Env> {
     const actor = await ctx.authenticate(c);
     const review = ctx.review(pathParams(ReviewIdParam, c).reviewId);
     const query = queueQuery(c);
+    const url = new URL(c.req.url);
+    const back = stripOutcome(`${url.pathname}${url.search}`);
+    const outcome = await outcomeText(ctx, actor, review.id, (k) => c.req.query(k));
     // Search, filters and near-duplicate groups work on the WHOLE queue of the status (routes/screening.ts).
     const r = await searchWholeQueue(ctx, actor, review, { ...query, limit: PAGE_CARDS });
     const status = r.status;
@@ -289,6 +306,7 @@ export function screeningUiRoutes(ctx: AppContext): Hono<Env> {
         <h1>
           {review.shortTitle}: {status}
         </h1>
+        <Outcome text={outcome} />
         {actor.role === 'lead' ? (
           <p>
             <a href={`/curate/reviews/${encodeURIComponent(review.id)}/mappings`}>Map values typed as “other”</a> (time points and instruments outside this review’s lists)
@@ -365,23 +383,28 @@ export function screeningUiRoutes(ctx: AppContext): Hono<Env> {
         <section data-queue aria-label="Queue" data-next={nextHref} data-batch={`/api/reviews/${encodeURIComponent(review.id)}/screen-batch`}>
           {r.cards.length === 0 ? <p>{filtered ? 'No record in this queue matches.' : 'Nothing left for you in this queue.'}</p> : null}
           {r.cards.map((g, i) => (
-            <Card review={review} actor={actor} g={g} i={i} terms={terms} screenable={screenable} />
+            <Card review={review} actor={actor} g={g} i={i} terms={terms} screenable={screenable} back={back} />
           ))}
         </section>
         {screening ? (
-          <div class="batchbar" role="region" aria-label="Batch exclusion" data-batchbar>
-            <span data-selcount>0 selected</span> (<kbd>x</kbd> on a card; at most {MAX_BATCH})
-            <ReasonSelect review={review} id="batch-reason" />
+          <form class="batchbar" id="batch-form" method="post" action={`/curate/reviews/${encodeURIComponent(review.id)}/screen`} aria-label="Batch exclusion" data-batchbar>
+            <button type="submit" disabled hidden>
+              (no default action)
+            </button>
+            <input type="hidden" name="decision" value="exclude" />
+            <input type="hidden" name="return" value={back} />
+            <span data-selcount>0 selected</span> (<kbd>x</kbd> or the box on a card; at most {MAX_BATCH})
+            <ReasonSelect review={review} id="batch-reason" name="reason" />
             <label for="batch-note">Note</label>
-            <input id="batch-note" data-batch-note maxlength={2000} />
-            <button type="button" data-batch-exclude>
+            <input id="batch-note" name="note" data-batch-note maxlength={2000} />
+            <button type="submit" data-batch-exclude>
               Exclude selected
             </button>
             <button type="button" data-batch-clear>
               Clear selection
             </button>
             <span class="vote" data-batch-msg></span>
-          </div>
+          </form>
         ) : null}
         <Pager where="bottom" />
       </Layout>,

@@ -32,8 +32,22 @@ export async function searchWholeQueue(ctx: AppContext, actor: Actor, review: Re
 }
 
 /** A screen body (single or batch) → the core command. */
-function screenCommand(b: Pick<z.infer<typeof ScreenBody>, 'decision' | 'reason' | 'note' | 'labels'>) {
+export function screenCommand(b: Pick<z.infer<typeof ScreenBody>, 'decision' | 'reason' | 'note' | 'labels'>) {
   return { type: 'screen' as const, decision: b.decision, ...(b.reason ? { reason: b.reason } : {}), ...(b.note ? { note: b.note } : {}), ...(b.labels?.length ? { labels: b.labels } : {}) };
+}
+
+/** A batch of screening decisions (all or none, one audit event each): the API's and the no-JavaScript form's. */
+export async function runBatch(ctx: AppContext, actor: Actor, reviewId: string, b: z.infer<typeof BatchScreenBody>) {
+  const review = ctx.review(reviewId);
+  checkBatchItems(b.items);
+  const found = await Promise.all(b.items.map((it) => ctx.store.getCandidate(reviewId, it.studyId)));
+  const transitions = planBatch(b.items, found, screenCommand(b), actor, review, ctx.now());
+  try {
+    await ctx.store.commitMany(transitions.map((t, i) => ({ next: t.candidate, expectedVersion: b.items[i].version, event: t.event })));
+  } finally {
+    ctx.queueCache.invalidate(reviewId);
+  }
+  return { results: transitions.map((t) => ({ candidate: publicCandidate(t.candidate, actor, review), event: t.event })) };
 }
 
 export function screeningRoutes(ctx: AppContext) {
@@ -122,17 +136,8 @@ export function screeningRoutes(ctx: AppContext) {
     async (c) => {
       const { reviewId } = c.req.valid('param');
       const b = c.req.valid('json') as z.infer<typeof BatchScreenBody>;
-      const review = ctx.review(reviewId);
       const actor = c.get('actor');
-      checkBatchItems(b.items);
-      const found = await Promise.all(b.items.map((it) => ctx.store.getCandidate(reviewId, it.studyId)));
-      const transitions = planBatch(b.items, found, screenCommand(b), actor, review, ctx.now());
-      try {
-        await ctx.store.commitMany(transitions.map((t, i) => ({ next: t.candidate, expectedVersion: b.items[i].version, event: t.event })));
-      } finally {
-        ctx.queueCache.invalidate(reviewId);
-      }
-      return c.json({ results: transitions.map((t) => ({ candidate: publicCandidate(t.candidate, actor, review), event: t.event })) }, 200);
+      return c.json(await runBatch(ctx, actor, reviewId, b), 200);
     },
   );
   app.openapi(commandRoute(ctx, 'resolve', ResolveBody, 'Conflict resolved by a lead (a lead who voted only if the review allows it: screening.leadMayResolveOwnVote)'), async (c) => {
