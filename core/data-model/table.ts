@@ -5,7 +5,9 @@
  * Single-table design. Every item has `pk`, `sk` and an `entity` attribute. Secondary indexes:
  *  - GSI1 (`gsi1pk`, `gsi1sk`): the curation queue — candidates of a review by status, best triage
  *    score first. Also used for any "list X of a review by state" access pattern.
- *  - GSI2 (`gsi2pk`, `gsi2sk`): study → its candidates across reviews, and other reverse lookups.
+ *  - GSI2 (`gsi2pk`, `gsi2sk`): study → its candidates across reviews (a study's reviews). KEYS_ONLY:
+ *    the lookup needs only the keys (then GetItem), and projecting ALL would copy every candidate
+ *    (drafts included, up to tens of KB) into the index and double the write cost of each save.
  * The stream carries NEW_AND_OLD_IMAGES: the reanalysis handler compares old and new candidate
  * images to decide whether a review must be re-pooled.
  */
@@ -50,7 +52,7 @@ export const EVIDENCE_TABLE: TableDefinition = {
       indexName: 'gsi2',
       partitionKey: { name: 'gsi2pk', type: 'S' },
       sortKey: { name: 'gsi2sk', type: 'S' },
-      projection: 'ALL',
+      projection: 'KEYS_ONLY',
     },
   ],
   stream: 'NEW_AND_OLD_IMAGES',

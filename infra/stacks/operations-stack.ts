@@ -80,7 +80,7 @@ export const ALARM_THRESHOLDS = {
   throttlesPer5Min: 1,
   dynamoThrottlesPer5Min: 1,
   budgetUsd: 15,
-  budgetAlertPercent: 80,
+  budgetAlertPercent: 100,
 } as const;
 
 export class OperationsStack extends Stack {
@@ -224,7 +224,9 @@ export class OperationsStack extends Stack {
       }),
     );
 
-    // Monthly cost budget: e-mail (via the alarm topic) at 80 % of actual and 100 % of forecast spend.
+    // Monthly cost budget: e-mail (via the alarm topic) when actual spend passes the budget and when the
+    // forecast does. Not at 80 %: the scenario costs ≈ 93 % of the default $15 (docs/deploy.md), so an
+    // 80 % notice would arrive every month and teach the team to ignore it.
     const budgetUsd = props.monthlyBudgetUsd ?? ALARM_THRESHOLDS.budgetUsd;
     this.topic.addToResourcePolicy(
       new PolicyStatement({ actions: ['sns:Publish'], principals: [new ServicePrincipal('budgets.amazonaws.com')], resources: [this.topic.topicArn], conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),
