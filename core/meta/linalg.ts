@@ -9,19 +9,8 @@ export function zeros(n: number, m = n): Matrix {
 /** Inverse of a symmetric positive-definite matrix via Cholesky; null when not positive definite. */
 export function invSPD(a: Matrix): Matrix | null {
   const n = a.length;
-  const L = zeros(n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = a[i][j];
-      for (let k = 0; k < j; k++) s -= L[i][k] * L[j][k];
-      if (i === j) {
-        if (!(s > 0) || !Number.isFinite(s)) return null;
-        L[i][i] = Math.sqrt(s);
-      } else {
-        L[i][j] = s / L[j][j];
-      }
-    }
-  }
+  const L = cholesky(a);
+  if (!L) return null;
   // inverse of L
   const Li = zeros(n);
   for (let i = 0; i < n; i++) {
