@@ -3,8 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatPercent, poolAttrition, type AttritionInput } from './attrition.js';
 import { buildSnapshot } from './snapshot.js';
-import { importMetapsyCsv } from '../import/metapsy.js';
-import { toImportedCandidate } from '../import/candidate.js';
+import { metapsyCandidates } from '../../test/fixtures/builders.js';
 import { getReview } from '../../reviews/index.js';
 import type { Arm, Candidate } from '../evidence/candidate.js';
 import type { Review } from '../reviews/index.js';
@@ -14,10 +13,6 @@ const fixture = JSON.parse(readFileSync(resolve(ROOT, 'test/fixtures/attrition/m
 const NOW = new Date('2026-11-22T00:00:00Z');
 const base = getReview('selfguided-depression');
 
-function metapsyCandidates(review: Review): Candidate[] {
-  const csv = readFileSync(resolve(ROOT, '../shared/data/metapsy-depression-selfguided-psyctr/data.csv'), 'utf8');
-  return importMetapsyCsv(csv, review).studies.map((s) => toImportedCandidate(review.id, s, '2026-01-01T00:00:00.000Z'));
-}
 
 describe('attrition of the self-guided depression review agrees with metafor on the Metapsy CSV', () => {
   const candidates = metapsyCandidates(base);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analysesEntered, describeEntries, notPooledReason, timepointMatches } from './entry.js';
 import { buildSnapshot } from './snapshot.js';
 import { getReview } from '../../reviews/index.js';
+import { rowsExtraction, storedCandidate } from '../../test/fixtures/builders.js';
 import type { Candidate, OutcomeData } from '../evidence/candidate.js';
 import type { Review } from '../reviews/index.js';
 
@@ -16,25 +17,8 @@ const withAlias: Review = { ...base, outcomes: base.outcomes.map((o) => ({ ...o,
 const row = (r: Partial<OutcomeData>): OutcomeData => ({ outcome: 'depression', timepoint: 'post', instrument: PHQ, yi: -0.4, vi: 0.04, ...r }) as OutcomeData;
 const arm = { n1: 40, m1: 10, sd1: 5, n2: 40, m2: 13, sd2: 5 };
 
-function cand(id: string, rows: OutcomeData[], extra: Partial<Candidate> = {}): Candidate {
-  return {
-    entity: 'Candidate',
-    reviewId: base.id,
-    studyId: id,
-    status: 'accepted',
-    version: 1,
-    title: `Trial ${id}`,
-    firstAuthor: `Author-${id}`,
-    year: 2022,
-    sources: ['manual'],
-    identifiers: [],
-    triage: { score: 50, reasons: [] },
-    extraction: { arms: [], moderators: {}, outcomes: rows },
-    createdAt: '2026-01-01T00:00:00Z',
-    updatedAt: '2026-01-01T00:00:00Z',
-    ...extra,
-  };
-}
+const cand = (id: string, rows: OutcomeData[], extra: Partial<Candidate> = {}): Candidate =>
+  storedCandidate(base.id, id, { firstAuthor: `Author-${id}`, year: 2022, sources: ['manual'], extraction: rowsExtraction(rows), ...extra });
 
 const entry = (r: Review, rows: unknown[], id = 'depression') => analysesEntered(r, { outcomes: rows as OutcomeData[] }).find((e) => e.outcomeId === id)!;
 

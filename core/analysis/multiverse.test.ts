@@ -8,7 +8,7 @@ import { followUpOrder, longestFollowUpEffects } from './follow-up.js';
 import { importMetapsyCsv } from '../import/metapsy.js';
 import { toImportedCandidate } from '../import/candidate.js';
 import { getReview } from '../../reviews/index.js';
-import { stressCandidate } from './testing.js';
+import { stressCandidate } from '../../test/fixtures/builders.js';
 import { displayed } from './versions.js';
 
 const ROOT = resolve(__dirname, '..', '..');

@@ -3,10 +3,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { buildSnapshot } from './snapshot.js';
 import { classifyChanges, reviewsToReanalyse } from './triggers.js';
-import { importMetapsyCsv } from '../import/metapsy.js';
-import { toImportedCandidate } from '../import/candidate.js';
 import { getReview } from '../../reviews/index.js';
-import { stressCandidate } from './testing.js';
+import { metapsyCandidates, stressCandidate } from '../../test/fixtures/builders.js';
 import type { Candidate, OutcomeData } from '../evidence/candidate.js';
 import type { Review } from '../reviews/index.js';
 
@@ -14,11 +12,6 @@ const ROOT = resolve(__dirname, '..', '..');
 const fixture = JSON.parse(readFileSync(resolve(ROOT, 'test/fixtures/snapshot/metapsy-depression.json'), 'utf8'));
 const NOW = new Date('2026-11-22T00:00:00Z');
 
-function metapsyCandidates(review: Review): Candidate[] {
-  const csv = readFileSync(resolve(ROOT, '../shared/data/metapsy-depression-selfguided-psyctr/data.csv'), 'utf8');
-  const { studies } = importMetapsyCsv(csv, review);
-  return studies.map((s) => toImportedCandidate(review.id, s, '2026-01-01T00:00:00.000Z'));
-}
 
 describe('snapshot of the self-guided depression review agrees with metafor on the Metapsy CSV', () => {
   const base = getReview('selfguided-depression');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildSnapshot, planVersion } from './snapshot.js';
 import { analysisInputs, canonicalJson, contentHash, diffVersions, displayed, summaryLine, citationLine, type DiffOutcome, type DiffSnapshot } from './versions.js';
 import { getReview } from '../../reviews/index.js';
-import { stressCandidate } from './testing.js';
+import { stressCandidate } from '../../test/fixtures/builders.js';
 import type { Candidate, OutcomeData } from '../evidence/candidate.js';
 
 const review = getReview('hcp-emental-health');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_REVIEWS } from '../../reviews/index.js';
+import { curatedCandidate } from '../../test/fixtures/builders.js';
 import { escalcSMD } from '../meta/effects.js';
 import { cohensKappa } from './kappa.js';
 import { meanSdFromMedianIqr, sdFromCi } from '../meta/conversions.js';
@@ -132,9 +133,7 @@ describe('RIS', () => {
 });
 
 describe('workflow', () => {
-  const cand = (over: Partial<CuratedCandidate> = {}): CuratedCandidate => ({
-    entity: 'Candidate', reviewId: review.id, studyId: 's', status: 'screening', version: 1, title: 't', sources: ['pubmed', 'ctgov'], identifiers: [], triage: { score: 1, reasons: [] }, createdAt: 'x', updatedAt: 'x', ...over,
-  });
+  const cand = (over: Partial<CuratedCandidate> = {}) => curatedCandidate(review.id, { studyId: 's', title: 't', sources: ['pubmed', 'ctgov'], triage: { score: 1, reasons: [] }, ...over });
   const alice: Actor = { id: 'alice', role: 'curator' };
   const bob: Actor = { id: 'bob', role: 'curator' };
   const lead: Actor = { id: 'lena', role: 'lead' };

@@ -1,6 +1,7 @@
 /** Issue 16: a lead's mapping of "other" values, who resolves a conflict, and one assessment for preview and accept. */
 import { describe, expect, it } from 'vitest';
 import { ALL_REVIEWS } from '../../reviews/index.js';
+import { curatedCandidate, formArms, linkedRow } from '../../test/fixtures/builders.js';
 import { analysesEntered, notPooledReason } from '../analysis/entry.js';
 import { analysisKey } from '../analysis/versions.js';
 import { escalcSMD } from '../meta/effects.js';
@@ -18,28 +19,14 @@ const alice: Actor = { id: 'alice', role: 'curator' };
 const bob: Actor = { id: 'bob', role: 'curator' };
 const cat: Actor = { id: 'cat', role: 'curator' };
 const now = new Date('2026-12-02T08:00:00Z');
-const arms = [
-  { id: 'a1', label: 'CBT app', role: 'intervention', nRandomised: 60 },
-  { id: 'a2', label: 'Waitlist', role: 'control', nRandomised: 60 },
-];
-const row = (over: Record<string, unknown> = {}) => ({
-  outcome: 'depression',
-  timepoint: 'post',
-  instrument: 'PHQ-9',
-  interventionArm: 'a1',
-  controlArm: 'a2',
-  format: 'mean-sd',
-  intervention: { n: 50, mean: 8.1, sd: 4.2 },
-  control: { n: 55, mean: 10.3, sd: 4.8 },
-  ...over,
-});
+const arms = formArms();
+const row = linkedRow;
 /** "after the course" is no spelling the review lists; "Own mood scale" is no instrument of it. */
 const otherForm = () => ({
   arms,
   outcomes: [row({ timepoint: 'after the course' }), row({ outcome: 'qol', instrument: 'Own mood scale', instrumentOther: true, intervention: { n: 50, mean: 60, sd: 9 }, control: { n: 55, mean: 55, sd: 10 } })],
 });
-const cand = (over: Partial<CuratedCandidate> = {}): CuratedCandidate =>
-  ({ entity: 'Candidate', reviewId: review.id, studyId: 's1', status: 'extraction', version: 4, title: 'A trial', sources: ['pubmed'], identifiers: [], createdAt: 'x', updatedAt: 'x', ...over }) as CuratedCandidate;
+const cand = (over: Partial<CuratedCandidate> = {}) => curatedCandidate(review.id, { status: 'extraction', version: 4, ...over });
 const accepted = () => {
   const ex = buildExtraction(otherForm(), review).extraction!;
   return applyCommand(cand(), { type: 'accept', extraction: ex }, alice, review, now).candidate;

@@ -1,6 +1,7 @@
 /** Extraction in one pass: one source per fact, RoB 2 in the form, previews of what is computable, labels, adjudication. */
 import { describe, expect, it } from 'vitest';
 import { ALL_REVIEWS } from '../../reviews/index.js';
+import { formArms, formRow } from '../../test/fixtures/builders.js';
 import { analysesEntered } from '../analysis/entry.js';
 import { escalcSMD } from '../meta/effects.js';
 import { adjudicate, compareDrafts } from './adjudicate.js';
@@ -9,19 +10,8 @@ import { derivedModerators, withDerivedModerators } from './facts.js';
 import { fieldLabel } from './field-labels.js';
 
 const review = ALL_REVIEWS.find((r) => r.id === 'selfguided-depression')!;
-const row = (over: Record<string, unknown> = {}) => ({
-  outcome: 'depression',
-  timepoint: 'post',
-  instrument: 'PHQ-9',
-  format: 'mean-sd',
-  intervention: { n: 50, mean: 8.1, sd: 4.2 },
-  control: { n: 55, mean: 10.3, sd: 4.8 },
-  ...over,
-});
-const arms = [
-  { id: 'a1', label: 'CBT app', role: 'intervention', nRandomised: 60 },
-  { id: 'a2', label: 'Waitlist', role: 'control', nRandomised: 60 },
-];
+const row = formRow;
+const arms = formArms();
 
 describe('one source of truth per fact', () => {
   it('the year and RoB moderators of the review are derived, not entered', () => {

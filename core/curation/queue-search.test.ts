@@ -1,6 +1,7 @@
 /** Search, filters and near-duplicate grouping over a WHOLE queue, paged by queue position (pure). */
 import { describe, expect, it } from 'vitest';
 import { ALL_REVIEWS } from '../../reviews/index.js';
+import { curatedCandidate } from '../../test/fixtures/builders.js';
 import { applyCommand, type Actor, type CuratedCandidate } from './workflow.js';
 import { matchesFilter, queueOrderKey, searchQueue, searchWords } from './queue-view.js';
 
@@ -10,21 +11,16 @@ const now = new Date('2026-12-02T08:00:00Z');
 
 /** Record i of a queue: triage score falls with i, so queue order is i order. */
 const rec = (i: number, over: Partial<CuratedCandidate> = {}): CuratedCandidate =>
-  ({
-    entity: 'Candidate',
-    reviewId: review.id,
+  curatedCandidate(review.id, {
     studyId: `r${String(i).padStart(3, '0')}`,
-    status: 'screening',
-    version: 1,
     title: `Trial number ${i} of an app`,
     year: 2020,
-    sources: ['pubmed'],
     identifiers: [{ type: 'pmid', value: String(1000 + i) }],
     triage: { score: 100 - i / 10, reasons: [] },
     createdAt: '2026-01-01T00:00:00.000Z',
     updatedAt: '2026-01-01T00:00:00.000Z',
     ...over,
-  }) as CuratedCandidate;
+  });
 
 const ids = (r: ReturnType<typeof searchQueue>) => r.cards.map((g) => g.members.map((m) => m.studyId));
 const vote = (c: CuratedCandidate, decision: 'include' | 'exclude' | 'maybe') =>

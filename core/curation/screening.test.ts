@@ -1,6 +1,7 @@
 /** Screening at keyboard speed, the pure parts: maybe, labels, who resolves, blinding of maybe, batches, keywords, queue views, near-duplicates. */
 import { describe, expect, it } from 'vitest';
 import { ALL_REVIEWS } from '../../reviews/index.js';
+import { curatedCandidate } from '../../test/fixtures/builders.js';
 import { ReviewSchema } from '../reviews/schema.js';
 import { applyCommand, type Actor, type CuratedCandidate } from './workflow.js';
 import { blindCandidate, blindEvents } from './blinding.js';
@@ -16,8 +17,7 @@ const alice: Actor = { id: 'alice', role: 'curator' };
 const bob: Actor = { id: 'bob', role: 'curator' };
 const lee: Actor = { id: 'lee', role: 'lead' };
 const now = new Date('2026-12-02T08:00:00Z');
-const cand = (over: Partial<CuratedCandidate> = {}): CuratedCandidate =>
-  ({ entity: 'Candidate', reviewId: review.id, studyId: 's1', status: 'screening', version: 1, title: 'A trial', sources: ['pubmed'], identifiers: [], createdAt: 'x', updatedAt: 'x', ...over }) as CuratedCandidate;
+const cand = (over: Partial<CuratedCandidate> = {}) => curatedCandidate(review.id, over);
 
 describe('maybe', () => {
   it('is not a vote: the status stays, my to-do keeps the record, marked maybe; a vote replaces it', () => {

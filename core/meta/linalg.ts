@@ -9,19 +9,8 @@ export function zeros(n: number, m = n): Matrix {
 /** Inverse of a symmetric positive-definite matrix via Cholesky; null when not positive definite. */
 export function invSPD(a: Matrix): Matrix | null {
   const n = a.length;
-  const L = zeros(n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = a[i][j];
-      for (let k = 0; k < j; k++) s -= L[i][k] * L[j][k];
-      if (i === j) {
-        if (!(s > 0) || !Number.isFinite(s)) return null;
-        L[i][i] = Math.sqrt(s);
-      } else {
-        L[i][j] = s / L[j][j];
-      }
-    }
-  }
+  const L = cholesky(a);
+  if (!L) return null;
   // inverse of L
   const Li = zeros(n);
   for (let i = 0; i < n; i++) {
@@ -63,6 +52,36 @@ export function logDetSPD(a: Matrix): number {
   return ld;
 }
 
+/** Columns p and q of m turned by the plane rotation (c, s), in place. */
+function rotateColumns(m: Matrix, p: number, q: number, c: number, s: number): void {
+  for (let k = 0; k < m.length; k++) {
+    const mkp = m[k][p];
+    const mkq = m[k][q];
+    m[k][p] = c * mkp - s * mkq;
+    m[k][q] = s * mkp + c * mkq;
+  }
+}
+
+/**
+ * One Jacobi rotation of the symmetric matrix a (in place, both sides) that zeroes a[p][q]:
+ * its cosine and sine, or null (nothing done) when a[p][q] is already zero.
+ */
+function jacobiRotation(a: Matrix, p: number, q: number): [c: number, s: number] | null {
+  if (Math.abs(a[p][q]) < 1e-300) return null;
+  const theta = (a[q][q] - a[p][p]) / (2 * a[p][q]);
+  const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+  const c = 1 / Math.sqrt(t * t + 1);
+  const s = t * c;
+  rotateColumns(a, p, q, c, s);
+  for (let k = 0; k < a.length; k++) {
+    const apk = a[p][k];
+    const aqk = a[q][k];
+    a[p][k] = c * apk - s * aqk;
+    a[q][k] = s * apk + c * aqk;
+  }
+  return [c, s];
+}
+
 /** Eigenvalues of a small symmetric matrix (cyclic Jacobi). */
 export function symEigenvalues(a0: Matrix): number[] {
   const n = a0.length;
@@ -73,23 +92,7 @@ export function symEigenvalues(a0: Matrix): number[] {
     if (off < 1e-30) break;
     for (let p = 0; p < n; p++) {
       for (let q = p + 1; q < n; q++) {
-        if (Math.abs(a[p][q]) < 1e-300) continue;
-        const theta = (a[q][q] - a[p][p]) / (2 * a[p][q]);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = a[k][p];
-          const akq = a[k][q];
-          a[k][p] = c * akp - s * akq;
-          a[k][q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = a[p][k];
-          const aqk = a[q][k];
-          a[p][k] = c * apk - s * aqk;
-          a[q][k] = s * apk + c * aqk;
-        }
+        jacobiRotation(a, p, q);
       }
     }
   }
@@ -129,29 +132,8 @@ export function symEigen(a0: Matrix): { values: number[]; vectors: Matrix } {
     if (off <= 1e-32 * diag || off < 1e-300) break;
     for (let p = 0; p < n; p++) {
       for (let q = p + 1; q < n; q++) {
-        if (Math.abs(a[p][q]) < 1e-300) continue;
-        const theta = (a[q][q] - a[p][p]) / (2 * a[p][q]);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = a[k][p];
-          const akq = a[k][q];
-          a[k][p] = c * akp - s * akq;
-          a[k][q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = a[p][k];
-          const aqk = a[q][k];
-          a[p][k] = c * apk - s * aqk;
-          a[q][k] = s * apk + c * aqk;
-        }
-        for (let k = 0; k < n; k++) {
-          const vkp = v[k][p];
-          const vkq = v[k][q];
-          v[k][p] = c * vkp - s * vkq;
-          v[k][q] = s * vkp + c * vkq;
-        }
+        const r = jacobiRotation(a, p, q);
+        if (r) rotateColumns(v, p, q, r[0], r[1]);
       }
     }
   }

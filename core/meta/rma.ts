@@ -256,6 +256,12 @@ function weightsFor(vi: ArrayLike<number>, tau2: number): Float64Array {
   return w;
 }
 
+/** I² (%) and H² from the fixed-effect Q on `df` degrees of freedom, τ² and the typical within-study variance vt. */
+function heterogeneityIndices(method: Method, QE: number, df: number, tau2: number, vt: number): { I2: number; H2: number } {
+  if (method === 'FE' || method === 'EE') return { I2: Math.max(0, (100 * (QE - df)) / QE), H2: QE / df };
+  return { I2: (100 * tau2) / (vt + tau2), H2: tau2 / vt + 1 };
+}
+
 /** Generalised Q: Σ w(τ²) (y − Xb(τ²))², metafor's .QE.func with objective 0. */
 export function generalisedQ(yi: ArrayLike<number>, vi: ArrayLike<number>, X: number[][], tau2: number): number {
   if (X.length === 1) return stats1(yi, vi, tau2).RSS;
@@ -478,13 +484,7 @@ function fitIntercept(
     QE = Math.max(0, st0.RSS);
     QEp = pchisq(QE, k - p, false);
     vt = (k - p) / (st0.sw - st0.sw2 / st0.sw);
-    if (method === 'FE' || method === 'EE') {
-      I2 = Math.max(0, (100 * (QE - (k - p))) / QE);
-      H2 = QE / (k - p);
-    } else {
-      I2 = (100 * tau2) / (vt + tau2);
-      H2 = tau2 / vt + 1;
-    }
+    ({ I2, H2 } = heterogeneityIndices(method, QE, k - p, tau2, vt));
   }
   const weights = new Array<number>(k);
   for (let i = 0; i < k; i++) weights[i] = 100 / ((vi[i] + tau2) * st.sw);
@@ -556,13 +556,7 @@ export function rma(yi: number[], vi: number[], opts: RmaOptions = {}): RmaFit {
     QE = Math.max(0, r0.RSS);
     QEp = pchisq(QE, k - p, false);
     vt = (k - p) / traceP(X, w0, r0.Ainv);
-    if (method === 'FE' || method === 'EE') {
-      I2 = Math.max(0, (100 * (QE - (k - p))) / QE);
-      H2 = QE / (k - p);
-    } else {
-      I2 = (100 * tau2) / (vt + tau2);
-      H2 = tau2 / vt + 1;
-    }
+    ({ I2, H2 } = heterogeneityIndices(method, QE, k - p, tau2, vt));
   }
 
   // omnibus test of moderators

@@ -5,27 +5,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { GradeJudgement } from '../../core/analysis/fields.js';
 import { gradeItem, type EventItem, type GradeItem } from '../../core/data-model/items.js';
 import { eventKey, gradeEventSubject, gradeKey, gradePartition } from '../../core/data-model/keys.js';
+import { queryAll } from './dynamo/client.js';
 
 export class GradeConflictError extends Error {
   override readonly name = 'GradeConflictError';
 }
 
-/** All judgements of a review, by outcome id (one Query). */
+/** All judgements of a review, by outcome id (one Query, all pages). */
 export async function loadGradeJudgements(doc: DynamoDBDocumentClient, table: string, reviewId: string): Promise<Map<string, GradeJudgement[]>> {
-  const out = new Map<string, GradeJudgement[]>();
-  let start: Record<string, unknown> | undefined;
-  do {
-    const r = await doc.send(
-      new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': gradePartition(reviewId) }, ExclusiveStartKey: start, ConsistentRead: true }),
-    );
-    for (const it of (r.Items ?? []) as GradeItem[]) out.set(it.outcomeId, it.judgements ?? []);
-    start = r.LastEvaluatedKey;
-  } while (start);
-  return out;
+  const items = (await queryAll(doc, { TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': gradePartition(reviewId) }, ConsistentRead: true })) as GradeItem[];
+  return new Map<string, GradeJudgement[]>(items.map((it) => [it.outcomeId, it.judgements ?? []]));
 }
 
 export async function getGradeItem(doc: DynamoDBDocumentClient, table: string, reviewId: string, outcomeId: string): Promise<GradeItem | undefined> {

@@ -8,7 +8,7 @@
  * concurrent or repeated run converge on the same state.
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { candidateItem } from '../../core/data-model/items.js';
 import { candidateKey, candidatePrefix, checkpointKey, ENTITY, eventKey, identifierKey, quarantineKey, recordHistoryKey, recordKey } from '../../core/data-model/keys.js';
 import type { Candidate } from '../../core/evidence/candidate.js';
@@ -19,6 +19,7 @@ import type { MalformedRecord, SourceRecord } from '../../core/evidence/record.j
 import { contentHash } from '../../core/evidence/text.js';
 import { triage, type TriageTerms } from '../../core/evidence/triage.js';
 import type { PollAttempt } from '../../core/reviews/poll-status.js';
+import { queryAll } from './dynamo/client.js';
 
 export type IngestOutcome = 'new' | 'updated' | 'unchanged';
 
@@ -427,24 +428,36 @@ export class IngestStore {
     await this.transact(items.slice(0, 100));
   }
 
-  /** Candidates of a review (every status). */
+  /** Candidates of a review (every status): a COUNT Query, summed over its pages. */
   async countCandidates(reviewId: string): Promise<number> {
     let count = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      this.stats.readCalls++;
-      const r = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-          ExpressionAttributeValues: { ':pk': candidatePrefix(reviewId).pk, ':p': candidatePrefix(reviewId).skPrefix },
-          Select: 'COUNT',
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      count += r.Count ?? 0;
-      start = r.LastEvaluatedKey;
-    } while (start);
+    await this.queryPages(
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':pk': candidatePrefix(reviewId).pk, ':p': candidatePrefix(reviewId).skPrefix },
+        Select: 'COUNT',
+      },
+      (page) => (count += page.Count ?? 0),
+    );
     return count;
+  }
+
+  /**
+   * queryAll (dynamo/client.ts) follows the pages; this wrapper sees each page's response as it
+   * passes, so every page is tallied as a read call and a COUNT Query (no Items, which is all that
+   * queryAll returns) can be summed.
+   */
+  private async queryPages(input: Parameters<typeof queryAll>[1], onPage: (page: QueryCommandOutput) => void): Promise<void> {
+    const tallying = {
+      send: async (command: QueryCommand): Promise<QueryCommandOutput> => {
+        this.stats.readCalls++;
+        const page = await this.doc.send(command);
+        onPage(page);
+        return page;
+      },
+    };
+    // queryAll only sends Query commands through the client it is given.
+    await queryAll(tallying as unknown as DynamoDBDocumentClient, input);
   }
 }

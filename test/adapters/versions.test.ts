@@ -26,6 +26,7 @@ import { importMetapsyCsv } from '../../core/import/metapsy.js';
 import { storeImportedStudies } from '../../functions/adapters/import-store.js';
 import { ALL_REVIEWS } from '../../reviews/index.js';
 import type { Candidate } from '../../core/evidence/candidate.js';
+import { rowsExtraction, storedCandidate } from '../fixtures/builders.js';
 
 const ROOT = resolve(__dirname, '..', '..');
 const SECRET = 'test-secret-that-is-at-least-32-characters-long';
@@ -40,22 +41,14 @@ let consumer: StreamConsumer | undefined;
 const log: string[] = [];
 
 function candidate(id: string, status: Candidate['status'], yi?: number): Candidate {
-  return {
-    entity: 'Candidate',
-    reviewId: REVIEW.id,
-    studyId: id,
+  return storedCandidate(REVIEW.id, id, {
     status,
-    version: 1,
     title: `Trial ${id} of a digital intervention`,
-    firstAuthor: `Author${id}`,
-    year: 2020,
     sources: ['manual'],
-    identifiers: [],
-    triage: { score: 50, reasons: [] },
-    ...(yi !== undefined ? { extraction: { arms: [], moderators: {}, outcomes: [{ outcome: 'depression', timepoint: 'post', instrument: 'PHQ-9', yi, vi: 0.04 }] } } : {}),
+    ...(yi !== undefined ? { extraction: rowsExtraction([{ outcome: 'depression', timepoint: 'post', instrument: 'PHQ-9', yi, vi: 0.04 }]) } : {}),
     createdAt: '2026-01-01T00:00:00.000Z',
     updatedAt: '2026-01-01T00:00:00.000Z',
-  };
+  });
 }
 
 async function api(path: string, body: unknown, role: 'lead' | 'curator', sub = `${role}-1`) {

@@ -12,6 +12,7 @@ import { createCurationApp } from '../../functions/curation-api/app.js';
 import { issueLocalToken } from '../../functions/curation-api/auth.js';
 import { isPublic, LEAD_ONLY_ACTIONS, PUBLIC_ROUTES, routePattern } from '../../functions/curation-api/access.js';
 import { DUAL_REVIEW, SECRET, startHarness, type Harness } from './harness.js';
+import { curatedCandidate } from '../fixtures/builders.js';
 
 let h: Harness;
 let expired: string;
@@ -68,7 +69,7 @@ describe('the public list', () => {
   });
 
   it('the lead-only list is the workflow commands core refuses to a curator', () => {
-    const cand = { entity: 'Candidate', reviewId: DUAL_REVIEW.id, studyId: 's', status: 'conflict', version: 1, title: 't', sources: [], identifiers: [], createdAt: 'x', updatedAt: 'x' };
+    const cand = curatedCandidate(DUAL_REVIEW.id, { studyId: 's', status: 'conflict', title: 't', sources: [] });
     const curatorActor: Actor = { id: 'c', role: 'curator' };
     for (const type of ['resolve', 'withdraw', 'reopen', 'reinstate', 'adjudicate', 'screen', 'accept', 'save-draft', 'exclude'] as const) {
       let leadOnly = false;

@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Review } from '../../core/reviews/schema.js';
-import { SINGLE_REVIEW, startHarness, validForm, type Harness } from './harness.js';
+import { SINGLE_REVIEW, startHarness, type Harness } from './harness.js';
+import { validForm } from '../fixtures/builders.js';
 
 const DUAL_EXTRACTION: Review = { ...SINGLE_REVIEW, id: 'dual-extraction', extraction: { dual: true } };
 const d = DUAL_EXTRACTION.id;

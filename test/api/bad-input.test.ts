@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
 import { issueLocalToken, LOCAL_AUDIENCE, LOCAL_ISSUER } from '../../functions/curation-api/auth.js';
-import { DUAL_REVIEW, SECRET, SINGLE_REVIEW, startHarness, validForm, type Harness } from './harness.js';
+import { DUAL_REVIEW, SECRET, SINGLE_REVIEW, startHarness, type Harness } from './harness.js';
+import { validForm } from '../fixtures/builders.js';
 
 let h: Harness;
 let curator: string;

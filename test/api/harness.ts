@@ -126,30 +126,5 @@ export async function startHarness(prefix = 'api', opts: HarnessOptions = {}): P
   };
 }
 
-/** A valid extraction form for the depression outcome. */
-export function validForm() {
-  return {
-    arms: [
-      { id: 'app', label: 'CBT app', role: 'intervention', nRandomised: 60, nAnalysed: 50, dropouts: 10 },
-      { id: 'wl', label: 'Waitlist', role: 'control', nRandomised: 60, nAnalysed: 55, dropouts: 5 },
-    ],
-    outcomes: [
-      {
-        outcome: 'depression',
-        timepoint: 'post',
-        instrument: 'PHQ-9',
-        interventionArm: 'app',
-        controlArm: 'wl',
-        format: 'mean-sd',
-        intervention: { n: 50, mean: 8.1, sd: 4.2 },
-        control: { n: 55, mean: 10.3, sd: 4.8 },
-        source: 'Table 2, p. 7',
-      },
-    ],
-    moderators: { format: DUAL_REVIEW.moderators.find((m) => m.id === 'format' && m.type === 'categorical') ? (DUAL_REVIEW.moderators.find((m) => m.id === 'format') as { levels: { id: string }[] }).levels[0].id : 'app' },
-    rob: { tool: 'rob2', domains: { D1: 'low', D2: 'some', D3: 'low', D4: 'some', D5: 'low' }, overall: 'some' },
-    notes: 'ITT analysis',
-    sourceLocation: 'Results section',
-    year: 2024,
-  };
-}
+/** The valid extraction form now lives with the other shared builders; kept here for the browser tests that import it from the harness. */
+export { validForm } from '../fixtures/builders.js';

@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import type { Review } from '../../core/reviews/schema.js';
 import { diskSnapshotStore } from '../../functions/adapters/snapshot-store.js';
 import { reanalyseReview } from '../../functions/reanalyse/reanalyse.js';
-import { DUAL_REVIEW, startHarness, validForm, type Harness } from './harness.js';
+import { DUAL_REVIEW, startHarness, type Harness } from './harness.js';
+import { validForm } from '../fixtures/builders.js';
 
 const rid = DUAL_REVIEW.id;
 /** The same review, letting a lead who voted resolve the conflict. */

@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { queuePartition } from '../../core/data-model/keys.js';
-import { DUAL_REVIEW, SINGLE_REVIEW, startHarness, validForm, type Harness } from './harness.js';
+import { DUAL_REVIEW, SINGLE_REVIEW, startHarness, type Harness } from './harness.js';
+import { validForm } from '../fixtures/builders.js';
 
 let h: Harness;
 let curator: string;

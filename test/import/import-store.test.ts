@@ -7,11 +7,11 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { candidateKey, eventPartition, queuePartition, studyCandidatesIndexKeys } from '../../core/data-model/keys.js';
 import { importMetapsyCsv, type ImportedStudy } from '../../core/import/metapsy.js';
-import { createDocumentClient } from '../../functions/adapters/dynamo/client.js';
+import { createDocumentClient, queryAll } from '../../functions/adapters/dynamo/client.js';
 import { createTestTable, dropTestTable } from '../../functions/adapters/dynamo/testing.js';
 import { storeImportedStudies } from '../../functions/adapters/import-store.js';
 import { getReview } from '../../reviews/index.js';
@@ -26,25 +26,15 @@ let table: string;
 let tick = 0;
 const now = () => new Date(Date.UTC(2026, 0, 1, 0, 0, tick++)).toISOString();
 
-async function queryAll(pk: string, index?: 'gsi1' | 'gsi2') {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  const attr = index ? `${index}pk` : 'pk';
-  do {
-    const r = await client.send(
-      new QueryCommand({
-        TableName: table,
-        IndexName: index,
-        KeyConditionExpression: '#p = :p',
-        ExpressionAttributeNames: { '#p': attr },
-        ExpressionAttributeValues: { ':p': pk },
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...(r.Items ?? []));
-    start = r.LastEvaluatedKey;
-  } while (start);
-  return items;
+/** Every item of a partition of the table (or of a GSI), all pages. */
+async function partition(pk: string, index?: 'gsi1' | 'gsi2') {
+  return queryAll(client, {
+    TableName: table,
+    IndexName: index,
+    KeyConditionExpression: '#p = :p',
+    ExpressionAttributeNames: { '#p': index ? `${index}pk` : 'pk' },
+    ExpressionAttributeValues: { ':p': pk },
+  });
 }
 
 beforeAll(async () => {
@@ -60,14 +50,14 @@ describe('storeImportedStudies', () => {
   it('dry run reads and decides but writes nothing', async () => {
     const r = await storeImportedStudies(studies, { client, table, reviewId: review.id, now, dryRun: true });
     expect(r).toMatchObject({ created: studies.length, updated: 0, unchanged: 0, itemsWritten: 0 });
-    expect(await queryAll(queuePartition(review.id, 'accepted'), 'gsi1')).toHaveLength(0);
+    expect(await partition(queuePartition(review.id, 'accepted'), 'gsi1')).toHaveLength(0);
   });
 
   it('first import writes every study as an accepted candidate with an event; a second import writes 0 items', async () => {
     const first = await storeImportedStudies(studies, { client, table, reviewId: review.id, now });
     expect(first).toMatchObject({ created: 69, updated: 0, unchanged: 0, kept: 0, itemsWritten: 138, conflicts: [] });
 
-    const queue = await queryAll(queuePartition(review.id, 'accepted'), 'gsi1');
+    const queue = await partition(queuePartition(review.id, 'accepted'), 'gsi1');
     expect(queue).toHaveLength(69);
     const s0 = studies[0];
     const item = (await client.send(new GetCommand({ TableName: table, Key: candidateKey(review.id, s0.studyId) }))).Item!;
@@ -81,16 +71,16 @@ describe('storeImportedStudies', () => {
       extraction: JSON.parse(JSON.stringify(s0.extraction)),
       ...studyCandidatesIndexKeys(s0.studyId, review.id),
     });
-    const byStudy = await queryAll(studyCandidatesIndexKeys(s0.studyId, review.id).gsi2pk, 'gsi2');
+    const byStudy = await partition(studyCandidatesIndexKeys(s0.studyId, review.id).gsi2pk, 'gsi2');
     expect(byStudy.map((i) => i.reviewId)).toEqual([review.id]);
-    const events = await queryAll(eventPartition(review.id, s0.studyId));
+    const events = await partition(eventPartition(review.id, s0.studyId));
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ entity: 'Event', type: 'imported', actor: 'importer', after: { version: 1 } });
     expect(events[0].before).toBeUndefined();
 
     const second = await storeImportedStudies(studies, { client, table, reviewId: review.id, now });
     expect(second).toMatchObject({ created: 0, updated: 0, unchanged: 69, itemsWritten: 0 });
-    expect(await queryAll(eventPartition(review.id, s0.studyId))).toHaveLength(1);
+    expect(await partition(eventPartition(review.id, s0.studyId))).toHaveLength(1);
   });
 
   it('a changed study is updated with version + 1 and an event holding before and after', async () => {
@@ -101,7 +91,7 @@ describe('storeImportedStudies', () => {
     const item = (await client.send(new GetCommand({ TableName: table, Key: candidateKey(review.id, changed.studyId) }))).Item!;
     expect(item.version).toBe(2);
     expect(item.extraction.outcomes[0].yi).toBeCloseTo(changed.extraction.outcomes[0].yi!, 12);
-    const events = await queryAll(eventPartition(review.id, changed.studyId));
+    const events = await partition(eventPartition(review.id, changed.studyId));
     expect(events).toHaveLength(2);
     expect(events[1]).toMatchObject({ type: 'imported', before: { version: 1 }, after: { version: 2 } });
     expect(String(events[1].at) > String(events[0].at)).toBe(true);

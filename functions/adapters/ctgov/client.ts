@@ -3,27 +3,16 @@
  * the first page's parameters), one shared limiter (about 1 request/s by default), retries on
  * 429/5xx/timeouts/malformed JSON. 400/404 (text/plain) are not retried.
  */
-import { parseJsonBody, requestWithRetry, retryFromEnv, sharedLimiter, UpstreamError, type HttpDeps, type RetryPolicy } from '../../poll-common/http.js';
+import { parseJsonBody, requestWithRetry, sharedLimiter, UpstreamError, type HttpDeps } from '../../poll-common/http.js';
+import { pagedSourceConfig, type PagedSourceConfig } from '../source-config.js';
 
 export const DEFAULT_CTGOV_URL = 'https://clinicaltrials.gov/api/v2/';
 
-export interface CtgovConfig {
-  baseUrl: string;
-  rate: number;
-  pageSize: number;
-  retry: RetryPolicy;
-}
+export type CtgovConfig = PagedSourceConfig;
 
 export function ctgovConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<CtgovConfig> = {}): CtgovConfig {
-  let baseUrl = env.CTGOV_API_URL?.trim() || DEFAULT_CTGOV_URL;
-  if (!baseUrl.endsWith('/')) baseUrl += '/';
-  const rate = Number(env.CTGOV_RATE_PER_SEC);
-  const pageSize = Number(env.CTGOV_PAGE_SIZE);
   return {
-    baseUrl,
-    rate: Number.isFinite(rate) && rate > 0 ? Math.min(rate, 10) : 1,
-    pageSize: Number.isInteger(pageSize) && pageSize > 0 ? Math.min(pageSize, 1000) : 1000,
-    retry: retryFromEnv(env),
+    ...pagedSourceConfig(env, { urlVar: 'CTGOV_API_URL', rateVar: 'CTGOV_RATE_PER_SEC', pageSizeVar: 'CTGOV_PAGE_SIZE', defaultUrl: DEFAULT_CTGOV_URL, rate: 1, maxRate: 10, maxPageSize: 1000 }),
     ...overrides,
   };
 }

@@ -6,27 +6,16 @@
  * error objects; 400/404 are not retried.
  */
 import { EuropePmcResponseError, parseEuropePmcPage, type EuropePmcPage } from '../../../core/evidence/europepmc.js';
-import { parseJsonBody, requestWithRetry, retryFromEnv, sharedLimiter, UpstreamError, type HttpDeps, type RetryPolicy } from '../../poll-common/http.js';
+import { parseJsonBody, requestWithRetry, sharedLimiter, UpstreamError, type HttpDeps } from '../../poll-common/http.js';
+import { pagedSourceConfig, type PagedSourceConfig } from '../source-config.js';
 
 export const DEFAULT_EUROPE_PMC_URL = 'https://www.ebi.ac.uk/europepmc/webservices/rest/';
 
-export interface EuropePmcConfig {
-  baseUrl: string;
-  rate: number;
-  pageSize: number;
-  retry: RetryPolicy;
-}
+export type EuropePmcConfig = PagedSourceConfig;
 
 export function europePmcConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<EuropePmcConfig> = {}): EuropePmcConfig {
-  let baseUrl = env.EUROPE_PMC_URL?.trim() || DEFAULT_EUROPE_PMC_URL;
-  if (!baseUrl.endsWith('/')) baseUrl += '/';
-  const rate = Number(env.EUROPE_PMC_RATE_PER_SEC);
-  const pageSize = Number(env.EUROPE_PMC_PAGE_SIZE);
   return {
-    baseUrl,
-    rate: Number.isFinite(rate) && rate > 0 ? Math.min(rate, 2) : 2,
-    pageSize: Number.isInteger(pageSize) && pageSize > 0 ? Math.min(pageSize, 1000) : 1000,
-    retry: retryFromEnv(env),
+    ...pagedSourceConfig(env, { urlVar: 'EUROPE_PMC_URL', rateVar: 'EUROPE_PMC_RATE_PER_SEC', pageSizeVar: 'EUROPE_PMC_PAGE_SIZE', defaultUrl: DEFAULT_EUROPE_PMC_URL, rate: 2, maxRate: 2, maxPageSize: 1000 }),
     ...overrides,
   };
 }

@@ -4,27 +4,16 @@
  * retries on 429, 5xx, timeouts and truncated or non-allTrials bodies; 400/404 not retried.
  */
 import { IsrctnResponseError, splitIsrctn, type IsrctnEnvelope } from '../../../core/evidence/isrctn.js';
-import { requestWithRetry, retryFromEnv, sharedLimiter, UpstreamError, type HttpDeps, type RetryPolicy } from '../../poll-common/http.js';
+import { requestWithRetry, sharedLimiter, UpstreamError, type HttpDeps } from '../../poll-common/http.js';
+import { pagedSourceConfig, type PagedSourceConfig } from '../source-config.js';
 
 export const DEFAULT_ISRCTN_URL = 'https://www.isrctn.com/api/';
 
-export interface IsrctnConfig {
-  baseUrl: string;
-  rate: number;
-  pageSize: number;
-  retry: RetryPolicy;
-}
+export type IsrctnConfig = PagedSourceConfig;
 
 export function isrctnConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<IsrctnConfig> = {}): IsrctnConfig {
-  let baseUrl = env.ISRCTN_API_URL?.trim() || DEFAULT_ISRCTN_URL;
-  if (!baseUrl.endsWith('/')) baseUrl += '/';
-  const rate = Number(env.ISRCTN_RATE_PER_SEC);
-  const pageSize = Number(env.ISRCTN_PAGE_SIZE);
   return {
-    baseUrl,
-    rate: Number.isFinite(rate) && rate > 0 ? Math.min(rate, 2) : 1,
-    pageSize: Number.isInteger(pageSize) && pageSize > 0 ? Math.min(pageSize, 100) : 100,
-    retry: retryFromEnv(env),
+    ...pagedSourceConfig(env, { urlVar: 'ISRCTN_API_URL', rateVar: 'ISRCTN_RATE_PER_SEC', pageSizeVar: 'ISRCTN_PAGE_SIZE', defaultUrl: DEFAULT_ISRCTN_URL, rate: 1, maxRate: 2, maxPageSize: 100 }),
     ...overrides,
   };
 }

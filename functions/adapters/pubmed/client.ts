@@ -6,6 +6,7 @@
 import { ESEARCH_CAP } from '../../../core/evidence/windows.js';
 import { EfetchResponseError, parseEfetch, splitEfetch, type EfetchParse } from '../../../core/evidence/pubmed.js';
 import { parseJsonBody, requestBytesWithRetry, requestWithRetry, retryFromEnv, sharedLimiter, UpstreamError, type HttpDeps, type RateLimiter, type RetryPolicy } from '../../poll-common/http.js';
+import { baseUrlFromEnv, rateFromEnv } from '../source-config.js';
 
 export const DEFAULT_EUTILS_URL = 'https://eutils.ncbi.nlm.nih.gov/entrez/eutils/';
 
@@ -26,15 +27,12 @@ export interface PubmedConfig {
 export function pubmedConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<PubmedConfig> = {}): PubmedConfig {
   const apiKey = env.NCBI_API_KEY?.trim() || undefined;
   const max = apiKey ? 10 : 3;
-  const configured = Number(env.PUBMED_RATE_PER_SEC);
-  let baseUrl = env.PUBMED_EUTILS_URL?.trim() || DEFAULT_EUTILS_URL;
-  if (!baseUrl.endsWith('/')) baseUrl += '/';
   return {
-    baseUrl,
+    baseUrl: baseUrlFromEnv(env.PUBMED_EUTILS_URL, DEFAULT_EUTILS_URL),
     tool: (env.NCBI_TOOL?.trim() || 'living-evidence').replace(/\s+/g, '_'),
     email: env.NCBI_EMAIL?.trim().replace(/\s+/g, '') || undefined,
     apiKey,
-    rate: Number.isFinite(configured) && configured > 0 ? Math.min(configured, max) : max,
+    rate: rateFromEnv(env.PUBMED_RATE_PER_SEC, max, max),
     retry: retryFromEnv(env),
     esearchCap: ESEARCH_CAP,
     offThread: env.POLL_REQUEST_WORKER === '1',
