@@ -8,7 +8,7 @@
  * concurrent or repeated run converge on the same state.
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { candidateItem } from '../../core/data-model/items.js';
 import { candidateKey, candidatePrefix, checkpointKey, ENTITY, eventKey, identifierKey, quarantineKey, recordHistoryKey, recordKey } from '../../core/data-model/keys.js';
 import type { Candidate } from '../../core/evidence/candidate.js';
@@ -431,33 +431,19 @@ export class IngestStore {
   /** Candidates of a review (every status): a COUNT Query, summed over its pages. */
   async countCandidates(reviewId: string): Promise<number> {
     let count = 0;
-    await this.queryPages(
+    await queryAll(
+      this.doc,
       {
         TableName: this.table,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
         ExpressionAttributeValues: { ':pk': candidatePrefix(reviewId).pk, ':p': candidatePrefix(reviewId).skPrefix },
         Select: 'COUNT',
       },
-      (page) => (count += page.Count ?? 0),
+      (page) => {
+        this.stats.readCalls++;
+        count += page.Count ?? 0;
+      },
     );
     return count;
-  }
-
-  /**
-   * queryAll (dynamo/client.ts) follows the pages; this wrapper sees each page's response as it
-   * passes, so every page is tallied as a read call and a COUNT Query (no Items, which is all that
-   * queryAll returns) can be summed.
-   */
-  private async queryPages(input: Parameters<typeof queryAll>[1], onPage: (page: QueryCommandOutput) => void): Promise<void> {
-    const tallying = {
-      send: async (command: QueryCommand): Promise<QueryCommandOutput> => {
-        this.stats.readCalls++;
-        const page = await this.doc.send(command);
-        onPage(page);
-        return page;
-      },
-    };
-    // queryAll only sends Query commands through the client it is given.
-    await queryAll(tallying as unknown as DynamoDBDocumentClient, input);
   }
 }

@@ -72,7 +72,9 @@ describe('storeImportedStudies', () => {
       ...studyCandidatesIndexKeys(s0.studyId, review.id),
     });
     const byStudy = await partition(studyCandidatesIndexKeys(s0.studyId, review.id).gsi2pk, 'gsi2');
-    expect(byStudy.map((i) => i.reviewId)).toEqual([review.id]);
+    // GSI2 is KEYS_ONLY: a study's reviews come back as keys (the candidate itself is one GetItem away).
+    expect(byStudy.map((i) => i.gsi2sk)).toEqual([studyCandidatesIndexKeys(s0.studyId, review.id).gsi2sk]);
+    expect(byStudy[0]).not.toHaveProperty('extraction');
     const events = await partition(eventPartition(review.id, s0.studyId));
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ entity: 'Event', type: 'imported', actor: 'importer', after: { version: 1 } });

@@ -53,11 +53,17 @@ export function tableName(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** Every item a Query matches, following LastEvaluatedKey through all pages. */
-export async function queryAll(doc: DynamoDBDocumentClient, input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): Promise<NonNullable<QueryCommandOutput['Items']>> {
+export async function queryAll(
+  doc: DynamoDBDocumentClient,
+  input: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
+  /** Sees each page's whole response (e.g. to tally read calls, or to sum `Count` of a COUNT Query). */
+  onPage?: (page: QueryCommandOutput) => void,
+): Promise<NonNullable<QueryCommandOutput['Items']>> {
   const out: NonNullable<QueryCommandOutput['Items']> = [];
   let startKey: Record<string, unknown> | undefined;
   do {
     const r = await doc.send(new QueryCommand({ ...input, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }));
+    onPage?.(r);
     out.push(...(r.Items ?? []));
     startKey = r.LastEvaluatedKey;
   } while (startKey);
