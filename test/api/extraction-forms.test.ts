@@ -118,6 +118,24 @@ describe('the extraction form without JavaScript', () => {
     expect(await h.dump()).toBe(before);
   });
 
+  it('Add arm / Add outcome row: the form again with everything typed and one more row; nothing stored changes', async () => {
+    const alice = await h.token('curator', 'alice');
+    await h.seed({ reviewId: rid, studyId: 'x8', title: 'Rows', status: 'extraction' });
+    const before = await h.dump();
+    const fields = fieldsOf(validForm());
+    const arm = await post(formPath('x8'), withAction(1, 'add-arm', fields), alice);
+    expect(arm.status).toBe(200);
+    expect(arm.text).toContain('Arm 3 added below. Nothing is saved yet');
+    expect(arm.text).toMatch(/name="arms\[2\]\.id"[^>]*value="arm3"/);
+    expect(arm.text).toMatch(/name="arms\[1\]\.label"[^>]*value="Waitlist"/);
+    expect(arm.text).toContain('ITT analysis</textarea>');
+    const row = await post(formPath('x8'), withAction(1, 'add-outcome', fields), alice);
+    expect(row.text).toContain('Outcome row 2 added below');
+    expect(row.text).toContain('name="outcomes[1].intervention.mean"');
+    expect(row.text).toMatch(/name="outcomes\[0\]\.control\.mean"[^>]*value="10.3"/);
+    expect(await h.dump()).toBe(before);
+  });
+
   it('hostile input: 400 naming the field (or 409/403/401 as the API), never a 500, nothing stored changed', async () => {
     const alice = await h.token('curator', 'alice');
     await h.seed({ reviewId: rid, studyId: 'x6', title: 'Hostile', status: 'extraction' });

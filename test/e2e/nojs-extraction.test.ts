@@ -1,7 +1,7 @@
 /**
  * The extraction form with JavaScript OFF, in headless Chromium at 1280 and 390 px: every
  * reporting format's fields show (with a note which format uses which), the arms are chosen from a
- * list, "Save draft" posts the form and the page comes back saying "Draft saved"; a bad value comes
+ * list, a row is added by posting the form back, "Save draft" posts the form and the page comes back saying "Draft saved"; a bad value comes
  * back refused with the error next to its field and everything typed kept; "Accept" posts and the
  * page names the outcome. axe (every violation) runs on the same pages in a JavaScript-on context
  * (axe needs script), and the pages never scroll sideways.
@@ -60,6 +60,14 @@ describe.each([1280, 390])('extraction with JavaScript off, %i px', (width) => {
     expect(await at('outcomes[0].intervention.se').isVisible()).toBe(true);
     expect(await at('outcomes[0].yi').isVisible()).toBe(true);
     expect(await p.locator('[data-nojs-note]').first().textContent()).toContain('Mean and SE: n, Mean, SE');
+    // A row is added by posting the form back: everything typed is kept, nothing is saved.
+    await at('sourceLocation').fill('Table 2');
+    await p.locator('button[value="add-outcome"]').click();
+    await p.waitForLoadState();
+    expect(await p.locator('[data-outcome]').textContent()).toContain('Outcome row 2 added below. Nothing is saved yet');
+    expect(await at('outcomes[1].outcome').isVisible()).toBe(true);
+    expect(await at('sourceLocation').inputValue()).toBe('Table 2');
+    await check(p, width, true);
     await at('arms[0].label').fill('CBT app');
     await at('arms[0].nRandomised').fill('60');
     await at('arms[1].label').fill('Waitlist');

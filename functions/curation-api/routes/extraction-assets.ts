@@ -226,6 +226,7 @@ ${CLIENT_HELPERS}  function clear(el) { while (el.firstChild) el.removeChild(el.
       schedule(50);
     });
     form.querySelectorAll('button[data-add]').forEach(function (b) {
+      b.hidden = false;
       b.addEventListener('click', function () {
         var tpl = document.getElementById(b.dataset.add), target = document.getElementById(b.dataset.target);
         var n = target.querySelectorAll('[data-row]').length;

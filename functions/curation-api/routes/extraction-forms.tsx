@@ -58,6 +58,19 @@ const Refused: FC<{ status: number; error: string; fields: { path: string; label
   </Layout>
 );
 
+const RowAdded: FC<{ review: Review; cand: CuratedCandidate; posted: PostedForm; what: string }> = (p) => (
+  <Layout title={p.cand.title.slice(0, 80)}>
+    <p>
+      <a href={pagePath(p.cand.reviewId, p.cand.studyId)}>← {p.cand.title.slice(0, 80)}</a>
+    </p>
+    <h1>{p.cand.title}</h1>
+    <p class="ok outcome" role="status" data-outcome>
+      {p.what} added below. Nothing is saved yet: fill it in, then press “Save draft” or “Accept”.
+    </p>
+    <ExtractionFormView review={p.review} c={p.cand} form={p.posted.typed} editable={p.cand.status === 'extraction'} prefilled={false} />
+  </Layout>
+);
+
 /** Field names the form renders (to link an error to its field; any other error is listed at the top only). */
 const onPage = (path: string, posted: PostedForm) => {
   if (/^(year|sourceLocation|notes|rob\.(overall|overrideReason|domains\.\w+))$/.test(path)) return true;
@@ -78,7 +91,25 @@ export function extractionFormRoutes(ctx: AppContext): Hono<Env> {
     const posted = postedForm(raw, review);
     try {
       const action = one('action');
-      if (action !== 'draft' && action !== 'accept') throw new RequestValidationError([{ path: 'action', message: 'press "Save draft" or "Accept"', in: 'body' }]);
+      if (action === 'add-arm' || action === 'add-outcome') {
+        // A row added without JavaScript: the form again with everything as typed and one more row; nothing is saved.
+        const cand = await ctx.candidate(review.id, studyId);
+        const typed = posted.typed;
+        if (action === 'add-arm') {
+          const arms = typed.arms?.length ? [...typed.arms] : [{ id: 'arm1', role: 'intervention' as const }, { id: 'arm2', role: 'control' as const }];
+          if (arms.length >= 20) throw new RequestValidationError([{ path: 'arms', message: 'a form holds at most 20 arms', in: 'body' }]);
+          const ids = new Set(arms.map((a) => a.id));
+          let k = arms.length + 1;
+          while (ids.has(`arm${k}`)) k++;
+          typed.arms = [...arms, { id: `arm${k}` }];
+        } else {
+          const outcomes = typed.outcomes?.length ? [...typed.outcomes] : [{}];
+          if (outcomes.length >= 200) throw new RequestValidationError([{ path: 'outcomes', message: 'a form holds at most 200 outcome rows', in: 'body' }]);
+          typed.outcomes = [...outcomes, {}] as typeof typed.outcomes;
+        }
+        return c.html(<RowAdded review={review} cand={cand} posted={posted} what={action === 'add-arm' ? `Arm ${typed.arms!.length}` : `Outcome row ${typed.outcomes!.length}`} />);
+      }
+      if (action !== 'draft' && action !== 'accept') throw new RequestValidationError([{ path: 'action', message: 'press "Save draft", "Accept", "Add arm" or "Add outcome row"', in: 'body' }]);
       // As the API: the status first, then numbers DynamoDB cannot store, then the schema.
       assertCommandAllowed(await ctx.candidate(review.id, studyId), action === 'accept' ? 'accept' : 'save-draft');
       if (posted.unknown.length) throw new RequestValidationError(posted.unknown);

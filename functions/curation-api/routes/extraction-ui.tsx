@@ -365,7 +365,7 @@ export const ExtractionFormView: FC<{ review: Review; c: CuratedCandidate; form:
       <h3>Arms</h3>
       <div id="arms">{arms.map((a, i) => ArmRow(i, a))}</div>
       <template id="tpl-arm">{ArmRow('__i__', {})}</template>
-      <button type="button" data-add="tpl-arm" data-target="arms">
+      <button type="button" data-add="tpl-arm" data-target="arms" hidden>
         Add arm
       </button>
 
@@ -373,7 +373,7 @@ export const ExtractionFormView: FC<{ review: Review; c: CuratedCandidate; form:
       <p class="muted">One row per outcome × time point × instrument × pair of arms. Arms are chosen from the arms above.</p>
       <div id="outcomes">{outcomes.map((o, i) => OutcomeRow(review, i, o as Partial<FormOutcome>, arms))}</div>
       <template id="tpl-outcome">{OutcomeRow(review, '__i__', {}, arms)}</template>
-      <button type="button" data-add="tpl-outcome" data-target="outcomes">
+      <button type="button" data-add="tpl-outcome" data-target="outcomes" hidden>
         Add outcome row
       </button>
 
@@ -442,6 +442,15 @@ export const ExtractionFormView: FC<{ review: Review; c: CuratedCandidate; form:
               Accept
             </button>
           )}
+          {/* Without JavaScript a row is added by posting the form back (nothing saved); with it, the buttons above add rows in place. */}
+          <noscript>
+            <button type="submit" name="action" value="add-arm">
+              Add arm
+            </button>{' '}
+            <button type="submit" name="action" value="add-outcome">
+              Add outcome row
+            </button>
+          </noscript>
         </p>
       ) : null}
       <p data-xf-status class="status" role="status" aria-live="polite"></p>
