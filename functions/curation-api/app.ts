@@ -23,6 +23,7 @@ import { reportsUiRoutes } from './routes/reports-ui.js';
 import { uiRoutes } from './ui.js';
 import { screeningUiRoutes } from './routes/screening-ui.js';
 import { screeningFormRoutes } from './routes/action-forms.js';
+import { extractionFormRoutes } from './routes/extraction-forms.js';
 import { denyByDefault } from './access.js';
 import { mountGrade } from './routes/grade.js';
 import { mappingRoutes } from './routes/mappings.js';
@@ -72,6 +73,7 @@ export function createCurationApp(deps: CurationDeps): OpenAPIHono<Env> {
   app.route('/', uiRoutes(ctx));
   app.route('/', screeningUiRoutes(ctx));
   app.route('/', screeningFormRoutes(ctx));
+  app.route('/', extractionFormRoutes(ctx));
   app.route('/', reportsUiRoutes(ctx));
   app.route('/', mappingsUiRoutes(ctx));
   mountGrade(app, ctx);

@@ -124,6 +124,10 @@ export async function outcomeText(ctx: AppContext, actor: Actor, reviewId: strin
       return `Decision undone — ${recs}: decide again.`;
     case 'command':
       return `Saved — ${title}: now ${c.status}.`;
+    case 'draft':
+      return `Draft saved (version ${c.version}) — ${title}.`;
+    case 'accept':
+      return `Accepted — ${title}: now ${c.status}; the analysis will be updated.`;
     case 'adjudicate':
       return `Accepted with your choices — ${title}: now ${c.status}; both drafts and your choices are kept in the history.`;
     default:

@@ -203,8 +203,15 @@ ${CLIENT_HELPERS}  function clear(el) { while (el.firstChild) el.removeChild(el.
       var w = wrap && wrap.querySelector('[data-other-wrap]');
       if (w) w.hidden = sel.value !== OTHER;
     }
-    function syncRow(row) { syncFormat(row); syncInstruments(row); }
+    function syncRow(row) {
+      syncFormat(row); syncInstruments(row);
+      row.querySelectorAll('[data-has-other]').forEach(syncOther);
+      row.querySelectorAll('[data-nojs-note]').forEach(function (el) { el.hidden = true; });
+    }
+    // Without JavaScript every field shows (the page posts them as a plain form); with it, only those that apply.
     form.querySelectorAll('[data-outcome-row]').forEach(syncRow);
+    var prop0 = form.querySelector('[data-rob-proposal]');
+    showRob(prop0 && prop0.getAttribute('data-proposal') ? prop0.getAttribute('data-proposal') : null);
     syncArmSelects();
     form.addEventListener('focusout', function (e) { var p = e.target && e.target.dataset && (e.target.dataset.path || e.target.dataset.otherFor); if (p) { touched[p] = true; showErrors(last.errors || []); } });
     form.addEventListener('input', function () { schedule(300); });
@@ -219,12 +226,13 @@ ${CLIENT_HELPERS}  function clear(el) { while (el.firstChild) el.removeChild(el.
       schedule(50);
     });
     form.querySelectorAll('button[data-add]').forEach(function (b) {
+      b.hidden = false;
       b.addEventListener('click', function () {
         var tpl = document.getElementById(b.dataset.add), target = document.getElementById(b.dataset.target);
         var n = target.querySelectorAll('[data-row]').length;
         var node = tpl.content.cloneNode(true);
-        node.querySelectorAll('[data-path],[data-for],[data-other-for],[id],[for],[aria-describedby]').forEach(function (el) {
-          ['data-path', 'data-for', 'data-other-for', 'id', 'for', 'aria-describedby'].forEach(function (a) { var v = el.getAttribute(a); if (v) el.setAttribute(a, v.split('__i__').join(String(n))); });
+        node.querySelectorAll('[data-path],[data-for],[data-other-for],[id],[for],[aria-describedby],[name]').forEach(function (el) {
+          ['data-path', 'data-for', 'data-other-for', 'id', 'for', 'aria-describedby', 'name'].forEach(function (a) { var v = el.getAttribute(a); if (v) el.setAttribute(a, v.split('__i__').join(String(n))); });
         });
         var legend = node.querySelector('legend');
         if (legend) legend.textContent = legend.textContent.trim() + ' ' + (n + 1);

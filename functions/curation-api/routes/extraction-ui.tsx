@@ -5,7 +5,7 @@
  * core/curation/facts.ts: the page holds no rules of its own.
  */
 import type { Hono } from 'hono';
-import type { FC } from 'hono/jsx';
+import { createContext, useContext, type FC } from 'hono/jsx';
 import { OUTCOME_FORMATS, readDraft, type DraftForm, type FormOutcome } from '../../../core/curation/extraction.js';
 import { compareDrafts } from '../../../core/curation/adjudicate.js';
 import { derivedModerators, FACT_FIELD } from '../../../core/curation/facts.js';
@@ -13,32 +13,203 @@ import { ARM_FIELDS, fieldLabel, FORMATS, OUTCOME_FIELDS, STAT_FIELDS, TOP_FIELD
 import { proposeRob2Overall, ROB2_DOMAINS, ROB_LABELS } from '../../../core/curation/rob2.js';
 import { ROB_JUDGEMENTS } from '../../../core/evidence/candidate.js';
 import type { CuratedCandidate } from '../../../core/curation/workflow.js';
-import { formatPath } from '../../../core/curation/errors.js';
+import { formatPath, type FieldError } from '../../../core/curation/errors.js';
 import type { Review } from '../../../core/reviews/schema.js';
 import type { AppContext, Env } from '../context.js';
 import { Layout } from '../layout.js';
 import { CandidateParams } from '../schemas.js';
 import { pathParams } from './shared.js';
+import { pagePath } from '../ui-parts.js';
 import { EXTRACTION_CSS, EXTRACTION_JS } from './extraction-assets.js';
 
 const OTHER = '__other__';
+/** The name of the text field beside an "Other (type it)" choice: the choice's name plus this. */
+export const OTHER_SUFFIX = ':other';
+
+/*
+ * Field names ↔ form paths, written once: every field's `name` IS its form path (the same string
+ * as its `data-path`, which the script sends as JSON), e.g. `outcomes[0].intervention.mean`,
+ * `rob.domains.D1`, `moderators.dose`. `postedForm` reads a no-JavaScript post back into the
+ * object the JSON API receives, as the script's collect() does: empty fields left out, numbers
+ * read as numbers (anything else kept as typed, for the schema to name), rows holding nothing
+ * typed left out, and only the chosen format's statistics and an override reason that departs
+ * from the algorithm sent.
+ */
+type Kind = 'number' | 'text';
+const ARM_KEYS: ReadonlyMap<string, Kind> = new Map(ARM_FIELDS.map((f) => [f.key, /^n|dropouts/.test(f.key) ? 'number' : 'text'] as const));
+const OUTCOME_KEYS: ReadonlyMap<string, Kind> = new Map([
+  ...(['outcome', 'timepoint', 'instrument', 'interventionArm', 'controlArm', 'format', 'source'] as const).map((k) => [k, 'text'] as const),
+  ...(['yi', 'vi', 'se'] as const).map((k) => [k, 'number'] as const),
+]);
+const STAT_KEYS: ReadonlySet<string> = new Set(STAT_FIELDS.map((f) => f.key));
+const MAX_ROWS = { arms: 20, outcomes: 200 } as const;
+const META_FIELDS = new Set(['action', 'version', 'return']);
+
+type Where = { row?: { kind: 'arms' | 'outcomes'; i: number }; at: string[]; kind: Kind };
+/** Where a posted field name goes in the form; undefined when the form has no such field. */
+function whereOf(name: string, moderators: ReadonlyMap<string, Kind>): Where | undefined {
+  let m = /^(arms|outcomes)\[(\d{1,3})\]\.(\w+)(?:\.(\w+))?$/.exec(name);
+  if (m) {
+    const kind = m[1] as 'arms' | 'outcomes';
+    const i = Number(m[2]);
+    if (i >= MAX_ROWS[kind] || String(i) !== m[2]) return undefined;
+    if (kind === 'arms') return !m[4] && ARM_KEYS.has(m[3]) ? { row: { kind, i }, at: [m[3]], kind: ARM_KEYS.get(m[3])! } : undefined;
+    if (m[4]) return (m[3] === 'intervention' || m[3] === 'control') && STAT_KEYS.has(m[4]) ? { row: { kind, i }, at: [m[3], m[4]], kind: 'number' } : undefined;
+    return OUTCOME_KEYS.has(m[3]) ? { row: { kind, i }, at: [m[3]], kind: OUTCOME_KEYS.get(m[3])! } : undefined;
+  }
+  if (name === 'year') return { at: ['year'], kind: 'number' };
+  if (name === 'sourceLocation' || name === 'notes') return { at: [name], kind: 'text' };
+  if (name === 'rob.overall' || name === 'rob.overrideReason') return { at: ['rob', name.slice(4)], kind: 'text' };
+  m = /^rob\.domains\.(\w+)$/.exec(name);
+  if (m && ROB2_DOMAINS.some((d) => d.id === m![1])) return { at: ['rob', 'domains', m[1]], kind: 'text' };
+  const mod = moderators.get(name);
+  return mod ? { at: ['moderators', name], kind: mod } : undefined;
+}
+
+export interface PostedForm {
+  /** The form as the JSON API receives it. */
+  form: Record<string, unknown>;
+  /** Everything as typed, by the rows on the page (to show the form again after a refusal). */
+  typed: DraftForm;
+  /** Which page row each sent row is (rows left empty are not sent). */
+  keep: { arms: number[]; outcomes: number[] };
+  /** Posted names the form has no field for. */
+  unknown: FieldError[];
+}
+
+/** A no-JavaScript post of the extraction form (urlencoded fields, `parseBody({ all: true })`) → the API's form. */
+export function postedForm(body: Record<string, unknown>, review: Review): PostedForm {
+  const derived = derivedModerators(review);
+  // Moderator field names → the moderator's id and kind (ids come from the review, never from the post).
+  const moderators = new Map<string, Kind>();
+  const moderatorId = new Map<string, string>();
+  for (const m of review.moderators.filter((x) => !derived.has(x.id))) {
+    const path = formatPath(['moderators', m.id]);
+    moderators.set(path, m.type === 'categorical' ? 'text' : 'number');
+    moderatorId.set(path, m.id);
+  }
+  const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
+  const posted = new Map<string, string>();
+  const unknown: FieldError[] = [];
+  for (const name of Object.keys(body)) {
+    const v = first(body[name]);
+    if (META_FIELDS.has(name)) continue;
+    if (typeof v !== 'string') {
+      unknown.push({ path: name.slice(0, 200), message: 'must be text', in: 'body' });
+      continue;
+    }
+    posted.set(name, v);
+  }
+  const rows = { arms: new Map<number, Record<string, unknown>>(), outcomes: new Map<number, Record<string, unknown>>() };
+  const typedRows = { arms: new Map<number, Record<string, unknown>>(), outcomes: new Map<number, Record<string, unknown>>() };
+  const top: Record<string, unknown> = {};
+  const typedTop: Record<string, unknown> = {};
+  const put = (o: Record<string, unknown>, at: string[], v: unknown) => {
+    let cur = o;
+    for (const k of at.slice(0, -1)) cur = (cur[k] ??= {}) as Record<string, unknown>;
+    cur[at[at.length - 1]] = v;
+  };
+  for (const [name, raw] of posted) {
+    if (name.endsWith(OTHER_SUFFIX)) {
+      const base = name.slice(0, -OTHER_SUFFIX.length);
+      if (!/^outcomes\[\d{1,3}\]\.(timepoint|instrument)$/.test(base) || !whereOf(base, moderators)) unknown.push({ path: name.slice(0, 200), message: 'is not a field of the extraction form', in: 'body' });
+      continue;
+    }
+    const w = whereOf(name, moderators);
+    if (!w) {
+      if (unknown.length < 20) unknown.push({ path: name.slice(0, 200), message: 'is not a field of the extraction form', in: 'body' });
+      continue;
+    }
+    let v = raw;
+    let other = false;
+    if (v === OTHER && w.row?.kind === 'outcomes' && (w.at[0] === 'timepoint' || w.at[0] === 'instrument')) {
+      v = (posted.get(`${name}${OTHER_SUFFIX}`) ?? '').trim();
+      other = true;
+    }
+    if (v === '') continue;
+    const at = w.at[0] === 'moderators' ? ['moderators', moderatorId.get(name)!] : w.at;
+    const t = w.kind === 'number' ? v.trim() : v;
+    const value = w.kind === 'number' && t !== '' && Number.isFinite(Number(t)) ? Number(t) : v;
+    if (w.row) {
+      const r = rows[w.row.kind].get(w.row.i) ?? {};
+      rows[w.row.kind].set(w.row.i, r);
+      put(r, at, value);
+      if (other && at[0] === 'instrument') r.instrumentOther = true;
+      const tr = typedRows[w.row.kind].get(w.row.i) ?? {};
+      typedRows[w.row.kind].set(w.row.i, tr);
+      put(tr, at, v);
+    } else {
+      put(top, at, value);
+      put(typedTop, at, v);
+    }
+  }
+  // Only what the chosen format asks for, as the script sends only the fields it shows.
+  for (const o of rows.outcomes.values()) {
+    const format = typeof o.format === 'string' && o.format in FORMATS ? (o.format as keyof typeof FORMATS) : 'mean-sd';
+    const stats = FORMATS[format].stats as readonly string[];
+    for (const arm of ['intervention', 'control'] as const) {
+      const st = o[arm] as Record<string, unknown> | undefined;
+      if (!st) continue;
+      for (const k of Object.keys(st)) if (!stats.includes(k)) delete st[k];
+      if (format === 'effect' || Object.keys(st).length === 0) delete o[arm];
+    }
+    if (format !== 'effect') for (const k of ['yi', 'vi', 'se']) delete o[k];
+  }
+  const rob = top.rob as { domains?: Record<string, string>; overall?: string; overrideReason?: string } | undefined;
+  if (rob) {
+    if (rob.overrideReason !== undefined && (!rob.overall || rob.overall === proposeRob2Overall((rob.domains ?? {}) as Record<string, (typeof ROB_JUDGEMENTS)[number]>))) delete rob.overrideReason;
+    rob.domains ??= {};
+  }
+  const keep = { arms: [] as number[], outcomes: [] as number[] };
+  const sent = { arms: [] as Record<string, unknown>[], outcomes: [] as Record<string, unknown>[] };
+  for (const kind of ['arms', 'outcomes'] as const) {
+    for (const i of [...rows[kind].keys()].sort((a, b) => a - b)) {
+      const r = rows[kind].get(i)!;
+      if (Object.keys(r).some((k) => !/^(id|role|format)$/.test(k))) {
+        keep[kind].push(i);
+        sent[kind].push(r);
+      }
+    }
+  }
+  const dense = (m: Map<number, Record<string, unknown>>) => {
+    const n = m.size ? Math.max(...m.keys()) + 1 : 0;
+    return Array.from({ length: n }, (_, i) => m.get(i) ?? {});
+  };
+  const form = { arms: sent.arms, outcomes: sent.outcomes, moderators: {}, ...top };
+  const typed = { ...typedTop, arms: dense(typedRows.arms), outcomes: dense(typedRows.outcomes) } as DraftForm;
+  return { form, typed, keep, unknown };
+}
+
+/** A path of the sent form (`form.outcomes[0].yi`) → the path of its field on the page. */
+export function pageFieldPath(path: string, keep: PostedForm['keep']): string {
+  return path.replace(/^form\./, '').replace(/^(arms|outcomes)\[(\d+)\]/, (_, k: 'arms' | 'outcomes', i: string) => `${k}[${keep[k][Number(i)] ?? i}]`);
+}
 const idOf = (path: string) => `f-${path.replace(/[^A-Za-z0-9]+/g, '-')}`;
 const str = (v: unknown) => (v === undefined || v === null ? '' : String(v));
 
-const Err: FC<{ path: string }> = ({ path }) => <span class="err" data-for={path} id={`${idOf(path)}-err`}></span>;
+/** Field errors of a refused no-JavaScript post, by the field's path on the page (empty on a plain page). */
+const Errors = createContext<ReadonlyMap<string, string>>(new Map());
+const errOf = (path: string) => useContext(Errors).get(path);
+const invalid = (path: string) => (errOf(path) ? { 'aria-invalid': 'true' } : {});
+
+const Err: FC<{ path: string }> = ({ path }) => (
+  <span class="err" data-for={path} id={`${idOf(path)}-err`}>
+    {errOf(path) ?? ''}
+  </span>
+);
 
 const NumberField: FC<{ path: string; label: string; value: unknown; hint?: string }> = ({ path, label, value, hint }) => (
   <label for={idOf(path)}>
     {label}
     {hint ? <span class="muted"> {hint}</span> : null}
-    <input id={idOf(path)} type="text" inputmode="decimal" data-path={path} data-kind="number" value={str(value)} aria-describedby={`${idOf(path)}-err`} />
+    <input id={idOf(path)} name={path} type="text" inputmode="decimal" data-path={path} data-kind="number" value={str(value)} aria-describedby={`${idOf(path)}-err`} {...invalid(path)} />
     <Err path={path} />
   </label>
 );
 const TextField: FC<{ path: string; label: string; value: unknown }> = ({ path, label, value }) => (
   <label for={idOf(path)}>
     {label}
-    <input id={idOf(path)} type="text" data-path={path} value={typeof value === 'string' ? value : ''} aria-describedby={`${idOf(path)}-err`} />
+    <input id={idOf(path)} name={path} type="text" data-path={path} value={typeof value === 'string' ? value : ''} aria-describedby={`${idOf(path)}-err`} {...invalid(path)} />
     <Err path={path} />
   </label>
 );
@@ -50,7 +221,7 @@ interface Opt {
 const SelectField: FC<{ path: string; label: string; value: unknown; options: Opt[]; empty?: string; attrs?: Record<string, string> }> = ({ path, label, value, options, empty, attrs }) => (
   <label for={idOf(path)}>
     {label}
-    <select id={idOf(path)} data-path={path} aria-describedby={`${idOf(path)}-err`} {...(attrs ?? {})}>
+    <select id={idOf(path)} name={path} data-path={path} aria-describedby={`${idOf(path)}-err`} {...invalid(path)} {...(attrs ?? {})}>
       {empty !== undefined ? <option value="">{empty}</option> : null}
       {options.map((o) => (
         <option value={o.value} selected={o.value === value} data-group={o.group}>
@@ -69,7 +240,7 @@ function ArmRow(i: number | '__i__', arm: Partial<FormArm>) {
   return (
     <fieldset data-row data-arm-row>
       <legend>Arm {typeof i === 'number' ? i + 1 : ''}</legend>
-      <input type="hidden" data-path={`${p}.id`} data-arm-id value={arm.id ?? (typeof i === 'number' ? `arm${i + 1}` : '')} />
+      <input type="hidden" name={`${p}.id`} data-path={`${p}.id`} data-arm-id value={arm.id ?? (typeof i === 'number' ? `arm${i + 1}` : '')} />
       <div class="grid">
         <TextField path={`${p}.label`} label={ARM_FIELDS[0].label} value={arm.label} />
         <SelectField path={`${p}.role`} label={ARM_FIELDS[1].label} value={arm.role} options={[{ value: 'intervention', label: 'Intervention' }, { value: 'control', label: 'Control' }]} empty="— choose —" attrs={{ 'data-arm-role': '' }} />
@@ -89,9 +260,10 @@ function ListOrOther(props: { path: string; label: string; value: unknown; optio
   return (
     <div class="other-wrap">
       <SelectField path={props.path} label={props.label} value={other ? OTHER : v} options={[...props.options, { value: OTHER, label: 'Other (type it)' }]} empty="— choose —" attrs={{ 'data-has-other': '', ...(props.attrs ?? {}) }} />
-      <label for={`${idOf(props.path)}-other`} hidden={!other} data-other-wrap>
+      {/* Shown without JavaScript (the script hides it unless "Other" is chosen). */}
+      <label for={`${idOf(props.path)}-other`} data-other-wrap>
         {props.otherLabel}
-        <input id={`${idOf(props.path)}-other`} type="text" data-other-for={props.path} value={other ? v : ''} />
+        <input id={`${idOf(props.path)}-other`} name={`${props.path}${OTHER_SUFFIX}`} type="text" data-other-for={props.path} value={other ? v : ''} />
       </label>
     </div>
   );
@@ -125,16 +297,19 @@ function OutcomeRow(review: Review, i: number | '__i__', o: Partial<FormOutcome>
         <SelectField path={`${p}.format`} label={OUTCOME_FIELDS.format} value={format} options={OUTCOME_FORMATS.map((f) => ({ value: f, label: FORMATS[f].label }))} attrs={{ 'data-format': '' }} />
       </div>
       {(['intervention', 'control'] as const).map((arm) => (
-        <div class="grid" role="group" aria-label={`${arm === 'intervention' ? 'Intervention' : 'Control'} arm statistics`} data-stats hidden={format === 'effect'}>
+        <div class="grid" role="group" aria-label={`${arm === 'intervention' ? 'Intervention' : 'Control'} arm statistics`} data-stats>
           <span class="arm-name">{arm === 'intervention' ? 'Intervention arm' : 'Control arm'}</span>
           {STAT_FIELDS.map((f) => (
-            <div data-stat={f.key} hidden={!(FORMATS[format].stats as readonly string[]).includes(f.key)}>
+            <div data-stat={f.key}>
               <NumberField path={`${p}.${arm}.${f.key}`} label={`${f.label} (${arm})`} value={(o[arm] as Record<string, unknown> | undefined)?.[f.key]} />
             </div>
           ))}
         </div>
       ))}
-      <div class="grid" data-effect-fields hidden={format !== 'effect'}>
+      <p class="muted" data-nojs-note>
+        Without JavaScript every format's fields show: fill in those of the format chosen above ({OUTCOME_FORMATS.map((f) => `${FORMATS[f].label}: ${f === 'effect' ? 'the three effect-size fields below' : FORMATS[f].stats.map((k) => STAT_FIELDS.find((x) => x.key === k)!.label).join(', ')}`).join('; ')}); the others are not saved.
+      </p>
+      <div class="grid" data-effect-fields>
         <NumberField path={`${p}.yi`} label={OUTCOME_FIELDS.yi} value={o.yi} hint="(intervention − control)" />
         <NumberField path={`${p}.vi`} label={OUTCOME_FIELDS.vi} value={o.vi} />
         <NumberField path={`${p}.se`} label={OUTCOME_FIELDS.se} value={o.se} hint="(instead of the variance)" />
@@ -149,7 +324,7 @@ function OutcomeRow(review: Review, i: number | '__i__', o: Partial<FormOutcome>
   );
 }
 
-export const ExtractionFormView: FC<{ review: Review; c: CuratedCandidate; form: DraftForm; editable: boolean; prefilled: boolean }> = ({ review, c, form, editable, prefilled }) => {
+export const ExtractionFormView: FC<{ review: Review; c: CuratedCandidate; form: DraftForm; editable: boolean; prefilled: boolean; errors?: ReadonlyMap<string, string> }> = ({ review, c, form, editable, prefilled, errors }) => {
   const arms: Partial<FormArm>[] = form.arms?.length ? form.arms : [{ id: 'arm1', role: 'intervention' }, { id: 'arm2', role: 'control' }];
   const outcomes = form.outcomes?.length ? form.outcomes : [{}];
   const derived = derivedModerators(review);
@@ -158,7 +333,18 @@ export const ExtractionFormView: FC<{ review: Review; c: CuratedCandidate; form:
   const proposal = proposeRob2Overall(domains);
   const judgement = ROB_JUDGEMENTS.map((j) => ({ value: j, label: ROB_LABELS[j] }));
   return (
-    <form data-extraction-form data-api={`/api/reviews/${encodeURIComponent(c.reviewId)}/candidates/${encodeURIComponent(c.studyId)}`} data-version={String(c.version)} aria-labelledby="xf-title" novalidate>
+    <Errors.Provider value={errors ?? new Map()}>
+    <form
+      data-extraction-form
+      data-api={`/api/reviews/${encodeURIComponent(c.reviewId)}/candidates/${encodeURIComponent(c.studyId)}`}
+      data-version={String(c.version)}
+      method="post"
+      action={`${pagePath(c.reviewId, c.studyId)}/extraction`}
+      aria-labelledby="xf-title"
+      novalidate
+    >
+      {/* Without JavaScript the buttons post the form (routes/extraction-forms.tsx); the script sends JSON instead. */}
+      <input type="hidden" name="version" value={String(c.version)} />
       <h2 id="xf-title">Extraction</h2>
       {prefilled ? (
         <p class="registry" role="note">
@@ -179,7 +365,7 @@ export const ExtractionFormView: FC<{ review: Review; c: CuratedCandidate; form:
       <h3>Arms</h3>
       <div id="arms">{arms.map((a, i) => ArmRow(i, a))}</div>
       <template id="tpl-arm">{ArmRow('__i__', {})}</template>
-      <button type="button" data-add="tpl-arm" data-target="arms">
+      <button type="button" data-add="tpl-arm" data-target="arms" hidden>
         Add arm
       </button>
 
@@ -187,7 +373,7 @@ export const ExtractionFormView: FC<{ review: Review; c: CuratedCandidate; form:
       <p class="muted">One row per outcome × time point × instrument × pair of arms. Arms are chosen from the arms above.</p>
       <div id="outcomes">{outcomes.map((o, i) => OutcomeRow(review, i, o as Partial<FormOutcome>, arms))}</div>
       <template id="tpl-outcome">{OutcomeRow(review, '__i__', {}, arms)}</template>
-      <button type="button" data-add="tpl-outcome" data-target="outcomes">
+      <button type="button" data-add="tpl-outcome" data-target="outcomes" hidden>
         Add outcome row
       </button>
 
@@ -218,14 +404,14 @@ export const ExtractionFormView: FC<{ review: Review; c: CuratedCandidate; form:
         ))}
       </div>
       <p>
-        The RoB 2 algorithm gives: <output data-rob-proposal>{proposal ? ROB_LABELS[proposal] : 'judge all five domains'}</output>
+        The RoB 2 algorithm gives: <output data-rob-proposal data-proposal={proposal ?? ''}>{proposal ? ROB_LABELS[proposal] : 'judge all five domains'}</output>
       </p>
       <div class="grid">
         <SelectField path="rob.overall" label={TOP_FIELDS['rob.overall']} value={form.rob?.overall} options={judgement} empty="As the algorithm gives" attrs={{ 'data-rob-overall': '' }} />
       </div>
-      <p data-override-wrap hidden={!form.rob?.overall || form.rob.overall === proposal}>
+      <p data-override-wrap>
         <label for={idOf('rob.overrideReason')}>{TOP_FIELDS['rob.overrideReason']}</label>
-        <textarea id={idOf('rob.overrideReason')} data-path="rob.overrideReason" rows={2} aria-describedby={`${idOf('rob.overrideReason')}-err`}>
+        <textarea id={idOf('rob.overrideReason')} name="rob.overrideReason" data-path="rob.overrideReason" rows={2} aria-describedby={`${idOf('rob.overrideReason')}-err`} {...invalid('rob.overrideReason')}>
           {form.rob?.overrideReason ?? ''}
         </textarea>
         <Err path="rob.overrideReason" />
@@ -234,7 +420,7 @@ export const ExtractionFormView: FC<{ review: Review; c: CuratedCandidate; form:
       <h3>Notes</h3>
       <p>
         <label for="f-notes">{TOP_FIELDS.notes}</label>
-        <textarea id="f-notes" data-path="notes" rows={4}>
+        <textarea id="f-notes" name="notes" data-path="notes" rows={4}>
           {form.notes ?? ''}
         </textarea>
       </p>
@@ -256,10 +442,20 @@ export const ExtractionFormView: FC<{ review: Review; c: CuratedCandidate; form:
               Accept
             </button>
           )}
+          {/* Without JavaScript a row is added by posting the form back (nothing saved); with it, the buttons above add rows in place. */}
+          <noscript>
+            <button type="submit" name="action" value="add-arm">
+              Add arm
+            </button>{' '}
+            <button type="submit" name="action" value="add-outcome">
+              Add outcome row
+            </button>
+          </noscript>
         </p>
       ) : null}
       <p data-xf-status class="status" role="status" aria-live="polite"></p>
     </form>
+    </Errors.Provider>
   );
 };
 

@@ -57,26 +57,33 @@ export async function adjudicateCandidate(ctx: AppContext, actor: Actor, reviewI
   return acceptWith(ctx, actor, reviewId, studyId, b.version, r.form, b.confirmImplausible, { base, drafts, choices: b.choices });
 }
 
+/** A draft saved: the API's and the no-JavaScript form's (routes/extraction-forms.tsx) one command. */
+export async function saveDraft(ctx: AppContext, actor: Actor, reviewId: string, studyId: string, b: z.infer<typeof DraftBody>) {
+  const review = ctx.review(reviewId);
+  // Drafts live on the candidate item (DynamoDB items are at most 400 KB).
+  if (JSON.stringify(b.form).length > MAX_DRAFT_CHARS)
+    throw new RequestValidationError([{ path: 'form', message: `a draft may hold at most ${MAX_DRAFT_CHARS} characters of JSON`, in: 'body' }]);
+  const res = buildExtraction(b.form, review);
+  const out = await runCommand(ctx, actor, reviewId, studyId, b.version, { type: 'save-draft', form: b.form });
+  // Labelled as the preview's and accept's errors: the form shows whichever came last.
+  return { ...out, validation: { errors: labelled(res.errors, review, b.form), outcomes: res.outcomes } };
+}
+
+/** An extraction accepted: the API's and the no-JavaScript form's one command. */
+export async function acceptCandidate(ctx: AppContext, actor: Actor, reviewId: string, studyId: string, b: z.infer<typeof AcceptBody>) {
+  return acceptWith(ctx, actor, reviewId, studyId, b.version, b.form, b.confirmImplausible);
+}
+
 export function extractionRoutes(ctx: AppContext) {
-  const acceptForm = (c: { get(k: 'actor'): Actor }, reviewId: string, studyId: string, version: number, form: unknown, confirmImplausible: string | undefined) => acceptWith(ctx, c.get('actor'), reviewId, studyId, version, form, confirmImplausible);
   const app = router();
   const auth = signedIn(ctx);
   app.openapi(commandRoute(ctx, 'draft', DraftBody, 'Extraction draft saved (incomplete is fine; each field present must have its type)', 'save-draft'), async (c) => {
     const { reviewId, studyId } = c.req.valid('param');
-    const b = c.req.valid('json') as z.infer<typeof DraftBody>;
-    const review = ctx.review(reviewId);
-    // Drafts live on the candidate item (DynamoDB items are at most 400 KB).
-    if (JSON.stringify(b.form).length > MAX_DRAFT_CHARS)
-      throw new RequestValidationError([{ path: 'form', message: `a draft may hold at most ${MAX_DRAFT_CHARS} characters of JSON`, in: 'body' }]);
-    const res = buildExtraction(b.form, review);
-    const out = await runCommand(ctx, c.get('actor'), reviewId, studyId, b.version, { type: 'save-draft', form: b.form });
-    // Labelled as the preview's and accept's errors: the form shows whichever came last.
-    return c.json({ ...out, validation: { errors: labelled(res.errors, review, b.form), outcomes: res.outcomes } }, 200);
+    return c.json(await saveDraft(ctx, c.get('actor'), reviewId, studyId, c.req.valid('json') as z.infer<typeof DraftBody>), 200);
   });
   app.openapi(commandRoute(ctx, 'accept', AcceptBody, 'Accepted with the validated extraction', 'accept'), async (c) => {
     const { reviewId, studyId } = c.req.valid('param');
-    const b = c.req.valid('json') as z.infer<typeof AcceptBody>;
-    return c.json(await acceptForm(c, reviewId, studyId, b.version, b.form, b.confirmImplausible), 200);
+    return c.json(await acceptCandidate(ctx, c.get('actor'), reviewId, studyId, c.req.valid('json') as z.infer<typeof AcceptBody>), 200);
   });
   app.openapi(
     commandRoute(ctx, 'adjudicate', AdjudicateBody, "Accepted with the lead's adjudication of two extractors' drafts (both drafts and every choice kept in the audit)", 'adjudicate'),
