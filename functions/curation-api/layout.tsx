@@ -46,6 +46,18 @@ export const Layout: FC<{ title: string; actor?: Actor; children?: Child }> = ({
   </>
 );
 
+/** The fields an error names, each with its message in plain words (nothing when there are none). */
+export const FieldList: FC<{ fields?: { path: string; message: string }[]; marked?: boolean }> = ({ fields, marked }) =>
+  fields?.length ? (
+    <ul data-fields={marked ? true : undefined}>
+      {fields.map((f) => (
+        <li>
+          <strong>{f.path}</strong>: {f.message}
+        </li>
+      ))}
+    </ul>
+  ) : null;
+
 /** An error as a page (curator pages): what went wrong, in plain words, and the fields. */
 export const ErrorPage: FC<{ status: number; error: string; fields?: { path: string; message: string }[] }> = ({ status, error, fields }) => (
   <Layout title={`Error ${status}`}>
@@ -53,15 +65,7 @@ export const ErrorPage: FC<{ status: number; error: string; fields?: { path: str
       {status === 404 ? 'Not found' : status === 400 ? 'This address is not valid' : status === 409 ? 'Not possible now' : 'Something went wrong'} ({status})
     </h1>
     <p>{error}</p>
-    {fields?.length ? (
-      <ul>
-        {fields.map((f) => (
-          <li>
-            <strong>{f.path}</strong>: {f.message}
-          </li>
-        ))}
-      </ul>
-    ) : null}
+    <FieldList fields={fields} />
     <p>
       <a href="/curate">Back to the reviews</a>
     </p>

@@ -7,7 +7,7 @@
  * Also: the lead's mapping page and API in pages (more than one page of trials).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DUAL_REVIEW, SINGLE_REVIEW, startHarness, validForm, type Harness } from './harness.js';
+import { DUAL_REVIEW, SINGLE_REVIEW, formPost, pageText, startHarness, validForm, type Harness } from './harness.js';
 import type { Review } from '../../core/reviews/schema.js';
 
 const DUAL_EXTRACTION: Review = { ...SINGLE_REVIEW, id: 'dual-extraction-forms', extraction: { dual: true } };
@@ -21,17 +21,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-/** A form post as a browser sends it: urlencoded, the session cookie, no redirect followed. */
-async function post(path: string, fields: [string, string][], token: string, headers: Record<string, string> = {}) {
-  const r = await fetch(`${h.base}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `curate_session=${token}`, 'sec-fetch-site': 'same-origin', ...headers },
-    body: new URLSearchParams(fields).toString(),
-    redirect: 'manual',
-  });
-  return { status: r.status, location: r.headers.get('location') ?? undefined, text: await r.text() };
-}
-const page = async (path: string, token: string) => (await fetch(`${h.base}${path}`, { headers: { cookie: `curate_session=${token}` } })).text();
+const post = (path: string, fields: [string, string][], token: string, headers: Record<string, string> = {}) => formPost(h, path, fields, token, headers);
+const page = (path: string, token: string) => pageText(h, path, token);
 /** The candidate as `who` sees it (dual screening is blinded: the screener's own view shows their vote). */
 const cand = async (id: string, who = 'alice') => (await h.req('GET', `/api/reviews/${rid}/candidates/${id}`, { token: await h.token('curator', who) })).json.candidate;
 const queue = `/curate/reviews/${rid}?status=screening&q=form`;

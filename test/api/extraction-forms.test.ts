@@ -7,7 +7,7 @@
  * the form shown again with the typed values kept, and nothing stored changes (table dump).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SINGLE_REVIEW, startHarness, validForm, type Harness } from './harness.js';
+import { SINGLE_REVIEW, formPost, pageText, startHarness, validForm, type Harness } from './harness.js';
 import { formatPath } from '../../core/curation/errors.js';
 import { derivedModerators } from '../../core/curation/facts.js';
 
@@ -21,16 +21,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function post(path: string, fields: [string, string][], token: string, headers: Record<string, string> = {}) {
-  const r = await fetch(`${h.base}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `curate_session=${token}`, 'sec-fetch-site': 'same-origin', ...headers },
-    body: new URLSearchParams(fields).toString(),
-    redirect: 'manual',
-  });
-  return { status: r.status, location: r.headers.get('location') ?? undefined, text: await r.text() };
-}
-const page = async (path: string, token: string) => (await fetch(`${h.base}${path}`, { headers: { cookie: `curate_session=${token}` } })).text();
+const post = (path: string, fields: [string, string][], token: string, headers: Record<string, string> = {}) => formPost(h, path, fields, token, headers);
+const page = (path: string, token: string) => pageText(h, path, token);
 const cand = async (id: string, token: string) => (await h.req('GET', `/api/reviews/${rid}/candidates/${id}`, { token })).json.candidate;
 const formPath = (id: string) => `/curate/reviews/${rid}/candidates/${id}/extraction`;
 

@@ -128,3 +128,18 @@ export async function startHarness(prefix = 'api', opts: HarnessOptions = {}): P
 
 /** The valid extraction form now lives with the other shared builders; kept here for the browser tests that import it from the harness. */
 export { validForm } from '../fixtures/builders.js';
+
+/** A form post as a browser sends it (JavaScript off): urlencoded, the session cookie, no redirect followed. */
+export async function formPost(h: Harness, path: string, fields: [string, string][], token: string, headers: Record<string, string> = {}) {
+  const r = await fetch(`${h.base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `curate_session=${token}`, 'sec-fetch-site': 'same-origin', ...headers },
+    body: new URLSearchParams(fields).toString(),
+    redirect: 'manual',
+  });
+  return { status: r.status, location: r.headers.get('location') ?? undefined, text: await r.text() };
+}
+
+/** A curator page's HTML as the signed-in browser gets it. */
+export const pageText = async (h: Harness, path: string, token: string): Promise<string> =>
+  (await fetch(`${h.base}${path}`, { headers: { cookie: `curate_session=${token}` } })).text();

@@ -21,7 +21,7 @@ import { blindCandidate } from '../../../core/curation/blinding.js';
 import type { Actor, Command } from '../../../core/curation/workflow.js';
 import { RequestValidationError, type AppContext, type Env } from '../context.js';
 import { describeError } from '../errors.js';
-import { Layout } from '../layout.js';
+import { FieldList, Layout } from '../layout.js';
 import { AdjudicateBody, BatchScreenBody, CandidateParams, ReasonBody, ResolveBody, ReviewIdParam, ScreenBody, VersionBody } from '../schemas.js';
 import { pathParams, runCommand } from './shared.js';
 import { pagePath } from '../ui-parts.js';
@@ -82,15 +82,7 @@ const Refused: FC<{ status: number; error: string; fields?: FieldError[]; back: 
     <p role="alert" data-refused>
       Not saved — {error}
     </p>
-    {fields?.length ? (
-      <ul data-fields>
-        {fields.map((f) => (
-          <li>
-            <strong>{f.path}</strong>: {f.message}
-          </li>
-        ))}
-      </ul>
-    ) : null}
+    <FieldList fields={fields} marked />
     <p>Nothing was changed.</p>
     <p>
       <a href={back}>Back to the page you came from</a>
