@@ -36,7 +36,14 @@ const tooLarge = () => {
   throw new HTTPException(413, { message: 'request body too large' });
 };
 
-export function createCurationApp(deps: CurationDeps): OpenAPIHono<Env> {
+/**
+ * The app, and one hook for writers outside it: `invalidateQueue` drops a review's cached queue
+ * pages (at most `queueCacheMs` old otherwise), so a write made beside the app (tests' seeding, a
+ * local import in the same process) is seen by the next page at once.
+ */
+export type CurationApp = OpenAPIHono<Env> & { invalidateQueue(reviewId: string): void };
+
+export function createCurationApp(deps: CurationDeps): CurationApp {
   const ctx = createContext(deps);
   const app = new OpenAPIHono<Env>();
 
@@ -86,5 +93,5 @@ export function createCurationApp(deps: CurationDeps): OpenAPIHono<Env> {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.notFound((c) => (c.req.path.startsWith('/api/') ? apiNotFound(c) : c.text('Not found', 404)));
   app.onError(onError);
-  return app;
+  return Object.assign(app, { invalidateQueue: (reviewId: string) => ctx.queueCache.invalidate(reviewId) });
 }

@@ -104,6 +104,8 @@ export async function startHarness(prefix = 'api', opts: HarnessOptions = {}): P
         ...c,
       };
       await doc.send(new PutCommand({ TableName: table, Item: candidateItem(cand) }));
+      // Written beside the app: without this a queue page read < queueCacheMs before would not show it.
+      app!.invalidateQueue(cand.reviewId);
       return cand;
     },
     async dump() {
