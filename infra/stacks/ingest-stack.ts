@@ -21,6 +21,7 @@ import { deadLetterQueue } from '../queues.js';
 import type { ReviewSchedule } from '../reviews.js';
 
 import { POLL_SOURCES, type PollSource } from '../../core/reviews/cadence.js';
+import { POLLER_NODE_FLAGS } from '../../functions/poll-common/node-flags.js';
 export type { PollSource };
 
 export interface Poller {
@@ -88,10 +89,13 @@ export class IngestStack extends Stack {
         retryAttempts: 2,
         maxEventAge: Duration.hours(6),
         // Only what the source's handler reads (functions/poll-<source>/env.ts; test/infra/env.test.ts).
-        environment:
-          src.source === 'pubmed'
+        // NODE_OPTIONS: source maps (as every function) + the pollers' memory flags (poll-common/node-flags.ts).
+        environment: {
+          NODE_OPTIONS: ['--enable-source-maps', ...POLLER_NODE_FLAGS].join(' '),
+          ...(src.source === 'pubmed'
             ? { NCBI_TOOL: 'living-evidence', ...(props.ncbiEmail ? { NCBI_EMAIL: props.ncbiEmail } : {}), NCBI_SECRET_ARN: props.ncbiSecret.secretArn }
-            : {},
+            : {}),
+        },
       });
       fn.bindTable(props.table, 'readWrite', undefined, POLLER_TABLE_READS, POLLER_TABLE_WRITES);
       if (src.source === 'pubmed') props.ncbiSecret.grantRead(fn.role);

@@ -24,6 +24,7 @@ import { pubmedConfig, pubmedLimiter } from '../../functions/adapters/pubmed/cli
 import type { SpoolStats } from '../../functions/poll-common/spool.js';
 import { startDynamoLocal, type DynamoLocal } from '../lib/dynamo-local.js';
 import type { FakePubmedReport } from './lib/fake-pubmed-process.js';
+import { hasPollerNodeFlags, POLLER_NODE_FLAGS } from '../../functions/poll-common/node-flags.js';
 
 function nextMessage<T>(child: ChildProcess): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -37,6 +38,18 @@ function nextMessage<T>(child: ChildProcess): Promise<T> {
 }
 
 export default async function pollBench(opts: { quick: boolean }): Promise<void> {
+  // The poller runs in this process: give it the flags the product's pollers run with (the Lambda's
+  // NODE_OPTIONS, `npm run poll`), by running this bench again in a child process that has them.
+  if (!hasPollerNodeFlags()) {
+    console.log(`  (re-running in a child process with the pollers' Node flags: ${POLLER_NODE_FLAGS.join(' ')})`);
+    const code = await new Promise<number | null>((res, rej) => {
+      const c = fork(fileURLToPath(import.meta.url), opts.quick ? ['--quick'] : [], { execArgv: ['--import', 'tsx', ...POLLER_NODE_FLAGS], stdio: 'inherit' });
+      c.on('error', rej);
+      c.on('exit', (code) => res(code));
+    });
+    if (code !== 0) throw new Error(`poll bench child exited with ${code}`);
+    return;
+  }
   const n = Number(process.env.BENCH_POLL_RECORDS) || (opts.quick ? 2_000 : 20_000);
   const withKey = process.env.BENCH_NCBI_KEY === '1';
   const rate = withKey ? 10 : 3;
@@ -162,7 +175,7 @@ export default async function pollBench(opts: { quick: boolean }): Promise<void>
     const peakSpoolItems = Math.max(0, ...spools.map((s) => s.peakItems));
     const perRecord = (x: number) => (x / Math.max(1, r.new)).toFixed(2);
     const load = loadavg();
-    console.log(`poll backfill (${n} records${opts.quick ? ', quick' : ''}, ${rate} req/s allowed; requests sent from ${process.env.POLL_REQUEST_WORKER === '1' ? 'the request worker thread' : 'the main thread'}; machine load ${load.map((x) => x.toFixed(1)).join(' / ')} (1/5/15 min) on ${cpus().length} cores)`);
+    console.log(`poll backfill (${n} records${opts.quick ? ', quick' : ''}, ${rate} req/s allowed; requests sent from ${process.env.POLL_REQUEST_WORKER === '1' ? 'the request worker thread' : 'the main thread'}; Node flags ${POLLER_NODE_FLAGS.join(' ')}; machine load ${load.map((x) => x.toFixed(1)).join(' / ')} (1/5/15 min) on ${cpus().length} cores)`);
     console.log(`  stored          ${r.new} new, ${r.failures.length} failed cycles, ${r.candidates} candidates`);
     console.log(`  requests/s      ${reqRate.toFixed(2)} at the server over the fetch phase (${reqs.length} requests in ${span.toFixed(1)} s) = ${((reqRate / rate) * 100).toFixed(1)}% of ${rate}/s; max in any 1 s window: ${report.maxInWindow}; 429 answers: ${status429}`);
     console.log(`  request gaps    p50 ${pct(0.5)} ms, p90 ${pct(0.9)} ms, max ${pct(1)} ms (limiter slots ${limiterKey.intervalMs.toFixed(1)} ms); closest ${rate + 1} consecutive arrivals span ${closest.toFixed(0)} ms (≥ 1000 = never above the rate); ${Number.isFinite(shrink) ? `${k + 1} consecutive requests came at most ${shrink.toFixed(1)} ms closer at the server than at the limiter (tolerance ${JITTER_TOLERANCE_MS} ms)` : 'arrivals and starts differ in number (retries): no shrink figure'}; poller event-loop delay p99 ${(loop.percentile(99) / 1e6).toFixed(0)} ms, max ${(loop.max / 1e6).toFixed(0)} ms; fake server's p99 ${report.loopP99Ms.toFixed(0)} ms, max ${report.loopMaxMs.toFixed(0)} ms`);

@@ -26,6 +26,7 @@ import { createApp, type LivingEvidenceApp } from '../../infra/create-app.js';
 import { PUBLIC_ROUTES as APP_PUBLIC } from '../../functions/curation-api/access.js';
 import { ALARM_THRESHOLDS } from '../../infra/stacks/operations-stack.js';
 import { STREAM_FILTER_PATTERNS } from '../../core/analysis/stream-filter.js';
+import { POLLER_NODE_FLAGS } from '../../functions/poll-common/node-flags.js';
 import { asArray, policyStatements, renderCfnValue, reviewsDir, synthWithReport, templateOf, tempDir, type SynthResult } from './helpers.js';
 
 const REVIEWS = {
@@ -154,6 +155,14 @@ describe('Ingest stack', () => {
     if (!found) throw new Error(`no function ${prefix}`);
     return found;
   };
+
+  it("runs every poller with the pollers' Node flags (functions/poll-common/node-flags.ts) and source maps", () => {
+    for (const prefix of ['PollPubmed', 'PollCtgov', 'PollEuropepmc', 'PollIsrctn']) {
+      const [, fn] = fnId(t.Ingest, prefix);
+      const opts = String(fn.Properties.Environment.Variables.NODE_OPTIONS).split(' ');
+      expect(opts, prefix).toEqual(expect.arrayContaining(['--enable-source-maps', ...POLLER_NODE_FLAGS]));
+    }
+  });
 
   it('runs one poller per source with reserved concurrency 1 and a dead-letter queue', () => {
     for (const prefix of ['PollPubmed', 'PollCtgov', 'PollEuropepmc', 'PollIsrctn']) {
