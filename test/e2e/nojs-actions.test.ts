@@ -35,33 +35,30 @@ async function signedIn(role: 'curator' | 'lead', sub: string, width: number): P
   return p;
 }
 
-/** axe and the width check of what a JS-off page shows, on the same address with the same cookie in a JS-on context. */
-async function check(p: Page, width: number) {
+/**
+ * No sideways scroll on the JS-off page, then axe on what it shows, in a JS-on context with the same
+ * cookie (axe runs as a script): `load` puts the page there.
+ */
+async function axeOf(p: Page, width: number, load: (q: Page) => Promise<unknown>) {
   expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
   const ctx = await browser.newContext({ viewport: { width, height: 900 } });
   await ctx.addCookies(await p.context().cookies());
   const q = await ctx.newPage();
   q.setDefaultTimeout(90_000);
-  await q.goto(p.url());
+  await load(q);
   expect(await curatorAxe(q)).toEqual([]);
   await ctx.close();
 }
 
-/**
- * The same for a page answered to a POST (a refusal), which no GET can fetch again: its HTML is
- * loaded into a JS-on page of the same origin and axe runs on that.
- */
-async function checkAnswer(p: Page, width: number) {
-  expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
-  const ctx = await browser.newContext({ viewport: { width, height: 900 } });
-  await ctx.addCookies(await p.context().cookies());
-  const q = await ctx.newPage();
-  q.setDefaultTimeout(90_000);
-  await q.goto(`${h.base}/curate`);
-  await q.setContent(await p.content());
-  expect(await curatorAxe(q)).toEqual([]);
-  await ctx.close();
-}
+/** A page a GET can fetch again: the same address. */
+const check = (p: Page, width: number) => axeOf(p, width, (q) => q.goto(p.url()));
+
+/** A page answered to a POST (a refusal), which no GET can fetch again: its HTML, on a page of the same origin. */
+const checkAnswer = (p: Page, width: number) =>
+  axeOf(p, width, async (q) => {
+    await q.goto(`${h.base}/curate`);
+    await q.setContent(await p.content());
+  });
 
 const mine = async (id: string, who: string) => (await h.req('GET', `/api/reviews/${rid}/candidates/${id}`, { token: await h.token('curator', who) })).json.candidate;
 
