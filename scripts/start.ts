@@ -264,6 +264,13 @@ async function main(): Promise<void> {
       : `each review on its cadence (${ALL_REVIEWS.map((r) => `${r.id} ${describeCadence(r.cadence)}`).join(', ')})`;
   const startLine = cfg.pollOnStart ? 'due polls run at start-up' : 'none at start-up (POLL_ON_START=0)';
 
+  // Lets `npm run import` find this stack by its DATA_DIR (scripts/lib/stack-registry.ts). Registered
+  // before the "running" banner below: whoever waits for the banner (a user, the test harness) then
+  // finds the entry (written after it, an import started at once could miss the stack).
+  const unregister = registerStack({ dataDir: cfg.dataDir, endpoint: db.endpoint, url: `${baseUrl}/` });
+  cleanups.push(async () => unregister());
+  process.once('exit', unregister);
+
   const leadToken = await issueLocalToken({ sub: 'local-lead', name: 'Local lead', role: 'lead' }, secret);
   const curatorToken = await issueLocalToken({ sub: 'local-curator', name: 'Local curator', role: 'curator' }, secret);
   process.stdout.write(
@@ -282,10 +289,6 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
-  // Lets `npm run import` find this stack by its DATA_DIR (scripts/lib/stack-registry.ts).
-  const unregister = registerStack({ dataDir: cfg.dataDir, endpoint: db.endpoint, url: `${baseUrl}/` });
-  cleanups.push(async () => unregister());
-  process.once('exit', unregister);
 
 }
 
