@@ -160,6 +160,27 @@ describe('snapshot rules', () => {
     expect(snap.excluded).toEqual([expect.objectContaining({ id: 's3', reason: expect.stringMatching(/^retracted/) })]);
   });
 
+  it('a retracted study carries its notice and the version that first left it out, kept in later versions', () => {
+    const cs = (retract: boolean) => [
+      cand('s1', [{ yi: -0.5, vi: 0.04 }]),
+      cand('s2', [{ yi: -0.2, vi: 0.05 }]),
+      cand('s3', [{ yi: -0.3, vi: 0.05 }], retract ? { retracted: true, retractionNotice: 'Retraction in J Foo 2026' } : {}),
+    ];
+    const v1 = buildSnapshot(review, cs(false), new Date('2026-11-01T09:00:00Z'));
+    expect(v1.studies.find((s) => s.id === 's3')!.retraction).toBeUndefined();
+    const v2 = buildSnapshot(review, cs(true), new Date('2026-11-02T09:00:00Z'), v1);
+    const v3 = buildSnapshot(review, [...cs(true), cand('s4', [{ yi: -0.1, vi: 0.05 }])], new Date('2026-11-03T09:00:00Z'), v2);
+    expect(v2.studies.find((s) => s.id === 's3')!.retraction).toEqual({ notice: 'Retraction in J Foo 2026', version: v2.version, at: v2.generatedAt });
+    expect(v3.version).toBe(3);
+    expect(v3.studies.find((s) => s.id === 's3')!.retraction).toEqual({ notice: 'Retraction in J Foo 2026', version: 2, at: '2026-11-02T09:00:00.000Z' });
+    // After a version written before the field (retracted, no retraction record): the version is not known.
+    const old = structuredClone(v2);
+    delete old.studies.find((s) => s.id === 's3')!.retraction;
+    expect(buildSnapshot(review, cs(true), new Date('2026-11-04T09:00:00Z'), old).studies.find((s) => s.id === 's3')!.retraction).toEqual({ notice: 'Retraction in J Foo 2026', version: null, at: null });
+    // Every study carries its title.
+    expect(v3.studies.map((s) => s.title)).toEqual([...cs(true), cand('s4', [])].map((c) => c.title));
+  });
+
   it('an instrument running opposite to its outcome is flipped; several rows of one study are combined (aggregate, rho = 0.6)', () => {
     const o = review.outcomes.find((x) => x.instruments.some((i) => i.direction !== x.direction));
     expect(o, 'the hcp review has an outcome with an opposite instrument (e.g. MBI personal accomplishment)').toBeTruthy();

@@ -53,9 +53,11 @@ import type {
   SourceSearched,
 } from './fields.js';
 
+import { registrationsOf, type SnapshotRegistration } from './registration.js';
 import { displayRules, evidenceMap, headline, levelLabels, lowRiskOnly, metaRegressionInfo, metaRegressionPlan, canRegress, outcomeReading, robOf, robSummary, uniqueLabels } from './reading.js';
 
 export type * from './fields.js';
+export type { SnapshotRegistration, RegistrationTiming } from './registration.js';
 export type { DependenceSensitivity, DependenceModelResult } from './dependence-sensitivity.js';
 export type { Multiverse, MultiverseDimension, MultiverseOption, Specification } from './multiverse.js';
 
@@ -75,6 +77,15 @@ export interface SnapshotStudy {
   outcomes?: string[];
   /** The study's main record is a preprint: not peer-reviewed (yet). */
   preprint?: boolean;
+  /** The main record's title. */
+  title?: string;
+  /**
+   * Set when the study is retracted: the notice, and the version that first left it out of the
+   * analyses (carried forward from version to version; null when that version predates this field).
+   */
+  retraction?: { notice: string | null; version: number | null; at: string | null };
+  /** Its trial registrations: when registered against when started, and the planned outcomes. */
+  registrations?: SnapshotRegistration[];
 }
 
 export interface OutcomeStudyRow {
@@ -229,11 +240,25 @@ function moderatorsOf(review: Review, c: Candidate): Record<string, string | num
   return withDerivedModerators(review, c.extraction?.moderators, { ...(year !== undefined ? { year } : {}), ...(robOverall ? { robOverall } : {}) });
 }
 
+/**
+ * A retracted study's notice and the version that first left it out: the previous version's when it
+ * already recorded the retraction (its version unknown, null, when that version predates the field),
+ * else this one.
+ */
+function retractionOf(c: Candidate, previous: ReviewSnapshot | null | undefined, version: number, at: string): NonNullable<SnapshotStudy['retraction']> {
+  const notice = c.retractionNotice ?? null;
+  const before = previous?.studies.find((s) => s.id === c.studyId);
+  if (before?.retraction) return { notice, version: before.retraction.version, at: before.retraction.at };
+  if (before?.retracted) return { notice, version: null, at: null };
+  return { notice, version, at };
+}
+
 const Z975 = 1.959963984540054;
 
 /** Builds the snapshot. `previous` (the last published version) feeds the diff and the version number. */
 export function buildSnapshot(review: Review, candidates: Candidate[], now: Date, previous?: ReviewSnapshot | null, inputs: SnapshotInputs = {}): ReviewSnapshot {
   const at = now.toISOString();
+  const version = (previous ? (previous.version ?? previous.revision) : 0) + 1;
   const counts = countsOf(candidates);
 
   const accepted = candidates.filter((c) => c.status === 'accepted');
@@ -379,6 +404,9 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
     ...(robOf(c) ? { robDomains: robOf(c) } : {}),
     outcomes: outcomes.filter((o) => o.studies.some((r) => r.id === c.studyId)).map((o) => o.id),
     ...(c.preprint ? { preprint: true } : {}),
+    title: c.title.length > 300 ? `${c.title.slice(0, 299)}…` : c.title,
+    ...(c.retracted ? { retraction: retractionOf(c, previous, version, at) } : {}),
+    ...(registrationsOf(c).length ? { registrations: registrationsOf(c) } : {}),
   }));
 
   const map: Record<string, Record<string, number>> = { year: {} };
@@ -396,7 +424,6 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
   const attributions = [...new Set(accepted.map((c) => c.attribution).filter((a): a is string => !!a))];
   const analysis = analysisInputs(review, candidates, inputs.judgements);
   const software = inputs.software ?? { stats: STATS_VERSION };
-  const version = (previous ? (previous.version ?? previous.revision) : 0) + 1;
   const snapshot: ReviewSnapshot = {
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,
     reviewId: review.id,

@@ -116,6 +116,28 @@ export interface TriageResult {
   reasons: string[];
 }
 
+/** An outcome a trial registration names as planned (primary, secondary or other). */
+export interface PlannedOutcome {
+  kind: 'primary' | 'secondary' | 'other';
+  measure: string;
+  timeFrame?: string;
+}
+
+/** What the candidate keeps of a registration record (ClinicalTrials.gov or ISRCTN). */
+export interface RegistrationFacts {
+  status?: string;
+  allocation?: string;
+  enrollment?: number;
+  /** When the trial was registered: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, as precise as the registry says. */
+  registered?: string;
+  /** When the trial started (its first participant), as the registry states it; same format. */
+  started?: string;
+  /** The outcomes the registration names as planned (at most MAX_PLANNED_OUTCOMES). */
+  plannedOutcomes?: PlannedOutcome[];
+}
+
+export const MAX_PLANNED_OUTCOMES = 40;
+
 /** The candidate item as stored (without key attributes). */
 export interface Candidate {
   entity: 'Candidate';
@@ -138,6 +160,10 @@ export interface Candidate {
   extraction?: Extraction;
   /** Licence / attribution text for imported data (e.g. Metapsy ODC-By). */
   attribution?: string;
+  /** The study's ClinicalTrials.gov registration (core/evidence/merge.ts). */
+  registration?: RegistrationFacts & { nctId: string; arms?: string[]; hasResults: boolean };
+  /** The study's ISRCTN registration. */
+  isrctnRegistration?: RegistrationFacts & { isrctn: string };
   createdAt: string;
   updatedAt: string;
   acceptedAt?: string;

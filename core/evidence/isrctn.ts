@@ -105,7 +105,10 @@ function mapTrial(el: XmlNode): SourceRecord {
   const designText = `${t(design, 'studyDesign')} ${secondary}`;
   const allocation = /non[-\s]?randomi[sz]ed/i.test(designText) ? 'NON_RANDOMIZED' : /randomi[sz]ed/i.test(designText) ? 'RANDOMIZED' : undefined;
   const enrolment = Number(t(participants, 'totalFinalEnrolment') || t(participants, 'targetEnrolment'));
+  // The date ISRCTN assigned the number: when the trial was registered.
+  const assigned = dateOf(attr(first(trial, 'isrctn'), 'dateAssigned'));
   const registry: RegistryInfo = {
+    ...(assigned ? { firstSubmitted: assigned } : {}),
     ...(primary ? { studyType: primary.toUpperCase() } : {}),
     ...(allocation ? { allocation } : {}),
     ...(t(design, 'overallStatusOverride') ? { overallStatus: t(design, 'overallStatusOverride') } : {}),
@@ -123,7 +126,6 @@ function mapTrial(el: XmlNode): SourceRecord {
     ...(t(refs, 'protocolSerialNumber') && !/^nil known$/i.test(t(refs, 'protocolSerialNumber')) ? { orgStudyId: t(refs, 'protocolSerialNumber') } : {}),
   };
   const summary = [t(desc, 'plainEnglishSummary'), t(desc, 'studyHypothesis')].filter(Boolean).join('\n');
-  const assigned = dateOf(attr(first(trial, 'isrctn'), 'dateAssigned'));
   const year = assigned?.year;
   return {
     source: 'isrctn',

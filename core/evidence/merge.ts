@@ -7,9 +7,9 @@
  * record: a publication when there is one, else the registration. Curation state (status,
  * screening, extraction…) is never touched here.
  */
-import type { Candidate, OutcomeData, Source, TriageResult } from './candidate.js';
+import { MAX_PLANNED_OUTCOMES, type Candidate, type OutcomeData, type PlannedOutcome, type RegistrationFacts, type Source, type TriageResult } from './candidate.js';
 import { uniqueIdentifiers } from './identity.js';
-import type { SourceRecord } from './record.js';
+import type { RegistryInfo, SourceRecord } from './record.js';
 import { canonicalJson } from './text.js';
 
 export interface RecordRef {
@@ -100,6 +100,23 @@ function mergedView(c: Candidate): unknown {
   };
 }
 
+/** What a candidate keeps of a registry record: status, size, dates and planned outcomes, bounded. */
+function registrationFacts(r: RegistryInfo): RegistrationFacts {
+  const planned: PlannedOutcome[] = (r.outcomes ?? []).slice(0, MAX_PLANNED_OUTCOMES).map((o) => ({
+    kind: o.kind,
+    measure: o.measure.length > 1000 ? `${o.measure.slice(0, 999)}…` : o.measure,
+    ...(o.timeFrame ? { timeFrame: o.timeFrame.slice(0, 300) } : {}),
+  }));
+  return {
+    ...(r.overallStatus ? { status: r.overallStatus } : {}),
+    ...(r.allocation ? { allocation: r.allocation } : {}),
+    ...(r.enrollment?.count !== undefined ? { enrollment: r.enrollment.count } : {}),
+    ...(r.firstSubmitted?.iso ? { registered: r.firstSubmitted.iso } : {}),
+    ...(r.startDate?.iso ? { started: r.startDate.iso } : {}),
+    ...(planned.length ? { plannedOutcomes: planned } : {}),
+  };
+}
+
 export function mergeRecord(input: MergeInput): MergeResult {
   const { existing, record, now } = input;
   const ref: RecordRef = {
@@ -158,18 +175,11 @@ export function mergeRecord(input: MergeInput): MergeResult {
   if (primaryRef?.kind === 'preprint') next.preprint = true;
   else delete next.preprint;
   if (record.source === 'isrctn' && record.registry) {
-    next.isrctnRegistration = {
-      isrctn: record.sourceId,
-      ...(record.registry.overallStatus ? { status: record.registry.overallStatus } : {}),
-      ...(record.registry.allocation ? { allocation: record.registry.allocation } : {}),
-      ...(record.registry.enrollment?.count !== undefined ? { enrollment: record.registry.enrollment.count } : {}),
-    };
+    next.isrctnRegistration = { isrctn: record.sourceId, ...registrationFacts(record.registry) };
   } else if (record.kind === 'registration' && record.registry) {
     next.registration = {
       nctId: record.sourceId,
-      ...(record.registry.overallStatus ? { status: record.registry.overallStatus } : {}),
-      ...(record.registry.allocation ? { allocation: record.registry.allocation } : {}),
-      ...(record.registry.enrollment?.count !== undefined ? { enrollment: record.registry.enrollment.count } : {}),
+      ...registrationFacts(record.registry),
       ...(record.registry.arms?.length ? { arms: record.registry.arms.map((a) => a.label).slice(0, 20) } : {}),
       hasResults: !!record.registry.hasResults,
     };

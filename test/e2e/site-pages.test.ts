@@ -19,12 +19,30 @@ import { buildSite } from '../../functions/publish/build-site.js';
 import { sampleSnapshots, writeSnapshots, writeTwoVersions } from '../site/sample.js';
 import { figuresWithoutJs, inspect, launch, serveSite } from './lib/site.js';
 import type { ReviewSnapshot } from '../../site/src/lib/model.js';
+import { registrationsOf } from '../../core/analysis/registration.js';
 
 const work = mkdtempSync(join(tmpdir(), 'le-site-'));
 const snaps: ReviewSnapshot[] = sampleSnapshots();
 const dep = snaps.find((s) => s.reviewId === 'selfguided-depression')!;
 // A previous version to compare with (a first snapshot has none).
 if (dep.headline && dep.headline.estimate !== null) dep.headline.previousEstimate = dep.headline.estimate + 0.03;
+// One study with a ClinicalTrials.gov registration, registered late, with long planned outcomes: its
+// study page (registration timing and planned-outcomes table) is inspected like the others.
+const registeredStudy = dep.studies[0];
+registeredStudy.identifiers = [...registeredStudy.identifiers, { type: 'nct', value: 'NCT04000001' }];
+registeredStudy.registrations = registrationsOf({
+  registration: {
+    nctId: 'NCT04000001',
+    hasResults: false,
+    status: 'ACTIVE_NOT_RECRUITING',
+    registered: '2020-09-14',
+    started: '2019-02',
+    plannedOutcomes: [
+      { kind: 'primary', measure: 'Change in depressive symptoms measured with the Patient Health Questionnaire-9 (PHQ-9), total score range 0 to 27, higher scores meaning more severe depression', timeFrame: 'Baseline, 8 weeks and 6 months after randomisation' },
+      { kind: 'secondary', measure: 'Generalised anxiety (GAD-7)' },
+    ],
+  },
+});
 let server: { url: string; close: () => Promise<void> };
 let browser: Browser;
 const minus = (x: number, d = 2) => x.toFixed(d).replace('-', '−');
@@ -194,9 +212,9 @@ describe('site pages built from snapshots with every analysis field', () => {
   });
 
   // Home and study pages are inspected the same way on the real stack (dashboard.test.ts).
-  for (const [name, path] of [['review', '/reviews/selfguided-depression/'], ['map', '/reviews/china-internet-map/']] as const) {
+  for (const [name, path] of [['review', '/reviews/selfguided-depression/'], ['map', '/reviews/china-internet-map/'], ['registered study', `/reviews/selfguided-depression/studies/${encodeURIComponent(registeredStudy.id)}/`]] as const) {
     it(`${name} page: axe clean, no horizontal scroll at 390 px, charts ≥ 200 px tall with text ≥ 11 px`, async () => {
-      const reports = await inspect(browser, `${server.url}${path}`, `sample-${name}`, ROOT);
+      const reports = await inspect(browser, `${server.url}${path}`, `sample-${name.replace(/ /g, '-')}`, ROOT);
       for (const r of reports) {
         expect(r.axe, `${r.width}px`).toEqual([]);
         if (r.width === 390) {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { OutcomeDataSchema } from '../../core/evidence/candidate.js';
+import { MAX_PLANNED_OUTCOMES, OutcomeDataSchema } from '../../core/evidence/candidate.js';
+import { mergeRecord } from '../../core/evidence/merge.js';
+import { registrationsOf } from '../../core/analysis/registration.js';
 import { CtgovMappingError, ctgovDate, mapCtgovStudy } from '../../core/evidence/ctgov.js';
 import { groupSd, proposeExtraction, tQuantile, normalQuantile } from '../../core/evidence/extraction.js';
 import { registryIdentifier, resolveStudy, titleKey } from '../../core/evidence/identity.js';
@@ -68,6 +70,23 @@ describe('ClinicalTrials.gov study mapping', () => {
     expect(r.registry?.outcomes?.[0]).toMatchObject({ kind: 'primary', measure: 'Depressive symptoms (PHQ-9)', timeFrame: '8 weeks' });
     expect(ctgovDate('March 2019')).toEqual({ iso: '2019-03', year: 2019, text: 'March 2019' });
     expect(ctgovDate({ date: '2020-02-29', type: 'ESTIMATED' })).toEqual({ iso: '2020-02-29', year: 2020 });
+  });
+
+  it('a registration\'s dates and planned outcomes reach the candidate and the snapshot\'s registration (registered 13 whole months after the start)', () => {
+    const late = mapCtgovStudy(fakeStudy({ nctId: 'NCT04567891', startDate: '2021-05-17', firstSubmitted: '2022-07-15', primaryOutcomes: [{ measure: 'Depressive symptoms (PHQ-9)', timeFrame: '8 weeks' }, { measure: 'Anxiety (GAD-7)' }] }));
+    const { candidate } = mergeRecord({ record: late, recordHash: 'h', reviewId: REVIEW.id, studyId: 'NCT04567891', triage: { score: 50, reasons: [] }, now: '2026-12-01T00:00:00Z' });
+    expect(candidate.registration).toMatchObject({ nctId: 'NCT04567891', registered: '2022-07-15', started: '2021-05-17' });
+    const [reg] = registrationsOf(candidate);
+    expect(reg).toMatchObject({ registry: 'ClinicalTrials.gov', id: 'NCT04567891', status: 'COMPLETED', timing: 'retrospective', monthsLate: 13 });
+    expect(reg.plannedOutcomes).toEqual([
+      { kind: 'primary', measure: 'Depressive symptoms (PHQ-9)', timeFrame: '8 weeks' },
+      { kind: 'primary', measure: 'Anxiety (GAD-7)' },
+    ]);
+    // Bounded: a registry listing hundreds of outcomes keeps the first MAX_PLANNED_OUTCOMES, each measure cut at 1,000 characters.
+    const many = mapCtgovStudy(fakeStudy({ nctId: 'NCT04567892', primaryOutcomes: Array.from({ length: 300 }, (_, i) => ({ measure: `${'x'.repeat(1500)} ${i}` })) }));
+    const big = mergeRecord({ record: many, recordHash: 'h', reviewId: REVIEW.id, studyId: 'NCT04567892', triage: { score: 50, reasons: [] }, now: '2026-12-01T00:00:00Z' }).candidate;
+    expect(big.registration!.plannedOutcomes).toHaveLength(MAX_PLANNED_OUTCOMES);
+    expect(big.registration!.plannedOutcomes!.every((o) => o.measure.length === 1000 && o.measure.endsWith('…'))).toBe(true);
   });
 
   it('flags a retracted RESULT publication', () => {

@@ -7,6 +7,8 @@ import { EuropePmcResponseError, mapEuropePmcResult, mapEuropePmcResults, parseE
 import { IsrctnResponseError, parseIsrctnTrials, publicationIds, splitIsrctn } from '../../core/evidence/isrctn.js';
 import { linkKeys, titleAuthorKey } from '../../core/evidence/identity.js';
 import { triage } from '../../core/evidence/triage.js';
+import { mergeRecord } from '../../core/evidence/merge.js';
+import { registrationsOf } from '../../core/analysis/registration.js';
 import { fakePreprint } from '../fakes/europepmc.js';
 import { fullTrialXml } from '../fakes/isrctn.js';
 
@@ -84,6 +86,17 @@ describe('ISRCTN trials', () => {
     expect(r.registry).toMatchObject({ studyType: 'INTERVENTIONAL', allocation: 'RANDOMIZED', enrollment: { count: 240 }, conditions: ['Depression'], lastUpdatePosted: { iso: '2025-03-02' } });
     // Its own record DOI (10.1186/ISRCTN…) names the registration, not a paper: not an identifier.
     expect(r.identifiers.some((i) => /isrctn/i.test(i.value) && i.type === 'doi')).toBe(false);
+  });
+
+  it('a trial\'s registration date (dateAssigned), start and planned outcomes reach the candidate and the snapshot\'s registration', () => {
+    const [r] = parseIsrctnTrials(splitIsrctn(page([fullTrialXml({ isrctn: '12345679', title: 'Self-guided app for anxiety', lastEdited: '2025-03-02', dateAssigned: '2023-01-10' })]))).records;
+    const { candidate } = mergeRecord({ record: r, recordHash: 'h', reviewId: 'selfguided-depression', studyId: 'ISRCTN12345679', triage: { score: 50, reasons: [] }, now: '2026-12-01T00:00:00Z' });
+    expect(candidate.isrctnRegistration).toMatchObject({ isrctn: 'ISRCTN12345679', registered: '2023-01-10', started: '2023-03-01' });
+    const [reg] = registrationsOf(candidate);
+    expect(reg).toMatchObject({ registry: 'ISRCTN', id: 'ISRCTN12345679', timing: 'prospective' });
+    expect(reg.sentence).toMatch(/^Registered on 10 January 2023, before the trial started \(1 March 2023\)/);
+    expect(reg.plannedOutcomes.map((o) => o.kind)).toEqual(['primary', 'secondary']);
+    expect(reg.plannedOutcomes[0].measure).toMatch(/PHQ-9/);
   });
 
   it('finds PubMed ids and DOIs in free text, without the registry DOI', () => {

@@ -6,8 +6,9 @@
  * ISRCTN registration, a preprint linked to its publication, or a preprint as their main record.
  *
  * What it proves, each against the snapshot's own numbers and records (never numbers typed here):
- *  - study page: the registration block links the registry id to its registry and sets the
- *    outcomes reported here against it; the linked-records block shows the publication and the
+ *  - study page: the registration block links the registry id to its registry, says when the
+ *    trial was registered against its start and lists the outcomes the registration planned, and
+ *    sets the outcomes reported here against them; the linked-records block shows the publication and the
  *    preprint with their relation; the retraction block shows the notice, the version and date it
  *    left the analyses, and the study is in no analysis of that version;
  *  - Atom feed: every version's entry summary says whether a conclusion moved, the primary
@@ -44,8 +45,14 @@ const NOTICE = 'PubMed 39999999: Retraction in J Med Internet Res 2026';
 function trials(n: number, retract: boolean): Candidate[] {
   return all.slice(0, n).map((c0) => {
     const c = structuredClone(c0);
-    if (c.studyId === regCt) c.identifiers = [...c.identifiers, { type: 'nct', value: NCT }];
-    if (c.studyId === regIsrctn) c.identifiers = [...c.identifiers, { type: 'isrctn', value: ISRCTN }];
+    if (c.studyId === regCt) {
+      c.identifiers = [...c.identifiers, { type: 'nct', value: NCT }];
+      c.registration = { nctId: NCT, hasResults: false, status: 'COMPLETED', registered: '2019-06-03', started: '2018-11-12', plannedOutcomes: [{ kind: 'primary', measure: 'Depressive symptoms (PHQ-9)', timeFrame: '8 weeks' }, { kind: 'secondary', measure: 'Anxiety <GAD-7> & "worry"' }] };
+    }
+    if (c.studyId === regIsrctn) {
+      c.identifiers = [...c.identifiers, { type: 'isrctn', value: ISRCTN }];
+      c.isrctnRegistration = { isrctn: ISRCTN, registered: '2018-01-10', started: '2018-03' };
+    }
     if (c.studyId === linked) c.identifiers = [...c.identifiers, { type: 'ppr', value: PPR }, { type: 'doi', value: DOI }];
     if (c.studyId === preprintOnly) {
       c.identifiers = [...c.identifiers, { type: 'ppr', value: 'PPR654321' }];
@@ -141,6 +148,31 @@ describe('study page: registration, linked records, retraction', () => {
     const none = byTestId(studyPage(other), 'registration')!;
     expect(links(none)).toEqual([]);
     expect(textOf(none)).toMatch(/No trial registration recorded/);
+  });
+
+  it('each registration says when it was registered against the start, and lists the outcomes it planned, as the snapshot carries them', () => {
+    for (const id of [regCt, regIsrctn]) {
+      const regs = latest.studies.find((s) => s.id === id)!.registrations!;
+      expect(regs, id).toHaveLength(1);
+      const block = byTestId(studyPage(id), 'registration')!;
+      const timing = byTestId(block, 'registration-timing')!;
+      expect(timing).toContain(`data-timing="${regs[0].timing}"`);
+      expect(textOf(timing)).toBe(regs[0].sentence);
+      const table = byTestId(block, 'planned-outcomes');
+      if (regs[0].plannedOutcomes.length === 0) {
+        expect(table, id).toBeNull();
+        expect(textOf(block)).toMatch(/lists no planned outcomes here; see the registry record/);
+        expect(textOf(byTestId(block, 'registered-vs-reported')!)).toMatch(/\(in the registry record\)/);
+      } else {
+        const cap = { primary: 'Primary', secondary: 'Secondary', other: 'Other' } as const;
+        expect(bodyRows(table!)).toEqual(regs[0].plannedOutcomes.map((o) => [cap[o.kind], o.measure, o.timeFrame ?? 'not stated']));
+        expect(textOf(byTestId(block, 'registered-vs-reported')!)).toMatch(/\(above\)/);
+      }
+    }
+    // The two sample registrations: one late (CT.gov, 6 months after the start), one before the start (ISRCTN).
+    expect(latest.studies.find((s) => s.id === regCt)!.registrations![0]).toMatchObject({ timing: 'retrospective', monthsLate: 6 });
+    expect(latest.studies.find((s) => s.id === regIsrctn)!.registrations![0]).toMatchObject({ timing: 'prospective' });
+    expect(textOf(byTestId(studyPage(regCt), 'registration')!)).toContain('status: completed');
   });
 
   it('a preprint linked to its journal publication: both records, each linked, and the relation between them', () => {

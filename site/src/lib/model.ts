@@ -47,8 +47,6 @@ export type SnapshotStudy = CoreStudy & {
   robDomains?: RobJudgements;
   outcomes?: string[];
   preprint?: boolean;
-  title?: string;
-  retractionNotice?: string;
 };
 
 export type ReviewSnapshot = Omit<CoreSnapshot, 'outcomes' | 'studies'> & {
