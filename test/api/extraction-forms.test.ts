@@ -121,11 +121,27 @@ describe('the extraction form without JavaScript', () => {
     expect(arm.text).toMatch(/name="arms\[2\]\.id"[^>]*value="arm3"/);
     expect(arm.text).toMatch(/name="arms\[1\]\.label"[^>]*value="Waitlist"/);
     expect(arm.text).toContain('ITT analysis</textarea>');
+    // The new arm, its role not chosen yet, is offered in both arm lists of the outcome rows at once:
+    // naming it, setting its role and choosing it take one post (no second post to see it listed).
+    for (const which of ['interventionArm', 'controlArm']) {
+      const select = arm.text.match(new RegExp(`<select[^>]*name="outcomes\\[0\\]\\.${which}"[\\s\\S]*?</select>`))![0];
+      expect(select, which).toMatch(/<option value="arm3">Arm 3 \(role not chosen yet\)<\/option>/);
+    }
+    expect(await h.dump()).toBe(before);
+    const named = fields
+      .filter(([k]) => k !== 'outcomes[0].interventionArm')
+      .concat([['arms[2].id', 'arm3'], ['arms[2].label', 'App with coaching'], ['arms[2].role', 'intervention'], ['arms[2].nRandomised', '60'], ['outcomes[0].interventionArm', 'arm3']]);
+    const saved = await post(formPath('x8'), withAction(1, 'draft', named), alice);
+    expect(saved.status, saved.text.slice(0, 2000)).toBe(303);
+    const draft = draftOf(await cand('x8', alice), 'alice') as { arms: { id: string; label?: string }[]; outcomes: { interventionArm?: string }[] };
+    expect(draft.arms.find((a) => a.id === 'arm3')).toMatchObject({ label: 'App with coaching', role: 'intervention', nRandomised: 60 });
+    expect(draft.outcomes[0].interventionArm).toBe('arm3');
+    const after = await h.dump();
     const row = await post(formPath('x8'), withAction(1, 'add-outcome', fields), alice);
     expect(row.text).toContain('Outcome row 2 added below');
     expect(row.text).toContain('name="outcomes[1].intervention.mean"');
     expect(row.text).toMatch(/name="outcomes\[0\]\.control\.mean"[^>]*value="10.3"/);
-    expect(await h.dump()).toBe(before);
+    expect(await h.dump()).toBe(after);
   });
 
   it('hostile input: 400 naming the field (or 409/403/401 as the API), never a 500, nothing stored changed', async () => {

@@ -188,14 +188,16 @@ ${CLIENT_HELPERS}  function clear(el) { while (el.firstChild) el.removeChild(el.
         var want = sel.getAttribute('data-arm-select'), cur = sel.value;
         while (sel.options.length > 1) sel.remove(1);
         arms.forEach(function (a, i) {
-          if (a.role !== want || !a.id) return;
+          if ((a.role && a.role !== want) || !a.id) return;
           var opt = document.createElement('option');
-          opt.value = a.id; opt.textContent = a.label || ('Arm ' + (i + 1));
+          opt.value = a.id; opt.textContent = (a.label || ('Arm ' + (i + 1))) + (a.role ? '' : ' (role not chosen yet)');
           sel.appendChild(opt);
         });
         sel.value = cur;
         if (sel.value !== cur) sel.value = '';
-        if (!sel.value && sel.options.length === 2) sel.value = sel.options[1].value;
+        // One arm of this role (and none awaiting a role): chosen for the curator.
+        var fit = arms.filter(function (a) { return a.id && a.role === want; });
+        if (!sel.value && sel.options.length === 2 && fit.length === 1) sel.value = fit[0].id;
       });
     }
     function syncOther(sel) {

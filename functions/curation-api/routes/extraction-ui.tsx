@@ -120,7 +120,10 @@ function OutcomeRow(review: Review, i: number | '__i__', o: Partial<FormOutcome>
     value: t,
     label: `${t} (end of treatment${outcome?.timepoint.aliases?.length ? `; also written ${outcome.timepoint.aliases.slice(0, 3).join(', ')}` : ''})`,
   }));
-  const armOpts = (role: string): Opt[] => arms.filter((a) => a.role === role && a.id).map((a) => ({ value: a.id!, label: a.label || a.id! }));
+  // The arms of this role, and those whose role is not chosen yet (an arm just added without
+  // JavaScript): it can be picked here in the same post that names it and sets its role.
+  const armOpts = (role: string): Opt[] =>
+    arms.flatMap((a, n) => (a.id && (a.role === role || !a.role) ? [{ value: a.id, label: `${a.label || `Arm ${n + 1}`}${a.role ? '' : ' (role not chosen yet)'}` }] : []));
   const registry = typeof o.source === 'string' && /^ClinicalTrials\.gov /.test(o.source);
   return (
     <fieldset data-row data-outcome-row>
