@@ -84,6 +84,29 @@ describe('imprecision: CI against no effect and the MID; optimal information siz
   }
 });
 
+describe('reasons quote numbers on the scale the reader sees (shownSign)', () => {
+  const lowerIsBetter = { k: 12, i2: 60, mid: 0.24, participants: 100, ciLower: 0.1, ciUpper: 0.7, piLower: -0.2, piUpper: 1.1, shownSign: -1 as const };
+  it('a lower-is-better outcome: CI, prediction interval and MID with their signs turned back', () => {
+    expect(inconsistencyDomain(lowerIsBetter).reason).toContain('the prediction interval runs from −1.10 to 0.20');
+    const imp = imprecisionDomain(lowerIsBetter).reason;
+    expect(imp).toContain('the 95% CI runs from −0.70 to −0.10');
+    expect(imp).toContain('the minimal important difference (−0.24)');
+    expect(imp).toContain('to detect an SMD of 0.24');
+  });
+  it('the default (and a higher-is-better outcome) quotes them as given; judgements do not change', () => {
+    const higher = { ...lowerIsBetter, shownSign: 1 as const };
+    expect(inconsistencyDomain(higher).reason).toContain('the prediction interval runs from −0.20 to 1.10');
+    expect(imprecisionDomain(higher).reason).toContain('the 95% CI runs from 0.10 to 0.70');
+    expect(inconsistencyDomain(higher).downgrade).toBe(inconsistencyDomain(lowerIsBetter).downgrade);
+    expect(imprecisionDomain(higher).downgrade).toBe(imprecisionDomain(lowerIsBetter).downgrade);
+  });
+  it('trim-and-fill estimates, and no "−0.00"', () => {
+    const pb = publicationBiasDomain({ k: 12, estimate: 0.1, eggerP: 0.5, trimFillEstimate: -0.001, sizeOf, shownSign: -1 });
+    expect(pb.reason).toContain('from −0.10 (');
+    expect(pb.reason).toContain(') to 0.00 (');
+  });
+});
+
 describe('publication bias: Egger p < .10 with k ≥ 10, trim-and-fill across a threshold', () => {
   const cases: [string, Partial<GradeInput>, 0 | 1][] = [
     ['k = 9: not judged from the data', { k: 9, eggerP: 0.001, trimFillEstimate: 0 }, 0],

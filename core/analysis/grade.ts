@@ -66,10 +66,19 @@ export interface GradeInput {
   trimFillEstimate: number | null;
   /** the size class of an estimate (plain-language rules): a trim-and-fill that changes it moves across a threshold */
   sizeOf: (benefitEstimate: number) => string;
+  /**
+   * How the reasons quote numbers: 1 (default) as given, −1 with the sign turned back to the scale the
+   * reader sees next to them (a lower-is-better outcome's SMD, as in the summary table). The rules
+   * themselves always read the benefit direction.
+   */
+  shownSign?: 1 | -1;
 }
 
 const pct = (x: number) => `${Math.round(x)}%`;
-const f2 = (x: number) => x.toFixed(2);
+/** Two decimals with a true minus sign, as the tables print them. */
+const f2 = (x: number) => x.toFixed(2).replace(/^-(?=.*[1-9])/, '−').replace(/^-/, '');
+/** An interval given in the benefit direction, as the reader sees it (lower bound first). */
+const shownInterval = (sign: 1 | -1, lo: number, hi: number) => (sign === 1 ? `${f2(lo)} to ${f2(hi)}` : `${f2(-hi)} to ${f2(-lo)}`);
 
 /** Total participants needed to detect `mid` (SMD) in a two-arm trial, 1:1 (normal approximation). */
 export function optimalInformationSize(mid: number, alpha: number = GRADE_RULES.oisAlpha, power: number = GRADE_RULES.oisPower): number {
@@ -94,7 +103,7 @@ export function riskOfBiasDomain(studies: GradeInput['studies']): GradeDomain {
   return domain('risk-of-bias', 0, `${what}: not serious.`);
 }
 
-export function inconsistencyDomain(x: Pick<GradeInput, 'k' | 'i2' | 'piLower' | 'piUpper' | 'ciLower' | 'ciUpper' | 'mid'>): GradeDomain {
+export function inconsistencyDomain(x: Pick<GradeInput, 'k' | 'i2' | 'piLower' | 'piUpper' | 'ciLower' | 'ciUpper' | 'mid' | 'shownSign'>): GradeDomain {
   if (x.k < 2 || x.i2 === null) return domain('inconsistency', 0, 'A single study: inconsistency cannot be assessed.');
   const i2 = `I² = ${pct(x.i2)}`;
   const piShown = x.piLower !== null && x.piUpper !== null;
@@ -103,7 +112,7 @@ export function inconsistencyDomain(x: Pick<GradeInput, 'k' | 'i2' | 'piLower' |
   // Very serious: true effects range from an important benefit to an important harm (± the MID, or ± the small threshold without one).
   const important = x.mid ?? 0.2;
   const piSpansImportant = piShown && x.piUpper! > important && x.piLower! < -important;
-  const piText = piShown ? `the prediction interval runs from ${f2(x.piLower!)} to ${f2(x.piUpper!)}` : 'no prediction interval (too few studies)';
+  const piText = piShown ? `the prediction interval runs from ${shownInterval(x.shownSign ?? 1, x.piLower!, x.piUpper!)}` : 'no prediction interval (too few studies)';
   if (x.i2 >= GRADE_RULES.i2Considerable && piSpansImportant)
     return domain('inconsistency', 2, `${i2} and ${piText}: true effects may range from an important benefit to an important harm.`);
   if (x.i2 >= GRADE_RULES.i2Substantial)
@@ -113,8 +122,9 @@ export function inconsistencyDomain(x: Pick<GradeInput, 'k' | 'i2' | 'piLower' |
   return domain('inconsistency', 0, `${i2}; ${piText}: not serious.`);
 }
 
-export function imprecisionDomain(x: Pick<GradeInput, 'ciLower' | 'ciUpper' | 'participants' | 'participantsKnown' | 'mid'>): GradeDomain {
-  const ci = `the 95% CI runs from ${f2(x.ciLower)} to ${f2(x.ciUpper)}`;
+export function imprecisionDomain(x: Pick<GradeInput, 'ciLower' | 'ciUpper' | 'participants' | 'participantsKnown' | 'mid' | 'shownSign'>): GradeDomain {
+  const sign = x.shownSign ?? 1;
+  const ci = `the 95% CI runs from ${shownInterval(sign, x.ciLower, x.ciUpper)}`;
   const crossesZero = x.ciLower < 0 && x.ciUpper > 0;
   const crossesMid = x.mid !== undefined && x.ciLower < x.mid && x.ciUpper > x.mid;
   const crossesHarmMid = x.mid !== undefined && x.ciLower < -x.mid && x.ciUpper > x.mid;
@@ -129,7 +139,7 @@ export function imprecisionDomain(x: Pick<GradeInput, 'ciLower' | 'ciUpper' | 'p
   const n = x.participants ?? x.participantsKnown;
   const parts: string[] = [];
   if (crossesZero) parts.push('includes no effect');
-  if (crossesMid) parts.push(`includes both effects above and below the minimal important difference (${f2(x.mid!)})`);
+  if (crossesMid) parts.push(`includes both effects above and below the minimal important difference (${f2(sign * x.mid!)})`);
   if (oisMet === false) parts.push(`${n} participants are fewer than the optimal information size of ${ois} (to detect an SMD of ${f2(x.mid!)} with α = .05 two-sided and power .8)`);
   const oisNote = x.mid === undefined ? ' No minimal important difference is set, so the optimal information size is not computed.' : oisMet === null ? ' The number of participants is not known for every study, so the optimal information size is not checked.' : '';
   if (crossesHarmMid || (crossesZero && crossesMid && oisMet === false))
@@ -138,7 +148,8 @@ export function imprecisionDomain(x: Pick<GradeInput, 'ciLower' | 'ciUpper' | 'p
   return domain('imprecision', 0, `${ci}${ois !== null && oisMet ? ` and ${x.participants === null ? 'at least ' : ''}${n} participants meet the optimal information size of ${ois}` : ''}: not serious.${oisNote}`);
 }
 
-export function publicationBiasDomain(x: Pick<GradeInput, 'k' | 'estimate' | 'eggerP' | 'trimFillEstimate' | 'sizeOf'>): GradeDomain {
+export function publicationBiasDomain(x: Pick<GradeInput, 'k' | 'estimate' | 'eggerP' | 'trimFillEstimate' | 'sizeOf' | 'shownSign'>): GradeDomain {
+  const sign = x.shownSign ?? 1;
   if (x.k < GRADE_RULES.smallStudyK)
     return domain('publication-bias', 0, `Fewer than ${GRADE_RULES.smallStudyK} studies: small-study tests are not meaningful, so publication bias is not judged from the data.`);
   const reasons: string[] = [];
@@ -148,7 +159,7 @@ export function publicationBiasDomain(x: Pick<GradeInput, 'k' | 'estimate' | 'eg
     const after = x.sizeOf(x.trimFillEstimate);
     const signFlip = Math.sign(x.estimate) !== Math.sign(x.trimFillEstimate) && x.trimFillEstimate !== 0;
     if (before !== after || signFlip)
-      reasons.push(`trim-and-fill moves the estimate from ${f2(x.estimate)} (${before}) to ${f2(x.trimFillEstimate)} (${after})`);
+      reasons.push(`trim-and-fill moves the estimate from ${f2(sign * x.estimate)} (${before}) to ${f2(sign * x.trimFillEstimate)} (${after})`);
   }
   if (reasons.length) return domain('publication-bias', 1, `${reasons.join('; ')}.`);
   return domain('publication-bias', 0, `Egger's test p ${x.eggerP === null ? 'not computable' : `= ${x.eggerP.toFixed(2).replace(/^0/, '')}`} and trim-and-fill does not move the estimate across a threshold: not detected.`);

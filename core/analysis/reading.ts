@@ -245,6 +245,7 @@ export function outcomeReading(
       eggerP: display.smallStudyTests && r.egger ? r.egger.pValue : null,
       trimFillEstimate: display.smallStudyTests && r.trimFill?.estimate != null ? b(r.trimFill.estimate) : null,
       sizeOf: (v) => (v <= -t.small ? 'harm' : sizeOf(v, t)),
+      shownSign: s,
     },
     judgements,
   );

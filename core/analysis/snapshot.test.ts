@@ -104,6 +104,16 @@ describe('issue 11 fields on the Metapsy data, against metafor (scripts/fixtures
     expect(next.headline!.previousEstimate).toBe(dep.result!.estimate);
     expect(snap.sources).toEqual([]);
   });
+  it('the certainty reasons quote the intervals as the summary table shows them (depression: lower is better, negative = benefit)', () => {
+    const r = dep.result!;
+    const two = (x: number) => x.toFixed(2).replace(/^-/, '−');
+    const reasons = dep.certainty!.domains.map((d) => d.reason).join(' ');
+    // The table prints the SMD, its CI and the prediction interval as computed; the reasons must not
+    // quote them with the sign turned (the benefit direction the rules read).
+    expect(reasons).toContain(`the 95% CI runs from ${two(r.ciLower!)} to ${two(r.ciUpper!)}`);
+    expect(reasons).toContain(`the prediction interval runs from ${two(r.piLower!)} to ${two(r.piUpper!)}`);
+    expect(r.piLower!).toBeLessThan(0);
+  });
 });
 
 describe('small k: nothing shown as a finding below the rules; τ² bound at the search limit flagged', () => {
