@@ -213,6 +213,19 @@ describe('study page: registration, linked records, retraction', () => {
   });
 });
 
+describe('review page: the numbers in the sentences are the numbers in the table', () => {
+  it('depression (lower is better): the certainty footnotes quote the prediction interval the page shows; the p-value says what it tests', () => {
+    const html = read(`reviews/${review.id}/index.html`);
+    const r = depression.result!;
+    const two = (x: number) => x.toFixed(2).replace('-', '−');
+    const shown = `${two(r.piLower!)} to ${two(r.piUpper!)}`;
+    expect(html.includes(`data-testid="pi">${shown}<`), `the page shows the prediction interval ${shown}`).toBe(true);
+    expect(depression.certainty!.domains.find((d) => d.domain === 'inconsistency')!.reason).toContain(`the prediction interval runs from ${shown}`);
+    expect(html.includes(`the prediction interval runs from ${shown}`), 'the footnote quotes it as shown').toBe(true);
+    expect(/Test of the pooled effect against no effect: p (&lt; |= )?[0-9.]+\. Random-effects model/.test(html), 'the p-value says what it tests').toBe(true);
+  });
+});
+
 describe('Atom feed entry summaries', () => {
   const parser = new XMLParser({ ignoreAttributes: false, isArray: (name) => name === 'entry' });
   for (const path of ['feed.xml', `reviews/${review.id}/feed.xml`]) {
