@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { buildSnapshot } from './snapshot.js';
+import { buildSnapshot, shortTitle, TITLE_MAX } from './snapshot.js';
 import { classifyChanges, reviewsToReanalyse } from './triggers.js';
 import { getReview } from '../../reviews/index.js';
 import { metapsyCandidates, stressCandidate } from '../../test/fixtures/builders.js';
@@ -267,5 +267,33 @@ describe('verdict of a pooled result, in the outcome direction', () => {
     expect(verdictOf(review, wb.id, { estimate: 0.5, ciLower: 0.2, ciUpper: 0.8 })).toBe('favours-intervention');
     expect(verdictOf(review, 'stress', { estimate: -0.1, ciLower: -0.4, ciUpper: 0.2 })).toBe('no-clear-difference');
     expect(verdictOf(review, 'stress', null)).toBeNull();
+  });
+});
+
+describe('study titles in the snapshot', () => {
+  it('a title over the limit is cut at a word boundary, not mid-word, and ends in one ellipsis', () => {
+    const words = 'Feasibility and enhancement of an online intervention to improve emotion regulation in people with elevated depressive symptoms.';
+    const long = `${'Author, A. B., '.repeat(12)}The MARIGOLD study: ${words} J Affect Disord, 257, 352-364.`;
+    expect(long.length).toBeGreaterThan(TITLE_MAX);
+    const t = shortTitle(long);
+    expect([...t].length).toBeLessThanOrEqual(TITLE_MAX);
+    expect(t.endsWith('…')).toBe(true);
+    const body = t.slice(0, -1);
+    // The text before the ellipsis is whole words of the original.
+    expect(long.startsWith(body)).toBe(true);
+    expect(long[body.length]).toMatch(/[\s,.;:]/);
+    expect(body).not.toMatch(/[\s,]$/);
+  });
+  it('titles within the limit are kept as they are; one overlong word is cut; astral characters are not split', () => {
+    expect(shortTitle('A short title.')).toBe('A short title.');
+    const exact = 'x'.repeat(TITLE_MAX);
+    expect(shortTitle(exact)).toBe(exact);
+    const word = 'y'.repeat(TITLE_MAX + 5);
+    expect(shortTitle(word)).toBe(`${'y'.repeat(TITLE_MAX - 1)}…`);
+    const emoji = `${'😀'.repeat(TITLE_MAX)} tail`;
+    const e = shortTitle(emoji);
+    expect([...e].length).toBe(TITLE_MAX);
+    expect(e.includes('\uFFFD')).toBe(false);
+    expect([...e].slice(0, -1).every((ch) => ch === '😀')).toBe(true);
   });
 });

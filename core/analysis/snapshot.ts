@@ -229,6 +229,18 @@ function label(c: Candidate): string {
   return c.title.length > 60 ? `${c.title.slice(0, 57)}…` : c.title;
 }
 
+/** Longest title a snapshot carries (characters, the ellipsis included). */
+export const TITLE_MAX = 300;
+/** A title within TITLE_MAX, cut at the last word boundary that fits (a single overlong word is cut), ending in "…". */
+export function shortTitle(title: string): string {
+  const chars = [...title];
+  if (chars.length <= TITLE_MAX) return title;
+  const head = chars.slice(0, TITLE_MAX - 1).join('');
+  const space = head.search(/\s\S*$/);
+  const cut = space > TITLE_MAX / 2 ? head.slice(0, space) : head;
+  return `${cut.replace(/[\s,.;:–—-]+$/u, '')}…`;
+}
+
 function studyYear(c: Candidate): number | undefined {
   return c.extraction?.year ?? c.year;
 }
@@ -404,7 +416,7 @@ export function buildSnapshot(review: Review, candidates: Candidate[], now: Date
     ...(robOf(c) ? { robDomains: robOf(c) } : {}),
     outcomes: outcomes.filter((o) => o.studies.some((r) => r.id === c.studyId)).map((o) => o.id),
     ...(c.preprint ? { preprint: true } : {}),
-    title: c.title.length > 300 ? `${c.title.slice(0, 299)}…` : c.title,
+    title: shortTitle(c.title),
     ...(c.retracted ? { retraction: retractionOf(c, previous, version, at) } : {}),
     ...(registrationsOf(c).length ? { registrations: registrationsOf(c) } : {}),
   }));
