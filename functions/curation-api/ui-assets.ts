@@ -48,6 +48,17 @@ kbd { border:1px solid var(--muted); border-radius:.2rem; padding:0 .25rem; font
 .map-row select, .map-row input { max-width:100%; min-width:0; }
 .map-trial legend { overflow-wrap:anywhere; }
 .map-trial h2, .map-trial p { overflow-wrap:anywhere; }
+.grade-domains { display:grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 22rem), 1fr)); gap:.75rem; margin:.5rem 0 1rem; }
+.grade-domain { border:1px solid var(--line); border-radius:.4rem; padding:.5rem .9rem .8rem; min-width:0; }
+.grade-domain h3 { margin:.2rem 0 .4rem; font-size:1.05rem; }
+.grade-facts { margin:0 0 .5rem; }
+.grade-facts dt { font-weight:600; font-size:.9rem; color: var(--muted); }
+.grade-facts dd { margin:0 0 .4rem; }
+.grade-fields { display:flex; flex-wrap:wrap; gap:.4rem .9rem; margin-bottom:.4rem; }
+.grade-fields label, .grade-form > label { display:flex; flex-direction:column; font-weight:600; font-size:.9rem; }
+.grade-form textarea { width:100%; }
+.grade-form button { margin-top:.4rem; }
+.saved { color: var(--ok); font-weight:600; }
 `;
 
 /**

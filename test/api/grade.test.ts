@@ -164,14 +164,30 @@ describe('GRADE judgements API', () => {
     const form = new URLSearchParams({ domain: 'imprecision', action: 'override', downgrade: '2', reason: 'Few participants.' });
     const post = await h.req('POST', `/curate/reviews/${rid}/grade/depression`, { token: lead, rawBody: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expect(post.status).toBe(303);
-    expect(post.headers.get('location')).toBe(`/curate/reviews/${rid}/grade#outcome-depression`);
+    // Back to the domain just judged, which says so.
+    expect(post.headers.get('location')).toBe(`/curate/reviews/${rid}/grade?saved=depression.imprecision#grade-depression-imprecision`);
+    const back = await h.req('GET', post.headers.get('location')!.split('#')[0], { token: lead });
+    const card = (html: string, domain: string) => html.slice(html.indexOf(`id="grade-depression-${domain}"`), html.indexOf('</section>', html.indexOf(`id="grade-depression-${domain}"`)));
+    expect(card(back.text, 'imprecision')).toMatch(/<p class="saved" role="status">Saved: two levels, by lena\.<\/p>/);
+    expect(card(back.text, 'inconsistency')).not.toMatch(/Saved/);
     const bad = await h.req('POST', `/curate/reviews/${rid}/grade/depression`, {
       token: lead,
-      rawBody: new URLSearchParams({ domain: 'imprecision', action: 'override', reason: 'x' }).toString(),
+      rawBody: new URLSearchParams({ domain: 'imprecision', action: 'override', reason: 'Typed once, kept on refusal.' }).toString(),
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     expect(bad.status).toBe(400);
-    expect(bad.text).toMatch(/downgrade: required when overriding/);
+    // The refusal is shown at the domain's own form, with what the lead typed still there.
+    const refused = card(bad.text, 'imprecision');
+    expect(refused).toMatch(/role="alert">Not saved — downgrade: required when overriding/);
+    expect(refused).toMatch(/<textarea[^>]*name="reason"[^>]*>Typed once, kept on refusal\.<\/textarea>/);
+    expect(refused).toMatch(/<option value="override" selected="">/);
+    expect(card(bad.text, 'risk-of-bias')).not.toMatch(/Not saved/);
+    // A curator reads the proposal; there is no form to fill in that would be refused.
+    const asCurator = await h.req('GET', `/curate/reviews/${rid}/grade`, { token: curator });
+    expect(asCurator.status).toBe(200);
+    expect(asCurator.text).toMatch(/Proposed from the data/);
+    expect(asCurator.text).not.toMatch(/<form[^>]*grade\/depression/);
+    expect(page.text).toMatch(/<form[^>]*grade\/depression/);
     const after = await h.req('GET', path, { token: lead });
     const imp = after.json.outcomes.find((o: { outcomeId: string }) => o.outcomeId === 'depression').certainty.domains.find((d: { domain: string }) => d.domain === 'imprecision');
     expect(imp).toMatchObject({ downgrade: 2, source: 'lead' });

@@ -2,7 +2,7 @@
  * Every curator action with JavaScript OFF, in headless Chromium at 1280 and 390 px: include,
  * maybe with a label, undo, exclude with a reason, batch exclusion of a selection (the card boxes
  * belong to the batch form), a conflict resolved by a curator who did not vote, a lead's
- * adjudication of two drafts, and the mapping page's paging. Each form posts, the browser comes
+ * adjudication of two drafts, a lead's GRADE judgement, and the mapping page's paging. Each form posts, the browser comes
  * back to the page (Post/Redirect/Get) and the page names the outcome; a refused action shows the
  * API's message naming the field. axe (every violation, any impact) runs on the same addresses
  * in a JavaScript-on context (axe needs script), and the pages never scroll sideways.
@@ -15,12 +15,14 @@ import { DUAL_REVIEW, SINGLE_REVIEW, startHarness, validForm, type Harness } fro
 import type { Review } from '../../core/reviews/schema.js';
 
 const DUAL_EXTRACTION: Review = { ...SINGLE_REVIEW, id: 'dual-extraction-nojs', extraction: { dual: true } };
+/** A review with a pooled outcome, so the GRADE page shows every domain with its form. */
+const GRADED: Review = { ...SINGLE_REVIEW, id: 'graded-nojs' };
 const rid = DUAL_REVIEW.id;
 let h: Harness;
 let browser: Browser;
 
 beforeAll(async () => {
-  h = await startHarness('e2e-nojs', { extraReviews: [DUAL_EXTRACTION] });
+  h = await startHarness('e2e-nojs', { extraReviews: [DUAL_EXTRACTION, GRADED] });
   browser = await launch();
 });
 afterAll(async () => {
@@ -211,16 +213,38 @@ it('the sign-in pages (the form, a refused link) at 1280 and 390 px: axe clean, 
   }
 });
 
-it('the GRADE page at 1280 and 390 px: axe clean, no sideways scroll', async () => {
+it('the GRADE page with a pooled outcome at 1280 and 390 px: every domain with its form, axe clean, no sideways scroll; a judgement saved without JavaScript is confirmed at its domain', async () => {
+  const effects = [[-0.6, 0.04, 'low'], [-0.3, 0.05, 'high'], [-0.5, 0.03, 'some'], [-0.2, 0.06, 'low']] as const;
+  for (const [i, [yi, vi, rob]] of effects.entries())
+    await h.seed({
+      studyId: `grade-${i}`,
+      reviewId: GRADED.id,
+      status: 'accepted',
+      firstAuthor: 'Dahne',
+      year: 2019,
+      extraction: { arms: [], moderators: { year: 2019 }, outcomes: [{ outcome: 'depression', timepoint: 'post', instrument: 'PHQ-9', yi, vi }], rob: { tool: 'rob2', domains: { D1: rob, D2: 'low', D3: 'low', D4: 'low', D5: 'low' }, overall: rob } },
+    });
   for (const width of [1280, 390]) {
-    const p = await (await browser.newContext({ viewport: { width, height: 900 } })).newPage();
-    p.setDefaultTimeout(90_000);
-    await p.goto(`${h.base}/curate/signin?token=${await h.token('lead', 'lena')}`);
-    const r = await p.goto(`${h.base}/curate/reviews/${rid}/grade`);
+    const p = await signedIn('lead', 'lena', width);
+    const r = await p.goto(`${h.base}/curate/reviews/${GRADED.id}/grade`);
     expect(r?.status()).toBe(200);
     await expect(p.locator('h1').textContent()).resolves.toContain('GRADE');
-    expect(await curatorAxe(p)).toEqual([]);
-    expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+    const domains = p.locator('#outcome-depression .grade-domain');
+    await expect(domains.count()).resolves.toBe(5);
+    await expect(p.locator('#outcome-depression .grade-domain form').count()).resolves.toBe(5);
+    // Each domain's card, its reason and its form fit the width (the old table squeezed to a letter a line).
+    for (const box of await domains.evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON() as { x: number; width: number })))
+      expect(box.x + box.width).toBeLessThanOrEqual(width);
+    await check(p, width);
+    // Override imprecision without JavaScript: back at that domain, which says it was saved.
+    const card = p.locator('#grade-depression-imprecision');
+    await card.locator('select[name="action"]').selectOption('override');
+    await card.locator('select[name="downgrade"]').selectOption('1');
+    await card.locator('textarea[name="reason"]').fill(`Few participants (${width} px).`);
+    await card.locator('button[type="submit"]').click();
+    await p.waitForURL(/saved=depression\.imprecision/);
+    await expect(p.locator('#grade-depression-imprecision [role="status"]').textContent()).resolves.toContain('Saved: one level, by lena');
+    await check(p, width);
     await p.context().close();
   }
 });
