@@ -15,6 +15,16 @@ export const CANDIDATE_STATUSES = [
   'withdrawn', // was accepted, withdrawn by a lead (with a reason)
 ] as const;
 export type CandidateStatus = (typeof CANDIDATE_STATUSES)[number];
+/** How each status reads on a page (curator UI): one definition. */
+export const STATUS_LABELS: Readonly<Record<CandidateStatus, string>> = {
+  screening: 'Screening',
+  fulltext: 'Full text',
+  conflict: 'Conflict',
+  extraction: 'Extraction',
+  accepted: 'Accepted',
+  excluded: 'Excluded',
+  withdrawn: 'Withdrawn',
+};
 
 export const SOURCES = ['pubmed', 'ctgov', 'europepmc', 'isrctn', 'ris', 'metapsy', 'manual'] as const;
 export type Source = (typeof SOURCES)[number];

@@ -59,6 +59,18 @@ kbd { border:1px solid var(--muted); border-radius:.2rem; padding:0 .25rem; font
 .grade-form textarea { width:100%; }
 .grade-form button { margin-top:.4rem; }
 .saved { color: var(--ok); font-weight:600; }
+.visually-hidden, .counts .lbl { position:absolute; width:1px; height:1px; overflow:hidden; clip:rect(0 0 0 0); clip-path: inset(50%); white-space:nowrap; }
+.poll-status .mark { display:inline-block; width:1.2em; font-weight:700; }
+.poll-status .mark.bad { color: var(--bad); } .poll-status .mark.ok { color: var(--ok); }
+@media (max-width: 40rem) {
+  table.counts, table.counts tbody, table.counts tr, table.counts th, table.counts td { display:block; }
+  table.counts thead { position:absolute; width:1px; height:1px; overflow:hidden; clip:rect(0 0 0 0); clip-path: inset(50%); }
+  table.counts tr { display:flex; flex-wrap:wrap; gap:.1rem 1rem; border:1px solid var(--line); border-radius:.4rem; padding:.5rem .75rem; margin:.5rem 0; }
+  table.counts th[scope="row"] { flex-basis:100%; border:0; padding:0 0 .2rem; font-size:1.05rem; }
+  table.counts td { border:0; padding:0; }
+  table.counts td a { display:inline-block; min-height:24px; padding:.15rem 0; }
+  .counts .lbl { position:static; width:auto; height:auto; overflow:visible; clip:auto; clip-path:none; color: var(--muted); }
+}
 `;
 
 /**

@@ -4,7 +4,7 @@
  */
 import { Hono, type Context } from 'hono';
 import type { FC } from 'hono/jsx';
-import { CANDIDATE_STATUSES } from '../../core/evidence/candidate.js';
+import { CANDIDATE_STATUSES, STATUS_LABELS } from '../../core/evidence/candidate.js';
 import type { EventItem } from '../../core/data-model/items.js';
 import type { Review } from '../../core/reviews/schema.js';
 import type { CuratedCandidate } from '../../core/curation/workflow.js';
@@ -93,12 +93,13 @@ export function uiRoutes(ctx: AppContext): Hono<Env> {
     return c.html(
       <Layout title="Reviews" actor={actor}>
         <h1>Living reviews</h1>
-        <table>
+        <table class="counts">
+          <caption class="visually-hidden">Records per review and status</caption>
           <thead>
             <tr>
               <th scope="col">Review</th>
               {CANDIDATE_STATUSES.map((s) => (
-                <th scope="col">{s}</th>
+                <th scope="col">{STATUS_LABELS[s]}</th>
               ))}
             </tr>
           </thead>
@@ -110,7 +111,9 @@ export function uiRoutes(ctx: AppContext): Hono<Env> {
                 </th>
                 {CANDIDATE_STATUSES.map((s) => (
                   <td>
-                    <a href={`/curate/reviews/${encodeURIComponent(r.id)}?status=${s}`} aria-label={`${n[s]} ${s} in ${r.shortTitle}`}>
+                    {/* On a phone the row becomes a card and each count names its status (the header is out of sight). */}
+                    <a href={`/curate/reviews/${encodeURIComponent(r.id)}?status=${s}`} aria-label={`${n[s]} ${STATUS_LABELS[s].toLowerCase()} in ${r.shortTitle}`}>
+                      <span class="lbl">{STATUS_LABELS[s]} </span>
                       {n[s]}
                     </a>
                   </td>

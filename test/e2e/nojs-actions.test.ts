@@ -248,3 +248,27 @@ it('the GRADE page with a pooled outcome at 1280 and 390 px: every domain with i
     await p.context().close();
   }
 });
+
+it('the curator home at 390 px: each review a card whose counts name their status (the 8-column table squeezed titles to a few letters a line); at 1280 px a table; axe clean, no sideways scroll', async () => {
+  for (const width of [390, 1280]) {
+    const p = await signedIn('curator', 'hana', width);
+    await p.goto(`${h.base}/curate`);
+    await expect(p.locator('h1').textContent()).resolves.toBe('Living reviews');
+    const rows = p.locator('table.counts tbody tr');
+    expect(await rows.count()).toBeGreaterThanOrEqual(2);
+    const titleWidths = await rows.locator('th[scope="row"]').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width));
+    const accepted = p.locator('table.counts tbody tr').first().locator('a[href$="status=accepted"]');
+    const shown = await accepted.locator('.lbl').evaluate((e) => e.getBoundingClientRect().width);
+    if (width === 390) {
+      // A card: the title spans the card; each count shows its status next to it.
+      for (const w of titleWidths) expect(w).toBeGreaterThan(250);
+      expect(shown).toBeGreaterThan(20);
+      expect((await accepted.innerText()).trim()).toMatch(/^Accepted \d+$/);
+    } else {
+      expect(shown).toBeLessThanOrEqual(1);
+      await expect(p.locator('table.counts thead th').nth(2).textContent()).resolves.toBe('Full text');
+    }
+    await check(p, width);
+    await p.context().close();
+  }
+});

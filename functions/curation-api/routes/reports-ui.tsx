@@ -104,7 +104,11 @@ export const PollStatusPanel: FC<{ sources: PollStatus[]; slots: SlotStatus[]; r
     <ul class="poll-status">
       {sources.map((s) => (
         <li data-source={s.source} data-state={s.state}>
-          <StateWord s={s} /> {s.sentence}
+          {/* The sentence says the state ("PubMed: failed 2 min ago — …"); the mark is for the eye only. */}
+          <span class={`mark ${s.state === 'failed' ? 'bad' : s.state === 'ok' ? 'ok' : 'muted'}`} aria-hidden="true">
+            {s.state === 'failed' ? '✗' : s.state === 'ok' ? '✓' : '–'}
+          </span>
+          {s.sentence}
           {s.at ? <span class="muted"> (at {s.at.slice(0, 16).replace('T', ' ')} UTC)</span> : null}
         </li>
       ))}

@@ -7,7 +7,7 @@
  */
 import { Hono, type Context } from 'hono';
 import type { FC } from 'hono/jsx';
-import { CANDIDATE_STATUSES, SOURCES } from '../../../core/evidence/candidate.js';
+import { CANDIDATE_STATUSES, SOURCES, STATUS_LABELS } from '../../../core/evidence/candidate.js';
 import type { Review } from '../../../core/reviews/schema.js';
 import { blindCandidate } from '../../../core/curation/blinding.js';
 import { compileTerms, highlight, termsHit, type CompiledTerms, type Segment } from '../../../core/curation/keywords.js';
@@ -302,9 +302,9 @@ export function screeningUiRoutes(ctx: AppContext): Hono<Env> {
         </nav>
       ) : null;
     return c.html(
-      <Layout title={`${review.shortTitle}: ${status}`} actor={actor}>
+      <Layout title={`${review.shortTitle}: ${STATUS_LABELS[status].toLowerCase()}`} actor={actor}>
         <h1>
-          {review.shortTitle}: {status}
+          {review.shortTitle}: {STATUS_LABELS[status].toLowerCase()}
         </h1>
         <Outcome text={outcome} />
         {actor.role === 'lead' ? (
@@ -316,7 +316,7 @@ export function screeningUiRoutes(ctx: AppContext): Hono<Env> {
           {CANDIDATE_STATUSES.map((s) => (
             <>
               <a href={`?status=${s}`} aria-current={s === status ? 'page' : undefined}>
-                {s}
+                {STATUS_LABELS[s]}
               </a>{' '}
             </>
           ))}
