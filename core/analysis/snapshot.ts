@@ -17,6 +17,7 @@
  *     meta-regression on `review.metaRegression`.
  */
 import { analyze } from '../meta/index.js';
+import { shortenText } from '../evidence/text.js';
 import type { AnalysisResult } from '../meta/index.js';
 import { isAnalysable, type Candidate } from '../evidence/candidate.js';
 import { favoursIntervention, type Review } from '../reviews/index.js';
@@ -231,15 +232,7 @@ function label(c: Candidate): string {
 
 /** Longest title a snapshot carries (characters, the ellipsis included). */
 export const TITLE_MAX = 300;
-/** A title within TITLE_MAX, cut at the last word boundary that fits (a single overlong word is cut), ending in "…". */
-export function shortTitle(title: string): string {
-  const chars = [...title];
-  if (chars.length <= TITLE_MAX) return title;
-  const head = chars.slice(0, TITLE_MAX - 1).join('');
-  const space = head.search(/\s\S*$/);
-  const cut = space > TITLE_MAX / 2 ? head.slice(0, space) : head;
-  return `${cut.replace(/[\s,.;:–—-]+$/u, '')}…`;
-}
+export const shortTitle = (title: string): string => shortenText(title, TITLE_MAX);
 
 function studyYear(c: Candidate): number | undefined {
   return c.extraction?.year ?? c.year;

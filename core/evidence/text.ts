@@ -21,6 +21,19 @@ export function decodeXmlEntities(s: string): string {
   });
 }
 
+/**
+ * `text` within `max` characters (code points, the ellipsis included): cut at the last word boundary
+ * that fits (a single overlong word is cut), trailing punctuation dropped, ending in "…".
+ */
+export function shortenText(text: string, max: number): string {
+  const chars = [...text];
+  if (chars.length <= max) return text;
+  const head = chars.slice(0, max - 1).join('');
+  const space = head.search(/\s\S*$/);
+  const cut = space > max / 2 ? head.slice(0, space) : head;
+  return `${cut.replace(/[\s,.;:–—-]+$/u, '')}…`;
+}
+
 /** Collapses runs of whitespace (including NBSP) and trims. */
 export function collapseWhitespace(s: string): string {
   return s.replace(/[\s\u00a0]+/g, ' ').trim();

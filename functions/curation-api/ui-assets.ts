@@ -59,6 +59,8 @@ kbd { border:1px solid var(--muted); border-radius:.2rem; padding:0 .25rem; font
 .grade-form textarea { width:100%; }
 .grade-form button { margin-top:.4rem; }
 .saved { color: var(--ok); font-weight:600; }
+h1.cand-title { font-size:1.45rem; line-height:1.3; }
+.full-title { margin:-.25rem 0 .75rem; }
 .visually-hidden, .counts .lbl { position:absolute; width:1px; height:1px; overflow:hidden; clip:rect(0 0 0 0); clip-path: inset(50%); white-space:nowrap; }
 .poll-status .mark { display:inline-block; width:1.2em; font-weight:700; }
 .poll-status .mark.bad { color: var(--bad); } .poll-status .mark.ok { color: var(--ok); }

@@ -5,6 +5,7 @@
 import { Hono, type Context } from 'hono';
 import type { FC } from 'hono/jsx';
 import { CANDIDATE_STATUSES, STATUS_LABELS } from '../../core/evidence/candidate.js';
+import { shortenText } from '../../core/evidence/text.js';
 import type { EventItem } from '../../core/data-model/items.js';
 import type { Review } from '../../core/reviews/schema.js';
 import type { CuratedCandidate } from '../../core/curation/workflow.js';
@@ -24,6 +25,9 @@ import { apiPath, Identifiers, pagePath } from './ui-parts.js';
 import { Outcome, outcomeText } from './routes/action-forms.js';
 import { ScreeningPanel } from './routes/screening-ui.js';
 import { homeReports, PollStatusPanel } from './routes/reports-ui.js';
+
+/** Longest candidate title shown as the page heading (the whole title is one click away). */
+const CAND_TITLE_MAX = 200;
 
 const History: FC<{ events: EventItem[] }> = ({ events }) => (
   <section aria-labelledby="history">
@@ -146,10 +150,17 @@ export function uiRoutes(ctx: AppContext): Hono<Env> {
         <p>
           <a href={`/curate/reviews/${encodeURIComponent(review.id)}?status=${cand.status}`}>← {review.shortTitle}</a>
         </p>
-        <h1>{cand.title}</h1>
+        {/* Imported records can carry a whole reference as their title: the heading stays readable. */}
+        <h1 class="cand-title">{shortenText(cand.title, CAND_TITLE_MAX)}</h1>
+        {[...cand.title].length > CAND_TITLE_MAX ? (
+          <details class="full-title">
+            <summary>Full title</summary>
+            <p>{cand.title}</p>
+          </details>
+        ) : null}
         <Outcome text={await outcomeText(ctx, actor, review.id, (k) => c.req.query(k))} />
         <p class="muted">
-          {[cand.firstAuthor, cand.journal, cand.year].filter((x) => x !== undefined && x !== '').join(' · ')} · status <strong>{cand.status}</strong> · version <span data-cand-version>{cand.version}</span>
+          {[cand.firstAuthor, cand.journal, cand.year].filter((x) => x !== undefined && x !== '').join(' · ')} · status <strong>{STATUS_LABELS[cand.status].toLowerCase()}</strong> · version <span data-cand-version>{cand.version}</span>
         </p>
         <Identifiers c={cand} />
         {cand.abstract ? <p class="abstract">{cand.abstract}</p> : null}

@@ -185,3 +185,23 @@ describe('the extraction form without JavaScript', () => {
     expect(await h.dump()).toBe(before);
   });
 });
+
+describe('the candidate page heading', () => {
+  it('a whole reference imported as the title: the heading is cut at a word boundary and the full title is one click away', async () => {
+    const reference = `${'Addington, E. L., Cheung, E. O., Bassett, S. M., '.repeat(3)}The MARIGOLD study: feasibility and enhancement of an online intervention to improve emotion regulation in people with elevated depressive symptoms. J Affect Disord, 257, 352-364.`;
+    await h.seed({ studyId: 'long-title', reviewId: rid, title: reference, status: 'extraction' });
+    const html = await page(`/curate/reviews/${rid}/candidates/long-title`, await h.token('curator', 'hana'));
+    const h1 = /<h1 class="cand-title">([^<]*)<\/h1>/.exec(html)?.[1];
+    expect(h1).toBeDefined();
+    expect([...h1!].length).toBeLessThanOrEqual(200);
+    expect(h1!.endsWith('…')).toBe(true);
+    expect(reference.startsWith(h1!.slice(0, -1))).toBe(true);
+    expect(reference[h1!.length - 1]).toMatch(/[\s,.]/);
+    expect(html).toMatch(/<details class="full-title"><summary>Full title<\/summary><p>[^<]*elevated depressive symptoms\. J Affect Disord, 257, 352-364\.<\/p><\/details>/);
+    // A title that fits is the heading as it is, with nothing to open.
+    await h.seed({ studyId: 'short-title', reviewId: rid, title: 'A short trial title', status: 'extraction' });
+    const short = await page(`/curate/reviews/${rid}/candidates/short-title`, await h.token('curator', 'hana'));
+    expect(short).toContain('<h1 class="cand-title">A short trial title</h1>');
+    expect(short).not.toContain('full-title');
+  });
+});
