@@ -125,6 +125,18 @@ describe('flags: a conclusion moved', () => {
     expect(c.flags).toEqual([{ kind: 'certainty', outcome: 'dep', text: 'Depression: certainty moderate → low' }]);
     expect(c.outcomes[0].changes).toEqual([{ field: 'certainty', label: 'certainty', before: 'moderate', after: 'low' }]);
   });
+  it('a first pooled estimate is given with its interval, once (no "SMD – → −0.55")', () => {
+    const next = snap({ result: r(-0.55, -0.65, -0.44) });
+    const d = diffVersions(snap({ result: null }), next);
+    expect(d.flags).toEqual([{ kind: 'first-estimate', outcome: 'dep', text: 'Depression: first pooled estimate, SMD −0.55 [−0.65, −0.44]' }]);
+    const line = summaryLine(d, next);
+    expect(line).toContain('Depression: first pooled estimate, SMD −0.55 [−0.65, −0.44]');
+    expect(line).not.toMatch(/– →/);
+    expect(line.match(/−0\.55/g)).toHaveLength(1);
+    // A later change still reads before → after.
+    const later = snap({ result: r(-0.5, -0.6, -0.4) });
+    expect(summaryLine(diffVersions(next, later), later)).toContain('Depression SMD −0.55 → −0.50');
+  });
   it('a meta-regression that disappears is named', () => {
     const withReg = { ...r(-0.5, -0.7, -0.3), metaRegression: { coefficients: [{ name: 'intercept' }, { name: 'weeks' }] } };
     const d = diffVersions(snap({ result: withReg }), snap({ result: r(-0.5, -0.7, -0.3) }));

@@ -287,7 +287,8 @@ function outcomeFlags(p: DiffOutcome | undefined, n: DiffOutcome): VersionFlag[]
   const nr = n.result;
   const L = n.label;
   if (!pr || pr.estimate === null) {
-    if (nr && nr.estimate !== null) out.push({ kind: 'first-estimate', outcome: n.id, text: `${L}: first pooled estimate` });
+    if (nr && nr.estimate !== null)
+      out.push({ kind: 'first-estimate', outcome: n.id, text: `${L}: first pooled estimate, SMD ${displayed('estimate', nr.estimate)} [${displayed('ciLower', nr.ciLower)}, ${displayed('ciUpper', nr.ciUpper)}]` });
     return out;
   }
   if (!nr || nr.estimate === null) {
@@ -455,7 +456,8 @@ export function summaryLine(diff: VersionDiff, next: DiffSnapshot): string {
   parts.push(...diff.settings);
   const primary = diff.outcomes.find((o) => o.primary && o.changes.some((c) => c.field === 'estimate')) ?? diff.outcomes.find((o) => o.changes.some((c) => c.field === 'estimate'));
   const est = primary?.changes.find((c) => c.field === 'estimate');
-  if (primary && est) parts.push(`${primary.label} SMD ${est.before} → ${est.after}`);
+  // A first estimate has no "before": its flag below gives it with its interval.
+  if (primary && est && !diff.flags.some((f) => f.kind === 'first-estimate' && f.outcome === primary.id)) parts.push(`${primary.label} SMD ${est.before} → ${est.after}`);
   // Retractions first (they are the news), then the outcome flags.
   parts.splice(diff.added.length ? 1 : 0, 0, ...diff.flags.filter((f) => f.kind === 'retracted').map((f) => f.text));
   for (const f of diff.flags) if (f.kind !== 'retracted') parts.push(f.text);
