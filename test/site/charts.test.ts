@@ -73,9 +73,9 @@ describe('forest plot', () => {
     const w = forestChart({ ...wellbeing, display: { ...wellbeing.display!, predictionInterval: false } })!;
     expect(w.wide).not.toMatch(/class="pi"/);
   });
-  it('phone layout: 360 wide, at least 216 tall, no text below 11 px', () => {
+  it('phone layout: 288 wide (its 12-unit text is 12 px in the 288 px box of a 320 px phone), at least 216 tall, no text below 11 px', () => {
     const [w, h] = viewBox(ch.narrow);
-    expect(w).toBe(360);
+    expect(w).toBe(288);
     expect(h).toBeGreaterThanOrEqual(216);
     expect(Math.min(...attrNums(ch.narrow, 'font-size'))).toBeGreaterThanOrEqual(11);
   });
@@ -92,14 +92,36 @@ describe('forest plot', () => {
     const css = forestRowLinkCss();
     for (const [svg, g] of [[ch.wide, FOREST_ROWS.w], [ch.narrow, FOREST_ROWS.n]] as const) {
       expect(viewBox(svg)[0]).toBe(g.width);
-      // row i's label baseline sits at top + (i + ½)·rowH + 4 in the drawing
-      const ys = [...svg.matchAll(/<g class="row" data-study="[^"]*"><a [^>]*><text x="[0-9.]+" y="([0-9.]+)"/g)].map((m) => Number(m[1]));
-      expect(ys).toEqual(depression.studies.map((_, i) => g.top + (i + 0.5) * g.rowH + 4));
+      // row i (its label, numbers and interval) lies within top + i·rowH … top + (i + 1)·rowH of the drawing
+      const groups = [...svg.matchAll(/<g class="row" data-study="[^"]*">(.*?)<\/g>/g)].map((m) => m[1]);
+      expect(groups).toHaveLength(depression.k);
+      groups.forEach((inner, i) => {
+        const ys = [...inner.matchAll(/ (?:y|y1|y2)="([0-9.]+)"/g)].map((m) => Number(m[1]));
+        expect(ys.length, `row ${i}`).toBeGreaterThanOrEqual(3);
+        for (const y of ys) {
+          expect(y, `row ${i}`).toBeGreaterThan(g.top + i * g.rowH);
+          expect(y, `row ${i}`).toBeLessThan(g.top + (i + 1) * g.rowH);
+        }
+      });
       // … and the CSS puts link i at the same share of the image's width
       expect(css).toContain(`padding-top:${((100 * g.top) / g.width).toFixed(4)}%`);
       expect(css).toContain(`padding-bottom:${((100 * g.rowH) / g.width).toFixed(4)}%`);
     }
     expect(css).toMatch(/@media \(min-width:60rem\)\{[^}]*padding-top:3\.9474%/);
+    // a phone row is ≥ 24 px tall from a 231 px box (the 288 px box of a 320 px phone: 30 px)
+    expect((FOREST_ROWS.n.rowH * 231) / FOREST_ROWS.n.width).toBeGreaterThanOrEqual(24);
+    // below the breakpoint the chart box is capped at 25rem, so a tablet shows the phone drawing at most 400 px wide
+    expect(css.split('@media')[0]).toContain('.fig .chart-box{max-width:25rem}');
+  });
+  it('phone rows are two lines: the label with its numbers above, the interval below it across the plot', () => {
+    const rowsN = [...ch.narrow.matchAll(/<g class="row" data-study="[^"]*">(.*?)<\/g>/g)].map((m) => m[1]);
+    for (const [i, inner] of rowsN.entries()) {
+      const texts = [...inner.matchAll(/<text x="([0-9.]+)" y="([0-9.]+)"/g)].map((m) => Number(m[2]));
+      const ci = Number(inner.match(/<line [^>]*y1="([0-9.]+)"[^>]*class="ci"/)![1]);
+      expect(texts, `row ${i}`).toHaveLength(2);
+      expect(texts[0], `row ${i}: label and numbers on one line`).toBe(texts[1]);
+      expect(ci - texts[0], `row ${i}: interval below the text`).toBeGreaterThanOrEqual(8);
+    }
   });
   it('axis tick labels stand at least 34 units apart in both layouts (no overlapping "−3.0 −2.5")', () => {
     for (const o of [depression, tiny()]) {
