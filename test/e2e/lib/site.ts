@@ -57,8 +57,8 @@ export async function chartMetrics(page: Page): Promise<Array<{ id: string; heig
   return out;
 }
 
-/** A chart text that leaves its drawing, or two texts of one drawing that cover each other. */
-export interface TextClash { chart: string; kind: 'outside' | 'overlap'; texts: string[]; by: number }
+/** A chart text that leaves its drawing, two texts of one drawing that cover each other, or a text that a data point or curve runs through. */
+export interface TextClash { chart: string; kind: 'outside' | 'overlap' | 'over-data'; texts: string[]; by: number }
 
 /**
  * The chart each figure shows at this viewport (the <picture> source whose media matches, else the
@@ -79,7 +79,8 @@ export async function shownCharts(page: Page): Promise<Array<{ id: string; src: 
 /**
  * Each chart drawing shown on the page, laid out on its own in `scratch` (a page of the same
  * browser) at its intrinsic size, so that user units are CSS px: every <text> (outside <defs>) must
- * lie inside the viewBox, and no two texts may cover each other. Boxes come from getBBox, mapped
+ * lie inside the viewBox, no two texts may cover each other, and no data point (a circle with a
+ * <title>) or curve (a polyline) may run through a text. Boxes come from getBBox, mapped
  * through each text's transform (the rotated axis titles); a box is trimmed by 15 % of its height
  * at top and bottom (the font's line gap, not ink) and a clash must exceed `tol` units both ways.
  */
@@ -115,6 +116,35 @@ const TEXT_CLASHES_JS = `(tol) => {
     const by = Math.max(vb.x - b.x0, b.x1 - (vb.x + vb.width), vb.y - b.y0, b.y1 - (vb.y + vb.height));
     if (by > tol) out.push({ kind: 'outside', texts: [b.s], by: Math.round(by * 10) / 10 });
   }
+  // Data marks: points that carry their values (a circle with a <title>) and the drawn curves (polylines).
+  const toRoot = (el) => root.multiply(el.getScreenCTM());
+  const marks = [];
+  for (const el of svg.querySelectorAll('circle')) {
+    if (el.closest('defs') || !el.querySelector('title')) continue;
+    const p = new DOMPoint(el.cx.baseVal.value, el.cy.baseVal.value).matrixTransform(toRoot(el));
+    const r = el.r.baseVal.value;
+    marks.push({ s: el.querySelector('title').textContent, segs: [[p.x - r, p.y, p.x + r, p.y], [p.x, p.y - r, p.x, p.y + r]] });
+  }
+  for (const el of svg.querySelectorAll('polyline')) {
+    if (el.closest('defs')) continue;
+    const m = toRoot(el);
+    const pts = Array.from(el.points).map((q) => new DOMPoint(q.x, q.y).matrixTransform(m));
+    const segs = [];
+    for (let i = 1; i < pts.length; i++) segs.push([pts[i - 1].x, pts[i - 1].y, pts[i].x, pts[i].y]);
+    marks.push({ s: 'curve' + (el.getAttribute('class') ? ' .' + el.getAttribute('class') : '') + (el.getAttribute('stroke') ? ' ' + el.getAttribute('stroke') : ''), segs });
+  }
+  // Does segment a–b pass through box (shrunk by tol)? Clip the segment to the box (Liang–Barsky).
+  const hits = (g, b) => {
+    const [x0, y0, x1, y1] = g, dx = x1 - x0, dy = y1 - y0;
+    let t0 = 0, t1 = 1;
+    for (const [p, q] of [[-dx, x0 - (b.x0 + tol)], [dx, b.x1 - tol - x0], [-dy, y0 - (b.y0 + tol)], [dy, b.y1 - tol - y0]]) {
+      if (p === 0) { if (q < 0) return false; continue; }
+      const t = q / p;
+      if (p < 0) { if (t > t1) return false; if (t > t0) t0 = t; } else { if (t < t0) return false; if (t < t1) t1 = t; }
+    }
+    return true;
+  };
+  for (const b of boxes) for (const mk of marks) if (mk.segs.some((g) => hits(g, b))) out.push({ kind: 'over-data', texts: [b.s, mk.s], by: 0 });
   for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
     const a = boxes[i], b = boxes[j];
     const w = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0), h = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0);
