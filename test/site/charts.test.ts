@@ -15,7 +15,8 @@ import { bandCritical, bubbleChart, fittedBand } from '../../site/src/lib/charts
 import { subgroupChart } from '../../site/src/lib/charts/subgroup.js';
 import { countBarsChart, robSummaryChart } from '../../site/src/lib/charts/bars.js';
 import { reviewCharts, standaloneSvg, chartCsv } from '../../site/src/lib/charts/index.js';
-import { ticks } from '../../site/src/lib/charts/svg.js';
+import { NARROW, textWidth, ticks, xAxis } from '../../site/src/lib/charts/svg.js';
+import { tsaSvg } from '../../site/src/lib/charts/tsa.js';
 import { analyze } from '../../core/meta/analyze.js';
 import { tau2Text, footnoteNumbers } from '../../site/src/lib/present.js';
 
@@ -273,6 +274,47 @@ describe('review charts and downloads', () => {
     const svg = standaloneSvg(all[0]);
     expect(svg).toMatch(/^<\?xml/);
     expect(svg).toMatch(/<style>.*\.chart-svg/s);
+  });
+  it('every phone drawing is NARROW (288) units wide, and every legend line lies inside its drawing (the drawing grows to hold a wrapped legend)', () => {
+    expect(NARROW).toBe(288);
+    let legends = 0;
+    for (const s of snaps) for (const ch of reviewCharts(s, '/').all) {
+      const [w, h] = viewBox(ch.narrow);
+      expect(w, ch.id).toBe(288);
+      // legend entries: <g transform="translate(x y)"><swatch/><text x="20" y="4">label</text></g>
+      for (const m of ch.narrow.matchAll(/<g transform="translate\(([0-9.]+) ([0-9.]+)\)">.*?<text x="20" y="4">([^<]*)<\/text><\/g>/g)) {
+        legends++;
+        const [x, y, label] = [Number(m[1]), Number(m[2]), m[3]];
+        expect(y + 8, `${ch.id}: "${label}" below the drawing`).toBeLessThanOrEqual(h);
+        expect(x + 20 + textWidth(label), `${ch.id}: "${label}" past the right edge`).toBeLessThanOrEqual(w);
+      }
+    }
+    expect(legends).toBeGreaterThan(10);
+  });
+  it('x-axis end tick labels are moved inside the drawing when given its width', () => {
+    const x = (v: number) => 4 + v * 280; // a plot running to 4 units from either edge
+    const labels = (svg: string) => [...svg.matchAll(/<text x="([0-9.]+)" y="[0-9.]+" text-anchor="middle">([^<]+)<\/text>/g)].map((m) => ({ x: Number(m[1]), s: m[2] }));
+    const free = labels(xAxis(x, 0, 1, 100, 4));
+    expect(free[0].x - textWidth(free[0].s) / 2).toBeLessThan(0); // "0.0" centred on x = 4 crosses the left edge
+    for (const l of labels(xAxis(x, 0, 1, 100, 4, undefined, undefined, 288))) {
+      expect(l.x - textWidth(l.s) / 2, l.s).toBeGreaterThanOrEqual(0);
+      expect(l.x + textWidth(l.s) / 2, l.s).toBeLessThanOrEqual(288);
+    }
+  });
+  it('TSA: "benefit" above the plot and "harm" below it, where the Z-curve cannot run (it runs along the top when Z is large)', () => {
+    const tsa = dep.outcomes.find((o) => o.primary && o.tsa)!.tsa!;
+    for (const v of ['w', 'n'] as const) {
+      const svg = tsaSvg(tsa, { id: 'd', label: 'D' }, v);
+      const [, h] = viewBox(svg);
+      const top = Math.min(...[...svg.matchAll(/<line x1="[0-9.]+" x2="[0-9.]+" y1="([0-9.]+)" y2="([0-9.]+)" stroke="#b35900"/g)].map((m) => Number(m[1])));
+      const bottom = Math.max(...[...svg.matchAll(/<line x1="[0-9.]+" x2="[0-9.]+" y1="[0-9.]+" y2="([0-9.]+)" stroke="#b35900"/g)].map((m) => Number(m[1])));
+      const y = (word: string) => Number(svg.match(new RegExp(`<text x="[0-9.]+" y="([0-9.]+)" text-anchor="end" fill="#a00">${word}</text>`))![1]);
+      expect(y('benefit'), v).toBeLessThan(top - 4);
+      expect(y('harm') - 12, v).toBeGreaterThan(bottom);
+      expect(y('harm'), v).toBeLessThanOrEqual(h);
+      // the curve's points, clamped to the plot, stay between the two
+      for (const m of svg.matchAll(/<circle cx="[0-9.]+" cy="([0-9.]+)" r="2.2"/g)) expect(Number(m[1])).toBeGreaterThanOrEqual(top);
+    }
   });
   it('ticks are round numbers covering the range', () => {
     expect(ticks(-1.1, 0.3, 5)).toEqual([-1, -0.8, -0.6, -0.4, -0.2, 0, 0.2]);
