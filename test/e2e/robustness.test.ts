@@ -47,7 +47,7 @@ describe('review page: how robust is the estimate', () => {
       await page.waitForFunction(() => (document.querySelector('#speccurve-depression img') as HTMLImageElement | null)?.complete === true);
       const [src, shown, natural] = await img.evaluate((e: HTMLImageElement) => [e.currentSrc, e.clientWidth, e.naturalWidth] as const);
       expect(src).toMatch(width < 800 ? /speccurve-depression-narrow\.svg$/ : /speccurve-depression\.svg$/);
-      expect(natural).toBe(width < 800 ? 360 : 760);
+      expect(natural).toBe(width < 800 ? 288 : 760);
       expect(shown).toBeLessThanOrEqual(width);
       expect(await horizontalOverflow(page)).toBe(0);
       // permalink and downloads
@@ -66,6 +66,6 @@ describe('review page: how robust is the estimate', () => {
     expect(res?.status()).toBe(200);
     expect(await page.locator('table tbody tr').count()).toBe(depression.multiverse!.estimated);
     const svg = await page.request.get(`${server.url}/data/selfguided-depression/speccurve-depression-narrow.svg`);
-    expect(await svg.text()).toMatch(/<svg [^>]*viewBox="0 0 360 /);
+    expect(await svg.text()).toMatch(/<svg [^>]*viewBox="0 0 288 /);
   }, 120_000);
 });

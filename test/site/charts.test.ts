@@ -15,7 +15,8 @@ import { bandCritical, bubbleChart, fittedBand } from '../../site/src/lib/charts
 import { subgroupChart } from '../../site/src/lib/charts/subgroup.js';
 import { countBarsChart, robSummaryChart } from '../../site/src/lib/charts/bars.js';
 import { reviewCharts, standaloneSvg, chartCsv } from '../../site/src/lib/charts/index.js';
-import { ticks } from '../../site/src/lib/charts/svg.js';
+import { NARROW, textWidth, ticks, xAxis } from '../../site/src/lib/charts/svg.js';
+import { tsaSvg } from '../../site/src/lib/charts/tsa.js';
 import { analyze } from '../../core/meta/analyze.js';
 import { tau2Text, footnoteNumbers } from '../../site/src/lib/present.js';
 
@@ -73,9 +74,9 @@ describe('forest plot', () => {
     const w = forestChart({ ...wellbeing, display: { ...wellbeing.display!, predictionInterval: false } })!;
     expect(w.wide).not.toMatch(/class="pi"/);
   });
-  it('phone layout: 360 wide, at least 216 tall, no text below 11 px', () => {
+  it('phone layout: 288 wide (its 12-unit text is 12 px in the 288 px box of a 320 px phone), at least 216 tall, no text below 11 px', () => {
     const [w, h] = viewBox(ch.narrow);
-    expect(w).toBe(360);
+    expect(w).toBe(288);
     expect(h).toBeGreaterThanOrEqual(216);
     expect(Math.min(...attrNums(ch.narrow, 'font-size'))).toBeGreaterThanOrEqual(11);
   });
@@ -92,14 +93,36 @@ describe('forest plot', () => {
     const css = forestRowLinkCss();
     for (const [svg, g] of [[ch.wide, FOREST_ROWS.w], [ch.narrow, FOREST_ROWS.n]] as const) {
       expect(viewBox(svg)[0]).toBe(g.width);
-      // row i's label baseline sits at top + (i + ½)·rowH + 4 in the drawing
-      const ys = [...svg.matchAll(/<g class="row" data-study="[^"]*"><a [^>]*><text x="[0-9.]+" y="([0-9.]+)"/g)].map((m) => Number(m[1]));
-      expect(ys).toEqual(depression.studies.map((_, i) => g.top + (i + 0.5) * g.rowH + 4));
+      // row i (its label, numbers and interval) lies within top + i·rowH … top + (i + 1)·rowH of the drawing
+      const groups = [...svg.matchAll(/<g class="row" data-study="[^"]*">(.*?)<\/g>/g)].map((m) => m[1]);
+      expect(groups).toHaveLength(depression.k);
+      groups.forEach((inner, i) => {
+        const ys = [...inner.matchAll(/ (?:y|y1|y2)="([0-9.]+)"/g)].map((m) => Number(m[1]));
+        expect(ys.length, `row ${i}`).toBeGreaterThanOrEqual(3);
+        for (const y of ys) {
+          expect(y, `row ${i}`).toBeGreaterThan(g.top + i * g.rowH);
+          expect(y, `row ${i}`).toBeLessThan(g.top + (i + 1) * g.rowH);
+        }
+      });
       // … and the CSS puts link i at the same share of the image's width
       expect(css).toContain(`padding-top:${((100 * g.top) / g.width).toFixed(4)}%`);
       expect(css).toContain(`padding-bottom:${((100 * g.rowH) / g.width).toFixed(4)}%`);
     }
     expect(css).toMatch(/@media \(min-width:60rem\)\{[^}]*padding-top:3\.9474%/);
+    // a phone row is ≥ 24 px tall from a 231 px box (the 288 px box of a 320 px phone: 30 px)
+    expect((FOREST_ROWS.n.rowH * 231) / FOREST_ROWS.n.width).toBeGreaterThanOrEqual(24);
+    // below the breakpoint the chart box is capped at 25rem, so a tablet shows the phone drawing at most 400 px wide
+    expect(css.split('@media')[0]).toContain('.fig .chart-box{max-width:25rem}');
+  });
+  it('phone rows are two lines: the label with its numbers above, the interval below it across the plot', () => {
+    const rowsN = [...ch.narrow.matchAll(/<g class="row" data-study="[^"]*">(.*?)<\/g>/g)].map((m) => m[1]);
+    for (const [i, inner] of rowsN.entries()) {
+      const texts = [...inner.matchAll(/<text x="([0-9.]+)" y="([0-9.]+)"/g)].map((m) => Number(m[2]));
+      const ci = Number(inner.match(/<line [^>]*y1="([0-9.]+)"[^>]*class="ci"/)![1]);
+      expect(texts, `row ${i}`).toHaveLength(2);
+      expect(texts[0], `row ${i}: label and numbers on one line`).toBe(texts[1]);
+      expect(ci - texts[0], `row ${i}: interval below the text`).toBeGreaterThanOrEqual(8);
+    }
   });
   it('axis tick labels stand at least 34 units apart in both layouts (no overlapping "−3.0 −2.5")', () => {
     for (const o of [depression, tiny()]) {
@@ -251,6 +274,47 @@ describe('review charts and downloads', () => {
     const svg = standaloneSvg(all[0]);
     expect(svg).toMatch(/^<\?xml/);
     expect(svg).toMatch(/<style>.*\.chart-svg/s);
+  });
+  it('every phone drawing is NARROW (288) units wide, and every legend line lies inside its drawing (the drawing grows to hold a wrapped legend)', () => {
+    expect(NARROW).toBe(288);
+    let legends = 0;
+    for (const s of snaps) for (const ch of reviewCharts(s, '/').all) {
+      const [w, h] = viewBox(ch.narrow);
+      expect(w, ch.id).toBe(288);
+      // legend entries: <g transform="translate(x y)"><swatch/><text x="20" y="4">label</text></g>
+      for (const m of ch.narrow.matchAll(/<g transform="translate\(([0-9.]+) ([0-9.]+)\)">.*?<text x="20" y="4">([^<]*)<\/text><\/g>/g)) {
+        legends++;
+        const [x, y, label] = [Number(m[1]), Number(m[2]), m[3]];
+        expect(y + 8, `${ch.id}: "${label}" below the drawing`).toBeLessThanOrEqual(h);
+        expect(x + 20 + textWidth(label), `${ch.id}: "${label}" past the right edge`).toBeLessThanOrEqual(w);
+      }
+    }
+    expect(legends).toBeGreaterThan(10);
+  });
+  it('x-axis end tick labels are moved inside the drawing when given its width', () => {
+    const x = (v: number) => 4 + v * 280; // a plot running to 4 units from either edge
+    const labels = (svg: string) => [...svg.matchAll(/<text x="([0-9.]+)" y="[0-9.]+" text-anchor="middle">([^<]+)<\/text>/g)].map((m) => ({ x: Number(m[1]), s: m[2] }));
+    const free = labels(xAxis(x, 0, 1, 100, 4));
+    expect(free[0].x - textWidth(free[0].s) / 2).toBeLessThan(0); // "0.0" centred on x = 4 crosses the left edge
+    for (const l of labels(xAxis(x, 0, 1, 100, 4, undefined, undefined, 288))) {
+      expect(l.x - textWidth(l.s) / 2, l.s).toBeGreaterThanOrEqual(0);
+      expect(l.x + textWidth(l.s) / 2, l.s).toBeLessThanOrEqual(288);
+    }
+  });
+  it('TSA: "benefit" above the plot and "harm" below it, where the Z-curve cannot run (it runs along the top when Z is large)', () => {
+    const tsa = dep.outcomes.find((o) => o.primary && o.tsa)!.tsa!;
+    for (const v of ['w', 'n'] as const) {
+      const svg = tsaSvg(tsa, { id: 'd', label: 'D' }, v);
+      const [, h] = viewBox(svg);
+      const top = Math.min(...[...svg.matchAll(/<line x1="[0-9.]+" x2="[0-9.]+" y1="([0-9.]+)" y2="([0-9.]+)" stroke="#b35900"/g)].map((m) => Number(m[1])));
+      const bottom = Math.max(...[...svg.matchAll(/<line x1="[0-9.]+" x2="[0-9.]+" y1="[0-9.]+" y2="([0-9.]+)" stroke="#b35900"/g)].map((m) => Number(m[1])));
+      const y = (word: string) => Number(svg.match(new RegExp(`<text x="[0-9.]+" y="([0-9.]+)" text-anchor="end" fill="#a00">${word}</text>`))![1]);
+      expect(y('benefit'), v).toBeLessThan(top - 4);
+      expect(y('harm') - 12, v).toBeGreaterThan(bottom);
+      expect(y('harm'), v).toBeLessThanOrEqual(h);
+      // the curve's points, clamped to the plot, stay between the two
+      for (const m of svg.matchAll(/<circle cx="[0-9.]+" cy="([0-9.]+)" r="2.2"/g)) expect(Number(m[1])).toBeGreaterThanOrEqual(top);
+    }
   });
   it('ticks are round numbers covering the range', () => {
     expect(ticks(-1.1, 0.3, 5)).toEqual([-1, -0.8, -0.6, -0.4, -0.2, 0, 0.2]);

@@ -23,7 +23,7 @@ describe('specification curve', () => {
       expect(count(svg, /<path d="M[^"]*" class="sc-main"\/>/g)).toBe(2); // marker + legend swatch
     }
     expect(viewBox(ch.wide)[0]).toBe(760);
-    expect(viewBox(ch.narrow)[0]).toBe(360);
+    expect(viewBox(ch.narrow)[0]).toBe(288);
   });
   it('the grid has a row per option with one mark per specification in each dimension', () => {
     const optionRows = mv.dimensions.reduce((a, d) => a + d.options.length, 0);

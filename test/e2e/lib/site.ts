@@ -48,17 +48,110 @@ export function svgFacts(svg: string): { width: number; minFont: number; shapes:
 
 /** For each visible chart: rendered height and width, and the smallest rendered text size (px). */
 export async function chartMetrics(page: Page): Promise<Array<{ id: string; height: number; minFont: number; width: number }>> {
-  const imgs = await page.$$eval('figure img.chart-img', (els) =>
-    (els as HTMLImageElement[]).map((img) => ({ id: img.closest('figure')!.id, src: img.currentSrc || img.src, width: img.getBoundingClientRect().width, height: img.getBoundingClientRect().height })),
-  );
   const out = [];
-  for (const m of imgs) {
+  for (const m of await shownCharts(page)) {
     if (m.width === 0) continue;
     const f = svgFacts(await (await fetch(m.src)).text());
     out.push({ id: m.id, height: m.height, width: m.width, minFont: (m.width / f.width) * f.minFont });
   }
   return out;
 }
+
+/** A chart text that leaves its drawing, two texts of one drawing that cover each other, or a text that a data point or curve runs through. */
+export interface TextClash { chart: string; kind: 'outside' | 'overlap' | 'over-data'; texts: string[]; by: number }
+
+/**
+ * The chart each figure shows at this viewport (the <picture> source whose media matches, else the
+ * <img> fallback: read from the page's markup, since a lazy image below the fold has no currentSrc
+ * yet), fetched as the served SVG file.
+ */
+export async function shownCharts(page: Page): Promise<Array<{ id: string; src: string; width: number; height: number }>> {
+  return page.$$eval('figure img.chart-img', (els) =>
+    (els as HTMLImageElement[]).map((img) => {
+      const r = img.getBoundingClientRect();
+      const source = Array.from(img.parentElement?.querySelectorAll('source') ?? []).find((s) => !s.media || matchMedia(s.media).matches);
+      const src = new URL(source?.getAttribute('srcset') ?? img.getAttribute('src')!, location.href).href;
+      return { id: img.closest('figure')!.id, src, width: r.width, height: r.height };
+    }),
+  );
+}
+
+/**
+ * Each chart drawing shown on the page, laid out on its own in `scratch` (a page of the same
+ * browser) at its intrinsic size, so that user units are CSS px: every <text> (outside <defs>) must
+ * lie inside the viewBox, no two texts may cover each other, and no data point (a circle with a
+ * <title>) or curve (a polyline) may run through a text. Boxes come from getBBox, mapped
+ * through each text's transform (the rotated axis titles); a box is trimmed by 15 % of its height
+ * at top and bottom (the font's line gap, not ink) and a clash must exceed `tol` units both ways.
+ */
+export async function chartTextClashes(page: Page, scratch: Page, tol = 0.5): Promise<TextClash[]> {
+  const out: TextClash[] = [];
+  for (const ch of await shownCharts(page)) {
+    if (ch.width === 0) continue;
+    const svg = (await (await fetch(ch.src)).text()).replace(/^<\?xml[^>]*>\s*/, '');
+    await scratch.setContent(`<!doctype html><html><body style="margin:0">${svg}</body></html>`);
+    const found = (await scratch.evaluate(`(${TEXT_CLASHES_JS})(${tol})`)) as Array<Omit<TextClash, 'chart'>>;
+    for (const f of found) out.push({ chart: ch.id, ...f });
+  }
+  return out;
+}
+
+const TEXT_CLASHES_JS = `(tol) => {
+  const svg = document.querySelector('svg');
+  const vb = svg.viewBox.baseVal;
+  const root = svg.getScreenCTM().inverse();
+  const boxes = [];
+  for (const t of svg.querySelectorAll('text')) {
+    if (t.closest('defs') || !t.textContent.trim()) continue;
+    const b = t.getBBox();
+    const m = root.multiply(t.getScreenCTM());
+    const pts = [[b.x, b.y], [b.x + b.width, b.y], [b.x, b.y + b.height], [b.x + b.width, b.y + b.height]].map(([x, y]) => new DOMPoint(x, y).matrixTransform(m));
+    const xs = pts.map((p) => p.x), ys = pts.map((p) => p.y);
+    const rotated = Math.abs(m.b) > 0.5;
+    const trim = rotated ? 0 : 0.15 * b.height, trimX = rotated ? 0.15 * b.height : 0;
+    boxes.push({ s: t.textContent.trim(), x0: Math.min(...xs) + trimX, x1: Math.max(...xs) - trimX, y0: Math.min(...ys) + trim, y1: Math.max(...ys) - trim });
+  }
+  const out = [];
+  for (const b of boxes) {
+    const by = Math.max(vb.x - b.x0, b.x1 - (vb.x + vb.width), vb.y - b.y0, b.y1 - (vb.y + vb.height));
+    if (by > tol) out.push({ kind: 'outside', texts: [b.s], by: Math.round(by * 10) / 10 });
+  }
+  // Data marks: points that carry their values (a circle with a <title>) and the drawn curves (polylines).
+  const toRoot = (el) => root.multiply(el.getScreenCTM());
+  const marks = [];
+  for (const el of svg.querySelectorAll('circle')) {
+    if (el.closest('defs') || !el.querySelector('title')) continue;
+    const p = new DOMPoint(el.cx.baseVal.value, el.cy.baseVal.value).matrixTransform(toRoot(el));
+    const r = el.r.baseVal.value;
+    marks.push({ s: el.querySelector('title').textContent, segs: [[p.x - r, p.y, p.x + r, p.y], [p.x, p.y - r, p.x, p.y + r]] });
+  }
+  for (const el of svg.querySelectorAll('polyline')) {
+    if (el.closest('defs')) continue;
+    const m = toRoot(el);
+    const pts = Array.from(el.points).map((q) => new DOMPoint(q.x, q.y).matrixTransform(m));
+    const segs = [];
+    for (let i = 1; i < pts.length; i++) segs.push([pts[i - 1].x, pts[i - 1].y, pts[i].x, pts[i].y]);
+    marks.push({ s: 'curve' + (el.getAttribute('class') ? ' .' + el.getAttribute('class') : '') + (el.getAttribute('stroke') ? ' ' + el.getAttribute('stroke') : ''), segs });
+  }
+  // Does segment a–b pass through box (shrunk by tol)? Clip the segment to the box (Liang–Barsky).
+  const hits = (g, b) => {
+    const [x0, y0, x1, y1] = g, dx = x1 - x0, dy = y1 - y0;
+    let t0 = 0, t1 = 1;
+    for (const [p, q] of [[-dx, x0 - (b.x0 + tol)], [dx, b.x1 - tol - x0], [-dy, y0 - (b.y0 + tol)], [dy, b.y1 - tol - y0]]) {
+      if (p === 0) { if (q < 0) return false; continue; }
+      const t = q / p;
+      if (p < 0) { if (t > t1) return false; if (t > t0) t0 = t; } else { if (t < t0) return false; if (t < t1) t1 = t; }
+    }
+    return true;
+  };
+  for (const b of boxes) for (const mk of marks) if (mk.segs.some((g) => hits(g, b))) out.push({ kind: 'over-data', texts: [b.s, mk.s], by: 0 });
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const a = boxes[i], b = boxes[j];
+    const w = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0), h = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0);
+    if (w > tol && h > tol) out.push({ kind: 'overlap', texts: [a.s, b.s], by: Math.round(Math.min(w, h) * 10) / 10 });
+  }
+  return out;
+}`;
 
 export const SCREENSHOTS = 'test-results/screenshots';
 

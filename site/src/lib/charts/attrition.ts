@@ -32,7 +32,8 @@ export function attritionChart(a: AttritionSnapshot | null | undefined): Chart |
       out.push(`<line x1="${c(x(t))}" x2="${c(x(t))}" y1="${top - 10}" y2="${axisY}" class="grid"/>`);
       out.push(text(x(t), axisY + 16, `${t * 100} %`, 'text-anchor="middle"'));
     }
-    out.push(text((left + W - right) / 2, axisY + 34, 'dropout (share of randomised participants)', 'text-anchor="middle" class="axlab"'));
+    // the full wording is the table's; a phone's 288 units hold the short one
+    out.push(text((left + W - right) / 2, axisY + 34, variant === 'w' ? 'dropout (share of randomised participants)' : 'dropout (% of randomised)', 'text-anchor="middle" class="axlab"'));
     pooled.forEach(([name, p], i) => {
       const y = top + i * rowH + rowH / 2;
       out.push(text(4, y + 4, name, 'class="hdr"'));

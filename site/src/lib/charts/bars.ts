@@ -5,7 +5,7 @@
  */
 import type { OutcomeSnapshot, RobSummaryRow } from '../model.js';
 import { fmt } from '../format.js';
-import { type Chart, c, fit, legend, NARROW, scale, svgOpen, text, WIDE, xAxis } from './svg.js';
+import { type Chart, c, fit, legend, legendBottom, NARROW, scale, svgOpen, text, WIDE, xAxis } from './svg.js';
 
 const SEGMENTS = [
   ['low', 'Low risk', 'rob-low'],
@@ -30,7 +30,9 @@ export function robSummaryChart(o: OutcomeSnapshot): Chart | null {
     const L = wide ? 300 : 8, R = W - 12, top = 10;
     const x = scale(0, 100, L, R);
     const end = top + rows.length * rowH;
-    const H = Math.max(216, end + 84);
+    const lg = legend(SEGMENTS.map(([, name, cls]) => ({ swatch: `<rect x="0" y="-6" width="14" height="12" class="${cls}"/>`, label: name })), wide ? L : 4, end + 58, R - (wide ? L : 4));
+    // as tall as its legend needs (two lines on a phone)
+    const H = Math.max(216, end + 84, legendBottom(end + 58, lg.height));
     const p: string[] = [svgOpen(id, variant, W, H, title, description, 'bars rob-summary')];
     rows.forEach((r, i) => {
       const y0 = top + i * rowH;
@@ -43,8 +45,8 @@ export function robSummaryChart(o: OutcomeSnapshot): Chart | null {
         acc += v;
       }
     });
-    p.push(xAxis(x, 0, 100, end + 4, wide ? 5 : 4, 'Share of the pooled weight (%)', end + 36));
-    p.push(legend(SEGMENTS.map(([, name, cls]) => ({ swatch: `<rect x="0" y="-6" width="14" height="12" class="${cls}"/>`, label: name })), wide ? L : 4, end + 58, R - (wide ? L : 4)).svg);
+    p.push(xAxis(x, 0, 100, end + 4, wide ? 5 : 4, 'Share of the pooled weight (%)', end + 36, W));
+    p.push(lg.svg);
     p.push('</svg>');
     return p.join('');
   };
@@ -83,7 +85,7 @@ export function countBarsChart(idStem: string, dimLabel: string, counts: Array<{
       p.push(`<rect x="${L}" y="${c(barY)}" width="${c(Math.max(1, x(k.studies) - L))}" height="16" class="bar"/>`);
       p.push(text(x(k.studies) + 4, barY + 12, String(k.studies), 'class="num"'));
     });
-    p.push(xAxis(x, 0, max, end + 4, 4, 'Studies', end + 36));
+    p.push(xAxis(x, 0, max, end + 4, 4, 'Studies', end + 36, W));
     p.push('</svg>');
     return p.join('');
   }

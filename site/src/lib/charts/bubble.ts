@@ -9,7 +9,7 @@
 import { qnorm, qt } from '../../../../core/meta/special.js';
 import type { MetaRegression, OutcomeSnapshot } from '../model.js';
 import { fmt } from '../format.js';
-import { type Chart, c, legend, NARROW, pad, scale, svgOpen, WIDE, xAxis, yAxis } from './svg.js';
+import { type Chart, c, fit as fitLabel, legend, legendBottom, NARROW, pad, scale, svgOpen, tickCountFor, WIDE, xAxis, yAxis } from './svg.js';
 
 /** Critical value of the band: t(df) under Knapp-Hartung (metafor's `predict()`), else normal. */
 export function bandCritical(ci: string, df: number | null | undefined): number {
@@ -73,25 +73,26 @@ export function bubbleChart(o: OutcomeSnapshot, ci: string, moderatorLabel?: str
   const draw = (variant: 'w' | 'n'): string => {
     const wide = variant === 'w';
     const W = wide ? WIDE : NARROW;
-    const H = wide ? 340 : 300;
-    const L = wide ? 62 : 50, R = W - 12, T = 12, B = H - (wide ? 70 : 84);
+    const L = wide ? 62 : 50, R = W - 12, T = 12, B = wide ? 270 : 216;
     const x = scale(xlo, xhi, L, R);
     const y = scale(ylo, yhi, B, T);
-    const p: string[] = [svgOpen(id, variant, W, H, title, description, 'bubble')];
-    p.push(yAxis(y, ylo, yhi, L, 5, 'SMD', R));
-    p.push(`<line x1="${L}" x2="${R}" y1="${c(y(0))}" y2="${c(y(0))}" class="zero"/>`);
-    if (V) p.push(`<polygon points="${[...grid.map((g) => `${c(x(g))},${c(y(fit(g) + band(g)))}`), ...grid.slice().reverse().map((g) => `${c(x(g))},${c(y(fit(g) - band(g)))}`)].join(' ')}" class="band"/>`);
-    for (const s of pts) p.push(`<circle cx="${c(x(s.x))}" cy="${c(y(s.yi))}" r="${c(2 + (wide ? 10 : 7) * Math.sqrt(s.w / maxW))}" class="bub"><title>${s.label}: ${modLabel} ${s.x}, SMD ${fmt(s.yi)}</title></circle>`);
-    p.push(`<line x1="${c(x(xlo))}" x2="${c(x(xhi))}" y1="${c(y(fit(xlo)))}" y2="${c(y(fit(xhi)))}" class="line"/>`);
-    p.push(xAxis(x, xlo, xhi, B, wide ? 8 : 4, modLabel, B + 32));
     const lg = legend(
       [
         { swatch: '<circle cx="7" cy="0" r="5" class="bub"/>', label: 'study (area by weight)' },
         { swatch: '<line x1="0" x2="16" y1="0" y2="0" class="line"/>', label: 'fitted line' },
         ...(V ? [{ swatch: '<rect x="0" y="-6" width="16" height="12" class="band"/>', label: '95% CI of the line' }] : []),
       ],
-      L, B + 50, R - L,
+      wide ? L : 4, B + 50, wide ? R - L : W - 8,
     );
+    // as tall as its legend needs (it wraps to more lines on a phone)
+    const H = Math.max(wide ? 340 : 300, legendBottom(B + 50, lg.height));
+    const p: string[] = [svgOpen(id, variant, W, H, title, description, 'bubble')];
+    p.push(yAxis(y, ylo, yhi, L, 5, 'SMD', R));
+    p.push(`<line x1="${L}" x2="${R}" y1="${c(y(0))}" y2="${c(y(0))}" class="zero"/>`);
+    if (V) p.push(`<polygon points="${[...grid.map((g) => `${c(x(g))},${c(y(fit(g) + band(g)))}`), ...grid.slice().reverse().map((g) => `${c(x(g))},${c(y(fit(g) - band(g)))}`)].join(' ')}" class="band"/>`);
+    for (const s of pts) p.push(`<circle cx="${c(x(s.x))}" cy="${c(y(s.yi))}" r="${c(2 + (wide ? 10 : 7) * Math.sqrt(s.w / maxW))}" class="bub"><title>${s.label}: ${modLabel} ${s.x}, SMD ${fmt(s.yi)}</title></circle>`);
+    p.push(`<line x1="${c(x(xlo))}" x2="${c(x(xhi))}" y1="${c(y(fit(xlo)))}" y2="${c(y(fit(xhi)))}" class="line"/>`);
+    p.push(xAxis(x, xlo, xhi, B, wide ? 8 : tickCountFor(xlo, xhi, R - L, 44), wide ? modLabel : fitLabel(modLabel, W - 8), B + 32, W));
     p.push(lg.svg, '</svg>');
     return p.join('');
   };

@@ -7,7 +7,7 @@
  */
 import type { OutcomeSnapshot } from '../model.js';
 import { fmtCi } from '../format.js';
-import { type Chart, c, legend, NARROW, pad, scale, svgOpen, text, WIDE, xAxis, yAxis } from './svg.js';
+import { type Chart, c, legend, legendBottom, NARROW, pad, scale, svgOpen, text, tickCountFor, WIDE, xAxis, yAxis } from './svg.js';
 
 export interface CumulativeStep { id: string; label: string; year: number; t: number; k: number; estimate: number; ciLower: number; ciUpper: number }
 
@@ -49,8 +49,17 @@ export function cumulativeChart(o: OutcomeSnapshot): Chart | null {
   const draw = (variant: 'w' | 'n'): string => {
     const wide = variant === 'w';
     const W = wide ? WIDE : NARROW;
-    const H = wide ? 340 : 300;
-    const L = wide ? 62 : 50, R = W - 12, T = 14, B = H - (wide ? 76 : 86);
+    const L = wide ? 62 : 50, R = W - 12, T = 14, B = wide ? 264 : 214;
+    const lg = legend(
+      [
+        { swatch: '<line x1="0" x2="16" y1="0" y2="0" class="line"/>', label: 'Pooled SMD after each study' },
+        { swatch: '<rect x="0" y="-6" width="16" height="12" class="band"/>', label: '95% CI' },
+        ...(clipped ? [{ swatch: '<path d="M8 -6l-5 8h10z" class="clip"/>', label: 'CI beyond the axis' }] : []),
+      ],
+      wide ? L : 4, B + 54, wide ? R - L : W - 8,
+    );
+    // as tall as its legend needs (it wraps to more lines on a phone)
+    const H = Math.max(wide ? 340 : 300, legendBottom(B + 54, lg.height));
     const x = scale(t0, t1, L, R);
     const y = scale(ylo, yhi, B, T);
     const cy = (v: number) => Math.max(T, Math.min(B, y(v)));
@@ -65,15 +74,7 @@ export function cumulativeChart(o: OutcomeSnapshot): Chart | null {
     }
     p.push(`<polyline points="${steps.map((s) => `${c(x(s.t))},${c(cy(s.estimate))}`).join(' ')}" class="line"/>`);
     for (const s of steps) p.push(`<circle cx="${c(x(s.t))}" cy="${c(cy(s.estimate))}" r="2.5" class="dot"><title>${s.label}: k = ${s.k}, ${fmtCi(s.estimate, s.ciLower, s.ciUpper)}</title></circle>`);
-    p.push(xAxis(x, t0, t1, B, wide ? 8 : 4, 'Publication year', B + 34));
-    const lg = legend(
-      [
-        { swatch: '<line x1="0" x2="16" y1="0" y2="0" class="line"/>', label: 'Pooled SMD after each study' },
-        { swatch: '<rect x="0" y="-6" width="16" height="12" class="band"/>', label: '95% CI' },
-        ...(clipped ? [{ swatch: '<path d="M8 -6l-5 8h10z" class="clip"/>', label: 'CI beyond the axis' }] : []),
-      ],
-      L, B + 54, R - L,
-    );
+    p.push(xAxis(x, t0, t1, B, wide ? 8 : tickCountFor(t0, t1, R - L, 44), 'Publication year', B + 34, W));
     p.push(lg.svg);
     p.push('</svg>');
     return p.join('');

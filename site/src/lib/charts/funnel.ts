@@ -6,7 +6,7 @@
  */
 import type { OutcomeSnapshot } from '../model.js';
 import { fmt } from '../format.js';
-import { type Chart, c, legend, NARROW, pad, scale, svgOpen, WIDE, xAxis, yAxis } from './svg.js';
+import { type Chart, c, legend, legendBottom, NARROW, pad, scale, svgOpen, tickCountFor, WIDE, xAxis, yAxis } from './svg.js';
 
 /** Two-sided normal quantiles for p = .10, .05, .01. */
 export const CONTOUR_Z = { p10: 1.6448536269514722, p05: 1.959963984540054, p01: 2.5758293035489004 } as const;
@@ -27,10 +27,22 @@ export function funnelChart(o: OutcomeSnapshot): Chart | null {
   const draw = (variant: 'w' | 'n'): string => {
     const wide = variant === 'w';
     const W = wide ? WIDE : NARROW;
-    const H = wide ? 380 : 330;
-    const L = wide ? 62 : 50, R = W - 12, T = 12, B = H - (wide ? 82 : 100);
+    const L = wide ? 62 : 50, R = W - 12, T = 12, B = wide ? 298 : 230;
     const x = scale(xlo, xhi, L, R);
     const y = scale(0, seMax, T, B);
+    const lg = legend(
+      [
+        { swatch: '<rect x="0" y="-6" width="14" height="12" class="fns"/>', label: 'p > .10' },
+        { swatch: '<rect x="0" y="-6" width="14" height="12" class="f10"/>', label: '.10 > p > .05' },
+        { swatch: '<rect x="0" y="-6" width="14" height="12" class="f05"/>', label: '.05 > p > .01' },
+        { swatch: '<rect x="0" y="-6" width="14" height="12" class="f01"/>', label: 'p < .01' },
+        { swatch: '<line x1="0" x2="14" y1="0" y2="0" class="est"/>', label: 'pooled estimate' },
+        ...(filled.length ? [{ swatch: '<circle cx="7" cy="0" r="3.5" class="filled"/>', label: 'imputed (trim-and-fill)' }] : []),
+      ],
+      wide ? L : 4, B + 50, wide ? R - L : W - 8,
+    );
+    // as tall as its legend needs (it wraps to more lines on a phone)
+    const H = Math.max(wide ? 380 : 330, legendBottom(B + 50, lg.height));
     const p: string[] = [svgOpen(id, variant, W, H, title, description, 'funnel')];
     p.push(`<defs><clipPath id="${id}-${variant}-clip"><rect x="${L}" y="${T}" width="${c(R - L)}" height="${c(B - T)}"/></clipPath></defs>`);
     p.push(`<g clip-path="url(#${id}-${variant}-clip)">`);
@@ -43,18 +55,7 @@ export function funnelChart(o: OutcomeSnapshot): Chart | null {
     for (const f of filled) p.push(`<circle cx="${c(x(f.yi))}" cy="${c(y(f.se))}" r="3.5" class="filled"/>`);
     for (const s of pts) p.push(`<circle cx="${c(x(s.yi))}" cy="${c(y(s.se))}" r="3.5" class="dot"><title>${s.label}: SMD ${fmt(s.yi)}, SE ${fmt(s.se, 3)}</title></circle>`);
     p.push(yAxis(y, 0, seMax, L, 5, 'Standard error'));
-    p.push(xAxis(x, xlo, xhi, B, wide ? 7 : 4, 'SMD', B + 32));
-    const lg = legend(
-      [
-        { swatch: '<rect x="0" y="-6" width="14" height="12" class="fns"/>', label: 'p > .10' },
-        { swatch: '<rect x="0" y="-6" width="14" height="12" class="f10"/>', label: '.10 > p > .05' },
-        { swatch: '<rect x="0" y="-6" width="14" height="12" class="f05"/>', label: '.05 > p > .01' },
-        { swatch: '<rect x="0" y="-6" width="14" height="12" class="f01"/>', label: 'p < .01' },
-        { swatch: '<line x1="0" x2="14" y1="0" y2="0" class="est"/>', label: 'pooled estimate' },
-        ...(filled.length ? [{ swatch: '<circle cx="7" cy="0" r="3.5" class="filled"/>', label: 'imputed (trim-and-fill)' }] : []),
-      ],
-      L, B + 50, R - L,
-    );
+    p.push(xAxis(x, xlo, xhi, B, wide ? 7 : tickCountFor(xlo, xhi, R - L, 44), 'SMD', B + 32, W));
     p.push(lg.svg, '</svg>');
     return p.join('');
   };

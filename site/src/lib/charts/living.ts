@@ -1,7 +1,7 @@
 /**
  * The living curve: an outcome's pooled estimate (with its 95% CI) at every published version, by
  * date — the estimate as readers saw it over time. Pure: data in, SVG text out (build time, no JS).
- * Drawn in both layouts of every chart (svg.ts: 760 units wide on a desktop, 360 on a phone) and
+ * Drawn in both layouts of every chart (svg.ts: 760 units wide on a desktop, 288 on a phone) and
  * served as a `Chart` (livingChart): permalink, data table, CSV and SVG downloads like the others.
  */
 import type { HistoryPoint } from '../../../../core/analysis/snapshot.js';

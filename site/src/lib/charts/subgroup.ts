@@ -5,7 +5,7 @@
 import type { OutcomeSnapshot, SubgroupView } from '../model.js';
 import { fmtCi } from '../format.js';
 import { favours } from './forest.js';
-import { type Chart, c, fit, NARROW, pad, scale, svgOpen, text, WIDE, xAxis } from './svg.js';
+import { type Chart, c, fit, NARROW, pad, scale, svgOpen, text, textWidth, WIDE, xAxis } from './svg.js';
 
 export function levelLabel(g: SubgroupView, level: string): string {
   return g.levels?.find((l) => l.level === level)?.label ?? level;
@@ -27,19 +27,25 @@ export function subgroupChart(o: OutcomeSnapshot, g: SubgroupView): Chart | null
   const draw = (variant: 'w' | 'n'): string => {
     const wide = variant === 'w';
     const W = wide ? WIDE : NARROW;
-    const rowH = wide ? 26 : 40;
+    // phone: two lines a row (the level with its numbers, then the diamond), as the forest plot
+    const rowH = wide ? 26 : 30;
     const top = 30;
     const labelR = wide ? 250 : NARROW - 8;
     const plotL = wide ? 262 : 12, plotR = wide ? 590 : W - 12;
     const x = scale(xlo, xhi, plotL, plotR);
     const cx = (v: number) => Math.max(plotL, Math.min(plotR, x(v)));
     const yEnd = top + lv.length * rowH + 6;
-    const H = Math.max(216, yEnd + 52);
+    const favOneLine = wide || textWidth(`← ${favL}`) + textWidth(`${favR} →`) + 12 <= W - 8;
+    const H = Math.max(216, yEnd + (favOneLine ? 52 : 68));
     const p: string[] = [svgOpen(id, variant, W, H, title, description, 'forest subgroup')];
-    p.push(text(wide ? 8 : 4, 18, g.label, 'class="hdr"'));
-    if (wide) p.push(text(W - 6, 18, 'SMD [95% CI]', 'class="hdr" text-anchor="end"'));
-    p.push(`<line x1="${c(x(0))}" x2="${c(x(0))}" y1="${top - 4}" y2="${c(yEnd)}" class="zero"/>`);
-    if (overall !== null) p.push(`<line x1="${c(cx(overall))}" x2="${c(cx(overall))}" y1="${top - 4}" y2="${c(yEnd)}" class="est"/>`);
+    p.push(text(wide ? 8 : 4, 18, wide ? g.label : fit(g.label, W - 8 - textWidth('SMD [95% CI]') - 16), 'class="hdr"'));
+    p.push(text(wide ? W - 6 : W - 4, 18, 'SMD [95% CI]', 'class="hdr" text-anchor="end"'));
+    // phone: the zero and overall lines on the diamond lines only (they would cross the labels)
+    const vline = (vx: number, cls: string) => (wide
+      ? `<line x1="${c(vx)}" x2="${c(vx)}" y1="${top - 4}" y2="${c(yEnd)}" class="${cls}"/>`
+      : `<path d="${lv.map((_, i) => `M${c(vx)} ${c(top + i * rowH + 14)}v${rowH - 14}`).join('')}" class="${cls}"/>`);
+    p.push(vline(x(0), 'zero'));
+    if (overall !== null) p.push(vline(cx(overall), 'est'));
     lv.forEach((l, i) => {
       const name = `${levelLabel(g, l.level)} (k = ${l.k})`;
       if (wide) {
@@ -49,14 +55,16 @@ export function subgroupChart(o: OutcomeSnapshot, g: SubgroupView): Chart | null
         p.push(text(W - 6, y + 4, fmtCi(l.estimate, l.ciLower, l.ciUpper), 'text-anchor="end" class="num"'));
       } else {
         const y0 = top + i * rowH;
-        p.push(text(4, y0 + 12, fit(`${name}: ${fmtCi(l.estimate, l.ciLower, l.ciUpper)}`, W - 8)));
-        const y = y0 + 28;
-        p.push(`<polygon points="${c(cx(l.ciLower!))},${c(y)} ${c(cx(l.estimate!))},${c(y - 6)} ${c(cx(l.ciUpper!))},${c(y)} ${c(cx(l.estimate!))},${c(y + 6)}" class="diamond"/>`);
+        const ci = fmtCi(l.estimate, l.ciLower, l.ciUpper);
+        p.push(text(4, y0 + 12, fit(name, W - 8 - textWidth(ci) - 10)));
+        p.push(text(W - 4, y0 + 12, ci, 'text-anchor="end" class="num"'));
+        const y = y0 + 22;
+        p.push(`<polygon points="${c(cx(l.ciLower!))},${c(y)} ${c(cx(l.estimate!))},${c(y - 5)} ${c(cx(l.ciUpper!))},${c(y)} ${c(cx(l.estimate!))},${c(y + 5)}" class="diamond"/>`);
       }
     });
-    p.push(xAxis(x, xlo, xhi, yEnd, wide ? 6 : 4));
+    p.push(xAxis(x, xlo, xhi, yEnd, wide ? 6 : 4, undefined, undefined, W));
     p.push(text(wide ? x(0) - 4 : 4, yEnd + 34, `← ${favL}`, wide ? 'text-anchor="end" class="fav"' : 'class="fav"'));
-    p.push(text(wide ? x(0) + 4 : W - 4, yEnd + 34, `${favR} →`, wide ? 'class="fav"' : 'text-anchor="end" class="fav"'));
+    p.push(text(wide ? x(0) + 4 : W - 4, yEnd + (favOneLine ? 34 : 50), `${favR} →`, wide ? 'class="fav"' : 'text-anchor="end" class="fav"'));
     p.push('</svg>');
     return p.join('');
   };

@@ -1,8 +1,10 @@
 /**
  * Shared pieces of the build-time SVG charts. Every chart function is pure (data in, strings out) and
  * draws two layouts from the same data: `wide` (shown at its natural size on a desktop) and `narrow`
- * (a 360-unit phone layout that drops or stacks columns). Text sizes are in user units equal to CSS
- * pixels at those sizes, so chart text stays ≥ 11 px on a 390 px phone.
+ * (a 288-unit phone layout that drops or stacks columns). Text sizes are in user units equal to CSS
+ * pixels at those sizes: the phone drawing is 288 px wide in the 288 px content box of a 320 px phone
+ * (12-unit text at 12 px; about 14.9 px at 390 px), and its box is capped at PHONE_MAX so a tablet
+ * below WIDE_FROM does not blow it up.
  */
 import { csvEscape, esc } from '../format.js';
 
@@ -38,7 +40,9 @@ export interface Chart {
 }
 
 export const WIDE = 760;
-export const NARROW = 360;
+export const NARROW = 288;
+/** Widest the phone drawing is shown (CSS max-width of the chart box below WIDE_FROM): 400 px, 16.7 px text. */
+export const PHONE_MAX = '25rem';
 /**
  * The page shows a chart's desktop drawing (WIDE units) from this viewport width, its phone drawing
  * (NARROW) below. 60rem: the first width at which the desktop box (viewport − 3rem of page padding,
@@ -46,7 +50,7 @@ export const NARROW = 360;
  * WCAG 2.5.8 minimum for the row links laid over it.
  */
 export const WIDE_FROM = '60rem';
-/** Phone-layout text size (user units = CSS px at 360 px wide). */
+/** Phone-layout text size (user units = CSS px at 288 px wide). */
 export const FONT = 12;
 
 /** Number to short SVG coordinate text (one decimal). */
@@ -115,14 +119,24 @@ export function fit(s: string, px: number, font = FONT): string {
   return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
 }
 
-/** A horizontal axis with ticks and labels at y. */
-export function xAxis(x: (v: number) => number, lo: number, hi: number, y: number, count: number, label?: string, labelY?: number): string {
+/** Rough rendered width of a label (average glyph ≈ 0.56 em), as `fit` and `legend` assume. */
+export const textWidth = (s: string, font = FONT): number => s.length * font * 0.56;
+
+/**
+ * A horizontal axis with ticks and labels at y. With `edge` (the drawing's width), a tick label that
+ * would cross the drawing's left or right edge is moved inside it (the end ticks of a plot that runs
+ * close to the edge).
+ */
+export function xAxis(x: (v: number) => number, lo: number, hi: number, y: number, count: number, label?: string, labelY?: number, edge?: number): string {
   const ts = ticks(lo, hi, count);
   const step = ts.length > 1 ? ts[1] - ts[0] : 1;
   const parts = [`<line x1="${c(x(lo))}" x2="${c(x(hi))}" y1="${c(y)}" y2="${c(y)}" class="axis"/>`];
   for (const t of ts) {
     parts.push(`<line x1="${c(x(t))}" x2="${c(x(t))}" y1="${c(y)}" y2="${c(y + 4)}" class="axis"/>`);
-    parts.push(text(x(t), y + 16, tickLabel(t, step), 'text-anchor="middle"'));
+    const s = tickLabel(t, step);
+    const half = textWidth(s) / 2 + 1;
+    const tx = edge === undefined ? x(t) : Math.max(half + 1, Math.min(edge - half - 1, x(t)));
+    parts.push(text(tx, y + 16, s, 'text-anchor="middle"'));
   }
   if (label) parts.push(text((x(lo) + x(hi)) / 2, labelY ?? y + 32, label, 'text-anchor="middle" class="axlab"'));
   return parts.join('');
@@ -164,3 +178,6 @@ export function legend(items: Array<{ swatch: string; label: string }>, x0: numb
   }
   return { svg: parts.join(''), height: y - y0 + 18 };
 }
+
+/** Bottom of a drawing whose last content is a legend placed at y0 (`legend`'s height): its last line and a margin. */
+export const legendBottom = (y0: number, height: number): number => y0 + height - 4;

@@ -5,7 +5,7 @@
  * (build time, no JS), in both layouts of every chart and served as a `Chart` (tsaChart).
  */
 import type { TsaResult } from '../../../../core/analysis/tsa.js';
-import { svgOpen, type Chart } from './svg.js';
+import { svgOpen, textWidth, type Chart } from './svg.js';
 import { esc, frame, grid, hline, num, ticks, xTitle, yTitle } from './frame.js';
 
 const TSA_DESC = 'The cumulative Z-curve (blue) over the participants accrued, trials in publication order; crossing the red Lan–DeMets O\'Brien–Fleming boundary above (benefit) or below (harm) makes the result conclusive, entering the green wedge shows futility; the dashed vertical line is the required information size (RIS).';
@@ -37,7 +37,8 @@ export function tsaSvg(tsa: TsaResult, opts: { id: string; label: string }, vari
   const fMax = Math.max(1.05, ...tsa.points.map((p) => p.fraction)) * 1.02;
   const zs = tsa.points.flatMap((p) => [p.z, p.efficacy ?? 0]);
   const zTop = Math.min(ZMAX, Math.max(3, ...zs.map((z) => Math.abs(z))) + 0.5);
-  const f = frame(variant, { w: 320, n: 260 }, { L: 34, R: 12, T: 14, B: 40 }, [0, fMax], [-zTop, zTop]);
+  // T: a row above the plot for the 'benefit' and RIS labels, which inside the plot would lie on a Z-curve that runs along the top
+  const f = frame(variant, { w: 334, n: 274 }, { L: 34, R: 12, T: 28, B: 40 }, [0, fMax], [-zTop, zTop]);
   const { W, H, L, R, T, B, x } = f;
   const y = (z: number) => f.y(clampZ(z));
   const p: string[] = [];
@@ -47,7 +48,6 @@ export function tsaSvg(tsa: TsaResult, opts: { id: string; label: string }, vari
   for (const c of [1.96, -1.96]) p.push(hline(f, c, 'stroke="#888" stroke-dasharray="3 3"'));
   // required information size
   p.push(`<line x1="${x(1).toFixed(1)}" x2="${x(1).toFixed(1)}" y1="${T}" y2="${H - B}" stroke="#b35900" stroke-dasharray="5 3"/>`);
-  p.push(`<text x="${(x(1) - 3).toFixed(1)}" y="${T + 11}" text-anchor="end" fill="#b35900">RIS ${Math.round(tsa.ris)}</text>`);
   // boundaries at the looks (extended flat past the RIS)
   const withB = tsa.points.filter((q) => q.efficacy !== null);
   const line = (pts: [number, number][], color: string, dash = '') =>
@@ -63,11 +63,18 @@ export function tsaSvg(tsa: TsaResult, opts: { id: string; label: string }, vari
   const zc: [number, number][] = [[0, 0], ...tsa.points.map((q) => [q.fraction, q.z] as [number, number])];
   line(zc, '#1f5f99');
   for (const q of tsa.points) p.push(`<circle cx="${x(q.fraction).toFixed(1)}" cy="${y(q.z).toFixed(1)}" r="2.2" fill="#1f5f99"><title>${esc(q.label)}: Z ${num(q.z)}, ${q.participants} participants</title></circle>`);
-  p.push(`<text x="${W - R}" y="${(y(zTop) + 10).toFixed(1)}" text-anchor="end" fill="#a00">benefit</text>`);
-  p.push(`<text x="${W - R}" y="${(y(-zTop) - 4).toFixed(1)}" text-anchor="end" fill="#a00">harm</text>`);
-  p.push(xTitle(f, `participants accrued (RIS = ${Math.round(tsa.ris)})`));
+  // Labels outside the plot, where no curve runs: 'benefit' above it (with the RIS line's label left of
+  // it when there is room), 'harm' below it in the tick row (the RIS tick left out when they would meet:
+  // the axis title carries the RIS too).
+  const ris = String(Math.round(tsa.ris));
+  const benefitX = W - R - textWidth('benefit');
+  p.push(`<text x="${W - R}" y="${T - 8}" text-anchor="end" fill="#a00">benefit</text>`);
+  if (x(1) - 3 - textWidth(`RIS ${ris}`) >= L && x(1) - 3 <= benefitX - 8) p.push(`<text x="${(x(1) - 3).toFixed(1)}" y="${T - 8}" text-anchor="end" fill="#b35900">RIS ${ris}</text>`);
+  p.push(`<text x="${W - R}" y="${H - B + 14}" text-anchor="end" fill="#a00">harm</text>`);
+  p.push(xTitle(f, `participants accrued (RIS = ${ris})`));
   p.push(`<text x="${L}" y="${H - B + 14}">0</text>`);
-  p.push(`<text x="${x(1).toFixed(1)}" y="${H - B + 14}" text-anchor="middle">${Math.round(tsa.ris)}</text>`);
+  const risHalf = textWidth(ris) / 2;
+  if (x(1) - risHalf >= L + textWidth('0') + 6 && x(1) + risHalf <= W - R - textWidth('harm') - 6) p.push(`<text x="${x(1).toFixed(1)}" y="${H - B + 14}" text-anchor="middle">${ris}</text>`);
   p.push(yTitle(f, 'cumulative Z'));
   p.push('</svg>');
   return p.join('');
