@@ -265,6 +265,17 @@ describe('subgroups, RoB summary, evidence map', () => {
     expect(ch.narrow).toContain('>12<');
     expect(chartCsv(ch)).toBe('Disorder,Studies\nDepression,12\nAnxiety,3\n');
   });
+  it('evidence-map bars count whole studies: every tick label is a whole number, for no, few and many studies', () => {
+    for (const n of [0, 1, 2, 3, 7, 13, 150]) {
+      const ch = countBarsChart('region', 'Region', [{ level: 'a', label: 'East', studies: n }, { level: 'b', label: 'West', studies: 0 }])!;
+      for (const svg of [ch.wide, ch.narrow]) {
+        // tick labels sit under the axis, centred: <text … text-anchor="middle">label</text> (the axis title has class="axlab")
+        const ticks = [...svg.matchAll(/<text [^>]*text-anchor="middle"[^>]*>([^<]*)<\/text>/g)].filter((m) => !m[0].includes('axlab')).map((m) => m[1]);
+        expect(ticks.length, `${n} studies`).toBeGreaterThanOrEqual(2);
+        for (const t of ticks) expect(t, `${n} studies: tick ${t}`).toMatch(/^\d+$/);
+      }
+    }
+  });
 });
 
 describe('review charts and downloads', () => {

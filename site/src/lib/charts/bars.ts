@@ -64,7 +64,8 @@ export function robSummaryChart(o: OutcomeSnapshot): Chart | null {
 export function countBarsChart(idStem: string, dimLabel: string, counts: Array<{ level: string; label: string; studies: number }>): Chart | null {
   if (counts.length === 0) return null;
   const id = `map-${idStem}`;
-  const max = Math.max(...counts.map((x) => x.studies), 1);
+  // Counts are whole studies: an axis to at least 4 keeps every tick a whole number (0, 1, 2, 3, 4; then steps of 2, 5, 10 …).
+  const max = Math.max(...counts.map((x) => x.studies), 4);
   const total = counts.reduce((s, x) => s + x.studies, 0);
   const title = `Studies by ${dimLabel.toLowerCase()}`;
   const description = `Number of included studies per ${dimLabel.toLowerCase()} (${total} in all).`;
