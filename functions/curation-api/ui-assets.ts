@@ -72,6 +72,13 @@ h1.cand-title { font-size:1.45rem; line-height:1.3; }
   table.counts td { border:0; padding:0; }
   table.counts td a { display:inline-block; min-height:24px; padding:.15rem 0; }
   .counts .lbl { position:static; width:auto; height:auto; overflow:visible; clip:auto; clip-path:none; color: var(--muted); }
+  /* Tables of several columns become one block per row, each cell named by its column. */
+  table.stack, table.stack tbody, table.stack tr, table.stack th, table.stack td { display:block; width:100%; }
+  table.stack caption { display:block; text-align:left; }
+  table.stack thead { position:absolute; width:1px; height:1px; overflow:hidden; clip:rect(0 0 0 0); clip-path: inset(50%); }
+  table.stack tr { border:1px solid var(--line); border-radius:.4rem; padding:.4rem .7rem; margin:.5rem 0; }
+  table.stack th, table.stack td { border:0; padding:.1rem 0; }
+  table.stack td[data-label]::before { content: attr(data-label) ": "; font-weight:600; color: var(--muted); }
 }
 `;
 

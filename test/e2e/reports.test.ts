@@ -132,6 +132,18 @@ describe.each([1280, 390])('at %i px', (width) => {
     await page.goto(`${h.base}/curate/reviews/${rid}/reports`);
     await expect(page.locator('[data-kappa-sentence="title-abstract"]').textContent()).resolves.toContain('cannot be measured');
     await expect(page.locator('tr[data-curator="lead-e2e"]').count()).resolves.toBe(1);
+    // On a phone each row is a block whose cells name their column (a 5-column table broke
+    // "Decisions" and "Curator" across lines); on a desktop it is a table with its header.
+    const todo = page.locator('tr[data-curator="lead-e2e"] td[data-todo]');
+    const label = await todo.evaluate((e) => getComputedStyle(e, '::before').content);
+    const cellWidth = await todo.evaluate((e) => e.getBoundingClientRect().width);
+    if (width === 390) {
+      expect(label).toBe('"To do: "');
+      expect(cellWidth).toBeGreaterThan(250);
+    } else {
+      expect(label).toBe('none');
+      await expect(page.locator('table[data-progress] thead th').nth(3).isVisible()).resolves.toBe(true);
+    }
     expect(await axe(page)).toEqual([]);
     expect(await noPageScroll(page)).toBe(true);
     await page.close();

@@ -116,7 +116,7 @@ export const PollStatusPanel: FC<{ sources: PollStatus[]; slots: SlotStatus[]; r
     <details>
       <summary>Per review and source</summary>
       <div class="scroll" tabindex={0} role="region" aria-label="Searches per review and source">
-        <table>
+        <table class="stack">
           <thead>
             <tr>
               <th scope="col">Review</th>
@@ -128,12 +128,12 @@ export const PollStatusPanel: FC<{ sources: PollStatus[]; slots: SlotStatus[]; r
           <tbody>
             {slots.map((s) => (
               <tr>
-                <td>{reviews.find((r) => r.id === s.reviewId)?.shortTitle ?? s.reviewId}</td>
-                <td>{s.label}</td>
-                <td>
+                <td data-label="Review">{reviews.find((r) => r.id === s.reviewId)?.shortTitle ?? s.reviewId}</td>
+                <td data-label="Source">{s.label}</td>
+                <td data-label="State">
                   <StateWord s={s} />
                 </td>
-                <td>{s.sentence}</td>
+                <td data-label="Last search and next">{s.sentence}</td>
               </tr>
             ))}
           </tbody>
@@ -303,7 +303,7 @@ const JobView: FC<{ review: Review; job: ImportJob }> = ({ review, job }) => {
           </ul>
           <p class="muted">Counted against the review as it is now; the import checks again as it runs, so records added meanwhile count as duplicates then.</p>
           <div class="scroll" tabindex={0} role="region" aria-label="Sample of the records">
-            <table>
+            <table class="stack">
               <caption>A sample (up to 5 of each kind)</caption>
               <thead>
                 <tr>
@@ -316,13 +316,13 @@ const JobView: FC<{ review: Review; job: ImportJob }> = ({ review, job }) => {
               <tbody>
                 {p.sample.map((s) => (
                   <tr data-kind={s.kind}>
-                    <td>{s.line}</td>
-                    <td>{s.title}</td>
-                    <td>
+                    <td data-label="Line">{s.line}</td>
+                    <td data-label="Title">{s.title}</td>
+                    <td data-label="What happens">
                       {KIND_WORD[s.kind]}
                       {s.fields?.length ? `: ${s.fields.join(', ')}` : ''}
                     </td>
-                    <td>{s.matchedBy ?? '—'}</td>
+                    <td data-label="Matched by">{s.matchedBy ?? '—'}</td>
                   </tr>
                 ))}
               </tbody>
@@ -415,7 +415,7 @@ export function reportsUiRoutes(ctx: AppContext): Hono<Env> {
         <h2>Agreement between screeners</h2>
         {!review.screening.dual ? <p>This review is screened by one person per record, so there is no agreement to measure.</p> : null}
         <div class="scroll" tabindex={0} role="region" aria-label="Screening agreement per stage">
-          <table data-kappa>
+          <table class="stack" data-kappa>
             <thead>
               <tr>
                 <th scope="col">Stage</th>
@@ -428,9 +428,9 @@ export function reportsUiRoutes(ctx: AppContext): Hono<Env> {
               {v.kappa.map((k) => (
                 <tr data-stage={k.stage}>
                   <th scope="row">{k.label}</th>
-                  <td data-kappa-n>{k.result.n}</td>
-                  <td>{k.result.n ? `${Math.round(k.result.observed * 100)} %` : '—'}</td>
-                  <td data-kappa-value>{k.result.kappa === null ? '—' : k.result.kappa.toFixed(2)}</td>
+                  <td data-label="Records screened by two" data-kappa-n>{k.result.n}</td>
+                  <td data-label="Agreement">{k.result.n ? `${Math.round(k.result.observed * 100)} %` : '—'}</td>
+                  <td data-label="Cohen's kappa" data-kappa-value>{k.result.kappa === null ? '—' : k.result.kappa.toFixed(2)}</td>
                 </tr>
               ))}
             </tbody>
@@ -445,7 +445,7 @@ export function reportsUiRoutes(ctx: AppContext): Hono<Env> {
           {v.progress.openConflicts}. A person's to-do is the records still needing a vote that they have not voted on.
         </p>
         <div class="scroll" tabindex={0} role="region" aria-label="Progress per curator">
-          <table data-progress>
+          <table class="stack" data-progress>
             <thead>
               <tr>
                 <th scope="col">Curator</th>
@@ -462,10 +462,10 @@ export function reportsUiRoutes(ctx: AppContext): Hono<Env> {
                     {p.name ?? p.id}
                     {p.id === actor.id ? ' (you)' : ''}
                   </th>
-                  <td>{p.decisions['title-abstract']}</td>
-                  <td>{p.decisions.fulltext}</td>
-                  <td data-todo>{p.todo}</td>
-                  <td>{p.conflicts}</td>
+                  <td data-label="Decisions (title/abstract)">{p.decisions['title-abstract']}</td>
+                  <td data-label="Decisions (full text)">{p.decisions.fulltext}</td>
+                  <td data-label="To do" data-todo>{p.todo}</td>
+                  <td data-label="In open conflicts">{p.conflicts}</td>
                 </tr>
               ))}
             </tbody>
