@@ -79,6 +79,11 @@ describe.each([1280, 390])('at %i px', (width) => {
     const api = await h.req('GET', `/api/reviews/${rid}/prisma`, { token: await h.token('lead') });
     await expect(page.locator('svg[role="img"] g[data-box="screened"] text').first().textContent()).resolves.toContain(`n\u00a0=\u00a0${api.json.cumulative.screened}`);
     await expect(page.locator('td[data-count="recordsIdentified"]').textContent()).resolves.toBe(String(api.json.cumulative.recordsIdentified));
+    // A count is one line (it wrapped a digit a line in a narrow column at 390 px).
+    const count = page.locator('td[data-count="recordsIdentified"]');
+    const lineHeight = await count.evaluate((e) => parseFloat(getComputedStyle(e).lineHeight));
+    const textHeight = await count.evaluate((e) => { const r = document.createRange(); r.selectNodeContents(e); return r.getBoundingClientRect().height; });
+    expect(textHeight).toBeLessThan(lineHeight * 1.5);
     // 4 seeded records, plus whatever an import at an earlier width added.
     expect(api.json.cumulative.recordsIdentified).toBeGreaterThanOrEqual(4);
     const href = await page.locator('a[data-download]').getAttribute('href');
