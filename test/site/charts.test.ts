@@ -327,6 +327,20 @@ describe('review charts and downloads', () => {
       for (const m of svg.matchAll(/<circle cx="[0-9.]+" cy="([0-9.]+)" r="2.2"/g)) expect(Number(m[1])).toBeGreaterThanOrEqual(top);
     }
   });
+  it('TSA: the Z-curve is drawn at its own values, also beyond Z = 8 (no flat line along the top)', () => {
+    const tsa = dep.outcomes.find((o) => o.primary && o.tsa)!.tsa!;
+    expect(Math.max(...tsa.points.map((q) => q.z))).toBeGreaterThan(9);
+    for (const v of ['w', 'n'] as const) {
+      const svg = tsaSvg(tsa, { id: 'd', label: 'D' }, v);
+      const cys = [...svg.matchAll(/<circle cx="[0-9.]+" cy="([0-9.]+)" r="2.2"/g)].map((m) => Number(m[1]));
+      expect(cys).toHaveLength(tsa.points.length);
+      // cy is one straight line of Z: fit it on two points, every other point lies on it (to the 0.1 the SVG rounds to).
+      const [a, b] = [0, tsa.points.length - 1];
+      const slope = (cys[b] - cys[a]) / (tsa.points[b].z - tsa.points[a].z);
+      expect(slope).toBeLessThan(0);
+      tsa.points.forEach((q, i) => expect(Math.abs(cys[a] + slope * (q.z - tsa.points[a].z) - cys[i]), `${q.label} Z ${q.z}`).toBeLessThan(0.2));
+    }
+  });
   it('ticks are round numbers covering the range', () => {
     expect(ticks(-1.1, 0.3, 5)).toEqual([-1, -0.8, -0.6, -0.4, -0.2, 0, 0.2]);
     expect(ticks(1990, 2024, 4)).toEqual([1990, 2000, 2010, 2020]);

@@ -29,14 +29,20 @@ export function tsaChart(tsa: TsaResult, opts: { id: string; label: string }): C
   };
 }
 
-const ZMAX = 8;
-const clampZ = (z: number) => Math.max(-ZMAX, Math.min(ZMAX, z));
+/**
+ * The plot's Z range follows the Z-curve (a review of many trials reaches Z = 10 or more, which a
+ * fixed ±8 drew as a flat line along the top), with room for ±1.96 and the boundary at the last
+ * look; ZCAP bounds it for extreme data. The O'Brien–Fleming boundary at the first looks is very
+ * high by design: above the range it runs along the plot's edge.
+ */
+const ZCAP = 40;
 
 export function tsaSvg(tsa: TsaResult, opts: { id: string; label: string }, variant: 'w' | 'n' = 'n'): string {
   if (tsa.points.length === 0) return '';
   const fMax = Math.max(1.05, ...tsa.points.map((p) => p.fraction)) * 1.02;
-  const zs = tsa.points.flatMap((p) => [p.z, p.efficacy ?? 0]);
-  const zTop = Math.min(ZMAX, Math.max(3, ...zs.map((z) => Math.abs(z))) + 0.5);
+  const lastBoundary = [...tsa.points].reverse().find((q) => q.efficacy !== null)?.efficacy ?? 1.96;
+  const zTop = Math.min(ZCAP, Math.max(4.5, lastBoundary + 0.5, ...tsa.points.map((q) => Math.abs(q.z) * 1.05 + 0.3)));
+  const clampZ = (z: number) => Math.max(-zTop, Math.min(zTop, z));
   // T: a row above the plot for the 'benefit' and RIS labels, which inside the plot would lie on a Z-curve that runs along the top
   const f = frame(variant, { w: 334, n: 274 }, { L: 34, R: 12, T: 28, B: 40 }, [0, fMax], [-zTop, zTop]);
   const { W, H, L, R, T, B, x } = f;
