@@ -252,6 +252,19 @@ describe('subgroups, RoB summary, evidence map', () => {
     expect(ch.wide).toContain('Adults (k = ');
     expect(ch.table.rows.map((r) => r[0])).not.toContain('adul');
   });
+  it('a level name too long for the phone drawing is shortened, never its count: every row ends "(k = n)" with the table\'s n', () => {
+    for (const g of depression.subgroups) {
+      const ch = subgroupChart(depression, g);
+      if (!ch) continue;
+      for (const svg of [ch.narrow, ch.wide]) {
+        const names = [...svg.matchAll(/<text x="[0-9.]+" y="[0-9.]+">([^<]*\(k = [^<]*)<\/text>/g)].map((m) => m[1]);
+        expect(names.length, g.moderator).toBe(ch.table.rows.length);
+        names.forEach((n, i) => expect(n, g.moderator).toMatch(new RegExp(`\\(k = ${ch.table.rows[i][1]}\\)$`)));
+      }
+    }
+    // … and some phone names were long enough to need it.
+    expect(depression.subgroups.some((g) => subgroupChart(depression, g)?.narrow.includes('… (k = '))).toBe(true);
+  });
   it('RoB summary: one stacked bar per domain, segments in proportion to the weight shares', () => {
     const ch = robSummaryChart(depression)!;
     expect(ch.table.rows).toHaveLength(6);

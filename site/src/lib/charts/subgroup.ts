@@ -5,7 +5,7 @@
 import type { OutcomeSnapshot, SubgroupView } from '../model.js';
 import { fmtCi } from '../format.js';
 import { favours } from './forest.js';
-import { type Chart, c, fit, NARROW, pad, scale, svgOpen, text, textWidth, WIDE, xAxis } from './svg.js';
+import { type Chart, c, fit, fitKeepingTail, NARROW, pad, scale, svgOpen, text, textWidth, WIDE, xAxis } from './svg.js';
 
 export function levelLabel(g: SubgroupView, level: string): string {
   return g.levels?.find((l) => l.level === level)?.label ?? level;
@@ -47,16 +47,17 @@ export function subgroupChart(o: OutcomeSnapshot, g: SubgroupView): Chart | null
     p.push(vline(x(0), 'zero'));
     if (overall !== null) p.push(vline(cx(overall), 'est'));
     lv.forEach((l, i) => {
-      const name = `${levelLabel(g, l.level)} (k = ${l.k})`;
+      const level = levelLabel(g, l.level);
+      const kTail = ` (k = ${l.k})`;
       if (wide) {
         const y = top + i * rowH + rowH / 2;
-        p.push(text(8, y + 4, fit(name, labelR - 8)));
+        p.push(text(8, y + 4, fitKeepingTail(level, kTail, labelR - 8)));
         p.push(`<polygon points="${c(cx(l.ciLower!))},${c(y)} ${c(cx(l.estimate!))},${c(y - 7)} ${c(cx(l.ciUpper!))},${c(y)} ${c(cx(l.estimate!))},${c(y + 7)}" class="diamond"/>`);
         p.push(text(W - 6, y + 4, fmtCi(l.estimate, l.ciLower, l.ciUpper), 'text-anchor="end" class="num"'));
       } else {
         const y0 = top + i * rowH;
         const ci = fmtCi(l.estimate, l.ciLower, l.ciUpper);
-        p.push(text(4, y0 + 12, fit(name, W - 8 - textWidth(ci) - 10)));
+        p.push(text(4, y0 + 12, fitKeepingTail(level, kTail, W - 8 - textWidth(ci) - 10)));
         p.push(text(W - 4, y0 + 12, ci, 'text-anchor="end" class="num"'));
         const y = y0 + 22;
         p.push(`<polygon points="${c(cx(l.ciLower!))},${c(y)} ${c(cx(l.estimate!))},${c(y - 5)} ${c(cx(l.ciUpper!))},${c(y)} ${c(cx(l.estimate!))},${c(y + 5)}" class="diamond"/>`);

@@ -119,6 +119,13 @@ export function fit(s: string, px: number, font = FONT): string {
   return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
 }
 
+/** `head` + `tail` within `px`, shortening only the head: the tail (a count such as " (k = 21)") is always kept whole. */
+export function fitKeepingTail(head: string, tail: string, px: number, font = FONT): string {
+  const whole = `${head}${tail}`;
+  if (whole === fit(whole, px, font)) return whole;
+  return `${fit(head, Math.max(px - textWidth(tail, font), font * 0.56 * 3), font)}${tail}`;
+}
+
 /** Rough rendered width of a label (average glyph ≈ 0.56 em), as `fit` and `legend` assume. */
 export const textWidth = (s: string, font = FONT): number => s.length * font * 0.56;
 
