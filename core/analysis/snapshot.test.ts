@@ -114,6 +114,12 @@ describe('issue 11 fields on the Metapsy data, against metafor (scripts/fixtures
     expect(reasons).toContain(`the prediction interval runs from ${two(r.piLower!)} to ${two(r.piUpper!)}`);
     expect(r.piLower!).toBeLessThan(0);
   });
+  it('the low-risk-only sentence prints its numbers as the cards do (true minus sign, two decimals)', () => {
+    const lr = dep.lowRiskOnly!;
+    const two = (x: number) => x.toFixed(2).replace(/^-/, '−');
+    expect(lr.note).toContain(`restricted to them the pooled SMD is ${two(lr.estimate)} [${two(lr.ciLower)}, ${two(lr.ciUpper)}] against ${two(dep.result!.estimate!)}`);
+    expect(lr.note).not.toMatch(/-\d/);
+  });
 });
 
 describe('small k: nothing shown as a finding below the rules; τ² bound at the search limit flagged', () => {
