@@ -65,7 +65,7 @@ describe('clinician translation with a reference instrument', () => {
       reference: { instrument: 'PHQ-9', sd: 5 },
     });
     expect(p.translation).toBe(
-      'On the PHQ-9 (standard deviation about 5 points), an SMD of -0.56 is about 2.8 points lower with the intervention than with the comparison (95% CI -3.4 to -2.3 points); the minimal important difference of 0.24 SMD is about 1.2 points.',
+      'On the PHQ-9 (standard deviation about 5 points), an SMD of −0.56 is about 2.8 points lower with the intervention than with the comparison (95% CI −3.4 to −2.3 points); the minimal important difference of 0.24 SMD is about 1.2 points.',
     );
   });
   it('no reference, no translation', () => {

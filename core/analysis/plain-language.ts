@@ -67,7 +67,9 @@ export function statement(certainty: CertaintyRating, size: EffectSize, verb: 'r
   return `${s} ${hedge}${verb} ${o}${size === 'small' ? ' slightly' : ''}.`;
 }
 
-const f1 = (x: number) => (Math.abs(x) < 0.05 ? '0' : x.toFixed(1));
+/** A true minus sign (U+2212), as the pages print numbers. */
+const minus = (s: string) => s.replace(/^-/, '−');
+const f1 = (x: number) => (Math.abs(x) < 0.05 ? '0' : minus(x.toFixed(1)));
 
 export function plainLanguage(x: PlainLanguageInput): PlainLanguage {
   const t = sizeThresholds(x.mid, x.thresholds);
@@ -85,7 +87,7 @@ export function plainLanguage(x: PlainLanguageInput): PlainLanguage {
     const word = (v: number) => (v < 0 ? 'lower' : 'higher');
     const range = `95% CI ${f1(lo)} to ${f1(hi)} points`;
     out.translation =
-      `On the ${instrument} (standard deviation about ${sd} points), an SMD of ${x.estimate.toFixed(2)} is about ${f1(Math.abs(pts))} points ${word(pts)} ` +
+      `On the ${instrument} (standard deviation about ${sd} points), an SMD of ${minus(x.estimate.toFixed(2))} is about ${f1(Math.abs(pts))} points ${word(pts)} ` +
       `with the intervention than with the comparison (${range})${x.mid !== undefined ? `; the minimal important difference of ${x.mid} SMD is about ${f1(x.mid * sd)} points` : ''}.`;
   }
   return out;
