@@ -13,6 +13,7 @@ import { cumulativeChart, cumulativeRange, cumulativeSteps } from '../../site/sr
 import { CONTOUR_Z, funnelChart } from '../../site/src/lib/charts/funnel.js';
 import { bandCritical, bubbleChart, fittedBand } from '../../site/src/lib/charts/bubble.js';
 import { subgroupChart } from '../../site/src/lib/charts/subgroup.js';
+import { inSentence } from '../../site/src/lib/format.js';
 import { countBarsChart, robSummaryChart } from '../../site/src/lib/charts/bars.js';
 import { reviewCharts, standaloneSvg, chartCsv } from '../../site/src/lib/charts/index.js';
 import { NARROW, textWidth, ticks, xAxis } from '../../site/src/lib/charts/svg.js';
@@ -251,6 +252,17 @@ describe('subgroups, RoB summary, evidence map', () => {
     expect(count(ch.wide, /class="diamond"/g)).toBe(g.result!.groups.length);
     expect(ch.wide).toContain('Adults (k = ');
     expect(ch.table.rows.map((r) => r[0])).not.toContain('adul');
+  });
+  it('a label inside a sentence keeps its acronyms: "by risk of bias (RoB 2 overall)", not "(rob 2 overall)"', () => {
+    expect(inSentence('Risk of bias (RoB 2 overall)')).toBe('risk of bias (RoB 2 overall)');
+    expect(inSentence('Anxiety (GAD-7)')).toBe('anxiety (GAD-7)');
+    expect(inSentence('Well-being')).toBe('well-being');
+    expect(inSentence('iCBT format')).toBe('iCBT format');
+    expect(inSentence('Über Ärzte')).toBe('über ärzte');
+    const g = depression.subgroups.find((x) => x.moderator === 'rob')!;
+    const ch = subgroupChart(depression, g)!;
+    expect(ch.title).toBe(`Depressive symptoms by ${inSentence(g.label)}`);
+    expect(ch.title).toMatch(/RoB 2/);
   });
   it('a level name too long for the phone drawing is shortened, never its count: every row ends "(k = n)" with the table\'s n', () => {
     for (const g of depression.subgroups) {

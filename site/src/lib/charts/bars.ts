@@ -4,7 +4,7 @@
  * evidence-map counts (studies per level of a dimension).
  */
 import type { OutcomeSnapshot, RobSummaryRow } from '../model.js';
-import { fmt } from '../format.js';
+import { fmt, inSentence } from '../format.js';
 import { type Chart, c, fit, legend, legendBottom, NARROW, scale, svgOpen, text, WIDE, xAxis } from './svg.js';
 
 const SEGMENTS = [
@@ -67,8 +67,8 @@ export function countBarsChart(idStem: string, dimLabel: string, counts: Array<{
   // Counts are whole studies: an axis to at least 4 keeps every tick a whole number (0, 1, 2, 3, 4; then steps of 2, 5, 10 …).
   const max = Math.max(...counts.map((x) => x.studies), 4);
   const total = counts.reduce((s, x) => s + x.studies, 0);
-  const title = `Studies by ${dimLabel.toLowerCase()}`;
-  const description = `Number of included studies per ${dimLabel.toLowerCase()} (${total} in all).`;
+  const title = `Studies by ${inSentence(dimLabel)}`;
+  const description = `Number of included studies per ${inSentence(dimLabel)} (${total} in all).`;
 
   const draw = (variant: 'w' | 'n'): string => {
     const wide = variant === 'w';
@@ -92,6 +92,6 @@ export function countBarsChart(idStem: string, dimLabel: string, counts: Array<{
   }
   return {
     id, title, description, wide: draw('w'), narrow: draw('n'), notes: [],
-    table: { caption: `Studies by ${dimLabel.toLowerCase()}`, columns: [dimLabel, 'Studies'], rows: counts.map((k) => [k.label, k.studies]) },
+    table: { caption: `Studies by ${inSentence(dimLabel)}`, columns: [dimLabel, 'Studies'], rows: counts.map((k) => [k.label, k.studies]) },
   };
 }

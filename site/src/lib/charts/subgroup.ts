@@ -3,7 +3,7 @@
  * review file, k per level, and the overall estimate for reference.
  */
 import type { OutcomeSnapshot, SubgroupView } from '../model.js';
-import { fmtCi } from '../format.js';
+import { fmtCi, inSentence } from '../format.js';
 import { favours } from './forest.js';
 import { type Chart, c, fit, fitKeepingTail, NARROW, pad, scale, svgOpen, text, textWidth, WIDE, xAxis } from './svg.js';
 
@@ -21,8 +21,8 @@ export function subgroupChart(o: OutcomeSnapshot, g: SubgroupView): Chart | null
   const overall = r && r.estimate !== null ? r.estimate : null;
   const [favL, favR] = favours(o.direction);
   const [xlo, xhi] = pad(Math.max(-3, Math.min(...lv.map((l) => l.ciLower!), 0)), Math.min(3, Math.max(...lv.map((l) => l.ciUpper!), 0)), 0.05, 1);
-  const title = `${o.label} by ${g.label.toLowerCase()}`;
-  const description = `One diamond per ${g.label.toLowerCase()}: the pooled SMD within that group and its 95% confidence interval. Effects left of zero ${favL}.`;
+  const title = `${o.label} by ${inSentence(g.label)}`;
+  const description = `One diamond per ${inSentence(g.label)}: the pooled SMD within that group and its 95% confidence interval. Effects left of zero ${favL}.`;
 
   const draw = (variant: 'w' | 'n'): string => {
     const wide = variant === 'w';
@@ -73,7 +73,7 @@ export function subgroupChart(o: OutcomeSnapshot, g: SubgroupView): Chart | null
     id, title, description, wide: draw('w'), narrow: draw('n'),
     notes: overall !== null ? ['The dashed vertical line is the overall pooled estimate.'] : [],
     table: {
-      caption: `${o.label}: pooled SMD per ${g.label.toLowerCase()}`,
+      caption: `${o.label}: pooled SMD per ${inSentence(g.label)}`,
       columns: [g.label, 'Studies (k)', 'SMD', '95% CI lower', '95% CI upper', 'τ²', 'I² (%)'],
       rows: res.groups.map((l) => [levelLabel(g, l.level), l.k, l.estimate === null ? '' : Number(l.estimate.toFixed(4)), l.ciLower === null ? '' : Number(l.ciLower.toFixed(4)), l.ciUpper === null ? '' : Number(l.ciUpper.toFixed(4)), l.tau2 === null ? '' : Number(l.tau2.toFixed(4)), l.i2 === null ? '' : Number(l.i2.toFixed(1))]),
     },
