@@ -153,6 +153,19 @@ describe('extraction form', () => {
     await expect(page.locator(`[data-path='outcomes[0].controlArm'] option:checked`).textContent()).resolves.toBe('Usual care');
     await expect.poll(() => page.locator('[data-effect]').first().textContent(), { timeout: 30_000 }).toMatch(/^g = /);
     expect(await noHorizontalScroll(page)).toBeLessThanOrEqual(390);
+    // Every choice list shows its whole choice on a phone (a two-column grid cut "Depressive sympt…").
+    const clipped = await page.locator('form[data-extraction-form] select').evaluateAll((els) =>
+      (els as HTMLSelectElement[]).filter((e) => e.offsetParent !== null && e.selectedOptions[0]?.text).map((e) => {
+        const probe = document.createElement('span');
+        probe.style.cssText = `position:absolute;visibility:hidden;white-space:nowrap;font:${getComputedStyle(e).font}`;
+        probe.textContent = e.selectedOptions[0].text;
+        document.body.appendChild(probe);
+        const need = probe.getBoundingClientRect().width;
+        probe.remove();
+        // the text box of a select: its width less padding, border and the arrow (~24 px)
+        return { path: e.dataset.path, text: e.selectedOptions[0].text, need, room: e.clientWidth - 24 };
+      }).filter((x) => x.need > x.room));
+    expect(clipped).toEqual([]);
     expect(await axe(page)).toEqual([]);
     await page.context().close();
   });

@@ -17,6 +17,9 @@ fieldset.adjudicate .sides { display: grid; grid-template-columns: repeat(auto-f
 fieldset.adjudicate .side { display: flex; gap: .4rem; align-items: flex-start; font-weight: 400; }
 fieldset.adjudicate input[type="text"] { width: 100%; }
 [data-analyses] .yes { color: var(--ok); font-weight: 600; }
+/* On a phone a choice list takes the whole row, so its choice reads in full ("Depressive symptoms", not "Depressive sympt"). */
+@media (max-width: 40rem) { form[data-extraction-form] .grid > label:has(> select), form[data-extraction-form] .grid > .other-wrap { grid-column: 1 / -1; } }
+form[data-extraction-form] .hint { display:block; font-size:.85rem; }
 `;
 
 export const EXTRACTION_JS = `

@@ -95,13 +95,14 @@ function ArmRow(i: number | '__i__', arm: Partial<FormArm>) {
 }
 
 /** A select from the review's own list, with "other" revealing a text field (the value as typed). */
-function ListOrOther(props: { path: string; label: string; value: unknown; options: Opt[]; otherLabel: string; attrs?: Record<string, string> }) {
+function ListOrOther(props: { path: string; label: string; value: unknown; options: Opt[]; otherLabel: string; hint?: string; attrs?: Record<string, string> }) {
   const v = typeof props.value === 'string' ? props.value : '';
   const listed = props.options.some((o) => o.value === v);
   const other = v !== '' && !listed;
   return (
     <div class="other-wrap">
       <SelectField path={props.path} label={props.label} value={other ? OTHER : v} options={[...props.options, { value: OTHER, label: 'Other (type it)' }]} empty="— choose —" attrs={{ 'data-has-other': '', ...(props.attrs ?? {}) }} />
+      {props.hint ? <span class="muted hint">{props.hint}</span> : null}
       {/* Shown without JavaScript (the script hides it unless "Other" is chosen). */}
       <label for={`${idOf(props.path)}-other`} data-other-wrap>
         {props.otherLabel}
@@ -118,8 +119,10 @@ function OutcomeRow(review: Review, i: number | '__i__', o: Partial<FormOutcome>
   const instruments: Opt[] = review.outcomes.flatMap((x) => x.instruments.map((ins) => ({ value: ins.name, label: ins.name, group: x.id })));
   const timepoints: Opt[] = [...new Set(review.outcomes.map((x) => x.timepoint.preferred))].map((t) => ({
     value: t,
-    label: `${t} (end of treatment${outcome?.timepoint.aliases?.length ? `; also written ${outcome.timepoint.aliases.slice(0, 3).join(', ')}` : ''})`,
+    label: `${t} (end of treatment)`,
   }));
+  // Other spellings of the analysed time point: a hint under the list (in the option they made it wider than a phone).
+  const timepointHint = outcome?.timepoint.aliases?.length ? `“${outcome.timepoint.preferred}” is also written ${outcome.timepoint.aliases.slice(0, 3).join(', ')}.` : undefined;
   // The arms of this role, and those whose role is not chosen yet (an arm just added without
   // JavaScript): it can be picked here in the same post that names it and sets its role.
   const armOpts = (role: string): Opt[] =>
@@ -135,7 +138,7 @@ function OutcomeRow(review: Review, i: number | '__i__', o: Partial<FormOutcome>
       ) : null}
       <div class="grid">
         <SelectField path={`${p}.outcome`} label={OUTCOME_FIELDS.outcome} value={o.outcome} options={review.outcomes.map((x) => ({ value: x.id, label: x.label }))} empty="— choose —" attrs={{ 'data-outcome-select': '' }} />
-        <ListOrOther path={`${p}.timepoint`} label={OUTCOME_FIELDS.timepoint} value={o.timepoint} options={timepoints} otherLabel="Time point as reported (a lead maps it before it enters an analysis)" />
+        <ListOrOther path={`${p}.timepoint`} label={OUTCOME_FIELDS.timepoint} value={o.timepoint} options={timepoints} hint={timepointHint} otherLabel="Time point as reported (a lead maps it before it enters an analysis)" />
         <ListOrOther path={`${p}.instrument`} label={OUTCOME_FIELDS.instrument} value={o.instrument} options={instruments} otherLabel="Instrument as reported (a lead maps it before it enters an analysis)" attrs={{ 'data-instrument-select': '' }} />
         <SelectField path={`${p}.interventionArm`} label={OUTCOME_FIELDS.interventionArm} value={o.interventionArm} options={armOpts('intervention')} empty="— choose —" attrs={{ 'data-arm-select': 'intervention' }} />
         <SelectField path={`${p}.controlArm`} label={OUTCOME_FIELDS.controlArm} value={o.controlArm} options={armOpts('control')} empty="— choose —" attrs={{ 'data-arm-select': 'control' }} />
