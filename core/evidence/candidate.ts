@@ -25,6 +25,8 @@ export const STATUS_LABELS: Readonly<Record<CandidateStatus, string>> = {
   excluded: 'Excluded',
   withdrawn: 'Withdrawn',
 };
+/** A status inside a sentence ("now full text"). */
+export const statusWord = (s: CandidateStatus): string => STATUS_LABELS[s].toLowerCase();
 
 export const SOURCES = ['pubmed', 'ctgov', 'europepmc', 'isrctn', 'ris', 'metapsy', 'manual'] as const;
 export type Source = (typeof SOURCES)[number];

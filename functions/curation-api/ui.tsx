@@ -4,7 +4,7 @@
  */
 import { Hono, type Context } from 'hono';
 import type { FC } from 'hono/jsx';
-import { CANDIDATE_STATUSES, STATUS_LABELS } from '../../core/evidence/candidate.js';
+import { CANDIDATE_STATUSES, STATUS_LABELS, statusWord } from '../../core/evidence/candidate.js';
 import { shortenText } from '../../core/evidence/text.js';
 import type { EventItem } from '../../core/data-model/items.js';
 import type { Review } from '../../core/reviews/schema.js';
@@ -116,7 +116,7 @@ export function uiRoutes(ctx: AppContext): Hono<Env> {
                 {CANDIDATE_STATUSES.map((s) => (
                   <td>
                     {/* On a phone the row becomes a card and each count names its status (the header is out of sight). */}
-                    <a href={`/curate/reviews/${encodeURIComponent(r.id)}?status=${s}`} aria-label={`${n[s]} ${STATUS_LABELS[s].toLowerCase()} in ${r.shortTitle}`}>
+                    <a href={`/curate/reviews/${encodeURIComponent(r.id)}?status=${s}`} aria-label={`${n[s]} ${statusWord(s)} in ${r.shortTitle}`}>
                       <span class="lbl">{STATUS_LABELS[s]} </span>
                       {n[s]}
                     </a>
@@ -145,14 +145,15 @@ export function uiRoutes(ctx: AppContext): Hono<Env> {
     const api = apiPath(review.id, cand.studyId);
     const lead = actor.role === 'lead';
     const drafts = Object.values(cand.drafts ?? {});
+    const heading = shortenText(cand.title, CAND_TITLE_MAX);
     return c.html(
-      <Layout title={cand.title.slice(0, 80)} actor={actor}>
+      <Layout title={shortenText(cand.title, 80)} actor={actor}>
         <p>
           <a href={`/curate/reviews/${encodeURIComponent(review.id)}?status=${cand.status}`}>← {review.shortTitle}</a>
         </p>
         {/* Imported records can carry a whole reference as their title: the heading stays readable. */}
-        <h1 class="cand-title">{shortenText(cand.title, CAND_TITLE_MAX)}</h1>
-        {[...cand.title].length > CAND_TITLE_MAX ? (
+        <h1 class="cand-title">{heading}</h1>
+        {heading !== cand.title ? (
           <details class="full-title">
             <summary>Full title</summary>
             <p>{cand.title}</p>
@@ -160,7 +161,7 @@ export function uiRoutes(ctx: AppContext): Hono<Env> {
         ) : null}
         <Outcome text={await outcomeText(ctx, actor, review.id, (k) => c.req.query(k))} />
         <p class="muted">
-          {[cand.firstAuthor, cand.journal, cand.year].filter((x) => x !== undefined && x !== '').join(' · ')} · status <strong>{STATUS_LABELS[cand.status].toLowerCase()}</strong> · version <span data-cand-version>{cand.version}</span>
+          {[cand.firstAuthor, cand.journal, cand.year].filter((x) => x !== undefined && x !== '').join(' · ')} · status <strong>{statusWord(cand.status)}</strong> · version <span data-cand-version>{cand.version}</span>
         </p>
         <Identifiers c={cand} />
         {cand.abstract ? <p class="abstract">{cand.abstract}</p> : null}

@@ -148,7 +148,7 @@ describe('screening actions without JavaScript', () => {
     const cora = await h.token('curator', 'cora');
     const ok = await post(`/curate/reviews/${rid}/resolve`, [['item', 'cf@3'], ['decision', 'include'], ['return', `/curate/reviews/${rid}?view=conflicts`]], cora);
     expect(ok.status).toBe(303);
-    expect(await page(ok.location!, cora)).toContain('Resolved — “Form conflict”: now fulltext.');
+    expect(await page(ok.location!, cora)).toContain('Resolved — “Form conflict”: now full text.');
     expect(await cand('cf')).toMatchObject({ status: 'fulltext', screening: { 'title-abstract': { resolution: { by: 'cora', decision: 'include' } } } });
   });
 

@@ -137,7 +137,7 @@ describe.each([1280, 390])('JavaScript off, %i px', (width) => {
     await check(p, width);
     await card.locator('button[value="include"]').click();
     await p.waitForURL(/done=resolve/);
-    await expect(p.locator('[data-outcome]').textContent()).resolves.toContain(`Resolved — “Disputed ${w}”: now fulltext.`);
+    await expect(p.locator('[data-outcome]').textContent()).resolves.toContain(`Resolved — “Disputed ${w}”: now full text.`);
     expect(new URL(p.url()).searchParams.get('view')).toBe('conflicts');
     await p.context().close();
   });

@@ -18,6 +18,8 @@ import type { FC } from 'hono/jsx';
 import { CurationError, issuesToFields, type FieldError, type SchemaIssue } from '../../../core/curation/errors.js';
 import { myMaybe, myVote } from '../../../core/curation/queue-view.js';
 import { blindCandidate } from '../../../core/curation/blinding.js';
+import { statusWord } from '../../../core/evidence/candidate.js';
+import { shortenText } from '../../../core/evidence/text.js';
 import type { Actor, Command } from '../../../core/curation/workflow.js';
 import { RequestValidationError, type AppContext, type Env } from '../context.js';
 import { describeError } from '../errors.js';
@@ -100,28 +102,28 @@ export async function outcomeText(ctx: AppContext, actor: Actor, reviewId: strin
   if (!stored) return undefined;
   const c = blindCandidate(stored, actor, review);
   const n = Number(q('n') ?? '1');
-  const title = `“${c.title.length > 100 ? `${c.title.slice(0, 97)}…` : c.title}”`;
+  const title = `“${shortenText(c.title, 100)}”`;
   const recs = Number.isInteger(n) && n > 1 ? `${n} records (${title} and ${n - 1} more), one audited decision each` : title;
   switch (done) {
     case 'screen': {
       const mine = myVote(c, actor.id);
       const maybe = myMaybe(c, actor.id);
-      if (mine) return `Saved — ${recs}: your vote ${mine.decision === 'include' ? 'Included' : 'Excluded'}${mine.reason ? ` (${review.exclusionReasons.find((r) => r.id === mine.reason)?.label ?? mine.reason})` : ''}; now ${c.status}.`;
+      if (mine) return `Saved — ${recs}: your vote ${mine.decision === 'include' ? 'Included' : 'Excluded'}${mine.reason ? ` (${review.exclusionReasons.find((r) => r.id === mine.reason)?.label ?? mine.reason})` : ''}; now ${statusWord(c.status)}.`;
       if (maybe) return `Saved — ${recs}: marked maybe; it stays in your to-do.`;
-      return `Saved — ${recs}: now ${c.status}.`;
+      return `Saved — ${recs}: now ${statusWord(c.status)}.`;
     }
     case 'resolve':
-      return `Resolved — ${title}: now ${c.status}.`;
+      return `Resolved — ${title}: now ${statusWord(c.status)}.`;
     case 'undo':
       return `Decision undone — ${recs}: decide again.`;
     case 'command':
-      return `Saved — ${title}: now ${c.status}.`;
+      return `Saved — ${title}: now ${statusWord(c.status)}.`;
     case 'draft':
       return `Draft saved (version ${c.version}) — ${title}.`;
     case 'accept':
-      return `Accepted — ${title}: now ${c.status}; the analysis will be updated.`;
+      return `Accepted — ${title}: now ${statusWord(c.status)}; the analysis will be updated.`;
     case 'adjudicate':
-      return `Accepted with your choices — ${title}: now ${c.status}; both drafts and your choices are kept in the history.`;
+      return `Accepted with your choices — ${title}: now ${statusWord(c.status)}; both drafts and your choices are kept in the history.`;
     default:
       return undefined;
   }

@@ -95,8 +95,11 @@ const ReportNav: FC<{ review: Review; current: string }> = ({ review, current })
 
 // ------------------------------------------------------------------ poll status (curator home)
 
-const StateWord: FC<{ s: PollStatus }> = ({ s }) =>
-  s.state === 'failed' ? <span class="bad">failed</span> : s.state === 'ok' ? <span class="ok">ok</span> : <span class="muted">not yet</span>;
+/** How a source's state shows: a word (tables), a mark for the eye (the summary list), one colour. */
+const stateView = (s: PollStatus) =>
+  s.state === 'failed' ? { word: 'failed', mark: '✗', cls: 'bad' } : s.state === 'ok' ? { word: 'ok', mark: '✓', cls: 'ok' } : { word: 'not yet', mark: '–', cls: 'muted' };
+
+const StateWord: FC<{ s: PollStatus }> = ({ s }) => <span class={stateView(s).cls}>{stateView(s).word}</span>;
 
 /** The last poll of each source, then each review × source, from the stored poll state. */
 export const PollStatusPanel: FC<{ sources: PollStatus[]; slots: SlotStatus[]; reviews: readonly Review[] }> = ({ sources, slots, reviews }) => (
@@ -107,8 +110,8 @@ export const PollStatusPanel: FC<{ sources: PollStatus[]; slots: SlotStatus[]; r
       {sources.map((s) => (
         <li data-source={s.source} data-state={s.state}>
           {/* The sentence says the state ("PubMed: failed 2 min ago — …"); the mark is for the eye only. */}
-          <span class={`mark ${s.state === 'failed' ? 'bad' : s.state === 'ok' ? 'ok' : 'muted'}`} aria-hidden="true">
-            {s.state === 'failed' ? '✗' : s.state === 'ok' ? '✓' : '–'}
+          <span class={`mark ${stateView(s).cls}`} aria-hidden="true">
+            {stateView(s).mark}
           </span>
           {s.sentence}
           {s.at ? <span class="muted"> (at {s.at.slice(0, 16).replace('T', ' ')} UTC)</span> : null}

@@ -5,6 +5,7 @@
  * line — and to screen readers through the page's live region (#status).
  */
 import { CLIENT_HELPERS } from '../ui-assets.js';
+import { CANDIDATE_STATUSES, statusWord } from '../../../core/evidence/candidate.js';
 
 export const SCREENING_CSS = `
 mark.kw { color: inherit; padding: 0 .1em; border-radius: .15em; }
@@ -30,6 +31,8 @@ article.cand[data-maybe="true"] { border-left: 4px solid #b06000; }
 
 export const SCREENING_JS = `
 (function () {
+  var STATUS_WORDS = ${JSON.stringify(Object.fromEntries(CANDIDATE_STATUSES.map((s) => [s, statusWord(s)])))};
+  function statusWord(s) { return Object.prototype.hasOwnProperty.call(STATUS_WORDS, s) ? STATUS_WORDS[s] : s; }
   'use strict';
   var queue = document.querySelector('[data-queue]');
   if (!queue) return;
@@ -68,7 +71,7 @@ ${CLIENT_HELPERS}  var items = Array.prototype.slice.call(queue.querySelectorAll
     if (el.dataset.members) el.dataset.members = JSON.stringify(ms);
     el.dataset.version = String(ms[0].version);
     var st = el.querySelector('[data-cand-status]');
-    if (st && cands[0]) st.textContent = cands[0].status;
+    if (st && cands[0]) st.textContent = statusWord(cands[0].status);
   }
   function labelsIn(el) {
     var inp = el.querySelector('[data-labels]');
@@ -88,7 +91,7 @@ ${CLIENT_HELPERS}  var items = Array.prototype.slice.call(queue.querySelectorAll
   function outcomeText(before, after) {
     if (after === before) return 'waiting for the second screener';
     if (after === 'conflict') return 'the screeners disagree: someone who did not vote resolves it';
-    return 'now ' + after;
+    return 'now ' + statusWord(after);
   }
   function decide(el, decision, reason) {
     var body = { decision: decision };

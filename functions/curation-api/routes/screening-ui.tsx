@@ -7,7 +7,7 @@
  */
 import { Hono, type Context } from 'hono';
 import type { FC } from 'hono/jsx';
-import { CANDIDATE_STATUSES, SOURCES, STATUS_LABELS } from '../../../core/evidence/candidate.js';
+import { CANDIDATE_STATUSES, SOURCES, STATUS_LABELS, statusWord } from '../../../core/evidence/candidate.js';
 import type { Review } from '../../../core/reviews/schema.js';
 import { blindCandidate } from '../../../core/curation/blinding.js';
 import { compileTerms, highlight, termsHit, type CompiledTerms, type Segment } from '../../../core/curation/keywords.js';
@@ -129,7 +129,7 @@ const Card: FC<{ review: Review; actor: Actor; g: CardGroup; i: number; terms: C
         </h2>
       </div>
       <p class="muted">
-        {[c.firstAuthor, c.journal, c.year].filter((x) => x !== undefined && x !== '').join(' · ')} · status <span data-cand-status>{c.status}</span>
+        {[c.firstAuthor, c.journal, c.year].filter((x) => x !== undefined && x !== '').join(' · ')} · status <span data-cand-status>{statusWord(c.status)}</span>
         {st && c.screening?.[st]?.blinded ? ' · another screener has voted (hidden until you vote)' : ''}
       </p>
       <Identifiers c={c} />
@@ -302,9 +302,9 @@ export function screeningUiRoutes(ctx: AppContext): Hono<Env> {
         </nav>
       ) : null;
     return c.html(
-      <Layout title={`${review.shortTitle}: ${STATUS_LABELS[status].toLowerCase()}`} actor={actor}>
+      <Layout title={`${review.shortTitle}: ${statusWord(status)}`} actor={actor}>
         <h1>
-          {review.shortTitle}: {STATUS_LABELS[status].toLowerCase()}
+          {review.shortTitle}: {statusWord(status)}
         </h1>
         <Outcome text={outcome} />
         {actor.role === 'lead' ? (
