@@ -7,6 +7,7 @@
  * intervention is better), so the same rules serve lower- and higher-is-better outcomes.
  */
 import { qnorm } from '../meta/special.js';
+import { signedFixed } from './numbers.js';
 import {
   CERTAINTY_RATINGS,
   GRADE_DOMAINS,
@@ -75,8 +76,8 @@ export interface GradeInput {
 }
 
 const pct = (x: number) => `${Math.round(x)}%`;
-/** Two decimals with a true minus sign, as the tables print them. */
-const f2 = (x: number) => x.toFixed(2).replace(/^-(?=.*[1-9])/, '−').replace(/^-/, '');
+/** Two decimals, as the tables print them. */
+const f2 = (x: number) => signedFixed(x, 2);
 /** An interval given in the benefit direction, as the reader sees it (lower bound first). */
 const shownInterval = (sign: 1 | -1, lo: number, hi: number) => (sign === 1 ? `${f2(lo)} to ${f2(hi)}` : `${f2(-hi)} to ${f2(-lo)}`);
 

@@ -4,6 +4,7 @@
  * docs/methods.md ("Plain language").
  */
 import type { CertaintyRating, EffectSize, PlainLanguage } from './fields.js';
+import { signedFixed } from './numbers.js';
 
 /** Conventional SMD boundaries (Cohen) used when a review sets no thresholds of its own. */
 export const DEFAULT_SIZE_THRESHOLDS = { small: 0.2, moderate: 0.5, large: 0.8 } as const;
@@ -67,9 +68,7 @@ export function statement(certainty: CertaintyRating, size: EffectSize, verb: 'r
   return `${s} ${hedge}${verb} ${o}${size === 'small' ? ' slightly' : ''}.`;
 }
 
-/** A true minus sign (U+2212), as the pages print numbers. */
-const minus = (s: string) => s.replace(/^-/, '−');
-const f1 = (x: number) => (Math.abs(x) < 0.05 ? '0' : minus(x.toFixed(1)));
+const f1 = (x: number) => (Math.abs(x) < 0.05 ? '0' : signedFixed(x, 1));
 
 export function plainLanguage(x: PlainLanguageInput): PlainLanguage {
   const t = sizeThresholds(x.mid, x.thresholds);
@@ -87,7 +86,7 @@ export function plainLanguage(x: PlainLanguageInput): PlainLanguage {
     const word = (v: number) => (v < 0 ? 'lower' : 'higher');
     const range = `95% CI ${f1(lo)} to ${f1(hi)} points`;
     out.translation =
-      `On the ${instrument} (standard deviation about ${sd} points), an SMD of ${minus(x.estimate.toFixed(2))} is about ${f1(Math.abs(pts))} points ${word(pts)} ` +
+      `On the ${instrument} (standard deviation about ${sd} points), an SMD of ${signedFixed(x.estimate, 2)} is about ${f1(Math.abs(pts))} points ${word(pts)} ` +
       `with the intervention than with the comparison (${range})${x.mid !== undefined ? `; the minimal important difference of ${x.mid} SMD is about ${f1(x.mid * sd)} points` : ''}.`;
   }
   return out;

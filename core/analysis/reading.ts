@@ -9,7 +9,7 @@ import type { Candidate } from '../evidence/candidate.js';
 import type { Outcome, Review } from '../reviews/index.js';
 import { certaintyOf, GRADE_RULES } from './grade.js';
 import { plainLanguage, sizeOf, sizeThresholds } from './plain-language.js';
-import { displayed } from './versions.js';
+import { signedFixed } from './numbers.js';
 import {
   ROB_DOMAINS,
   type Certainty,
@@ -209,7 +209,7 @@ export function lowRiskOnly(
   const all = low.length === studies.length;
   const note = all
     ? `All ${low.length} studies are at low risk of bias overall: the sensitivity analysis equals the main analysis.`
-    : `${low.length} of ${studies.length} studies are at low risk of bias overall; restricted to them the pooled SMD is ${displayed('estimate', r.estimate)} [${displayed('ciLower', r.ciLower)}, ${displayed('ciUpper', r.ciUpper)}] against ${displayed('estimate', main.estimate)} with all studies.`;
+    : `${low.length} of ${studies.length} studies are at low risk of bias overall; restricted to them the pooled SMD is ${signedFixed(r.estimate, 2)} [${signedFixed(r.ciLower, 2)}, ${signedFixed(r.ciUpper, 2)}] against ${main.estimate === null ? '–' : signedFixed(main.estimate, 2)} with all studies.`;
   return { value: { k: low.length, estimate: r.estimate, ciLower: r.ciLower, ciUpper: r.ciUpper, note }, note: null };
 }
 

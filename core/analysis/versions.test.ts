@@ -153,3 +153,15 @@ describe('flags: a conclusion moved', () => {
     expect(citationLine({ title: 'T', version: 4, revision: 4, generatedAt: '2026-11-22T10:15:00Z' }, 'https://x/reviews/a/versions/4/')).toBe('T. Living review, version 4 (2026-11-22). https://x/reviews/a/versions/4/');
   });
 });
+
+describe('numbers as printed (signedFixed: one definition for sentences, tables and charts)', () => {
+  it('fixed decimals, a true minus sign, no "−0.00"', async () => {
+    const { signedFixed } = await import('./numbers.js');
+    expect(signedFixed(-0.551, 2)).toBe('−0.55');
+    expect(signedFixed(0.551, 2)).toBe('0.55');
+    expect(signedFixed(-0.004, 2)).toBe('0.00');
+    expect(signedFixed(-0.04, 1)).toBe('0.0');
+    expect(signedFixed(-12.5, 0)).toBe('−13');
+    expect(displayed('estimate', -0.004)).toBe(signedFixed(-0.004, 2));
+  });
+});

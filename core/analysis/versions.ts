@@ -24,6 +24,7 @@ import { createHash } from 'node:crypto';
 import type { Candidate } from '../evidence/candidate.js';
 import type { Review } from '../reviews/index.js';
 import type { GradeJudgement, GradeJudgements } from './fields.js';
+import { signedFixed } from './numbers.js';
 
 /**
  * The statistics version: raise it (date + counter) with every change to core/meta or to the
@@ -188,9 +189,7 @@ export function displayed(field: OutcomeField, v: number | string | null | undef
   if (typeof v === 'string') return v;
   if (!Number.isFinite(v)) return '–';
   const d = DECIMALS[field];
-  let s = d === undefined ? String(Math.round(v)) : v.toFixed(d);
-  if (Number(s) === 0) s = s.replace('-', '');
-  s = s.replace('-', '−');
+  const s = signedFixed(v, d ?? 0);
   return field === 'i2' ? `${s}%` : s;
 }
 

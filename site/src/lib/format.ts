@@ -1,6 +1,7 @@
 /** Number and date formatting shared by pages and charts (typographic minus, fixed decimals). */
+import { signedFixed } from '../../../core/analysis/numbers.js';
 export const fmt = (x: number | null | undefined, d = 2): string =>
-  x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(d).replace('-', '−');
+  x === null || x === undefined || !Number.isFinite(x) ? '–' : signedFixed(x, d);
 
 export const fmtP = (p: number | null | undefined): string =>
   p === null || p === undefined || !Number.isFinite(p) ? '–' : p < 0.001 ? '< 0.001' : p.toFixed(3);

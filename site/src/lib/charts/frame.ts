@@ -5,9 +5,10 @@
  * One definition, so both charts place and label their axes the same way.
  */
 import { NARROW, WIDE } from './svg.js';
+import { signedFixed } from '../../../../core/analysis/numbers.js';
 
 export const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-export const num = (x: number, d = 2) => (Object.is(Number(x.toFixed(d)), -0) || Number(x.toFixed(d)) === 0 ? (0).toFixed(d) : x.toFixed(d).replace('-', '−'));
+export const num = (x: number, d = 2) => signedFixed(x, d);
 
 /** About five round tick values covering [lo, hi]. */
 export function ticks(lo: number, hi: number, n = 5): number[] {

@@ -7,6 +7,7 @@
  * below WIDE_FROM does not blow it up.
  */
 import { csvEscape, esc } from '../format.js';
+import { signedFixed } from '../../../../core/analysis/numbers.js';
 
 export { esc };
 
@@ -88,7 +89,7 @@ export function tickCountFor(min: number, max: number, px: number, gap = 34): nu
 
 export function tickLabel(t: number, step: number): string {
   const d = step >= 1 ? 0 : Math.min(3, Math.ceil(-Math.log10(step) - 1e-9));
-  return t.toFixed(d).replace('-', '−');
+  return signedFixed(t, d);
 }
 
 /** Expands [lo, hi] by a fraction of its span (and to a minimum span). */
