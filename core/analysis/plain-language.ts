@@ -5,6 +5,7 @@
  */
 import type { CertaintyRating, EffectSize, PlainLanguage } from './fields.js';
 import { signedFixed } from './numbers.js';
+import { inSentence } from '../evidence/text.js';
 
 /** Conventional SMD boundaries (Cohen) used when a review sets no thresholds of its own. */
 export const DEFAULT_SIZE_THRESHOLDS = { small: 0.2, moderate: 0.5, large: 0.8 } as const;
@@ -49,9 +50,6 @@ export function sizeOf(smd: number, t: SizeThresholds): Exclude<EffectSize, 'unc
   return 'trivial';
 }
 
-function lowerFirst(s: string): string {
-  return /^[A-Z][a-z]/.test(s) ? s[0].toLowerCase() + s.slice(1) : s;
-}
 function upperFirst(s: string): string {
   return s ? s[0].toUpperCase() + s.slice(1) : s;
 }
@@ -61,7 +59,7 @@ const HEDGE: Record<Exclude<CertaintyRating, 'very-low'>, string> = { high: '', 
 /** The GRADE 26 statement. `size` 'unclear' only with very low certainty. */
 export function statement(certainty: CertaintyRating, size: EffectSize, verb: 'reduce' | 'increase', outcome: string, subject = DEFAULT_SUBJECT): string {
   const s = upperFirst(subject);
-  const o = lowerFirst(outcome);
+  const o = inSentence(outcome);
   if (certainty === 'very-low') return `The evidence is very uncertain about the effect of ${subject} on ${o}.`;
   const hedge = HEDGE[certainty];
   if (size === 'trivial' || size === 'unclear') return `${s} ${hedge}make little or no difference to ${o}.`;

@@ -10,6 +10,7 @@ import type { Outcome, Review } from '../reviews/index.js';
 import { certaintyOf, GRADE_RULES } from './grade.js';
 import { plainLanguage, sizeOf, sizeThresholds } from './plain-language.js';
 import { signedFixed } from './numbers.js';
+import { inSentence } from '../evidence/text.js';
 import {
   ROB_DOMAINS,
   type Certainty,
@@ -278,7 +279,7 @@ export function headline(
   return {
     outcomeId: o.id,
     label: o.label,
-    sentence: o.plainLanguage?.sentence ?? `No trial has been pooled yet for ${o.label.toLowerCase()}.`,
+    sentence: o.plainLanguage?.sentence ?? `No trial has been pooled yet for ${inSentence(o.label)}.`,
     certainty: o.certainty?.rating ?? null,
     estimate: o.result?.estimate ?? null,
     previousEstimate: prev,

@@ -34,6 +34,13 @@ export function shortenText(text: string, max: number): string {
   return `${cut.replace(/[\s,.;:–—-]+$/u, '')}…`;
 }
 
+/**
+ * A label as it reads inside a sentence: each ordinary capitalised word lowercased ("Risk of bias"
+ * → "risk of bias"), acronyms and mixed-case names kept ("RoB 2", "PHQ-9", "GAD-7", "iCBT").
+ */
+export const inSentence = (label: string): string =>
+  label.replace(/[\p{L}\p{N}'’-]+/gu, (word) => (/^\p{Lu}\p{Ll}+(?:['’-]\p{Ll}+)*$/u.test(word) ? word.toLowerCase() : word));
+
 /** Collapses runs of whitespace (including NBSP) and trims. */
 export function collapseWhitespace(s: string): string {
   return s.replace(/[\s\u00a0]+/g, ' ').trim();

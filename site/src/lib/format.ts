@@ -13,12 +13,8 @@ export const fmtCi = (est: number | null | undefined, lo: number | null | undefi
 export const fmtDate = (iso: string | null | undefined): string => (iso ? iso.slice(0, 10) : '–');
 export const fmtDateTime = (iso: string | null | undefined): string => (iso ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : '–');
 
-/**
- * A label as it reads inside a sentence: each ordinary capitalised word lowercased ("Risk of bias"
- * → "risk of bias"), acronyms and mixed-case names kept ("RoB 2", "PHQ-9", "GAD-7", "iCBT").
- */
-export const inSentence = (label: string): string =>
-  label.replace(/[\p{L}\p{N}'’-]+/gu, (word) => (/^\p{Lu}\p{Ll}+(?:['’-]\p{Ll}+)*$/u.test(word) ? word.toLowerCase() : word));
+/** A label as it reads inside a sentence (one definition, in core). */
+export { inSentence } from '../../../core/evidence/text.js';
 
 export const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
