@@ -17,7 +17,8 @@ import { join } from 'node:path';
 import { ROOT, startStack, killDynamoOn, eventually, type Stack } from '../stack/harness.js';
 import { axeViolations, figuresWithoutJs, inspect } from './lib/site.js';
 
-const minus = (x: number) => x.toFixed(2).replace('-', '−');
+/** As the pages print a number: true minus sign, and no sign on a value that rounds to zero (−0.004 → 0.00). */
+const minus = (x: number) => (Number(x.toFixed(2)) === 0 ? Math.abs(x).toFixed(2) : x.toFixed(2).replace('-', '−'));
 
 const METAPSY = join(ROOT, '..', 'shared', 'data', 'metapsy-depression-selfguided-psyctr', 'data.csv');
 const reference = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/snapshot/metapsy-depression.json'), 'utf8'));

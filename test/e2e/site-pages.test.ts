@@ -45,7 +45,8 @@ registeredStudy.registrations = registrationsOf({
 });
 let server: { url: string; close: () => Promise<void> };
 let browser: Browser;
-const minus = (x: number, d = 2) => x.toFixed(d).replace('-', '−');
+/** As the pages print a number: true minus sign, and no sign on a value that rounds to zero. */
+const minus = (x: number, d = 2) => (Number(x.toFixed(d)) === 0 ? Math.abs(x).toFixed(d) : x.toFixed(d).replace('-', '−'));
 
 beforeAll(async () => {
   writeSnapshots(join(work, 'snapshots'), snaps);

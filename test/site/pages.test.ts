@@ -123,7 +123,7 @@ const byTestId = (html: string, id: string) => element(html, `data-testid="${id}
 const links = (html: string) => [...html.matchAll(/<a href="([^"]*)"[^>]*>([^<]*)<\/a>/g)].map((m) => ({ href: decode(m[1]), text: decode(m[2]) }));
 /** The rows of the first <tbody> in `html`, as cell texts. */
 const bodyRows = (html: string) => [...element(html, '<tbody')!.matchAll(/<tr\b[^>]*>([\s\S]*?)<\/tr>/g)].map((r) => [...r[1].matchAll(/<t[hd]\b[^>]*>([\s\S]*?)<\/t[hd]>/g)].map((c) => textOf(c[1])));
-const fmt = (x: number) => x.toFixed(2).replace('-', '−');
+const fmt = (x: number) => (Number(x.toFixed(2)) === 0 ? Math.abs(x).toFixed(2) : x.toFixed(2).replace('-', '−'));
 const fmtCi = (e: number | null, lo: number | null, hi: number | null) => `${fmt(e!)} [${fmt(lo!)}, ${fmt(hi!)}]`;
 
 describe('study page: registration, linked records, retraction', () => {
